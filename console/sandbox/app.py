@@ -1,0 +1,343 @@
+"""The HTTP face of the sandbox: authentication, routing, validation, idempotency, dispatch.
+
+Every request under ``/v1`` goes through :meth:`Api.handle`:
+
+1. the key (Bearer or Basic) must be this sandbox's test key; ``Stripe-Account``
+   must name one of its connected accounts;
+2. the route and method must be an operation of the spec subset (or one of the
+   sandbox's extras), else Stripe's JSON 404;
+3. parameters are parsed (nested form keys) and checked against the schema;
+4. a POST with an ``Idempotency-Key`` seen before is replayed, or refused if
+   its parameters differ;
+5. the handler runs in one transaction; ``expand[]`` is applied to its result.
+
+Errors never escape as anything but Stripe's ``{"error": {...}}`` JSON.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from console.sandbox import ids, resources
+from console.sandbox.clock import Clock
+from console.sandbox.context import API_VERSION, Context, public
+from console.sandbox.errors import StripeError
+from console.sandbox.expand import expand
+from console.sandbox.registry import DUE_HANDLERS, EXTRA_OPERATIONS, HANDLERS
+from console.sandbox.spec import JSON, Operation, spec_operations
+from console.sandbox.store import Store
+from console.sandbox.validation import validate_params
+from console.sandbox.wire import parse_form
+
+log = logging.getLogger(__name__)
+
+IDEMPOTENCY_TTL = 24 * 3600
+MAX_IDEMPOTENCY_KEY = 255
+
+
+@dataclass
+class Reply:
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def redact_key(key: str) -> str:
+    """``sk_test_abc…wxyz`` -> ``sk_test_…wxyz``: enough to recognise, never enough to use."""
+    prefix, _, rest = key.rpartition("_")
+    if not prefix:
+        return "…" + key[-4:]
+    return f"{prefix}_…{rest[-4:]}"
+
+
+class Router:
+    """Operations by method, literal segments first (``/customers/search`` before ``/{customer}``)."""
+
+    def __init__(self, operations: list[Operation]) -> None:
+        self._by_method: dict[str, list[Operation]] = {}
+        for op in operations:
+            self._by_method.setdefault(op.method, []).append(op)
+        for ops in self._by_method.values():
+            ops.sort(key=lambda o: (-len(o.segments), -o.literal_count))
+        self._paths = {op.path for op in operations}
+
+    def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]] | None:
+        parts = path.strip("/").split("/")
+        best: tuple[Operation, dict[str, str]] | None = None
+        for op in self._by_method.get(method, []):
+            captured = op.match(parts)
+            if captured is not None and (best is None or op.literal_count > best[0].literal_count):
+                best = (op, captured)
+        return best
+
+
+class Api:
+    """Stripe's REST API over the sandbox's store."""
+
+    def __init__(self, store: Store, clock: Clock, api_key: str, platform: str) -> None:
+        resources.load_all()
+        self.store = store
+        self.clock = clock
+        self.api_key = api_key
+        self.platform = platform
+        self.base_url = ""
+        served = [op for op in spec_operations() if op.operation_id in HANDLERS]
+        self.router = Router([*served, *EXTRA_OPERATIONS])
+        self.on_events: Callable[[], None] = lambda: None
+
+    # -- entry point --------------------------------------------------------------
+
+    def handle(
+        self, method: str, path: str, query: bytes, body: bytes, headers: dict[str, str]
+    ) -> Reply:
+        request_id = ids.new_id("req", 14)
+        reply_headers = {"Request-Id": request_id, "Stripe-Version": API_VERSION}
+        key = headers.get("idempotency-key")
+        if key is not None:
+            reply_headers["Idempotency-Key"] = key
+        try:
+            account = self._authenticate(headers)
+            matched = self.router.match(method, path)
+            if matched is None:
+                raise StripeError(
+                    f"Unrecognized request URL ({method}: {path}). Please see "
+                    "https://stripe.com/docs or we can help at https://support.stripe.com/.",
+                    status=404,
+                )
+            op, path_params = matched
+            raw = parse_form(body) if method == "POST" else parse_form(query)
+            params = validate_params(raw, op.params_schema)
+            if method == "POST" and key is not None:
+                return self._idempotent(
+                    op, path, path_params, params, account, key, request_id, reply_headers
+                )
+            status, payload = self._run(op, path_params, params, account, request_id, None)
+        except StripeError as error:
+            status, payload = error.status, error.body(request_id)
+        return Reply(status, _encode(payload), reply_headers)
+
+    # -- steps ------------------------------------------------------------------
+
+    def _authenticate(self, headers: dict[str, str]) -> str:
+        header = headers.get("authorization", "")
+        key = ""
+        if header.startswith("Bearer "):
+            key = header[7:].strip()
+        elif header.startswith("Basic "):
+            try:
+                key = base64.b64decode(header[6:].strip()).decode("utf-8").partition(":")[0]
+            except (binascii.Error, UnicodeDecodeError):
+                key = ""
+        if not key:
+            raise StripeError(
+                "You did not provide an API key. You need to provide your API key in the "
+                "Authorization header, using Bearer auth (e.g. 'Authorization: Bearer "
+                "YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details.",
+                status=401,
+            )
+        if key.startswith(("sk_live_", "rk_live_")):
+            raise StripeError(
+                f"This is the Portal Console sandbox, which runs in test mode only; the live key "
+                f"{redact_key(key)} is not accepted here. Use the sandbox's own test key "
+                f"({redact_key(self.api_key)}).",
+                status=401,
+                code="livemode_mismatch",
+            )
+        if key != self.api_key:
+            raise StripeError(f"Invalid API Key provided: {redact_key(key)}", status=401)
+        connected = headers.get("stripe-account")
+        if not connected:
+            return self.platform
+        target = self.store.get(connected, account=self.platform)
+        if target is None or target.get("object") != "account" or target.get("deleted"):
+            raise StripeError(
+                f"The provided key '{redact_key(key)}' does not have access to account "
+                f"'{connected}' (or that account does not exist). Application access may "
+                "have been revoked.",
+                status=403,
+                code="account_invalid",
+            )
+        return connected
+
+    def _context(self, account: str, request_id: str | None, key: str | None) -> Context:
+        return Context(
+            store=self.store,
+            clock=self.clock,
+            account=account,
+            platform=self.platform,
+            request_id=request_id,
+            idempotency_key=key,
+            base_url=self.base_url,
+        )
+
+    def _run(
+        self,
+        op: Operation,
+        path_params: dict[str, str],
+        params: JSON,
+        account: str,
+        request_id: str,
+        key: str | None,
+        remember: Callable[[int, JSON], None] | None = None,
+    ) -> tuple[int, JSON]:
+        ctx = self._context(account, request_id, key)
+        handler = HANDLERS[op.operation_id]
+        try:
+            with self.store.transaction():
+                result = handler(ctx, params, **path_params)
+                expand_paths = params.get("expand") or []
+                if expand_paths:
+                    result = expand(ctx, result, list(expand_paths))
+                payload = public(result)
+                if remember is not None:
+                    remember(200, payload)
+        except StripeError:
+            raise
+        except Exception:
+            log.exception("sandbox handler %s failed", op.operation_id)
+            raise StripeError(
+                "An unexpected error occurred in the sandbox; the request changed nothing.",
+                status=500,
+                type="api_error",
+            ) from None
+        if ctx.events:
+            self.on_events()
+        return 200, payload
+
+    def _idempotent(
+        self,
+        op: Operation,
+        path: str,
+        path_params: dict[str, str],
+        params: JSON,
+        account: str,
+        key: str,
+        request_id: str,
+        reply_headers: dict[str, str],
+    ) -> Reply:
+        if len(key) > MAX_IDEMPOTENCY_KEY:
+            raise StripeError(
+                f"Invalid idempotency key: must be at most {MAX_IDEMPOTENCY_KEY} characters.",
+                param="Idempotency-Key",
+            )
+        fingerprint = hashlib.sha256(
+            f"POST {path}\n{json.dumps(params, sort_keys=True)}".encode()
+        ).hexdigest()
+        seen = self.store.idempotent_result(account, key)
+        if seen is not None:
+            previous_fingerprint, status, body = seen
+            if previous_fingerprint != fingerprint:
+                raise StripeError(
+                    "Keys for idempotent requests can only be used with the same parameters "
+                    "they were first used with. Try using a key other than "
+                    f"'{key}' if you meant to execute a different request.",
+                    type="idempotency_error",
+                )
+            return Reply(status, body.encode(), {**reply_headers, "Idempotent-Replayed": "true"})
+
+        now = self.clock.now()
+
+        def remember(status: int, payload: JSON) -> None:
+            self.store.remember_result(
+                account, key, fingerprint, status, _encode(payload).decode(), now
+            )
+
+        try:
+            status, payload = self._run(
+                op, path_params, params, account, request_id, key, remember
+            )
+        except StripeError as error:
+            status, payload = error.status, error.body(request_id)
+            with self.store.transaction():
+                remember(status, payload)
+        return Reply(status, _encode(payload), reply_headers)
+
+    # -- time -------------------------------------------------------------------
+
+    def sweep(self) -> int:
+        """Act on every object whose ``due`` moment the clock has passed; returns how many."""
+        done = 0
+        for _ in range(1000):
+            due = self.store.due_before(self.clock.now(), limit=200)
+            if not due:
+                break
+            for obj in due:
+                handler = DUE_HANDLERS.get(str(obj.get("object")))
+                owner = self.store.owner(obj["id"]) or self.platform
+                ctx = self._context(owner, None, None)
+                with self.store.transaction():
+                    current = self.store.get(obj["id"])
+                    if current is None:
+                        continue
+                    if handler is None:
+                        self.store.save(current, due=None)
+                    else:
+                        handler(ctx, current)
+                        after = self.store.get(obj["id"])
+                        if after is not None and after == current:
+                            # A handler that changed nothing must not be called again for
+                            # the same moment, or the sweep would never end.
+                            self.store.save(after, due=None)
+                if ctx.events:
+                    self.on_events()
+                done += 1
+        self.store.forget_results_before(self.clock.now() - IDEMPOTENCY_TTL)
+        return done
+
+    def call(
+        self, operation_id: str, params: JSON, *, account: str | None = None, **path: str
+    ) -> JSON:
+        """Run an operation from inside the sandbox (demo data, portal pages): same rules."""
+        op = next(
+            (o for o in [*spec_operations(), *EXTRA_OPERATIONS] if o.operation_id == operation_id),
+            None,
+        )
+        if op is None:
+            raise KeyError(operation_id)
+        checked = validate_params(_as_form(params), op.params_schema)
+        _status, payload = self._run(
+            op, path, checked, account or self.platform, ids.new_id("req", 14), None
+        )
+        return payload
+
+
+def _as_form(value: Any) -> Any:
+    """Python values as the form parser would have produced them (strings, indexed dicts)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _as_form(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return {str(i): _as_form(v) for i, v in enumerate(value)}
+    return value
+
+
+def _encode(payload: JSON) -> bytes:
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+ASGIApp = Callable[[JSON, Callable[[], Awaitable[JSON]], Callable[[JSON], Awaitable[None]]], Awaitable[None]]
+
+
+async def read_body(receive: Callable[[], Awaitable[JSON]], limit: int = 2_000_000) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise StripeError("Request body too large.", status=400)
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            return b"".join(chunks)
+

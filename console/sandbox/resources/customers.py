@@ -1,0 +1,239 @@
+"""Customers: create, retrieve, update, delete, list; fields that appear only when expanded."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from console.sandbox import ids
+from console.sandbox.context import Context, changed, snapshot
+from console.sandbox.errors import invalid
+from console.sandbox.fields import address, assign, metadata
+from console.sandbox.listing import embedded_list, list_objects
+from console.sandbox.registry import includable, operation
+from console.sandbox.spec import JSON
+
+PLAIN_FIELDS = ("description", "email", "name", "phone", "business_name", "individual_name")
+
+
+def _hook(module: str, name: str) -> Any:
+    """A function of a sibling resource module (payment methods, tax IDs, subscriptions)."""
+    return getattr(importlib.import_module(f"console.sandbox.resources.{module}"), name)
+
+
+def _shipping(value: Any) -> JSON | None:
+    if value in (None, ""):
+        return None
+    return {
+        "address": address(value.get("address")),
+        "name": value.get("name"),
+        "phone": value.get("phone"),
+    }
+
+
+def _check_email(params: JSON) -> None:
+    email = params.get("email")
+    if isinstance(email, str) and email and ("@" not in email or len(email) > 512):
+        raise invalid(f"Invalid email address: {email}", param="email", code="email_invalid")
+
+
+def _invoice_settings(ctx: Context, customer: JSON, value: Any) -> None:
+    settings = customer["invoice_settings"]
+    if value in (None, ""):
+        return
+    if "default_payment_method" in value:
+        pm_id = value["default_payment_method"]
+        if pm_id:
+            pm = ctx.fetch(
+                "payment_method",
+                pm_id,
+                param="invoice_settings[default_payment_method]",
+                kind="PaymentMethod",
+            )
+            if pm.get("customer") != customer["id"]:
+                raise invalid(
+                    f"The customer does not have a payment method with the ID {pm_id}. The "
+                    "payment method must be attached to the customer.",
+                    param="invoice_settings[default_payment_method]",
+                    code="resource_missing",
+                )
+        settings["default_payment_method"] = pm_id or None
+    for key in ("footer",):
+        if key in value:
+            settings[key] = value[key] or None
+    if "custom_fields" in value:
+        settings["custom_fields"] = value["custom_fields"] or None
+    if "rendering_options" in value:
+        options = value["rendering_options"] or {}
+        settings["rendering_options"] = {
+            "amount_tax_display": options.get("amount_tax_display") or None,
+            "template": options.get("template"),
+        }
+
+
+def _apply(ctx: Context, customer: JSON, params: JSON) -> None:
+    _check_email(params)
+    assign(customer, params, *PLAIN_FIELDS)
+    if "address" in params:
+        customer["address"] = address(params["address"])
+    if "shipping" in params:
+        customer["shipping"] = _shipping(params["shipping"])
+    if "metadata" in params:
+        customer["metadata"] = metadata(customer.get("metadata"), params["metadata"])
+    if "preferred_locales" in params:
+        customer["preferred_locales"] = list(params["preferred_locales"] or [])
+    if "tax_exempt" in params:
+        customer["tax_exempt"] = params["tax_exempt"] or "none"
+    if "balance" in params:
+        customer["balance"] = params["balance"]
+    if "invoice_prefix" in params:
+        prefix = params["invoice_prefix"]
+        if not (3 <= len(prefix) <= 12) or not prefix.isalnum() or prefix != prefix.upper():
+            raise invalid(
+                "Invoice prefix must be 3-12 uppercase letters or numbers.",
+                param="invoice_prefix",
+            )
+        customer["invoice_prefix"] = prefix
+    if "next_invoice_sequence" in params:
+        customer["next_invoice_sequence"] = params["next_invoice_sequence"]
+
+
+def new_customer(customer_id: str, created: int) -> JSON:
+    return {
+        "id": customer_id,
+        "object": "customer",
+        "address": None,
+        "balance": 0,
+        "business_name": None,
+        "created": created,
+        "currency": None,
+        "customer_account": None,
+        "default_source": None,
+        "delinquent": False,
+        "description": None,
+        "discount": None,
+        "email": None,
+        "individual_name": None,
+        "invoice_prefix": ids.random_chars(8).upper(),
+        "invoice_settings": {
+            "custom_fields": None,
+            "default_payment_method": None,
+            "footer": None,
+            "rendering_options": None,
+        },
+        "livemode": False,
+        "metadata": {},
+        "name": None,
+        "next_invoice_sequence": 1,
+        "phone": None,
+        "preferred_locales": [],
+        "shipping": None,
+        "tax_exempt": "none",
+        "test_clock": None,
+    }
+
+
+@operation("PostCustomers")
+def create(ctx: Context, params: JSON) -> JSON:
+    customer = new_customer(ctx.new_id("cus", 14), ctx.now())
+    ctx.insert(customer)
+    _apply(ctx, customer, {k: v for k, v in params.items() if k != "invoice_settings"})
+    if params.get("payment_method"):
+        _hook("payment_methods", "attach_to_customer")(
+            ctx, params["payment_method"], customer, param="payment_method"
+        )
+    if "invoice_settings" in params:
+        _invoice_settings(ctx, customer, params["invoice_settings"])
+    ctx.save(customer)
+    ctx.emit("customer.created", customer)
+    for position, tax_id in enumerate(params.get("tax_id_data") or []):
+        _hook("tax_ids", "create_for_customer")(
+            ctx, customer, tax_id["type"], tax_id["value"], param=f"tax_id_data[{position}]"
+        )
+    return customer
+
+
+@operation("GetCustomersCustomer")
+def retrieve(ctx: Context, params: JSON, customer: str) -> JSON:
+    found = ctx.find(customer)
+    if found is not None and found.get("object") == "customer" and found.get("deleted"):
+        return found  # Stripe answers a deleted customer with its stub, not a 404
+    return ctx.fetch("customer", customer)
+
+
+@operation("PostCustomersCustomer")
+def update(ctx: Context, params: JSON, customer: str) -> JSON:
+    found = ctx.fetch("customer", customer)
+    before = snapshot(found)
+    _apply(ctx, found, params)
+    if "invoice_settings" in params:
+        _invoice_settings(ctx, found, params["invoice_settings"])
+    if params.get("default_source"):
+        raise invalid(
+            "The sandbox supports PaymentMethods, not legacy sources; set "
+            "invoice_settings[default_payment_method] instead.",
+            param="default_source",
+        )
+    ctx.save(found)
+    previous = changed(before, found)
+    if previous:
+        ctx.emit("customer.updated", found, previous)
+    return found
+
+
+@operation("DeleteCustomersCustomer")
+def delete(ctx: Context, params: JSON, customer: str) -> JSON:
+    found = ctx.fetch("customer", customer)
+    for subscription in list(
+        ctx.store.scan(account=ctx.account, type_="subscription", parent=customer)
+    ):
+        if subscription.get("status") not in ("canceled", "incomplete_expired"):
+            _hook("subscriptions", "cancel_now")(ctx, subscription)
+    for pm in list(ctx.store.scan(account=ctx.account, type_="payment_method", parent=customer)):
+        _hook("payment_methods", "detach_from_customer")(ctx, pm)
+    stub = {"id": customer, "object": "customer", "deleted": True}
+    ctx.store.replace_type(customer, "deleted.customer", stub)
+    ctx.emit("customer.deleted", found)
+    return stub
+
+
+@operation("GetCustomers")
+def list_customers(ctx: Context, params: JSON) -> JSON:
+    where: list[tuple[str, Any]] = []
+    if params.get("email"):
+        where.append(("$.email", params["email"]))
+    if params.get("test_clock"):
+        where.append(("$.test_clock", params["test_clock"]))
+    return list_objects(ctx, params, object_type="customer", url="/v1/customers", where=where)
+
+
+@includable("customer", "tax_ids")
+def tax_ids_of(ctx: Context, customer: JSON) -> JSON:
+    page = ctx.store.page(account=ctx.account, type_="tax_id", parent=customer["id"], limit=100)
+    return embedded_list(
+        page.items, f"/v1/customers/{customer['id']}/tax_ids", has_more=page.has_more
+    )
+
+
+@includable("customer", "subscriptions")
+def subscriptions_of(ctx: Context, customer: JSON) -> JSON:
+    page = ctx.store.page(
+        account=ctx.account, type_="subscription", parent=customer["id"], limit=100
+    )
+    live = [s for s in page.items if s.get("status") not in ("canceled", "incomplete_expired")]
+    return embedded_list(live, f"/v1/customers/{customer['id']}/subscriptions")
+
+
+@includable("customer", "sources")
+def sources_of(ctx: Context, customer: JSON) -> JSON:
+    return embedded_list([], f"/v1/customers/{customer['id']}/sources")
+
+
+@includable("customer", "cash_balance")
+def cash_balance_of(ctx: Context, customer: JSON) -> None:
+    return None
+
+
+@includable("customer", "invoice_credit_balance")
+def invoice_credit_balance_of(ctx: Context, customer: JSON) -> JSON:
+    return {}

@@ -1,0 +1,331 @@
+"""Serving the sandbox: an ASGI app on uvicorn, in a thread of its own, as a context manager.
+
+The app (and the tests) start it in-process with ``with Sandbox() as sandbox:``;
+the command line runs the same class in the foreground. Its loop also runs the
+clock's sweep (renewals, trial ends) and webhook deliveries in the background.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import json
+import logging
+import socket
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+from typing import Any
+
+import httpx
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from console.sandbox import resources
+from console.sandbox.app import Api, read_body
+from console.sandbox.errors import StripeError
+from console.sandbox.registry import PAGE_ROUTES
+from console.sandbox.spec import JSON
+from console.sandbox.state import State, default_db_path, open_state
+
+log = logging.getLogger(__name__)
+
+Receive = Callable[[], Awaitable[JSON]]
+Send = Callable[[JSON], Awaitable[None]]
+
+
+def sign_payload(secret: str, payload: str, timestamp: int) -> str:
+    """Stripe's ``Stripe-Signature`` header: ``t=...,v1=HMAC-SHA256(secret, "t.payload")``."""
+    mac = hmac.new(secret.encode(), f"{timestamp}.{payload}".encode(), hashlib.sha256)
+    return f"t={timestamp},v1={mac.hexdigest()}"
+
+
+class WebhookSender:
+    """Delivers queued events to endpoints, retrying failures with exponential backoff."""
+
+    MAX_ATTEMPTS = 8
+
+    def __init__(self, api: Api, retry_base: float) -> None:
+        self.api = api
+        self.retry_base = retry_base
+        self.wake = asyncio.Event()
+
+    async def run(self) -> None:
+        async with httpx.AsyncClient(timeout=10.0, trust_env=False) as client:
+            while True:
+                await self._deliver_due(client)
+                next_at = self.api.store.next_delivery_at()
+                timeout = 5.0 if next_at is None else max(0.0, min(5.0, next_at - time.time()))
+                self.wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.wake.wait(), timeout)
+
+    async def _deliver_due(self, client: httpx.AsyncClient) -> None:
+        store = self.api.store
+        for delivery, endpoint_id, event_id, attempts in store.due_deliveries(time.time()):
+            endpoint = store.get(endpoint_id)
+            event = store.get(event_id)
+            if endpoint is None or event is None or endpoint.get("status") != "enabled":
+                store.finish_delivery(
+                    delivery, status="dropped", attempts=attempts, next_attempt=0, error=None
+                )
+                continue
+            payload = json.dumps(_public(event), indent=2)
+            signature = sign_payload(str(endpoint["_secret"]), payload, int(time.time()))
+            error: str | None = None
+            try:
+                response = await client.post(
+                    str(endpoint["url"]),
+                    content=payload.encode(),
+                    headers={
+                        "Content-Type": "application/json; charset=utf-8",
+                        "Stripe-Signature": signature,
+                        "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+                    },
+                )
+                if not 200 <= response.status_code < 300:
+                    error = f"HTTP {response.status_code}"
+            except httpx.HTTPError as exc:
+                error = type(exc).__name__
+            attempts += 1
+            if error is None:
+                store.finish_delivery(
+                    delivery, status="delivered", attempts=attempts, next_attempt=0, error=None
+                )
+                with store.transaction():
+                    current = store.get(event_id)
+                    if current is not None:
+                        current["pending_webhooks"] = max(0, current["pending_webhooks"] - 1)
+                        store.save(current)
+            elif attempts >= self.MAX_ATTEMPTS:
+                store.finish_delivery(
+                    delivery, status="failed", attempts=attempts, next_attempt=0, error=error
+                )
+            else:
+                delay = self.retry_base * (2 ** (attempts - 1))
+                store.finish_delivery(
+                    delivery,
+                    status="pending",
+                    attempts=attempts,
+                    next_attempt=time.time() + delay,
+                    error=error,
+                )
+
+
+def _public(event: JSON) -> JSON:
+    from console.sandbox.context import public
+
+    result: JSON = public(event)
+    return result
+
+
+class SandboxApp:
+    """ASGI: ``/v1`` to the API, everything else to the page routes, JSON 404 otherwise."""
+
+    def __init__(self, api: Api, *, webhook_retry_base: float, sweep_interval: float) -> None:
+        self.api = api
+        self.sender = WebhookSender(api, webhook_retry_base)
+        self.sweep_interval = sweep_interval
+        self._tasks: list[asyncio.Task[None]] = []
+        self.pages = Starlette(routes=list(PAGE_ROUTES))
+        self.pages.state.api = api
+        self.pages.add_exception_handler(404, _not_found)
+        api.on_events = self.sender.wake.set
+
+    async def __call__(self, scope: JSON, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        path: str = scope["path"]
+        if path == "/v1" or path.startswith("/v1/"):
+            await self._api(scope, receive, send)
+        else:
+            await self.pages(scope, receive, send)
+
+    async def _api(self, scope: JSON, receive: Receive, send: Send) -> None:
+        headers = {
+            k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]
+        }
+        try:
+            body = await read_body(receive)
+        except StripeError as error:
+            reply_status, reply_body = error.status, json.dumps(error.body("req_unread")).encode()
+            reply_headers: dict[str, str] = {}
+        else:
+            reply = self.api.handle(
+                scope["method"], scope["path"], scope.get("query_string", b""), body, headers
+            )
+            reply_status, reply_body, reply_headers = reply.status, reply.body, reply.headers
+        raw_headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(reply_body)).encode()),
+            *((k.encode(), v.encode("latin-1", "replace")) for k, v in reply_headers.items()),
+        ]
+        await send({"type": "http.response.start", "status": reply_status, "headers": raw_headers})
+        await send({"type": "http.response.body", "body": reply_body})
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                self._tasks = [
+                    asyncio.create_task(self.sender.run()),
+                    asyncio.create_task(self._sweeper()),
+                ]
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                for task in self._tasks:
+                    task.cancel()
+                for task in self._tasks:
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _sweeper(self) -> None:
+        while True:
+            await asyncio.sleep(self.sweep_interval)
+            try:
+                self.api.sweep()
+            except Exception:
+                log.exception("sandbox clock sweep failed")
+
+
+async def _not_found(request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse(
+        {
+            "error": {
+                "type": "invalid_request_error",
+                "message": f"Unrecognized request URL ({request.method}: {request.url.path}).",
+            }
+        },
+        status_code=404,
+    )
+
+
+class Sandbox:
+    """A running sandbox: ``url``, ``api_key``; stop it by leaving the ``with`` block."""
+
+    def __init__(
+        self,
+        db: str | None = ":memory:",
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        seed: str = "none",
+        api_key: str | None = None,
+        webhook_retry_base: float = 30.0,
+        sweep_interval: float = 1.0,
+        progress: Callable[[str], None] | None = None,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.state: State = open_state(db or default_db_path(), api_key)
+        self.api = Api(self.state.store, self.state.clock, self.state.api_key, self.state.platform)
+        self._seed = seed
+        self._progress = progress
+        self._app = SandboxApp(
+            self.api, webhook_retry_base=webhook_retry_base, sweep_interval=sweep_interval
+        )
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
+        self._failure: BaseException | None = None
+
+    @property
+    def api_key(self) -> str:
+        return self.state.api_key
+
+    @property
+    def url(self) -> str:
+        return f"http://{_url_host(self.host)}:{self.port}"
+
+    def start(self) -> Sandbox:
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        # IPPROTO_TCP explicitly: asyncio turns Nagle off (TCP_NODELAY) only for sockets that say
+        # they are TCP, and with Nagle on every response waits ~40 ms for a delayed ACK.
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self.port))
+        sock.listen(512)
+        sock.setblocking(False)
+        self._socket = sock
+        self.port = sock.getsockname()[1]
+        self.api.base_url = self.url
+        self._app.pages.state.base_url = self.url
+        from console.sandbox import seed as seeding
+
+        seeding.bootstrap(self.api)
+        seeding.apply(self.api, self._seed, progress=self._progress)
+        config = uvicorn.Config(
+            self._app,
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+            loop="asyncio",
+            http="httptools",
+            timeout_graceful_shutdown=2,
+        )
+        self._server = uvicorn.Server(config)
+        ready = threading.Event()
+        self._thread = threading.Thread(
+            target=self._serve, args=(ready,), name="sandbox-server", daemon=True
+        )
+        self._thread.start()
+        ready.wait(30)
+        if self._failure is not None:
+            raise RuntimeError("the sandbox did not start") from self._failure
+        return self
+
+    def _serve(self, ready: threading.Event) -> None:
+        assert self._server is not None and self._socket is not None
+        server = self._server
+
+        async def serve() -> None:
+            task = asyncio.create_task(server.serve(sockets=[self._socket]))
+            while not server.started and not task.done():
+                await asyncio.sleep(0.005)
+            ready.set()
+            await task
+
+        try:
+            asyncio.run(serve())
+        except BaseException as exc:  # reported to the thread that waits in start()
+            self._failure = exc
+            log.exception("the sandbox server stopped with an error")
+        finally:
+            ready.set()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(10)
+        if self._socket is not None:
+            self._socket.close()
+        self.state.store.close()
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+_ = (resources, Any)

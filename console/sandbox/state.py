@@ -1,0 +1,47 @@
+"""Opening a sandbox database: its key, its platform account, its clock."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import platformdirs
+
+from console.sandbox import ids
+from console.sandbox.clock import Clock
+from console.sandbox.store import Store
+
+KEY_PREFIX = "sk_test_"
+
+
+def default_db_path() -> str:
+    return os.path.join(platformdirs.user_data_dir("portal-console"), "sandbox.sqlite3")
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    store: Store
+    clock: Clock
+    api_key: str
+    platform: str
+    created_now: bool
+
+
+class BadKey(ValueError):
+    pass
+
+
+def open_state(db: str, api_key: str | None = None) -> State:
+    if api_key is not None and not api_key.startswith(KEY_PREFIX):
+        raise BadKey("the sandbox runs in test mode only: its key must start with sk_test_")
+    store = Store(db)
+    stored_key = store.meta("api_key")
+    created_now = stored_key is None
+    key = api_key or stored_key or KEY_PREFIX + "51" + ids.random_chars(46)
+    if key != stored_key:
+        store.set_meta("api_key", key)
+    platform = store.meta("platform_account")
+    if platform is None:
+        platform = ids.new_id("acct", 16)
+        store.set_meta("platform_account", platform)
+    return State(store, Clock(store), key, platform, created_now)

@@ -1,0 +1,48 @@
+"""Shared fixtures: the real sandbox over loopback and the real ``stripe`` library pointed at it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+import stripe
+
+# stripe 16 writes ~/.config/stripe/telemetry_id on its first request unless told not to.
+stripe.enable_telemetry = False
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from console.sandbox import Sandbox  # noqa: E402
+
+
+def make_client(sandbox: Sandbox, **kwargs: object) -> stripe.StripeClient:
+    return stripe.StripeClient(
+        sandbox.api_key,
+        base_addresses={"api": sandbox.url, "files": sandbox.url},
+        max_network_retries=0,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[Sandbox]:
+    """One sandbox for the session; tests make their own objects and never rely on counts."""
+    with Sandbox(":memory:", webhook_retry_base=0.2, sweep_interval=0.2) as running:
+        yield running
+
+
+@pytest.fixture
+def fresh_sandbox() -> Iterator[Sandbox]:
+    """A sandbox of its own, for tests that look at whole lists or move the clock."""
+    with Sandbox(":memory:", webhook_retry_base=0.2, sweep_interval=0.2) as running:
+        yield running
+
+
+@pytest.fixture
+def client(sandbox: Sandbox) -> stripe.StripeClient:
+    return make_client(sandbox)
+
+
+@pytest.fixture
+def fresh_client(fresh_sandbox: Sandbox) -> stripe.StripeClient:
+    return make_client(fresh_sandbox)
