@@ -25,10 +25,11 @@ def test_create_retrieve_update_keeps_what_was_sent(client: stripe.StripeClient)
     assert fetched.preferred_locales == ["en-GB", "fr"]
 
     updated = client.v1.customers.update(
-        created.id, params={"metadata": {"segment": "", "tier": "2"}, "phone": ""}
+        created.id, params={"metadata": {"segment": "", "tier": "2"}, "address": ""}
     )
     assert updated.metadata == {"tier": "2"}
-    assert updated.phone is None
+    assert updated.address is None
+    assert updated.phone == "+44 20 7946 0000"
 
 
 def test_list_pages_with_cursors_newest_first(fresh_client: stripe.StripeClient) -> None:
