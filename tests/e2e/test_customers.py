@@ -27,7 +27,7 @@ def test_create_retrieve_update_keeps_what_was_sent(client: stripe.StripeClient)
     updated = client.v1.customers.update(
         created.id, params={"metadata": {"segment": "", "tier": "2"}, "address": ""}
     )
-    assert updated.metadata == {"tier": "2"}
+    assert updated.metadata.to_dict() == {"tier": "2"}
     assert updated.address is None
     assert updated.phone == "+44 20 7946 0000"
 
