@@ -30,9 +30,10 @@ from console.sandbox.clock import Clock
 from console.sandbox.context import API_VERSION, Context, public
 from console.sandbox.errors import StripeError
 from console.sandbox.expand import expand
-from console.sandbox.registry import DUE_HANDLERS, EXTRA_OPERATIONS, HANDLERS
+from console.sandbox.registry import EXTRA_OPERATIONS, HANDLERS
 from console.sandbox.spec import JSON, Operation, spec_operations
 from console.sandbox.store import Store
+from console.sandbox.sweep import run_due
 from console.sandbox.validation import validate_params
 from console.sandbox.wire import parse_form
 
@@ -263,33 +264,14 @@ class Api:
 
     def sweep(self) -> int:
         """Act on every object whose ``due`` moment the clock has passed; returns how many."""
-        done = 0
-        for _ in range(1000):
-            due = self.store.due_before(self.clock.now(), limit=200)
-            if not due:
-                break
-            for obj in due:
-                handler = DUE_HANDLERS.get(str(obj.get("object")))
-                owner = self.store.owner(obj["id"]) or self.platform
-                ctx = self._context(owner, None, None)
-                with self.store.transaction():
-                    current = self.store.get(obj["id"])
-                    if current is None:
-                        continue
-                    if handler is None:
-                        self.store.save(current, due=None)
-                    else:
-                        handler(ctx, current)
-                        after = self.store.get(obj["id"])
-                        if after is not None and after == current:
-                            # A handler that changed nothing must not be called again for
-                            # the same moment, or the sweep would never end.
-                            self.store.save(after, due=None)
-                if ctx.events:
-                    self.on_events()
-                done += 1
+        used = run_due(self.store, self.clock.now, self._owner_context)
+        if any(ctx.events for ctx in used):
+            self.on_events()
         self.store.forget_results_before(self.clock.now() - IDEMPOTENCY_TTL)
-        return done
+        return len(used)
+
+    def _owner_context(self, owner: str) -> Context:
+        return self._context(owner or self.platform, None, None)
 
     def call(
         self, operation_id: str, params: JSON, *, account: str | None = None, **path: str
