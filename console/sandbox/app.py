@@ -146,8 +146,8 @@ class Api:
         if key.startswith(("sk_live_", "rk_live_")):
             raise StripeError(
                 f"This is the Portal Console sandbox, which runs in test mode only; the live key "
-                f"{redact_key(key)} is not accepted here. Use the sandbox's own test key "
-                f"({redact_key(self.api_key)}).",
+                f"{redact_key(key)} is not accepted here. Use the sandbox's own test key, which "
+                "`portal-console sandbox` prints when it starts.",
                 status=401,
                 code="livemode_mismatch",
             )

@@ -1,0 +1,82 @@
+"""``portal-console sandbox``: run the sandbox in the foreground until Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from types import FrameType
+
+from console.sandbox.server import Sandbox
+from console.sandbox.state import BadKey, default_db_path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback by default)")
+    parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default)")
+    parser.add_argument(
+        "--db",
+        default=None,
+        help=f"SQLite database file, or :memory: (default: {default_db_path()})",
+    )
+    parser.add_argument(
+        "--seed",
+        default="none",
+        help="data for a new database: none, demo, or scale:N (N customers)",
+    )
+    parser.add_argument(
+        "--api-key",
+        default=None,
+        help="the sandbox's test secret key (sk_test_...); made at random for a new database",
+    )
+
+
+def _seed_value(text: str) -> str:
+    if text in ("none", "demo"):
+        return text
+    kind, _, count = text.partition(":")
+    if kind == "scale" and count.isdigit() and int(count) > 0:
+        return text
+    raise argparse.ArgumentTypeError(f"--seed must be none, demo or scale:N, not {text!r}")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        seed = _seed_value(args.seed)
+    except argparse.ArgumentTypeError as error:
+        print(f"portal-console sandbox: {error}", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    try:
+        sandbox = Sandbox(
+            args.db or default_db_path(),
+            host=args.host,
+            port=args.port,
+            seed=seed,
+            api_key=args.api_key,
+            progress=lambda message: print(message, file=sys.stderr, flush=True),
+        )
+    except BadKey as error:
+        print(f"portal-console sandbox: {error}", file=sys.stderr)
+        return 2
+    try:
+        sandbox.start()
+    except OSError as error:
+        print(f"portal-console sandbox: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        return 1
+    try:
+        print(f"Sandbox listening on {sandbox.url}", flush=True)
+        print(f"API key: {sandbox.api_key}", flush=True)
+        while not stop.wait(0.5):
+            pass
+    finally:
+        sandbox.stop()
+    print("Sandbox stopped.", file=sys.stderr, flush=True)
+    return 0
