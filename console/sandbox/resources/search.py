@@ -1,0 +1,102 @@
+"""``GET /v1/<resource>/search``: Stripe's search query language over the store, newest first.
+
+The query becomes one SQL condition (see :mod:`console.sandbox.search`) on the
+account's objects of one type; pages are keyset cursors on (created, seq), so
+the hundredth page costs what the first does, even with a million customers.
+``total_count`` is computed only when asked for (``expand[]=total_count``), as
+Stripe includes it only then.
+"""
+
+from __future__ import annotations
+
+import json
+
+from console.sandbox.context import Context
+from console.sandbox.listing import page_limit
+from console.sandbox.registry import operation
+from console.sandbox.search import (
+    SEARCHABLE,
+    compile_query,
+    fingerprint,
+    page_token,
+    parse,
+    query_error,
+    read_page_token,
+)
+from console.sandbox.spec import JSON
+
+
+def search(ctx: Context, params: JSON, object_type: str, url: str) -> JSON:
+    """One page of ``object_type`` objects in scope that match ``params['query']``."""
+    text = params.get("query") or ""
+    if not isinstance(text, str) or not text.strip():
+        raise query_error("Invalid query: the query is empty; give at least one clause.")
+    limit = page_limit(params)
+    compiled = compile_query(parse(text), object_type)
+    assert object_type in SEARCHABLE  # the type is written into the SQL: never user input
+    token_print = fingerprint(text, object_type, ctx.account)
+    where = f"account = ? AND type = '{object_type}' AND ({compiled.sql})"
+    args: list[object] = [ctx.account, *compiled.args]
+    page_args = list(args)
+    page_where = where
+    if params.get("page"):
+        created, seq = read_page_token(str(params["page"]), token_print)
+        page_where += " AND (created, seq) < (?, ?)"
+        page_args.extend([created, seq])
+    sql = (
+        f"SELECT data, created, seq FROM objects WHERE {page_where}"
+        " ORDER BY created DESC, seq DESC LIMIT ?"
+    )
+    store = ctx.store
+    # The store has no raw-query method; searches are read-only and run under its lock.
+    with store._lock:
+        rows = store._db.execute(sql, [*page_args, limit + 1]).fetchall()
+        total = None
+        if "total_count" in (params.get("expand") or []):
+            total = int(
+                store._db.execute(f"SELECT COUNT(*) FROM objects WHERE {where}", args).fetchone()[0]
+            )
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    result: JSON = {
+        "object": "search_result",
+        "data": [json.loads(row[0]) for row in rows],
+        "has_more": has_more,
+        "next_page": page_token(int(rows[-1][1]), int(rows[-1][2]), token_print)
+        if has_more
+        else None,
+        "url": url,
+    }
+    if total is not None:
+        result["total_count"] = total
+    return result
+
+
+@operation("GetCustomersSearch")
+def search_customers(ctx: Context, params: JSON) -> JSON:
+    return search(ctx, params, "customer", "/v1/customers/search")
+
+
+@operation("GetSubscriptionsSearch")
+def search_subscriptions(ctx: Context, params: JSON) -> JSON:
+    return search(ctx, params, "subscription", "/v1/subscriptions/search")
+
+
+@operation("GetInvoicesSearch")
+def search_invoices(ctx: Context, params: JSON) -> JSON:
+    return search(ctx, params, "invoice", "/v1/invoices/search")
+
+
+@operation("GetProductsSearch")
+def search_products(ctx: Context, params: JSON) -> JSON:
+    return search(ctx, params, "product", "/v1/products/search")
+
+
+@operation("GetPricesSearch")
+def search_prices(ctx: Context, params: JSON) -> JSON:
+    return search(ctx, params, "price", "/v1/prices/search")
+
+
+@operation("GetPaymentIntentsSearch")
+def search_payment_intents(ctx: Context, params: JSON) -> JSON:
+    return search(ctx, params, "payment_intent", "/v1/payment_intents/search")
