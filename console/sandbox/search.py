@@ -392,7 +392,9 @@ def _condition(clause: Clause, field: Field) -> tuple[str, list[Any]]:
         return f"{column} = ?", [value]
     if field.kind == "text":
         phrase = " ".join(value.split())
-        return f"(' ' || {column} || ' ') LIKE ? ESCAPE '\\'", [f"% {_like_escape(phrase)} %"]
+        # Runs of spaces in the stored value count as one separator (up to four in a row).
+        spaced = f"replace(replace(' ' || {column} || ' ', '  ', ' '), '  ', ' ')"
+        return f"{spaced} LIKE ? ESCAPE '\\'", [f"% {_like_escape(phrase)} %"]
     return f"lower({column}) = lower(?)", [value]
 
 
