@@ -59,7 +59,7 @@ def redact_key(key: str) -> str:
 
 
 class Router:
-    """Operations by method, literal segments first (``/customers/search`` before ``/{customer}``)."""
+    """Operations by method; literal segments win (``/customers/search`` over ``/{customer}``)."""
 
     def __init__(self, operations: list[Operation]) -> None:
         self._by_method: dict[str, list[Operation]] = {}
@@ -251,9 +251,7 @@ class Api:
             )
 
         try:
-            status, payload = self._run(
-                op, path_params, params, account, request_id, key, remember
-            )
+            status, payload = self._run(op, path_params, params, account, request_id, key, remember)
         except StripeError as error:
             status, payload = error.status, error.body(request_id)
             with self.store.transaction():
@@ -307,10 +305,7 @@ def _encode(payload: JSON) -> bytes:
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-ASGIApp = Callable[[JSON, Callable[[], Awaitable[JSON]], Callable[[JSON], Awaitable[None]]], Awaitable[None]]
-
-
-async def read_body(receive: Callable[[], Awaitable[JSON]], limit: int = 2_000_000) -> bytes:
+async def read_body(receive: Callable[[], Awaitable[Any]], limit: int = 2_000_000) -> bytes:
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -322,4 +317,3 @@ async def read_body(receive: Callable[[], Awaitable[JSON]], limit: int = 2_000_0
         chunks.append(chunk)
         if not message.get("more_body"):
             return b"".join(chunks)
-

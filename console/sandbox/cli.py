@@ -9,11 +9,13 @@ import threading
 from types import FrameType
 
 from console.sandbox.server import Sandbox
-from console.sandbox.state import BadKey, default_db_path
+from console.sandbox.state import BadKeyError, default_db_path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback by default)")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (loopback by default)"
+    )
     parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default)")
     parser.add_argument(
         "--db",
@@ -63,13 +65,16 @@ def run(args: argparse.Namespace) -> int:
             api_key=args.api_key,
             progress=lambda message: print(message, file=sys.stderr, flush=True),
         )
-    except BadKey as error:
+    except BadKeyError as error:
         print(f"portal-console sandbox: {error}", file=sys.stderr)
         return 2
     try:
         sandbox.start()
     except OSError as error:
-        print(f"portal-console sandbox: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        print(
+            f"portal-console sandbox: cannot listen on {args.host}:{args.port}: {error}",
+            file=sys.stderr,
+        )
         return 1
     try:
         print(f"Sandbox listening on {sandbox.url}", flush=True)

@@ -59,7 +59,7 @@ class Context:
         self.store.insert(obj, account=self.account, parent=parent, due=due)
         return obj
 
-    def save(self, obj: JSON, *, due: int | None | bool = False) -> JSON:
+    def save(self, obj: JSON, *, due: int | bool | None = False) -> JSON:
         self.store.save(obj, due=due)
         return obj
 

@@ -23,8 +23,7 @@ def expand(ctx: Context, obj: JSON, paths: list[str]) -> JSON:
         levels = len([p for p in parts if p != "data"])
         if levels > MAX_LEVELS or not path or any(not p for p in parts):
             raise invalid(
-                f"You cannot expand more than {MAX_LEVELS} levels of a property. "
-                f"Property: {path}"
+                f"You cannot expand more than {MAX_LEVELS} levels of a property. Property: {path}"
                 if levels > MAX_LEVELS
                 else f"Invalid expand path: {path}",
                 param="expand",

@@ -39,9 +39,7 @@ def metadata(current: JSON | None, value: Any, *, param: str = "metadata") -> JS
             )
         merged[key] = item
     if len(merged) > MAX_METADATA_KEYS:
-        raise invalid(
-            f"You can have at most {MAX_METADATA_KEYS} metadata keys.", param=param
-        )
+        raise invalid(f"You can have at most {MAX_METADATA_KEYS} metadata keys.", param=param)
     return merged
 
 

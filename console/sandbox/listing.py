@@ -15,9 +15,7 @@ Predicate = Callable[[JSON], bool]
 def page_limit(params: JSON) -> int:
     limit = params.get("limit", 10)
     if not isinstance(limit, int) or limit < 1 or limit > 100:
-        raise invalid(
-            "Invalid limit: must be an integer between 1 and 100.", param="limit"
-        )
+        raise invalid("Invalid limit: must be an integer between 1 and 100.", param="limit")
     return limit
 
 

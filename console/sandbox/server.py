@@ -16,17 +16,16 @@ import logging
 import socket
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from types import TracebackType
-from typing import Any
 
 import httpx
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
+from starlette.types import Receive, Scope, Send
 
-from console.sandbox import resources
 from console.sandbox.app import Api, read_body
 from console.sandbox.errors import StripeError
 from console.sandbox.registry import PAGE_ROUTES
@@ -34,9 +33,6 @@ from console.sandbox.spec import JSON
 from console.sandbox.state import State, default_db_path, open_state
 
 log = logging.getLogger(__name__)
-
-Receive = Callable[[], Awaitable[JSON]]
-Send = Callable[[JSON], Awaitable[None]]
 
 
 def sign_payload(secret: str, payload: str, timestamp: int) -> str:
@@ -67,12 +63,12 @@ class WebhookSender:
 
     async def _deliver_due(self, client: httpx.AsyncClient) -> None:
         store = self.api.store
-        for delivery, endpoint_id, event_id, attempts in store.due_deliveries(time.time()):
+        for delivery, endpoint_id, event_id, tried in store.due_deliveries(time.time()):
             endpoint = store.get(endpoint_id)
             event = store.get(event_id)
             if endpoint is None or event is None or endpoint.get("status") != "enabled":
                 store.finish_delivery(
-                    delivery, status="dropped", attempts=attempts, next_attempt=0, error=None
+                    delivery, status="dropped", attempts=tried, next_attempt=0, error=None
                 )
                 continue
             payload = json.dumps(_public(event), indent=2)
@@ -92,7 +88,7 @@ class WebhookSender:
                     error = f"HTTP {response.status_code}"
             except httpx.HTTPError as exc:
                 error = type(exc).__name__
-            attempts += 1
+            attempts = tried + 1
             if error is None:
                 store.finish_delivery(
                     delivery, status="delivered", attempts=attempts, next_attempt=0, error=None
@@ -137,7 +133,7 @@ class SandboxApp:
         self.pages.add_exception_handler(404, _not_found)
         api.on_events = self.sender.wake.set
 
-    async def __call__(self, scope: JSON, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
             return
@@ -149,10 +145,8 @@ class SandboxApp:
         else:
             await self.pages(scope, receive, send)
 
-    async def _api(self, scope: JSON, receive: Receive, send: Send) -> None:
-        headers = {
-            k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]
-        }
+    async def _api(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         try:
             body = await read_body(receive)
         except StripeError as error:
@@ -286,10 +280,10 @@ class Sandbox:
 
     def _serve(self, ready: threading.Event) -> None:
         assert self._server is not None and self._socket is not None
-        server = self._server
+        server, sock = self._server, self._socket
 
         async def serve() -> None:
-            task = asyncio.create_task(server.serve(sockets=[self._socket]))
+            task = asyncio.create_task(server.serve(sockets=[sock]))
             while not server.started and not task.done():
                 await asyncio.sleep(0.005)
             ready.set()
@@ -326,6 +320,3 @@ class Sandbox:
 
 def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
-
-
-_ = (resources, Any)

@@ -116,7 +116,9 @@ def spec_operations() -> tuple[Operation, ...]:
             else:
                 params = _query_schema(raw.get("parameters", []))
             response = raw.get("responses", {}).get("200", {})
-            response_schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+            response_schema = (
+                response.get("content", {}).get("application/json", {}).get("schema", {})
+            )
             found.append(
                 Operation(
                     operation_id=raw["operationId"],

@@ -27,13 +27,13 @@ class State:
     created_now: bool
 
 
-class BadKey(ValueError):
+class BadKeyError(ValueError):
     pass
 
 
 def open_state(db: str, api_key: str | None = None) -> State:
     if api_key is not None and not api_key.startswith(KEY_PREFIX):
-        raise BadKey("the sandbox runs in test mode only: its key must start with sk_test_")
+        raise BadKeyError("the sandbox runs in test mode only: its key must start with sk_test_")
     store = Store(db)
     stored_key = store.meta("api_key")
     created_now = stored_key is None

@@ -172,7 +172,7 @@ class Store:
                 ),
             )
 
-    def save(self, obj: JSON, *, due: int | None | bool = False) -> None:
+    def save(self, obj: JSON, *, due: int | bool | None = False) -> None:
         """Write back a changed object; ``due`` False leaves the clock column as it was."""
         data = json.dumps(obj, separators=(",", ":"))
         with self._lock:
@@ -284,9 +284,7 @@ class Store:
             items.reverse()
         return Page(items=items, has_more=len(rows) > limit)
 
-    def scan(
-        self, *, account: str, type_: str, parent: str | None = None
-    ) -> Iterator[JSON]:
+    def scan(self, *, account: str, type_: str, parent: str | None = None) -> Iterator[JSON]:
         """Every object of a type, newest first, fetched in batches (for search and sweeps)."""
         after: tuple[int, int] | None = None
         while True:
@@ -359,9 +357,7 @@ class Store:
 
     def set_meta(self, key: str, value: str) -> None:
         with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value)
-            )
+            self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     # -- idempotency ----------------------------------------------------------
 

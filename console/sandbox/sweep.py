@@ -15,8 +15,10 @@ from console.sandbox.store import Store
 MAX_ROUNDS = 10_000
 
 
-def run_due(store: Store, now: Callable[[], int], context_for: Callable[[str], Context]) -> list[Context]:
-    """Call each due object's handler in its owner's scope; returns the contexts used (their events)."""
+def run_due(
+    store: Store, now: Callable[[], int], context_for: Callable[[str], Context]
+) -> list[Context]:
+    """Call each due object's handler in its owner's scope; returns the contexts (their events)."""
     used: list[Context] = []
     for _ in range(MAX_ROUNDS):
         due = store.due_before(now(), limit=200)

@@ -99,7 +99,7 @@ def _validate_object(value: Any, schema: JSON, path: list[str]) -> JSON:
             param=bracket(path),
         )
     properties: JSON = schema.get("properties", {})
-    extra = schema.get("additionalProperties", False if properties else True)
+    extra = schema.get("additionalProperties", not properties)
     result: JSON = {}
     for key, item in value.items():
         child = [*path, key]
@@ -178,9 +178,7 @@ def _validate_scalar(value: Any, schema: JSON, path: list[str]) -> Any:
         raise invalid(f"Invalid {name}: must be one of {_one_of(enum)}", param=name)
     max_length = schema.get("maxLength")
     if max_length is not None and len(value) > max_length:
-        raise invalid(
-            f"Invalid {name}: must be at most {max_length} characters", param=name
-        )
+        raise invalid(f"Invalid {name}: must be at most {max_length} characters", param=name)
     return value
 
 

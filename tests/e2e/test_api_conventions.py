@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import uuid
 
@@ -102,8 +103,11 @@ def test_wrongly_typed_values_name_their_param(sandbox: Sandbox) -> None:
         balance = http.post("/v1/customers", data={"balance": "1.5"}).json()["error"]
         nested = http.post("/v1/customers", data={"address": "Paris"}).json()["error"]
         range_ = http.get("/v1/customers", params={"limit": "101"}).json()["error"]
-        mixed = http.post("/v1/customers", content=b"address=x&address[city]=y",
-                          headers={"Content-Type": "application/x-www-form-urlencoded"}).json()
+        mixed = http.post(
+            "/v1/customers",
+            content=b"address=x&address[city]=y",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ).json()
     assert (limit["param"], limit["code"]) == ("limit", "parameter_invalid_integer")
     assert (balance["param"], balance["code"]) == ("balance", "parameter_invalid_integer")
     assert nested["param"] == "address"
@@ -148,10 +152,12 @@ def test_idempotency_key_reused_with_other_params_is_refused(client: stripe.Stri
 def test_idempotent_error_is_replayed_too(sandbox: Sandbox) -> None:
     key = str(uuid.uuid4())
     with _http(sandbox) as http:
-        first = http.post("/v1/customers/cus_nobody", data={"name": "x"},
-                          headers={"Idempotency-Key": key})
-        second = http.post("/v1/customers/cus_nobody", data={"name": "x"},
-                           headers={"Idempotency-Key": key})
+        first = http.post(
+            "/v1/customers/cus_nobody", data={"name": "x"}, headers={"Idempotency-Key": key}
+        )
+        second = http.post(
+            "/v1/customers/cus_nobody", data={"name": "x"}, headers={"Idempotency-Key": key}
+        )
     assert first.status_code == second.status_code == 404
     assert second.headers["Idempotent-Replayed"] == "true"
 
@@ -181,8 +187,6 @@ def test_account_retrieve_shows_the_platform(client: stripe.StripeClient) -> Non
 
 
 def test_async_client_works_on_the_same_sandbox(sandbox: Sandbox) -> None:
-    import asyncio
-
     async def run() -> str:
         http = stripe.HTTPXClient()
         client = make_client(sandbox, http_client=http)

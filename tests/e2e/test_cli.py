@@ -64,6 +64,7 @@ def test_live_key_and_bad_seed_are_refused_with_a_reason() -> None:
         capture_output=True,
         text=True,
         timeout=30,
+        check=False,
     )
     assert live.returncode == 2
     assert "test mode only" in live.stderr
@@ -72,6 +73,7 @@ def test_live_key_and_bad_seed_are_refused_with_a_reason() -> None:
         capture_output=True,
         text=True,
         timeout=30,
+        check=False,
     )
     assert seed.returncode == 2
     assert "--seed must be none, demo or scale:N" in seed.stderr

@@ -10,7 +10,8 @@ def test_importing_the_core_and_sandbox_loads_no_qt() -> None:
     code = (
         "import sys, console, console.cli, console.sandbox, console.sandbox.resources as r;"
         "r.load_all();"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'qasync', 'ui'));"
+        "qt = ('PySide6', 'shiboken6', 'qasync', 'ui');"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in qt);"
         "print(','.join(bad))"
     )
     result = subprocess.run(

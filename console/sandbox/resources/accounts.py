@@ -104,13 +104,43 @@ def new_account(
 
 def _currency_for(country: str) -> str:
     return {
-        "US": "usd", "GB": "gbp", "AU": "aud", "NZ": "nzd", "CA": "cad", "BR": "brl",
-        "JP": "jpy", "CH": "chf", "SE": "sek", "DK": "dkk", "NO": "nok", "PL": "pln",
+        "US": "usd",
+        "GB": "gbp",
+        "AU": "aud",
+        "NZ": "nzd",
+        "CA": "cad",
+        "BR": "brl",
+        "JP": "jpy",
+        "CH": "chf",
+        "SE": "sek",
+        "DK": "dkk",
+        "NO": "nok",
+        "PL": "pln",
     }.get(country, "eur" if country in _EURO else "usd")
 
 
-_EURO = {"AT", "BE", "CY", "DE", "EE", "ES", "FI", "FR", "GR", "HR", "IE", "IT", "LT", "LU",
-         "LV", "MT", "NL", "PT", "SI", "SK"}
+_EURO = {
+    "AT",
+    "BE",
+    "CY",
+    "DE",
+    "EE",
+    "ES",
+    "FI",
+    "FR",
+    "GR",
+    "HR",
+    "IE",
+    "IT",
+    "LT",
+    "LU",
+    "LV",
+    "MT",
+    "NL",
+    "PT",
+    "SI",
+    "SK",
+}
 
 
 def _no_requirements() -> JSON:
@@ -188,8 +218,9 @@ def create(ctx: Context, params: JSON) -> JSON:
     if ctx.connected:
         _connected(ctx, ctx.account)
     controller = params.get("controller") or {}
-    type_ = params.get("type") or ("custom" if controller.get("stripe_dashboard", {}).get(
-        "type") == "none" else "standard")
+    type_ = params.get("type") or (
+        "custom" if controller.get("stripe_dashboard", {}).get("type") == "none" else "standard"
+    )
     account = new_account(
         ctx.new_id("acct", 16),
         ctx.now(),
