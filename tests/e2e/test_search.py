@@ -30,11 +30,11 @@ def test_customer_email_exact_match_is_case_insensitive(client: stripe.StripeCli
 
     result = client.v1.customers.search(params={"query": f"email:'amy.{tag}@rocketrides.io'"})
 
-    assert result["object"] == "search_result"
+    assert result.to_dict()["object"] == "search_result"
     assert [c.id for c in result.data] == [wanted.id]
     assert result.has_more is False
-    assert result["next_page"] is None
-    assert result["url"] == "/v1/customers/search"
+    assert result.to_dict()["next_page"] is None
+    assert result.to_dict()["url"] == "/v1/customers/search"
     assert "total_count" not in result
 
 
@@ -94,7 +94,7 @@ def test_total_count_only_when_expanded(fresh_client: stripe.StripeClient) -> No
     result = fresh_client.v1.customers.search(
         params={"query": "email~'example.com'", "limit": 5, "expand": ["total_count"]}
     )
-    assert result["total_count"] == 12
+    assert result.to_dict()["total_count"] == 12
     assert len(result.data) == 5
     assert result.has_more is True
 
@@ -168,9 +168,9 @@ def test_other_resources_answer_empty_results(fresh_client: stripe.StripeClient)
         (invoices, "/v1/invoices/search"),
         (intents, "/v1/payment_intents/search"),
     ):
-        assert result["object"] == "search_result"
-        assert result["data"] == []
-        assert result["url"] == url
+        assert result.to_dict()["object"] == "search_result"
+        assert result.to_dict()["data"] == []
+        assert result.to_dict()["url"] == url
 
 
 @pytest.mark.parametrize(
