@@ -1,11 +1,11 @@
-"""Products: create (with a default price), retrieve, update, delete, list; product features."""
+"""Products: create (with a default price), retrieve, update, delete, list; their features."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from console.sandbox.context import Context, changed, snapshot
-from console.sandbox.errors import StripeError, invalid, no_such
+from console.sandbox.errors import StripeError, invalid
 from console.sandbox.fields import assign, metadata
 from console.sandbox.listing import list_objects
 from console.sandbox.registry import operation
@@ -222,75 +222,18 @@ def list_products(ctx: Context, params: JSON) -> JSON:
     return list_objects(ctx, params, object_type="product", url="/v1/products", where=where)
 
 
-# -- product features (links to entitlement features) ---------------------------------------
-
-
-def _feature_url(product: str) -> str:
-    return f"/v1/products/{product}/features"
-
-
-@operation("PostProductsProductFeatures")
-def attach_feature(ctx: Context, params: JSON, product: str) -> JSON:
-    fetch_product(ctx, product, param="product")
-    feature = ctx.fetch(
-        "entitlements.feature",
-        params["entitlement_feature"],
-        param="entitlement_feature",
-        kind="feature",
-    )
-    for existing in ctx.store.scan(account=ctx.account, type_="product_feature", parent=product):
-        if existing["entitlement_feature"]["id"] == feature["id"]:
-            raise invalid(
-                f"The feature {feature['id']} is already attached to product {product}.",
-                param="entitlement_feature",
-                code="resource_already_exists",
-            )
-    link: JSON = {
-        "id": ctx.new_id("prodft", 24),
-        "object": "product_feature",
-        "entitlement_feature": feature,
-        "livemode": False,
-        "created": ctx.now(),
-    }
-    ctx.insert(link, parent=product)
-    return _feature_view(link)
-
-
-def _feature_view(link: JSON) -> JSON:
-    # ``created`` is kept for list ordering only; the object has no such field.
-    return {k: v for k, v in link.items() if k != "created"}
-
-
-def _fetch_feature(ctx: Context, product: str, feature_id: str) -> JSON:
-    fetch_product(ctx, product, param="product")
-    link = ctx.find(feature_id)
-    if link is None or link.get("object") != "product_feature":
-        raise no_such("product feature", feature_id, param="id")
-    if not any(
-        item["id"] == feature_id
-        for item in ctx.store.scan(account=ctx.account, type_="product_feature", parent=product)
-    ):
-        raise no_such("product feature", feature_id, param="id")
-    return link
-
-
-@operation("GetProductsProductFeaturesId")
-def retrieve_feature(ctx: Context, params: JSON, product: str, id: str) -> JSON:
-    return _feature_view(_fetch_feature(ctx, product, id))
-
-
-@operation("DeleteProductsProductFeaturesId")
-def detach_feature(ctx: Context, params: JSON, product: str, id: str) -> JSON:
-    _fetch_feature(ctx, product, id)
-    ctx.store.remove(id)
-    return {"id": id, "object": "product_feature", "deleted": True}
+# -- product features ------------------------------------------------------------------------
+# Only the list is served: attaching a feature needs an ``entitlements.feature``, and the
+# entitlements API is outside the spec subset, so no product can have one yet.
 
 
 @operation("GetProductsProductFeatures")
 def list_features(ctx: Context, params: JSON, product: str) -> JSON:
     fetch_product(ctx, product, param="product")
-    listed = list_objects(
-        ctx, params, object_type="product_feature", url=_feature_url(product), parent=product
+    return list_objects(
+        ctx,
+        params,
+        object_type="product_feature",
+        url=f"/v1/products/{product}/features",
+        parent=product,
     )
-    listed["data"] = [_feature_view(link) for link in listed["data"]]
-    return listed
