@@ -49,6 +49,9 @@ class Field:
     kind: str  # token | string | text | numeric | boolean | id | metadata
     path: str = ""
     column: str = ""
+    # An expression index serves exact matches (see ``INDEXES``): the search then orders
+    # the few matches itself instead of walking the created-ordered index.
+    indexed: bool = False
 
     def sql(self) -> str:
         return self.column or f"json_extract(data, '{self.path}')"
@@ -61,7 +64,7 @@ def _j(kind: str, path: str) -> Field:
 SEARCHABLE: dict[str, dict[str, Field]] = {
     "customer": {
         "created": Field("numeric", column="created"),
-        "email": _j("string", "$.email"),
+        "email": Field("string", path="$.email", indexed=True),
         "metadata": Field("metadata"),
         "name": _j("text", "$.name"),
         "phone": _j("string", "$.phone"),
@@ -111,6 +114,12 @@ SEARCHABLE: dict[str, dict[str, Field]] = {
         "status": _j("token", "$.status"),
     },
 }
+
+# Expression indexes the exact-match SQL above is written to use; the store's schema owns them.
+INDEXES = (
+    "CREATE INDEX IF NOT EXISTS customers_by_email_nocase"
+    " ON objects (account, lower(json_extract(data, '$.email'))) WHERE type = 'customer'",
+)
 
 _PLURAL = {
     "customer": "customers",
@@ -326,12 +335,15 @@ class Compiled:
 
     sql: str
     args: tuple[Any, ...]
+    # True when an AND-ed exact match on an indexed field narrows the search to a few rows.
+    selective: bool = False
 
 
 def compile_query(query: Query, object_type: str) -> Compiled:
     fields = SEARCHABLE[object_type]
     parts: list[str] = []
     args: list[Any] = []
+    selective = False
     for clause in query.clauses:
         field = fields.get(clause.field)
         if field is None:
@@ -341,11 +353,13 @@ def compile_query(query: Query, object_type: str) -> Compiled:
                 f"{', '.join(sorted(fields))}."
             )
         sql, clause_args = _condition(clause, field)
+        if field.indexed and clause.op == ":" and clause.value is not None and not clause.negated:
+            selective = selective or query.joiner == "AND"
         if clause.negated:
             sql = f"NOT IFNULL({sql}, 0)"
         parts.append(f"({sql})")
         args.extend(clause_args)
-    return Compiled(f" {query.joiner} ".join(parts), tuple(args))
+    return Compiled(f" {query.joiner} ".join(parts), tuple(args), selective)
 
 
 def _condition(clause: Clause, field: Field) -> tuple[str, list[Any]]:
