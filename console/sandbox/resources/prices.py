@@ -471,13 +471,9 @@ def update(ctx: Context, params: JSON, price: str) -> JSON:
         else:
             added = _currency_options(found, params["currency_options"], "")
             found["_currency_options"] = {**found.get("_currency_options", {}), **added}
-    if "lookup_key" in params:
-        key = params["lookup_key"]
-        if key:
-            _claim_lookup_key(ctx, found, key, bool(params.get("transfer_lookup_key")), "")
-        elif found.get("lookup_key"):
-            ctx.store.set_lookup(ctx.account, LOOKUP_KIND, found["lookup_key"], None)
-            found["lookup_key"] = None
+    if params.get("lookup_key"):
+        transfer = bool(params.get("transfer_lookup_key"))
+        _claim_lookup_key(ctx, found, params["lookup_key"], transfer, "")
     previous = changed(before, found)
     ctx.save(found)
     if previous:

@@ -1,0 +1,635 @@
+"""Products, prices and tax rates through the official stripe library, against the sandbox."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import stripe
+
+
+def _events(client: stripe.StripeClient, event_type: str, object_id: str) -> list[stripe.Event]:
+    listed = client.v1.events.list(params={"type": event_type, "limit": 100})
+    return [e for e in listed.data if e.data.object["id"] == object_id]
+
+
+def _product(client: stripe.StripeClient, **params: Any) -> stripe.Product:
+    return client.v1.products.create(params={"name": "Plan", **params})
+
+
+def _price(client: stripe.StripeClient, product: str, **params: Any) -> stripe.Price:
+    return client.v1.prices.create(
+        params={"product": product, "currency": "usd", "unit_amount": 1000, **params}
+    )
+
+
+def _refused(call: Any) -> stripe.InvalidRequestError:
+    with pytest.raises(stripe.InvalidRequestError) as raised:
+        call()
+    return raised.value
+
+
+# -- products ---------------------------------------------------------------------------------
+
+
+def test_product_defaults_and_given_fields(client: stripe.StripeClient) -> None:
+    product = client.v1.products.create(
+        params={
+            "name": "Pro",
+            "description": "The pro plan",
+            "metadata": {"tier": "pro"},
+            "marketing_features": [{"name": "Priority support"}],
+            "unit_label": "seat",
+        }
+    )
+    assert product.id.startswith("prod_")
+    assert product.type == "service"
+    assert product.active is True
+    assert product.default_price is None
+    assert product.updated == product.created
+    assert product.marketing_features[0].name == "Priority support"
+    fetched = client.v1.products.retrieve(product.id)
+    assert fetched.to_dict() == product.to_dict()
+    assert len(_events(client, "product.created", product.id)) == 1
+
+
+def test_product_id_may_be_given_once(client: stripe.StripeClient) -> None:
+    wanted = f"gold-{uuid.uuid4().hex[:8]}"
+    product = client.v1.products.create(params={"id": wanted, "name": "Gold"})
+    assert product.id == wanted
+    error = _refused(lambda: client.v1.products.create(params={"id": wanted, "name": "Again"}))
+    assert error.code == "resource_already_exists"
+    assert error.param == "id"
+    assert client.v1.products.retrieve(wanted).name == "Gold"
+
+
+def test_default_price_data_creates_the_default_price(client: stripe.StripeClient) -> None:
+    product = client.v1.products.create(
+        params={
+            "name": "Monthly",
+            "default_price_data": {
+                "currency": "EUR",
+                "unit_amount": 1500,
+                "recurring": {"interval": "month"},
+            },
+        }
+    )
+    assert isinstance(product.default_price, str)
+    price = client.v1.prices.retrieve(product.default_price)
+    assert price.product == product.id
+    assert price.currency == "eur"
+    assert price.type == "recurring"
+    assert price.recurring is not None and price.recurring.interval_count == 1
+    assert price.unit_amount == 1500
+    assert len(_events(client, "price.created", price.id)) == 1
+    created = _events(client, "product.created", product.id)
+    assert created[0].data.object["default_price"] == price.id
+
+
+def test_default_price_data_errors_name_the_nested_param(client: stripe.StripeClient) -> None:
+    error = _refused(
+        lambda: client.v1.products.create(
+            params={"name": "No amount", "default_price_data": {"currency": "usd"}}
+        )
+    )
+    assert error.code == "parameter_missing"
+    assert error.param == "default_price_data[unit_amount]"
+
+
+def test_default_price_must_be_an_active_price_of_the_product(
+    client: stripe.StripeClient,
+) -> None:
+    product = _product(client)
+    other = _product(client)
+    foreign = _price(client, other.id)
+    error = _refused(
+        lambda: client.v1.products.update(product.id, params={"default_price": foreign.id})
+    )
+    assert error.param == "default_price"
+    error = _refused(
+        lambda: client.v1.products.update(product.id, params={"default_price": "price_nope"})
+    )
+    assert error.code == "resource_missing"
+    assert error.param == "default_price"
+    archived = _price(client, product.id, active=False)
+    error = _refused(
+        lambda: client.v1.products.update(product.id, params={"default_price": archived.id})
+    )
+    assert error.param == "default_price"
+    assert client.v1.products.retrieve(product.id).default_price is None
+
+    own = _price(client, product.id)
+    updated = client.v1.products.update(product.id, params={"default_price": own.id})
+    assert updated.default_price == own.id
+    [event] = _events(client, "product.updated", product.id)
+    assert event.data.previous_attributes is not None
+    assert event.data.previous_attributes["default_price"] is None
+
+
+def test_expand_default_price(client: stripe.StripeClient) -> None:
+    product = client.v1.products.create(
+        params={"name": "E", "default_price_data": {"currency": "usd", "unit_amount": 5}}
+    )
+    expanded = client.v1.products.retrieve(product.id, params={"expand": ["default_price"]})
+    assert isinstance(expanded.default_price, stripe.Price)
+    assert expanded.default_price.unit_amount == 5
+
+
+def test_product_update_and_unset(client: stripe.StripeClient) -> None:
+    product = _product(client, description="old", url="https://example.com/p")
+    updated = client.v1.products.update(
+        product.id, params={"description": "", "name": "Renamed", "metadata": {"a": "1"}}
+    )
+    assert updated.description is None
+    assert updated.name == "Renamed"
+    assert updated.url == "https://example.com/p"
+    assert updated.updated >= product.updated
+    error = _refused(lambda: client.v1.products.update(product.id, params={"name": ""}))
+    assert error.param == "name"
+    [event] = _events(client, "product.updated", product.id)
+    assert event.data.previous_attributes is not None
+    assert event.data.previous_attributes["name"] == "Plan"
+    assert event.data.previous_attributes["description"] == "old"
+
+
+def test_product_with_prices_cannot_be_deleted(client: stripe.StripeClient) -> None:
+    product = _product(client)
+    _price(client, product.id)
+    error = _refused(lambda: client.v1.products.delete(product.id))
+    assert "prices" in str(error.user_message)
+    assert client.v1.products.retrieve(product.id).active is True
+    assert _events(client, "product.deleted", product.id) == []
+
+
+def test_product_without_prices_is_deleted(client: stripe.StripeClient) -> None:
+    product = _product(client)
+    deleted = client.v1.products.delete(product.id)
+    assert deleted.deleted is True
+    assert deleted.id == product.id
+    error = _refused(lambda: client.v1.products.retrieve(product.id))
+    assert error.code == "resource_missing"
+    assert error.http_status == 404
+    assert len(_events(client, "product.deleted", product.id)) == 1
+
+
+def test_product_list_filters_and_pages(fresh_client: stripe.StripeClient) -> None:
+    client = fresh_client
+    good = _product(client, type="good", shippable=True, url="https://example.com/a")
+    plain = [_product(client) for _ in range(3)]
+    archived = _product(client, active=False)
+    assert [p.id for p in client.v1.products.list(params={"active": False}).data] == [archived.id]
+    active = client.v1.products.list(params={"active": True, "limit": 2})
+    assert [p.id for p in active.data] == [plain[2].id, plain[1].id]
+    assert active.has_more is True
+    assert [p.id for p in active.auto_paging_iter()] == [
+        plain[2].id,
+        plain[1].id,
+        plain[0].id,
+        good.id,
+    ]
+    by_ids = client.v1.products.list(params={"ids": [good.id, archived.id]})
+    assert {p.id for p in by_ids.data} == {good.id, archived.id}
+    assert [p.id for p in client.v1.products.list(params={"shippable": True}).data] == [good.id]
+    by_url = client.v1.products.list(params={"url": "https://example.com/a"})
+    assert [p.id for p in by_url.data] == [good.id]
+    assert [p.id for p in client.v1.products.list(params={"type": "good"}).data] == [good.id]
+    later = client.v1.products.list(params={"created": {"gt": good.created}})
+    assert all(p.created > good.created for p in later.data)
+
+
+def test_product_features_list_is_empty(client: stripe.StripeClient) -> None:
+    product = _product(client)
+    features = client.v1.products.features.list(product.id)
+    assert features.data == []
+    assert features.url == f"/v1/products/{product.id}/features"
+
+
+# -- prices -----------------------------------------------------------------------------------
+
+
+def test_one_time_price_defaults(client: stripe.StripeClient) -> None:
+    product = _product(client)
+    price = _price(client, product.id, nickname="Once", metadata={"k": "v"})
+    assert price.id.startswith("price_")
+    assert price.type == "one_time"
+    assert price.recurring is None
+    assert price.billing_scheme == "per_unit"
+    assert price.tax_behavior == "unspecified"
+    assert str(price.unit_amount_decimal) == "1000"
+    assert price.lookup_key is None
+    assert price.nickname == "Once"
+    assert "tiers" not in price
+    assert "currency_options" not in price
+    assert len(_events(client, "price.created", price.id)) == 1
+
+
+def test_unit_amount_decimal_with_fraction(client: stripe.StripeClient) -> None:
+    product = _product(client)
+    price = client.v1.prices.create(
+        params={"product": product.id, "currency": "usd", "unit_amount_decimal": "12.50"}
+    )
+    assert price.unit_amount is None
+    assert str(price.unit_amount_decimal) == "12.5"
+    both = _refused(
+        lambda: client.v1.prices.create(
+            params={
+                "product": product.id,
+                "currency": "usd",
+                "unit_amount": 1,
+                "unit_amount_decimal": "1",
+            }
+        )
+    )
+    assert both.code == "parameters_exclusive"
+    assert both.param == "unit_amount"
+    none = _refused(
+        lambda: client.v1.prices.create(params={"product": product.id, "currency": "usd"})
+    )
+    assert none.code == "parameter_missing"
+    assert none.param == "unit_amount"
+
+
+def test_recurring_price_fields(client: stripe.StripeClient) -> None:
+    product = _product(client)
+    price = _price(
+        client,
+        product.id,
+        recurring={"interval": "week", "interval_count": 2, "trial_period_days": 7},
+    )
+    assert price.type == "recurring"
+    assert price.recurring is not None
+    assert price.recurring.to_dict() == {
+        "interval": "week",
+        "interval_count": 2,
+        "meter": None,
+        "trial_period_days": 7,
+        "usage_type": "licensed",
+    }
+    too_long = _refused(
+        lambda: _price(client, product.id, recurring={"interval": "month", "interval_count": 37})
+    )
+    assert too_long.param == "recurring[interval_count]"
+
+
+def test_metered_price_needs_a_meter(client: stripe.StripeClient) -> None:
+    product = _product(client)
+    error = _refused(
+        lambda: _price(client, product.id, recurring={"interval": "month", "usage_type": "metered"})
+    )
+    assert error.code == "parameter_missing"
+    assert error.param == "recurring[meter]"
+    metered = _price(
+        client,
+        product.id,
+        recurring={"interval": "month", "usage_type": "metered", "meter": "mtr_test_1"},
+    )
+    assert metered.recurring is not None
+    assert metered.recurring.usage_type == "metered"
+    assert metered.recurring.meter == "mtr_test_1"
+    filtered = client.v1.prices.list(
+        params={"product": product.id, "recurring": {"usage_type": "metered"}}
+    )
+    assert [p.id for p in filtered.data] == [metered.id]
+
+
+def test_product_data_creates_the_product(client: stripe.StripeClient) -> None:
+    price = client.v1.prices.create(
+        params={
+            "currency": "usd",
+            "unit_amount": 700,
+            "product_data": {"name": "Made with its price", "unit_label": "box"},
+        }
+    )
+    assert isinstance(price.product, str)
+    product = client.v1.products.retrieve(price.product)
+    assert product.name == "Made with its price"
+    assert product.unit_label == "box"
+    assert len(_events(client, "product.created", product.id)) == 1
+
+
+def test_product_reference_errors(client: stripe.StripeClient) -> None:
+    product = _product(client)
+    both = _refused(
+        lambda: client.v1.prices.create(
+            params={
+                "product": product.id,
+                "product_data": {"name": "x"},
+                "currency": "usd",
+                "unit_amount": 1,
+            }
+        )
+    )
+    assert both.code == "parameters_exclusive"
+    assert both.param == "product"
+    neither = _refused(
+        lambda: client.v1.prices.create(params={"currency": "usd", "unit_amount": 1})
+    )
+    assert neither.code == "parameter_missing"
+    assert neither.param == "product"
+    missing = _refused(lambda: _price(client, "prod_missing"))
+    assert missing.code == "resource_missing"
+    assert missing.param == "product"
+    archived = _product(client, active=False)
+    inactive = _refused(lambda: _price(client, archived.id))
+    assert inactive.code == "product_inactive"
+    assert inactive.param == "product"
+    assert client.v1.prices.list(params={"product": archived.id}).data == []
+
+
+def test_tiers_only_when_expanded(client: stripe.StripeClient) -> None:
+    product = _product(client)
+    price = client.v1.prices.create(
+        params={
+            "product": product.id,
+            "currency": "usd",
+            "billing_scheme": "tiered",
+            "tiers_mode": "graduated",
+            "tiers": [
+                {"up_to": 10, "unit_amount": 500},
+                {"up_to": "inf", "unit_amount_decimal": "250.5", "flat_amount": 100},
+            ],
+            "recurring": {"interval": "month"},
+        }
+    )
+    assert price.billing_scheme == "tiered"
+    assert price.tiers_mode == "graduated"
+    assert price.unit_amount is None
+    assert "tiers" not in price
+    expanded = client.v1.prices.retrieve(price.id, params={"expand": ["tiers"]})
+    assert [t.to_dict() for t in expanded.tiers] == [
+        {
+            "flat_amount": None,
+            "flat_amount_decimal": None,
+            "unit_amount": 500,
+            "unit_amount_decimal": Decimal("500"),
+            "up_to": 10,
+        },
+        {
+            "flat_amount": 100,
+            "flat_amount_decimal": Decimal("100"),
+            "unit_amount": None,
+            "unit_amount_decimal": Decimal("250.5"),
+            "up_to": None,
+        },
+    ]
+    listed = client.v1.prices.list(params={"product": product.id, "expand": ["data.tiers"]})
+    assert len(listed.data[0].tiers) == 2
+
+
+def test_tier_rules(client: stripe.StripeClient) -> None:
+    product = _product(client)
+    base: dict[str, Any] = {
+        "product": product.id,
+        "currency": "usd",
+        "billing_scheme": "tiered",
+        "tiers_mode": "volume",
+    }
+    no_tiers = _refused(lambda: client.v1.prices.create(params=base))
+    assert no_tiers.code == "parameter_missing"
+    assert no_tiers.param == "tiers"
+    open_end = _refused(
+        lambda: client.v1.prices.create(params={**base, "tiers": [{"up_to": 5, "unit_amount": 1}]})
+    )
+    assert open_end.param == "tiers[0][up_to]"
+    descending = _refused(
+        lambda: client.v1.prices.create(
+            params={
+                **base,
+                "tiers": [
+                    {"up_to": 5, "unit_amount": 1},
+                    {"up_to": 3, "unit_amount": 1},
+                    {"up_to": "inf", "unit_amount": 1},
+                ],
+            }
+        )
+    )
+    assert descending.param == "tiers[1][up_to]"
+    with_amount = _refused(
+        lambda: client.v1.prices.create(
+            params={**base, "unit_amount": 5, "tiers": [{"up_to": "inf", "unit_amount": 1}]}
+        )
+    )
+    assert with_amount.param == "unit_amount"
+    assert client.v1.prices.list(params={"product": product.id}).data == []
+
+
+def test_tax_behavior_is_settled_once_set(client: stripe.StripeClient) -> None:
+    product = _product(client)
+    price = _price(client, product.id)
+    exclusive = client.v1.prices.update(price.id, params={"tax_behavior": "exclusive"})
+    assert exclusive.tax_behavior == "exclusive"
+    error = _refused(
+        lambda: client.v1.prices.update(price.id, params={"tax_behavior": "inclusive"})
+    )
+    assert error.param == "tax_behavior"
+    assert client.v1.prices.retrieve(price.id).tax_behavior == "exclusive"
+    same = client.v1.prices.update(price.id, params={"tax_behavior": "exclusive"})
+    assert same.tax_behavior == "exclusive"
+
+
+def test_price_updates_only_what_stripe_allows(client: stripe.StripeClient) -> None:
+    product = _product(client)
+    price = _price(client, product.id)
+    error = _refused(
+        lambda: client.v1.prices.update(price.id, params={"unit_amount": 5})  # type: ignore[typeddict-unknown-key]
+    )
+    assert error.code == "parameter_unknown"
+    assert error.param == "unit_amount"
+    updated = client.v1.prices.update(
+        price.id, params={"nickname": "Standard", "metadata": {"a": "b"}, "active": False}
+    )
+    assert updated.nickname == "Standard"
+    assert updated.active is False
+    assert updated.unit_amount == 1000
+    [event] = _events(client, "price.updated", price.id)
+    assert event.data.previous_attributes is not None
+    assert event.data.previous_attributes["active"] is True
+    assert event.data.previous_attributes["nickname"] is None
+
+
+def test_prices_cannot_be_deleted(client: stripe.StripeClient) -> None:
+    price = _price(client, _product(client).id)
+    with pytest.raises(stripe.InvalidRequestError) as raised:
+        client.raw_request("delete", f"/v1/prices/{price.id}")
+    assert raised.value.http_status == 404
+    assert client.v1.prices.retrieve(price.id).active is True
+
+
+def test_default_price_cannot_be_archived(client: stripe.StripeClient) -> None:
+    product = client.v1.products.create(
+        params={"name": "D", "default_price_data": {"currency": "usd", "unit_amount": 9}}
+    )
+    assert isinstance(product.default_price, str)
+    error = _refused(
+        lambda: client.v1.prices.update(str(product.default_price), params={"active": False})
+    )
+    assert error.param == "active"
+    assert client.v1.prices.retrieve(str(product.default_price)).active is True
+
+
+def test_lookup_key_is_unique_and_can_be_transferred(client: stripe.StripeClient) -> None:
+    key = f"pro_monthly_{uuid.uuid4().hex[:8]}"
+    product = _product(client)
+    first = _price(client, product.id, lookup_key=key)
+    assert first.lookup_key == key
+    error = _refused(lambda: _price(client, product.id, lookup_key=key))
+    assert error.code == "resource_already_exists"
+    assert error.param == "lookup_key"
+    assert len(client.v1.prices.list(params={"product": product.id}).data) == 1
+
+    second = _price(client, product.id, lookup_key=key, transfer_lookup_key=True)
+    assert second.lookup_key == key
+    assert client.v1.prices.retrieve(first.id).lookup_key is None
+    [moved] = _events(client, "price.updated", first.id)
+    assert moved.data.previous_attributes is not None
+    assert moved.data.previous_attributes["lookup_key"] == key
+    found = client.v1.prices.list(params={"lookup_keys": [key]})
+    assert [p.id for p in found.data] == [second.id]
+
+    third = _price(client, product.id)
+    error = _refused(lambda: client.v1.prices.update(third.id, params={"lookup_key": key}))
+    assert error.param == "lookup_key"
+    client.v1.prices.update(third.id, params={"lookup_key": key, "transfer_lookup_key": True})
+    assert [p.id for p in client.v1.prices.list(params={"lookup_keys": [key]}).data] == [third.id]
+    assert client.v1.prices.retrieve(second.id).lookup_key is None
+
+
+def test_price_list_filters_and_expand(fresh_client: stripe.StripeClient) -> None:
+    client = fresh_client
+    product = _product(client)
+    other = _product(client)
+    monthly = _price(client, product.id, recurring={"interval": "month"})
+    yearly = _price(client, product.id, recurring={"interval": "year"})
+    once_eur = _price(client, other.id, currency="eur")
+    archived = _price(client, other.id, active=False)
+
+    def ids(**params: Any) -> list[str]:
+        return [p.id for p in client.v1.prices.list(params=params).data]
+
+    assert ids() == [archived.id, once_eur.id, yearly.id, monthly.id]
+    assert ids(active=False) == [archived.id]
+    assert ids(active=True) == [once_eur.id, yearly.id, monthly.id]
+    assert ids(currency="eur") == [once_eur.id]
+    assert ids(product=product.id) == [yearly.id, monthly.id]
+    assert ids(type="one_time") == [archived.id, once_eur.id]
+    assert ids(type="recurring", recurring={"interval": "month"}) == [monthly.id]
+    assert ids(created={"gte": monthly.created}, limit=100)[-1] == monthly.id
+
+    page = client.v1.prices.list(params={"limit": 1, "expand": ["data.product"]})
+    assert page.has_more is True
+    assert isinstance(page.data[0].product, stripe.Product)
+    assert page.data[0].product.id == other.id
+    walked = [p.id for p in client.v1.prices.list(params={"limit": 1}).auto_paging_iter()]
+    assert walked == [archived.id, once_eur.id, yearly.id, monthly.id]
+
+
+def test_custom_unit_amount_and_transform_quantity(client: stripe.StripeClient) -> None:
+    product = _product(client)
+    donation = client.v1.prices.create(
+        params={
+            "product": product.id,
+            "currency": "usd",
+            "custom_unit_amount": {"enabled": True, "minimum": 100, "preset": 500},
+        }
+    )
+    assert donation.unit_amount is None
+    assert donation.custom_unit_amount is not None
+    assert donation.custom_unit_amount.to_dict() == {
+        "maximum": None,
+        "minimum": 100,
+        "preset": 500,
+    }
+    error = _refused(
+        lambda: client.v1.prices.create(
+            params={
+                "product": product.id,
+                "currency": "usd",
+                "custom_unit_amount": {"enabled": True},
+                "recurring": {"interval": "month"},
+            }
+        )
+    )
+    assert error.param == "custom_unit_amount"
+    packs = _price(client, product.id, transform_quantity={"divide_by": 10, "round": "up"})
+    assert packs.transform_quantity is not None
+    assert packs.transform_quantity.divide_by == 10
+
+
+def test_currency_options_when_expanded(client: stripe.StripeClient) -> None:
+    product = _product(client)
+    price = _price(client, product.id, currency_options={"eur": {"unit_amount": 900}})
+    assert "currency_options" not in price
+    expanded = client.v1.prices.retrieve(price.id, params={"expand": ["currency_options"]})
+    options = expanded.currency_options
+    assert options["usd"].unit_amount == 1000
+    assert options["eur"].unit_amount == 900
+    assert str(options["eur"].unit_amount_decimal) == "900"
+
+
+# -- tax rates --------------------------------------------------------------------------------
+
+
+def test_tax_rate_create_update_list(fresh_client: stripe.StripeClient) -> None:
+    client = fresh_client
+    vat = client.v1.tax_rates.create(
+        params={
+            "display_name": "VAT",
+            "percentage": 19,
+            "inclusive": False,
+            "country": "de",
+            "jurisdiction": "DE",
+            "tax_type": "vat",
+        }
+    )
+    assert vat.id.startswith("txr_")
+    assert vat.percentage == 19
+    assert vat.country == "DE"
+    assert vat.active is True
+    assert vat.tax_type == "vat"
+    gst = client.v1.tax_rates.create(
+        params={"display_name": "GST", "percentage": 7.5, "inclusive": True}
+    )
+    assert gst.percentage == 7.5
+    assert client.v1.tax_rates.retrieve(vat.id).display_name == "VAT"
+
+    updated = client.v1.tax_rates.update(
+        vat.id, params={"active": False, "description": "German VAT"}
+    )
+    assert updated.active is False
+    assert updated.description == "German VAT"
+    [event] = _events(client, "tax_rate.updated", vat.id)
+    assert event.data.previous_attributes is not None
+    assert event.data.previous_attributes["active"] is True
+    assert len(_events(client, "tax_rate.created", gst.id)) == 1
+
+    assert [r.id for r in client.v1.tax_rates.list(params={"active": True}).data] == [gst.id]
+    assert [r.id for r in client.v1.tax_rates.list(params={"inclusive": False}).data] == [vat.id]
+    assert [r.id for r in client.v1.tax_rates.list().data] == [gst.id, vat.id]
+
+
+def test_tax_rate_rules(client: stripe.StripeClient) -> None:
+    error = _refused(
+        lambda: client.v1.tax_rates.create(
+            params={"display_name": "Bad", "percentage": 150, "inclusive": False}
+        )
+    )
+    assert error.param == "percentage"
+    missing = _refused(
+        lambda: client.v1.tax_rates.create(params={"display_name": "x", "percentage": 5})  # type: ignore[typeddict-item]
+    )
+    assert missing.code == "parameter_missing"
+    assert missing.param == "inclusive"
+    rate = client.v1.tax_rates.create(
+        params={"display_name": "Fixed", "percentage": 5, "inclusive": False}
+    )
+    frozen = _refused(
+        lambda: client.v1.tax_rates.update(rate.id, params={"percentage": 6})  # type: ignore[typeddict-unknown-key]
+    )
+    assert frozen.code == "parameter_unknown"
+    assert frozen.param == "percentage"
+    assert client.v1.tax_rates.retrieve(rate.id).percentage == 5
+    gone = _refused(lambda: client.v1.tax_rates.retrieve("txr_missing"))
+    assert gone.code == "resource_missing"
+    assert gone.param == "tax_rate"
