@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import stripe
@@ -16,13 +16,13 @@ def _events(client: stripe.StripeClient, event_type: str, object_id: str) -> lis
 
 
 def _product(client: stripe.StripeClient, **params: Any) -> stripe.Product:
-    return client.v1.products.create(params={"name": "Plan", **params})
+    body: Any = {"name": "Plan", **params}
+    return client.v1.products.create(params=body)
 
 
 def _price(client: stripe.StripeClient, product: str, **params: Any) -> stripe.Price:
-    return client.v1.prices.create(
-        params={"product": product, "currency": "usd", "unit_amount": 1000, **params}
-    )
+    body: Any = {"product": product, "currency": "usd", "unit_amount": 1000, **params}
+    return client.v1.prices.create(params=body)
 
 
 def _refused(call: Any) -> stripe.InvalidRequestError:
@@ -228,7 +228,7 @@ def test_one_time_price_defaults(client: stripe.StripeClient) -> None:
 def test_unit_amount_decimal_with_fraction(client: stripe.StripeClient) -> None:
     product = _product(client)
     price = client.v1.prices.create(
-        params={"product": product.id, "currency": "usd", "unit_amount_decimal": "12.50"}
+        params={"product": product.id, "currency": "usd", "unit_amount_decimal": Decimal("12.50")}
     )
     assert price.unit_amount is None
     assert str(price.unit_amount_decimal) == "12.5"
@@ -238,7 +238,7 @@ def test_unit_amount_decimal_with_fraction(client: stripe.StripeClient) -> None:
                 "product": product.id,
                 "currency": "usd",
                 "unit_amount": 1,
-                "unit_amount_decimal": "1",
+                "unit_amount_decimal": Decimal("1"),
             }
         )
     )
@@ -348,7 +348,7 @@ def test_tiers_only_when_expanded(client: stripe.StripeClient) -> None:
             "tiers_mode": "graduated",
             "tiers": [
                 {"up_to": 10, "unit_amount": 500},
-                {"up_to": "inf", "unit_amount_decimal": "250.5", "flat_amount": 100},
+                {"up_to": "inf", "unit_amount_decimal": Decimal("250.5"), "flat_amount": 100},
             ],
             "recurring": {"interval": "month"},
         }
@@ -358,6 +358,7 @@ def test_tiers_only_when_expanded(client: stripe.StripeClient) -> None:
     assert price.unit_amount is None
     assert "tiers" not in price
     expanded = client.v1.prices.retrieve(price.id, params={"expand": ["tiers"]})
+    assert expanded.tiers is not None
     assert [t.to_dict() for t in expanded.tiers] == [
         {
             "flat_amount": None,
@@ -375,42 +376,36 @@ def test_tiers_only_when_expanded(client: stripe.StripeClient) -> None:
         },
     ]
     listed = client.v1.prices.list(params={"product": product.id, "expand": ["data.tiers"]})
-    assert len(listed.data[0].tiers) == 2
+    assert len(listed.data[0].tiers or []) == 2
 
 
 def test_tier_rules(client: stripe.StripeClient) -> None:
     product = _product(client)
-    base: dict[str, Any] = {
+    base: Any = {
         "product": product.id,
         "currency": "usd",
         "billing_scheme": "tiered",
         "tiers_mode": "volume",
     }
-    no_tiers = _refused(lambda: client.v1.prices.create(params=base))
+
+    def attempt(**extra: Any) -> stripe.InvalidRequestError:
+        body: Any = {**base, **extra}
+        return _refused(lambda: client.v1.prices.create(params=body))
+
+    no_tiers = attempt()
     assert no_tiers.code == "parameter_missing"
     assert no_tiers.param == "tiers"
-    open_end = _refused(
-        lambda: client.v1.prices.create(params={**base, "tiers": [{"up_to": 5, "unit_amount": 1}]})
-    )
+    open_end = attempt(tiers=[{"up_to": 5, "unit_amount": 1}])
     assert open_end.param == "tiers[0][up_to]"
-    descending = _refused(
-        lambda: client.v1.prices.create(
-            params={
-                **base,
-                "tiers": [
-                    {"up_to": 5, "unit_amount": 1},
-                    {"up_to": 3, "unit_amount": 1},
-                    {"up_to": "inf", "unit_amount": 1},
-                ],
-            }
-        )
+    descending = attempt(
+        tiers=[
+            {"up_to": 5, "unit_amount": 1},
+            {"up_to": 3, "unit_amount": 1},
+            {"up_to": "inf", "unit_amount": 1},
+        ]
     )
     assert descending.param == "tiers[1][up_to]"
-    with_amount = _refused(
-        lambda: client.v1.prices.create(
-            params={**base, "unit_amount": 5, "tiers": [{"up_to": "inf", "unit_amount": 1}]}
-        )
-    )
+    with_amount = attempt(unit_amount=5, tiers=[{"up_to": "inf", "unit_amount": 1}])
     assert with_amount.param == "unit_amount"
     assert client.v1.prices.list(params={"product": product.id}).data == []
 
@@ -433,7 +428,7 @@ def test_price_updates_only_what_stripe_allows(client: stripe.StripeClient) -> N
     product = _product(client)
     price = _price(client, product.id)
     error = _refused(
-        lambda: client.v1.prices.update(price.id, params={"unit_amount": 5})  # type: ignore[typeddict-unknown-key]
+        lambda: client.v1.prices.update(price.id, params=cast(Any, {"unit_amount": 5}))
     )
     assert error.code == "parameter_unknown"
     assert error.param == "unit_amount"
@@ -506,7 +501,8 @@ def test_price_list_filters_and_expand(fresh_client: stripe.StripeClient) -> Non
     archived = _price(client, other.id, active=False)
 
     def ids(**params: Any) -> list[str]:
-        return [p.id for p in client.v1.prices.list(params=params).data]
+        query: Any = params
+        return [p.id for p in client.v1.prices.list(params=query).data]
 
     assert ids() == [archived.id, once_eur.id, yearly.id, monthly.id]
     assert ids(active=False) == [archived.id]
@@ -563,6 +559,7 @@ def test_currency_options_when_expanded(client: stripe.StripeClient) -> None:
     assert "currency_options" not in price
     expanded = client.v1.prices.retrieve(price.id, params={"expand": ["currency_options"]})
     options = expanded.currency_options
+    assert options is not None
     assert options["usd"].unit_amount == 1000
     assert options["eur"].unit_amount == 900
     assert str(options["eur"].unit_amount_decimal) == "900"
@@ -625,7 +622,7 @@ def test_tax_rate_rules(client: stripe.StripeClient) -> None:
         params={"display_name": "Fixed", "percentage": 5, "inclusive": False}
     )
     frozen = _refused(
-        lambda: client.v1.tax_rates.update(rate.id, params={"percentage": 6})  # type: ignore[typeddict-unknown-key]
+        lambda: client.v1.tax_rates.update(rate.id, params=cast(Any, {"percentage": 6}))
     )
     assert frozen.code == "parameter_unknown"
     assert frozen.param == "percentage"
