@@ -362,7 +362,8 @@ def _product_for(ctx: Context, params: JSON, prefix: str) -> str:
         ctx.emit("product.created", product)
         return str(product["id"])
     product = ctx.fetch("product", params["product"], param=_name(prefix, "product"))
-    if not product["active"]:
+    # Inline ``price_data`` prices are made archived, and may belong to an archived product.
+    if not product["active"] and params.get("active", True):
         raise StripeError(
             f"The product `{product['id']}` is archived (active=false); prices can only be "
             "created for active products.",
