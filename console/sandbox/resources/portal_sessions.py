@@ -176,6 +176,15 @@ def _confirm_item(ctx: Context, subscription: JSON, config: JSON, item: JSON, pa
     items = subscription.get("items", {}).get("data", [])
     current = next((i for i in items if i.get("id") == item["id"]), None)
     if current is None:
+        # The embedded list may be a first page only; the item itself knows its subscription.
+        found = ctx.find(item["id"])
+        if (
+            found is not None
+            and found.get("object") == "subscription_item"
+            and found.get("subscription") == subscription["id"]
+        ):
+            current = found
+    if current is None:
         raise invalid(
             f"The subscription item {item['id']} is not an item of the subscription "
             f"{subscription['id']}.",
