@@ -336,6 +336,9 @@ def test_product_reference_errors(client: stripe.StripeClient) -> None:
     assert inactive.code == "product_inactive"
     assert inactive.param == "product"
     assert client.v1.prices.list(params={"product": archived.id}).data == []
+    # An archived price (what inline price_data makes) may belong to an archived product.
+    shelved = _price(client, archived.id, active=False)
+    assert shelved.product == archived.id
 
 
 def test_tiers_only_when_expanded(client: stripe.StripeClient) -> None:
