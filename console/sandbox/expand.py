@@ -49,12 +49,18 @@ def _expand_at(ctx: Context, node: Any, parts: list[str], full: str) -> None:
         node[head] = includer(ctx, node)
     value = node[head]
     if isinstance(value, str):
-        found = ctx.store.get(value, account=ctx.account)
-        if found is None and value.startswith("acct_"):
-            found = ctx.store.get(value)  # a connected account is stored on its platform
-        if found is None:
-            raise invalid(f"This property cannot be expanded ({full}).", param="expand")
-        node[head] = found
-        value = found
+        value = node[head] = _resolve(ctx, value, full)
+    elif isinstance(value, list) and not rest:
+        # A list of ids (e.g. cancellation_reason.feedback_options) expands item by item.
+        value = node[head] = [_resolve(ctx, v, full) if isinstance(v, str) else v for v in value]
     if rest and value is not None:
         _expand_at(ctx, value, rest, full)
+
+
+def _resolve(ctx: Context, object_id: str, full: str) -> JSON:
+    found = ctx.store.get(object_id, account=ctx.account)
+    if found is None and object_id.startswith("acct_"):
+        found = ctx.store.get(object_id)  # a connected account is stored on its platform
+    if found is None:
+        raise invalid(f"This property cannot be expanded ({full}).", param="expand")
+    return found
