@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from console.sandbox import ids
+from console.sandbox import ids, invoice_pages
 from console.sandbox.context import Context, changed, public, snapshot
 from console.sandbox.errors import StripeError, card_declined, invalid, missing_param
 from console.sandbox.fields import address, metadata, unset
@@ -22,6 +22,8 @@ from console.sandbox.invoice_math import embed_lines, line_from_item, recompute,
 from console.sandbox.listing import embedded_list, list_objects, page_limit
 from console.sandbox.registry import includable, on_due, operation
 from console.sandbox.spec import JSON
+
+_ = invoice_pages  # imported for its hosted-page routes, which it registers on import
 
 AUTO_FINALIZE_DELAY = 3600
 RETRY_DAYS = (3, 5, 7)
@@ -479,12 +481,9 @@ def finalize(ctx: Context, invoice: JSON) -> JSON:
     ctx.save(customer)
     if customer["balance"] != customer_before.get("balance"):
         ctx.emit("customer.updated", customer, {"balance": customer_before.get("balance")})
-    due: int | None = None
-    automatic = invoice["collection_method"] == "charge_automatically"
-    if invoice["amount_due"] > 0 and automatic and invoice.get("auto_advance"):
-        invoice["next_payment_attempt"] = now
-        due = now
-    ctx.save(invoice, due=due)
+    # Collection is the caller's next step (attempt_collection), never implied here: a
+    # subscription created with default_incomplete must not be charged behind its back.
+    ctx.save(invoice, due=None)
     ctx.emit("invoice.finalized", invoice, changed(before, invoice))
     if invoice["amount_due"] <= 0:
         _mark_paid(ctx, invoice)
@@ -1029,6 +1028,13 @@ def finalize_invoice(ctx: Context, params: JSON, invoice: str) -> JSON:
     if "auto_advance" in params:
         found["auto_advance"] = bool(params["auto_advance"])
     finalize(ctx, found)
+    automatic = found["collection_method"] == "charge_automatically"
+    if found["status"] == "open" and automatic and found.get("auto_advance"):
+        # Stripe attempts payment about an hour after an auto-advancing invoice is finalized.
+        found["next_payment_attempt"] = ctx.now() + AUTO_FINALIZE_DELAY
+        ctx.save(found, due=found["next_payment_attempt"])
+    elif found["status"] == "open" and found.get("auto_advance"):
+        _send(ctx, found)
     return found
 
 
