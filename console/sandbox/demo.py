@@ -106,10 +106,15 @@ MORE_PEOPLE = (
     ("Jack", "Wilson", "NZ", "Wellington", "6011"),
     ("Sophie", "Clarke", "GB", "Bristol", "BS1 4DJ"),
     ("Ethan", "Walker", "US", "Seattle", "98101"),
-    ("Mia", "Schmidt", "DE", "Berlin", "10115"),
+    ("Mia", "Keller", "CH", "Zürich", "8001"),
     ("Leo", "Martin", "FR", "Nantes", "44000"),
     ("Isla", "Murphy", "IE", "Cork", "T12 X70A"),
 )
+STATES = {
+    "Portland": "OR", "Austin": "TX", "Denver": "CO", "Chicago": "IL", "Seattle": "WA",
+    "São Paulo": "SP", "Montréal": "QC", "Melbourne": "VIC", "Osaka": "Osaka",
+    "Guadalajara": "JAL", "Kuala Lumpur": "Kuala Lumpur",
+}  # fmt: skip
 STREETS = ("Market Street", "High Street", "Station Road", "Park Avenue", "Main Street",
            "Harbour Lane", "Church Road", "Mill Lane", "King Street", "Victoria Road")  # fmt: skip
 DOMAINS = ("example.com", "example.org", "example.net", "mail.example", "inbox.example")
@@ -150,6 +155,16 @@ PAYMENT_DETAILS: dict[str, JSON] = {
     "ideal": {"ideal": {"bank": "abn_amro"}},
 }
 
+# Debits settle only in their own currency: such customers pay in it.
+LOCAL_CURRENCIES = ("eur", "gbp", "aud", "nzd", "brl")
+CURRENCY_OF_PAYMENT_METHOD = {
+    "au_becs_debit": "aud",
+    "boleto": "brl",
+    "nz_bank_account": "nzd",
+    "sepa_debit": "eur",
+    "bacs_debit": "gbp",
+}
+
 # Plans the portal lets customers switch between (same tax behaviour, monthly and yearly).
 PLANS = (
     ("starter", "Starter", "For individuals getting started.", 900),
@@ -174,6 +189,19 @@ class Case:
     invoices: tuple[str, ...] = ()  # invoice-only: open | paid | void | uncollectible
     tax_id: tuple[str, str] | None = None
 
+    @property
+    def country(self) -> str | None:
+        """Where a customer of this case would live (its bank account or tax ID says so)."""
+        by_tax = {"au_abn": "AU", "br_cpf": "BR", "nz_gst": "NZ", "ca_bn": "CA", "gb_vat": "GB",
+                  "jp_cn": "JP", "ch_vat": "CH", "us_ein": "US"}  # fmt: skip
+        if self.tax_id is not None:
+            if self.tax_id[0] == "eu_vat":
+                return self.tax_id[1][:2]
+            return by_tax.get(self.tax_id[0])
+        return {"au_becs_debit": "AU", "boleto": "BR", "nz_bank_account": "NZ",
+                "acss_debit": "CA", "bacs_debit": "GB", "us_bank_account": "US",
+                "ideal": "NL"}.get(self.payment_method or "")  # fmt: skip
+
 
 CASES: tuple[Case, ...] = (
     # Every portal payment-method type, each on a plain subscription.
@@ -181,7 +209,7 @@ CASES: tuple[Case, ...] = (
     Case("US bank account, Team yearly", "us_bank_account", (("team_yearly", 1),)),
     Case("Amazon Pay, Team monthly", "amazon_pay", (("team_monthly", 1),)),
     Case("BECS debit, Starter monthly", "au_becs_debit", (("starter_monthly", 1),),
-         tax_id=("au_abn", "12345678912")),
+         tax_id=("au_abn", "51824753556")),
     Case("Boleto, Business yearly", "boleto", (("business_yearly", 1),),
          tax_id=("br_cpf", "123.456.789-09")),
     Case("Cash App Pay, Starter monthly", "cashapp", (("starter_monthly", 1),)),
@@ -352,6 +380,12 @@ def _catalog(demo: Demo) -> None:
             demo.products[key] = product["id"]
             _price(demo, key, f"{key}_monthly", monthly, "month", "exclusive")
             _price(demo, key, f"{key}_yearly", monthly * 10, "year", "exclusive")
+            for currency in LOCAL_CURRENCIES:
+                amount = monthly * (5 if currency == "brl" else 1)
+                _price(demo, key, f"{key}_monthly_{currency}", amount, "month", "exclusive",
+                       currency)  # fmt: skip
+                _price(demo, key, f"{key}_yearly_{currency}", amount * 10, "year", "exclusive",
+                       currency)  # fmt: skip
         support = demo.call(
             "PostProducts",
             {"name": "Priority Support", "description": "A named engineer, 4-hour response."},
@@ -395,12 +429,20 @@ def _catalog(demo: Demo) -> None:
         )["id"]  # fmt: skip
 
 
-def _price(demo: Demo, product: str, lookup_key: str, amount: int, interval: str, tax: str) -> None:
+def _price(
+    demo: Demo,
+    product: str,
+    lookup_key: str,
+    amount: int,
+    interval: str,
+    tax: str,
+    currency: str = "usd",
+) -> None:
     price = demo.call(
         "PostPrices",
         {
             "product": demo.products[product],
-            "currency": "usd",
+            "currency": currency,
             "unit_amount": amount,
             "recurring": {"interval": interval},
             "tax_behavior": tax,
@@ -583,8 +625,21 @@ def _people() -> Iterator[tuple[str, str, str, str, str, str]]:
         yield ("en-GB" if person[2] in ("GB", "IE") else "en", *person)
 
 
+def _casting() -> list[tuple[Case, tuple[str, str, str, str, str, str]]]:
+    """Each case with a person, preferring one who lives where the case's bank or tax ID is."""
+    free = list(_people())
+    cast: list[tuple[Case, tuple[str, str, str, str, str, str]]] = []
+    for case in sorted(CASES, key=lambda c: c.country is None):
+        person = next((p for p in free if p[3] == case.country), free[0])
+        free.remove(person)
+        cast.append((case, person))
+    order = {id(case): index for index, case in enumerate(CASES)}
+    cast.sort(key=lambda pair: order[id(pair[0])])
+    return cast
+
+
 def _customers(demo: Demo) -> None:
-    for case, person in zip(CASES, _people(), strict=False):
+    for case, person in _casting():
         locale, first, last, country, city, postal = person
         with demo.step(f"customer {first} {last}: {case.label}"):
             _customer(demo, case, locale, first, last, country, city, postal)
@@ -608,6 +663,8 @@ def _customer(
         "postal_code": postal,
         "country": country,
     }
+    if city in STATES:
+        address["state"] = STATES[city]
     params: JSON = {
         "name": f"{first} {last}",
         "email": email,
@@ -676,9 +733,14 @@ def _subscribe(demo: Demo, case: Case, customer: JSON) -> None:
             {"promotion_code": demo.promotion_codes[d["promotion_code"].lstrip("@")]}
             for d in extra["discounts"]
         ]
+    currency = CURRENCY_OF_PAYMENT_METHOD.get(case.payment_method or "")
+    suffix = f"_{currency}" if currency else ""
     # Metered items take no quantity: usage decides what is billed.
     items = [
-        {"price": demo.prices[key], **({} if key.endswith("_metered") else {"quantity": qty})}
+        {
+            "price": demo.prices[key + suffix],
+            **({} if key.endswith("_metered") else {"quantity": qty}),
+        }
         for key, qty in case.items
     ]
     if case.after == "past_due":
