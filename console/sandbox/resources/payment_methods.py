@@ -570,7 +570,7 @@ def new_payment_method(
     return pm
 
 
-def _from_params(ctx: Context, params: JSON) -> JSON:
+def from_params(ctx: Context, params: JSON) -> JSON:
     type_ = params.get("type")
     if not type_:
         raise missing_param("type")
@@ -734,7 +734,7 @@ def create(ctx: Context, params: JSON) -> JSON:
             "customer's PaymentMethod with a connected account.",
             param="customer",
         )
-    pm = _from_params(ctx, params)
+    pm = from_params(ctx, params)
     return ctx.insert(pm)
 
 

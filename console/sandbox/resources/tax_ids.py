@@ -1,0 +1,186 @@
+"""Tax IDs: a customer's (``/v1/customers/{customer}/tax_ids``) and the account's own
+(``/v1/tax_ids`` with ``owner``): create, retrieve, list, delete.
+
+Values are checked against their type's format (``taxid_formats``); a bad one is
+Stripe's 400 ``tax_id_invalid``. A customer holds at most 25.
+
+Verification: Stripe checks ``eu_vat``, ``gb_vat`` and ``au_abn`` against the
+government registries asynchronously; in test mode nothing is looked up. The sandbox
+keeps such IDs ``pending``, except two test conventions of its own: a value whose
+digits end in ``000000000`` is ``verified`` and one ending in ``111111111`` is
+``unverified``. Other types are ``unavailable`` (no registry to ask).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from console.sandbox import taxid_formats
+from console.sandbox.context import Context
+from console.sandbox.errors import invalid, missing_param, no_such
+from console.sandbox.listing import list_objects
+from console.sandbox.registry import operation
+from console.sandbox.spec import JSON
+
+MAX_PER_CUSTOMER = 25
+
+
+def _verification(type_: str, value: str) -> JSON:
+    status = "unavailable"
+    if type_ in taxid_formats.VERIFIABLE:
+        digits = re.sub(r"\D", "", value)
+        if digits.endswith("000000000"):
+            status = "verified"
+        elif digits.endswith("111111111"):
+            status = "unverified"
+        else:
+            status = "pending"
+    return {"status": status, "verified_address": None, "verified_name": None}
+
+
+def _check_value(type_: str, value: str, param: str) -> None:
+    if not taxid_formats.is_valid(type_, value):
+        raise invalid(f"Invalid value for {type_}.", param=param, code="tax_id_invalid")
+
+
+def _new(ctx: Context, type_: str, value: str, owner: JSON, *, verification: JSON | None) -> JSON:
+    return {
+        "id": ctx.new_id("txi"),
+        "object": "tax_id",
+        "country": taxid_formats.country_of(type_, value),
+        "created": ctx.now(),
+        "customer": owner.get("customer"),
+        "customer_account": None,
+        "livemode": False,
+        "owner": owner,
+        "type": type_,
+        "value": value,
+        "verification": verification,
+    }
+
+
+def create_for_customer(
+    ctx: Context, customer: JSON, type_: str, value: str, *, param: str
+) -> JSON:
+    """Add a tax ID to a customer (``param`` prefixes the error's parameter name)."""
+    value_param = f"{param}[value]" if param else "value"
+    _check_value(type_, value, value_param)
+    count = ctx.store.count(account=ctx.account, type_="tax_id", parent=customer["id"])
+    if count >= MAX_PER_CUSTOMER:
+        raise invalid(
+            f"A customer can have at most {MAX_PER_CUSTOMER} tax IDs; delete one before "
+            "adding another.",
+            param=param or None,
+        )
+    owner = {"customer": customer["id"], "customer_account": None, "type": "customer"}
+    tax_id = _new(ctx, type_, value, owner, verification=_verification(type_, value))
+    ctx.insert(tax_id, parent=customer["id"])
+    ctx.emit("customer.tax_id.created", tax_id)
+    return tax_id
+
+
+def _delete(ctx: Context, tax_id: JSON) -> JSON:
+    stub = {"id": tax_id["id"], "object": "tax_id", "deleted": True}
+    ctx.store.replace_type(tax_id["id"], "deleted.tax_id", stub)
+    if tax_id.get("customer"):
+        ctx.emit("customer.tax_id.deleted", tax_id)
+    return stub
+
+
+def _of_customer(ctx: Context, customer: str, tax_id: str) -> JSON:
+    ctx.fetch("customer", customer, param="customer")
+    found = ctx.fetch("tax_id", tax_id, param="id")
+    if found.get("customer") != customer:
+        raise no_such("tax id", tax_id, param="id")
+    return found
+
+
+@operation("PostCustomersCustomerTaxIds")
+def create_customer_tax_id(ctx: Context, params: JSON, customer: str) -> JSON:
+    owner = ctx.fetch("customer", customer, param="customer")
+    return create_for_customer(ctx, owner, params["type"], params["value"], param="")
+
+
+@operation("GetCustomersCustomerTaxIdsId")
+def retrieve_customer_tax_id(ctx: Context, params: JSON, customer: str, id: str) -> JSON:
+    return _of_customer(ctx, customer, id)
+
+
+@operation("DeleteCustomersCustomerTaxIdsId")
+def delete_customer_tax_id(ctx: Context, params: JSON, customer: str, id: str) -> JSON:
+    return _delete(ctx, _of_customer(ctx, customer, id))
+
+
+@operation("GetCustomersCustomerTaxIds")
+def list_customer_tax_ids(ctx: Context, params: JSON, customer: str) -> JSON:
+    ctx.fetch("customer", customer, param="customer")
+    return list_objects(
+        ctx,
+        params,
+        object_type="tax_id",
+        url=f"/v1/customers/{customer}/tax_ids",
+        parent=customer,
+    )
+
+
+def _owner(ctx: Context, value: Any) -> JSON:
+    """The ``owner`` hash of /v1/tax_ids, checked; absent means the account itself."""
+    if not value:
+        return {"type": "self"}
+    kind = value["type"]
+    if kind == "customer":
+        if not value.get("customer"):
+            raise missing_param("owner[customer]")
+        ctx.fetch("customer", value["customer"], param="owner[customer]")
+        return {"customer": value["customer"], "customer_account": None, "type": "customer"}
+    if kind == "account":
+        account = value.get("account")
+        if not account:
+            raise missing_param("owner[account]")
+        found = ctx.store.get(account, account=ctx.platform)
+        if found is None or found.get("object") != "account":
+            raise no_such("account", account, param="owner[account]")
+        return {"account": account, "type": "account"}
+    if kind == "application":
+        raise invalid(
+            "The sandbox has no Connect application of its own; use owner[type]=self, "
+            "account or customer.",
+            param="owner[type]",
+        )
+    return {"type": "self"}
+
+
+@operation("PostTaxIds")
+def create(ctx: Context, params: JSON) -> JSON:
+    owner = _owner(ctx, params.get("owner"))
+    if owner["type"] == "customer":
+        customer = ctx.fetch("customer", owner["customer"], param="owner[customer]")
+        return create_for_customer(ctx, customer, params["type"], params["value"], param="")
+    _check_value(params["type"], params["value"], "value")
+    tax_id = _new(ctx, params["type"], params["value"], owner, verification=None)
+    return ctx.insert(tax_id)
+
+
+@operation("GetTaxIdsId")
+def retrieve(ctx: Context, params: JSON, id: str) -> JSON:
+    return ctx.fetch("tax_id", id, param="id")
+
+
+@operation("DeleteTaxIdsId")
+def delete(ctx: Context, params: JSON, id: str) -> JSON:
+    return _delete(ctx, ctx.fetch("tax_id", id, param="id"))
+
+
+@operation("GetTaxIds")
+def list_tax_ids(ctx: Context, params: JSON) -> JSON:
+    owner = _owner(ctx, params.get("owner"))
+    where: list[tuple[str, Any]] = [("$.owner.type", owner["type"])]
+    parent = None
+    if owner["type"] == "customer":
+        parent = owner["customer"]
+    if owner["type"] == "account":
+        where.append(("$.owner.account", owner["account"]))
+    return list_objects(
+        ctx, params, object_type="tax_id", url="/v1/tax_ids", parent=parent, where=where
+    )
