@@ -213,6 +213,17 @@ def subscription_line(
     }
 
 
+def renewal_description(product_name: str, quantity: int, price: JSON) -> str:
+    """Stripe's text for a subscription line: ``1 \u00d7 Pro (at $10.00 / month)``."""
+    recurring = price.get("recurring") or {}
+    interval = str(recurring.get("interval") or "month")
+    count = int(recurring.get("interval_count") or 1)
+    every = interval if count == 1 else f"{count} {interval}s"
+    unit = price.get("unit_amount")
+    at = f" (at {format_money(int(unit), price['currency'])} / {every})" if unit is not None else ""
+    return f"{quantity} \u00d7 {product_name}{at}"
+
+
 def line_product(line: JSON) -> str | None:
     details = (line.get("pricing") or {}).get("price_details") or {}
     product = details.get("product")
