@@ -197,26 +197,43 @@ def _currency(value: str) -> str:
     return currency
 
 
-def _set_types(pi: JSON, params: JSON) -> None:
-    types = params.get("payment_method_types")
+def set_types(intent: JSON, params: JSON, currency: str | None) -> None:
+    """``allowed_payment_method_types`` / ``automatic_payment_methods`` / exclusions.
+
+    This API version names the explicit list ``allowed_payment_method_types``; the
+    object still reports the effective list as ``payment_method_types``.
+    """
+    allowed = params.get("allowed_payment_method_types")
     apm = params.get("automatic_payment_methods")
-    if types and isinstance(apm, dict) and apm.get("enabled"):
+    if allowed and isinstance(apm, dict) and apm.get("enabled"):
         raise invalid(
             "You may only specify one of these parameters: automatic_payment_methods, "
-            "payment_method_types.",
-            param="payment_method_types",
+            "allowed_payment_method_types.",
+            param="allowed_payment_method_types",
             code="parameters_exclusive",
         )
-    if types:
-        pi["payment_method_types"] = list(types)
-        pi["automatic_payment_methods"] = None
-        pi["payment_method_configuration_details"] = None
-        pi["payment_method_options"] = options_for(list(types))
+    if allowed:
+        intent["allowed_payment_method_types"] = list(allowed)
+        intent["automatic_payment_methods"] = None
+        intent["payment_method_configuration_details"] = None
     elif isinstance(apm, dict):
-        pi["automatic_payment_methods"] = {
+        intent["automatic_payment_methods"] = {
             "allow_redirects": apm.get("allow_redirects") or "always",
             "enabled": bool(apm.get("enabled")),
         }
+    if "excluded_payment_method_types" in params:
+        intent["excluded_payment_method_types"] = (
+            list(params["excluded_payment_method_types"] or []) or None
+        )
+    excluded = set(intent.get("excluded_payment_method_types") or [])
+    if intent.get("allowed_payment_method_types"):
+        types = list(intent["allowed_payment_method_types"])
+    elif (intent.get("automatic_payment_methods") or {}).get("enabled"):
+        types = automatic_types(currency)
+    else:
+        types = ["card"]
+    intent["payment_method_types"] = [t for t in types if t not in excluded]
+    intent["payment_method_options"] = options_for(intent["payment_method_types"])
 
 
 def _apply(ctx: Context, pi: JSON, params: JSON) -> None:
@@ -322,7 +339,7 @@ def usable_payment_method(ctx: Context, intent: JSON, *, kind: str) -> JSON:
         raise invalid(
             f"The PaymentMethod provided ({pm['type']}) is not allowed for this {kind}. "
             f"Please attach a PaymentMethod of one of the following types: {', '.join(types)}. "
-            f"Alternatively, update the allowed payment_method_types for this {kind} to "
+            f"Alternatively, update the allowed_payment_method_types of this {kind} to "
             f'include "{pm["type"]}".',
             param="payment_method",
             code="payment_intent_incompatible_payment_method"
@@ -566,7 +583,7 @@ def create(ctx: Context, params: JSON) -> JSON:
     currency = _currency(params["currency"])
     _check_amount(params["amount"], currency)
     pi = new_payment_intent(ctx, params["amount"], currency)
-    _set_types(pi, params)
+    set_types(pi, params, currency)
     if "confirmation_method" in params:
         pi["confirmation_method"] = params["confirmation_method"]
     _apply(ctx, pi, {k: v for k, v in params.items() if k not in ("amount",)})
@@ -609,10 +626,7 @@ def update(ctx: Context, params: JSON, intent: str) -> JSON:
         raise _not_updatable(pi)
     if params.get("currency"):
         pi["currency"] = _currency(params["currency"])
-        if pi["automatic_payment_methods"]:
-            pi["payment_method_types"] = automatic_types(pi["currency"])
-    if params.get("payment_method_types"):
-        _set_types(pi, params)
+    set_types(pi, params, pi["currency"])
     _apply(ctx, pi, params)
     if params.get("payment_method") or params.get("payment_method_data"):
         assign_payment_method(ctx, pi, params, param="payment_method")

@@ -92,20 +92,7 @@ def _apply(ctx: Context, si: JSON, params: JSON) -> None:
         si["attach_to_self"] = params["attach_to_self"]
     if params.get("on_behalf_of"):
         si["on_behalf_of"] = params["on_behalf_of"]
-    if params.get("payment_method_types"):
-        types = list(params["payment_method_types"])
-        apm = params.get("automatic_payment_methods")
-        if isinstance(apm, dict) and apm.get("enabled"):
-            raise invalid(
-                "You may only specify one of these parameters: automatic_payment_methods, "
-                "payment_method_types.",
-                param="payment_method_types",
-                code="parameters_exclusive",
-            )
-        si["payment_method_types"] = types
-        si["automatic_payment_methods"] = None
-        si["payment_method_configuration_details"] = None
-        si["payment_method_options"] = _pi().options_for(types)
+    _pi().set_types(si, params, None)
 
 
 def _attempt_object(ctx: Context, si: JSON, pm: JSON, status: str, error: JSON | None) -> JSON:
