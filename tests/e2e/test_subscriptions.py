@@ -879,3 +879,96 @@ def test_list_filters(fresh_client: stripe.StripeClient) -> None:
         params={"customer": customer.id, "starting_after": second.id}
     )
     assert [s.id for s in page.data] == [first.id]
+
+
+# -- pending updates and late payments ----------------------------------------------------
+
+
+def _failing_default(client: stripe.StripeClient, sub: stripe.Subscription, customer: str) -> None:
+    failing = client.v1.payment_methods.attach(
+        "pm_card_chargeCustomerFail", params={"customer": customer}
+    )
+    client.v1.subscriptions.update(sub.id, params={"default_payment_method": failing.id})
+
+
+def test_pending_if_incomplete_keeps_items_until_paid(fresh_client: stripe.StripeClient) -> None:
+    client = fresh_client
+    customer = _customer(client)
+    cheap, dear = _price(client, 1000), _price(client, 2000)
+    sub = _subscribe(client, customer.id, cheap.id)
+    _failing_default(client, sub, customer.id)
+    item = sub["items"].data[0]
+    pending = client.v1.subscriptions.update(
+        sub.id,
+        params={
+            "items": [{"id": item.id, "price": dear.id}],
+            "payment_behavior": "pending_if_incomplete",
+            "proration_behavior": "always_invoice",
+        },
+    )
+    assert pending.status == "active"
+    assert pending["items"].data[0].price.id == cheap.id
+    assert pending.pending_update is not None
+    proposed = pending.pending_update.subscription_items
+    assert proposed is not None and proposed[0].price.id == dear.id
+    invoice = client.v1.invoices.retrieve(str(pending.latest_invoice))
+    assert invoice.status == "open"
+    good = client.v1.payment_methods.attach("pm_card_visa", params={"customer": customer.id})
+    client.v1.invoices.pay(invoice.id, params={"payment_method": good.id})
+    applied = client.v1.subscriptions.retrieve(sub.id)
+    assert applied.pending_update is None
+    assert applied["items"].data[0].price.id == dear.id
+    assert _events(client, "customer.subscription.pending_update_applied", sub.id)
+    with pytest.raises(stripe.InvalidRequestError) as raised:
+        client.v1.subscriptions.update(
+            sub.id, params={"payment_behavior": "pending_if_incomplete", "description": "x"}
+        )
+    assert raised.value.param == "description"
+
+
+def test_pending_update_expires_after_23_hours(fresh_client: stripe.StripeClient) -> None:
+    client = fresh_client
+    customer = _customer(client)
+    sub = _subscribe(client, customer.id, _price(client, 1000).id)
+    _failing_default(client, sub, customer.id)
+    pending = client.v1.subscriptions.update(
+        sub.id,
+        params={
+            "items": [{"id": sub["items"].data[0].id, "quantity": 4}],
+            "payment_behavior": "pending_if_incomplete",
+            "proration_behavior": "always_invoice",
+        },
+    )
+    assert pending.pending_update is not None
+    _advance_to(client, pending.pending_update.expires_at + 1)
+    expired = client.v1.subscriptions.retrieve(sub.id)
+    assert expired.pending_update is None
+    assert expired["items"].data[0].quantity == 1
+    assert client.v1.invoices.retrieve(str(pending.latest_invoice)).status == "void"
+    assert _events(client, "customer.subscription.pending_update_expired", sub.id)
+
+
+def test_paying_a_past_due_invoice_makes_it_active_again(
+    fresh_client: stripe.StripeClient,
+) -> None:
+    client = fresh_client
+    customer = _customer(client)
+    sub = _subscribe(client, customer.id, _price(client).id)
+    _failing_default(client, sub, customer.id)
+    _advance_to(client, _period(sub)[1] + 60)
+    overdue = client.v1.subscriptions.retrieve(sub.id)
+    assert overdue.status == "past_due"
+    good = client.v1.payment_methods.attach("pm_card_visa", params={"customer": customer.id})
+    client.v1.invoices.pay(str(overdue.latest_invoice), params={"payment_method": good.id})
+    assert client.v1.subscriptions.retrieve(sub.id).status == "active"
+
+
+def test_deleting_the_customer_cancels_its_subscriptions(
+    fresh_client: stripe.StripeClient,
+) -> None:
+    client = fresh_client
+    customer = _customer(client)
+    sub = _subscribe(client, customer.id, _price(client).id)
+    client.v1.customers.delete(customer.id)
+    assert client.v1.subscriptions.retrieve(sub.id).status == "canceled"
+    assert _events(client, "customer.subscription.deleted", sub.id)
