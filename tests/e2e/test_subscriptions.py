@@ -972,3 +972,17 @@ def test_deleting_the_customer_cancels_its_subscriptions(
     client.v1.customers.delete(customer.id)
     assert client.v1.subscriptions.retrieve(sub.id).status == "canceled"
     assert _events(client, "customer.subscription.deleted", sub.id)
+
+
+def test_a_once_coupon_covers_only_the_first_invoice(fresh_client: stripe.StripeClient) -> None:
+    client = fresh_client
+    customer = _customer(client)
+    once = client.v1.coupons.create(
+        params={"amount_off": 400, "currency": "usd", "duration": "once"}
+    )
+    sub = _subscribe(client, customer.id, _price(client, 1000).id, discounts=[{"coupon": once.id}])
+    assert _inv(sub).total == 600
+    _advance_to(client, _period(sub)[1] + 60)
+    renewal = _invoices(client, customer.id)[-1]
+    assert renewal.billing_reason == "subscription_cycle" and renewal.total == 1000
+    assert client.v1.subscriptions.retrieve(sub.id).discounts == []

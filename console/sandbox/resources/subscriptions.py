@@ -275,7 +275,7 @@ def _bill_marked(
 ) -> JSON:
     from console.sandbox.resources import invoices
 
-    discounts = [d for d in (ctx.find(i) for i in sub.get("discounts") or []) if d]
+    discounts = _live_discounts(ctx, sub)
     invoice: JSON = invoices.build_draft(
         ctx,
         customer,
@@ -306,6 +306,7 @@ def _bill_marked(
             proration=False,
         )
     sub["latest_invoice"] = invoice["id"]
+    _spend_once_discounts(ctx, sub, discounts)
     pause = sub.get("pause_collection")
     if pause and pause.get("behavior") == "keep_as_draft":
         return invoice
@@ -413,6 +414,32 @@ def _discounts(ctx: Context, sub: JSON, value: Any, param: str) -> list[str]:
         ctx.insert(discount, parent=sub["customer"])
         made.append(discount["id"])
     return made
+
+
+def _live_discounts(ctx: Context, sub: JSON) -> list[JSON]:
+    """The subscription's discounts still in force; repeating ones that ran out are dropped."""
+    now = ctx.now()
+    live: list[JSON] = []
+    for discount_id in sub.get("discounts") or []:
+        discount = ctx.find(discount_id)
+        if discount is None:
+            continue
+        if discount.get("end") is not None and discount["end"] <= now:
+            continue
+        live.append(discount)
+    sub["discounts"] = [d["id"] for d in live]
+    return live
+
+
+def _spend_once_discounts(ctx: Context, sub: JSON, used: list[JSON]) -> None:
+    """A ``duration=once`` coupon covers the first invoice only, then leaves the subscription."""
+    spent = set()
+    for discount in used:
+        coupon = ctx.find(str((discount.get("source") or {}).get("coupon") or "")) or {}
+        if coupon.get("duration") == "once":
+            spent.add(discount["id"])
+    if spent:
+        sub["discounts"] = [d for d in sub["discounts"] if d not in spent]
 
 
 def _remove_discounts(ctx: Context, sub: JSON) -> None:
