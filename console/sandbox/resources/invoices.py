@@ -753,6 +753,9 @@ def pay(
 @on_due("invoice")
 def advance(ctx: Context, invoice: JSON) -> None:
     """Auto-advance: finalize a draft, then collect; retry failed charges on schedule."""
+    # Work on a copy: the sweep compares what is stored afterwards with the object it passed
+    # in to notice a handler that did nothing, and in-place changes would look like nothing.
+    invoice = snapshot(invoice)
     if not invoice.get("auto_advance"):
         ctx.save(invoice, due=None)
         return
