@@ -473,3 +473,49 @@ def test_payment_intents_list_by_customer(fresh_client: stripe.StripeClient) -> 
     assert [p.id for p in listed.data] == [mine.id]
     assert listed.data[0].customer.id == customer.id  # type: ignore[union-attr]
     assert len(fresh_client.v1.payment_intents.list().data) == 2
+
+
+def test_microdeposit_attempts_can_run_out(client: stripe.StripeClient) -> None:
+    pm = client.v1.payment_methods.create(
+        params={
+            "type": "us_bank_account",
+            "us_bank_account": {"routing_number": "110000000", "account_number": "000123456789"},
+            "billing_details": {"name": "Jenny Rosen"},
+        }
+    )
+    si = client.v1.setup_intents.create(
+        params={"customer": new_customer(client).id, "payment_method": pm.id, "confirm": True}
+    )
+    with pytest.raises(stripe.InvalidRequestError) as raised:
+        client.v1.setup_intents.verify_microdeposits(si.id, params={"descriptor_code": "SM33CC"})
+    assert raised.value.code == "payment_method_microdeposit_verification_attempts_exceeded"
+    after = client.v1.setup_intents.retrieve(si.id)
+    assert after.status == "requires_payment_method"
+    assert after.last_setup_error is not None
+    assert after.last_setup_error.code == raised.value.code
+
+
+def test_payment_method_data_makes_the_payment_method_inline(client: stripe.StripeClient) -> None:
+    billing = {"name": "Jenny Rosen", "email": "jenny@example.com"}
+    data: Any = {"type": "sepa_debit", "sepa_debit": {"iban": "DE89370400440532013000"}}
+    pi = client.v1.payment_intents.create(
+        params=typed(
+            {
+                "amount": 1000,
+                "currency": "eur",
+                "payment_method_data": {**data, "billing_details": billing},
+                "confirm": True,
+            }
+        )
+    )
+    assert pi.status == "succeeded"
+    assert isinstance(pi.payment_method, str) and pi.payment_method.startswith("pm_")
+    assert client.v1.payment_methods.retrieve(pi.payment_method).type == "sepa_debit"
+    bad = {**data, "sepa_debit": {"iban": "DE89370400440532013001"}, "billing_details": billing}
+    with pytest.raises(stripe.InvalidRequestError) as raised:
+        client.v1.payment_intents.create(
+            params=typed(
+                {"amount": 1000, "currency": "eur", "payment_method_data": bad, "confirm": True}
+            )
+        )
+    assert raised.value.param == "payment_method_data[sepa_debit][iban]"
