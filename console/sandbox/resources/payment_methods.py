@@ -666,11 +666,10 @@ def charge_outcome(pm: JSON) -> JSON | None:
 
 
 def mark_attached(ctx: Context, pm: JSON, customer_id: str) -> None:
-    before = snapshot(pm)
     _checks_after_validation(pm)
     pm["customer"] = customer_id
     _reparent(ctx, pm, customer_id)
-    ctx.emit("payment_method.attached", pm, changed(before, pm))
+    ctx.emit("payment_method.attached", pm)
 
 
 def ensure_attachable(pm: JSON, customer_id: str, *, param: str) -> None:
