@@ -986,3 +986,27 @@ def test_a_once_coupon_covers_only_the_first_invoice(fresh_client: stripe.Stripe
     renewal = _invoices(client, customer.id)[-1]
     assert renewal.billing_reason == "subscription_cycle" and renewal.total == 1000
     assert client.v1.subscriptions.retrieve(sub.id).discounts == []
+
+
+def test_add_invoice_items_join_the_first_invoice(fresh_client: stripe.StripeClient) -> None:
+    client = fresh_client
+    customer = _customer(client)
+    product = client.v1.products.create(params={"name": "Setup fee"})
+    fee = client.v1.prices.create(
+        params={"product": product.id, "currency": "usd", "unit_amount": 2500}
+    )
+    sub = _subscribe(
+        client,
+        customer.id,
+        _price(client, 1000).id,
+        add_invoice_items=[{"price": fee.id, "quantity": 2}],
+    )
+    assert _inv(sub).total == 1000 + 2 * 2500
+    with pytest.raises(stripe.InvalidRequestError) as raised:
+        _subscribe(
+            client,
+            customer.id,
+            _price(client, 1000).id,
+            add_invoice_items=[{"price": _price(client, 5).id}],
+        )
+    assert raised.value.param == "add_invoice_items[0][price]"

@@ -416,6 +416,69 @@ def _discounts(ctx: Context, sub: JSON, value: Any, param: str) -> list[str]:
     return made
 
 
+def _add_invoice_items(ctx: Context, sub: JSON, entries: Any) -> None:
+    """One-time prices for the next invoice (``add_invoice_items``), as pending items."""
+    from console.sandbox.resources import invoiceitems, prices
+
+    now = ctx.now()
+    for index, entry in enumerate(entries or []):
+        where = f"add_invoice_items[{index}]"
+        if entry.get("price") and entry.get("price_data"):
+            raise StripeError(
+                "You may only specify one of these parameters: price, price_data.",
+                param=f"{where}[price]",
+                code="parameters_exclusive",
+            )
+        if entry.get("price"):
+            price = prices.fetch_price(
+                ctx, entry["price"], param=f"{where}[price]", require_active=True
+            )
+            if price.get("type") != "one_time":
+                raise invalid(
+                    "The price specified is set to `type=recurring` but this field only accepts "
+                    f"prices with `type=one_time`: {price['id']}",
+                    param=f"{where}[price]",
+                )
+        elif entry.get("price_data"):
+            data = entry["price_data"]
+            fields = {
+                k: data[k]
+                for k in (
+                    "currency",
+                    "product",
+                    "tax_behavior",
+                    "unit_amount",
+                    "unit_amount_decimal",
+                )
+                if k in data
+            }
+            price = prices.create_price(
+                ctx, {**fields, "active": False}, prefix=f"{where}[price_data]"
+            )
+        else:
+            raise missing_param(f"{where}[price]")
+        if price["currency"] != sub["currency"]:
+            raise invalid(
+                "The currency of add_invoice_items must match the subscription's currency.",
+                param=f"{where}[price]",
+            )
+        quantity = int(entry.get("quantity", 1))
+        invoiceitems.create_pending(
+            ctx,
+            sub["customer"],
+            amount=items_mod.amount_for(price, quantity),
+            currency=price["currency"],
+            description=f"{_product_name(ctx, price)}",
+            price=price,
+            quantity=quantity,
+            period_start=now,
+            period_end=now,
+            proration=False,
+            subscription=sub["id"],
+            subscription_item=None,
+        )
+
+
 def _live_discounts(ctx: Context, sub: JSON) -> list[JSON]:
     """The subscription's discounts still in force; repeating ones that ran out are dropped."""
     now = ctx.now()
@@ -706,6 +769,7 @@ def create_subscription(ctx: Context, params: JSON, *, schedule: str | None = No
     if "discounts" in params:
         sub["discounts"] = _discounts(ctx, sub, params["discounts"], "discounts")
 
+    _add_invoice_items(ctx, sub, params.get("add_invoice_items"))
     # The first invoice covers from the start to the end of the first period: whole periods
     # at full price, a short first period (anchor in the future, backdating) prorated.
     lines = _cycle_lines(ctx, sub, start, period_end, trial=trial_end is not None)
@@ -1307,6 +1371,8 @@ def update(ctx: Context, params: JSON, subscription_exposed_id: str) -> JSON:
             "You cannot set trial_from_plan together with trial_end.", param="trial_from_plan"
         )
 
+    if params.get("add_invoice_items"):
+        _add_invoice_items(ctx, sub, params["add_invoice_items"])
     reset_anchor = (params.get("billing_cycle_anchor") or {}).get("type") == "now"
     trial_end = params.get("trial_end")
     if trial_end == "now" and sub["status"] != "trialing":
