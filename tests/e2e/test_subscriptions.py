@@ -1010,3 +1010,20 @@ def test_add_invoice_items_join_the_first_invoice(fresh_client: stripe.StripeCli
             add_invoice_items=[{"price": _price(client, 5).id}],
         )
     assert raised.value.param == "add_invoice_items[0][price]"
+
+
+def test_an_overdue_sent_invoice_makes_the_subscription_past_due(
+    fresh_client: stripe.StripeClient,
+) -> None:
+    client = fresh_client
+    customer = _customer(client, card=None)
+    sub = _subscribe(
+        client, customer.id, _price(client).id, collection_method="send_invoice", days_until_due=7
+    )
+    due = _int(_inv(sub).due_date)
+    _advance_to(client, due - 60)
+    assert client.v1.subscriptions.retrieve(sub.id).status == "active"
+    _advance_to(client, due + 60)
+    assert client.v1.subscriptions.retrieve(sub.id).status == "past_due"
+    client.v1.invoices.pay(_inv(sub).id, params={"paid_out_of_band": True})
+    assert client.v1.subscriptions.retrieve(sub.id).status == "active"

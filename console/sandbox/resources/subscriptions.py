@@ -318,6 +318,9 @@ def _bill_marked(
         return dict(mark(ctx, invoice)) if mark is not None else invoice
     if collect and invoice.get("status") == "open":
         invoice = invoices.attempt_collection(ctx, invoice)
+    if invoice.get("status") == "open" and invoice.get("due_date"):
+        # An invoice sent for manual payment makes the subscription past due once overdue.
+        sub["_invoice_due"] = {"invoice": invoice["id"], "at": int(invoice["due_date"])}
     return invoice
 
 
@@ -1570,6 +1573,8 @@ def on_invoice_paid(ctx: Context, invoice: JSON) -> None:
         sub["pending_update"] = None
         sub.pop("_pending", None)
         ctx.emit("customer.subscription.pending_update_applied", sub, changed(before, sub))
+    if (sub.get("_invoice_due") or {}).get("invoice") == invoice["id"]:
+        sub.pop("_invoice_due", None)
     if sub["status"] in ("incomplete", "past_due", "unpaid") and (
         sub.get("latest_invoice") == invoice["id"] or not _other_open(ctx, sub, invoice["id"])
     ):
@@ -1626,6 +1631,9 @@ def _steps(sub: JSON) -> list[tuple[int, int, str]]:
         found.append((sub["_schedule_next"], -1, "phase"))
     if sub.get("cancel_at") is not None and status != "incomplete":
         found.append((sub["cancel_at"], 4, "cancel_at"))
+    overdue = sub.get("_invoice_due")
+    if overdue and status == "active":
+        found.append((overdue["at"], 2, "invoice_overdue"))
     data = sub["items"]["data"]
     if status in ("active", "past_due", "unpaid") and data:
         found.append((int(data[0]["current_period_end"]), 6, "period_end"))
@@ -1744,6 +1752,11 @@ def run_clock(ctx: Context, subscription: JSON) -> None:
             _renew(ctx, sub, moment)
         elif kind == "pending_update_expired":
             _expire_pending(ctx, sub)
+        elif kind == "invoice_overdue":
+            waiting = sub.pop("_invoice_due", None) or {}
+            invoice = ctx.find(str(waiting.get("invoice") or ""))
+            if invoice is not None and invoice.get("status") == "open":
+                sub["status"] = "past_due"
         elif kind == "resume_collection":
             sub["pause_collection"] = None
         elif kind == "incomplete_expired":
