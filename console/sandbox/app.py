@@ -190,15 +190,24 @@ class Api:
     ) -> tuple[int, JSON]:
         ctx = self._context(account, request_id, key)
         handler = HANDLERS[op.operation_id]
+        kept: StripeError | None = None
         try:
             with self.store.transaction():
-                result = handler(ctx, params, **path_params)
-                expand_paths = params.get("expand") or []
-                if expand_paths:
-                    result = expand(ctx, result, list(expand_paths))
-                payload = public(result)
-                if remember is not None:
-                    remember(200, payload)
+                try:
+                    result = handler(ctx, params, **path_params)
+                except StripeError as error:
+                    if not error.keep_changes:
+                        raise
+                    kept = error
+                    if remember is not None:
+                        remember(error.status, error.body(request_id))
+                else:
+                    expand_paths = params.get("expand") or []
+                    if expand_paths:
+                        result = expand(ctx, result, list(expand_paths))
+                    payload = public(result)
+                    if remember is not None:
+                        remember(200, payload)
         except StripeError:
             raise
         except Exception:
@@ -210,6 +219,8 @@ class Api:
             ) from None
         if ctx.events:
             self.on_events()
+        if kept is not None:
+            raise kept
         return 200, payload
 
     def _idempotent(
@@ -254,8 +265,9 @@ class Api:
             status, payload = self._run(op, path_params, params, account, request_id, key, remember)
         except StripeError as error:
             status, payload = error.status, error.body(request_id)
-            with self.store.transaction():
-                remember(status, payload)
+            if not error.keep_changes:  # a kept error was remembered with its changes
+                with self.store.transaction():
+                    remember(status, payload)
         return Reply(status, _encode(payload), reply_headers)
 
     # -- time -------------------------------------------------------------------

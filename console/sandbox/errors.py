@@ -28,9 +28,13 @@ class StripeError(Exception):
         type: str = "invalid_request_error",
         code: str | None = None,
         param: str | None = None,
+        keep_changes: bool = False,
         **extra: Any,
     ) -> None:
         super().__init__(message)
+        # Stripe keeps some failed attempts (a declined PaymentIntent, with its events) and
+        # still answers with an error: such errors commit the request's changes.
+        self.keep_changes = keep_changes
         self.message = message
         self.status = status
         self.type = type

@@ -183,6 +183,11 @@ class Store:
                     "UPDATE objects SET data = ?, due = ? WHERE id = ?", (data, due, obj["id"])
                 )
 
+    def set_parent(self, object_id: str, parent: str | None) -> None:
+        """Move an object under another owner (a payment method attached or detached)."""
+        with self._lock:
+            self._db.execute("UPDATE objects SET parent = ? WHERE id = ?", (parent, object_id))
+
     def replace_type(self, object_id: str, new_type: str, data: JSON) -> None:
         with self._lock:
             self._db.execute(

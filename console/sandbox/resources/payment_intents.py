@@ -72,14 +72,11 @@ def automatic_types(currency: str | None) -> list[str]:
 def keep_and_raise(ctx: Context, error: StripeError) -> NoReturn:
     """Answer ``error`` but keep what the handler changed (a declined attempt is recorded).
 
-    The framework rolls the request's transaction back on any exception; Stripe keeps the
-    failed attempt. Commit first when this request owns the transaction (never when it was
-    called from inside another operation, whose own work must stay all-or-nothing).
+    The framework rolls a request back on any other exception; Stripe keeps the failed
+    attempt. A kept error commits only the transaction of the request it ends: called from
+    inside another operation, that operation's own work stays all-or-nothing.
     """
-    store = ctx.store
-    if store._depth == 1:
-        store._db.execute("COMMIT")
-        store._db.execute("BEGIN IMMEDIATE")
+    error.keep_changes = True
     raise error
 
 

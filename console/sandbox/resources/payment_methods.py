@@ -626,10 +626,9 @@ def resolve(ctx: Context, pm_id: str, *, param: str) -> JSON:
 
 
 def _reparent(ctx: Context, pm: JSON, parent: str | None) -> None:
-    # The store keeps ``parent`` in a column that ``save`` does not touch; re-insert the
-    # row (same id and created) to move the PaymentMethod to or from a customer.
-    ctx.store.remove(pm["id"])
-    ctx.insert(pm, parent=parent)
+    # ``parent`` is an indexed column (per-customer lists), which ``save`` leaves alone.
+    ctx.store.set_parent(pm["id"], parent)
+    ctx.save(pm)
 
 
 def _checks_after_validation(pm: JSON) -> None:
