@@ -47,6 +47,7 @@ def test_price_item_multiplies_unit_amount_by_quantity(client: stripe.StripeClie
     assert item.pricing is not None and item.pricing.price_details is not None
     assert item.pricing.price_details.price == price.id
     assert item.pricing.price_details.product == product.id
+    assert item.description == "Seat"  # named after the product when no description is given
 
     inline = _item(
         client,

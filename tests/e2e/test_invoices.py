@@ -470,6 +470,8 @@ def test_add_update_and_remove_lines(client: stripe.StripeClient) -> None:
     pending = client.v1.invoice_items.list(params={"customer": customer.id, "pending": True})
     assert [item.amount for item in pending.data] == [999]
 
+    assert _events(client, draft.id).count("invoice.updated") == 3  # add, update, remove
+
     final = client.v1.invoices.finalize_invoice(draft.id)
     with pytest.raises(stripe.InvalidRequestError) as raised:
         client.v1.invoices.add_lines(final.id, params={"lines": [{"amount": 5}]})

@@ -240,6 +240,15 @@ def charge_from_params(ctx: Context, params: JSON, *, prefix: str = "") -> JSON:
             "unit_amount_decimal": unit}  # fmt: skip
 
 
+def default_description(ctx: Context, price: JSON | None) -> str | None:
+    """Stripe names a price-based item after its product when no description is given."""
+    if price is None:
+        return None
+    product = ctx.find(str(price.get("product") or "")) or {}
+    name = product.get("name")
+    return str(name) if name else None
+
+
 def _apply_charge(item: JSON, charge: JSON) -> None:
     item["amount"] = charge["amount"]
     item["currency"] = charge["currency"]
@@ -370,7 +379,7 @@ def create(ctx: Context, params: JSON) -> JSON:
         period_end=end,
         price=charge["price"],
         unit_amount_decimal=charge["unit_amount_decimal"],
-        description=params.get("description") or None,
+        description=params.get("description") or default_description(ctx, charge["price"]),
         subscription=subscription["id"] if subscription else None,
     )
     ctx.insert(item, parent=customer["id"])

@@ -750,6 +750,13 @@ def pay(
 # -- clock ------------------------------------------------------------------------------------
 
 
+def _kept_as_draft(ctx: Context, invoice: JSON) -> bool:
+    """A paused subscription (``keep_as_draft``) leaves its invoices as drafts."""
+    subscription = ctx.find(subscription_of(invoice) or "")
+    pause = (subscription or {}).get("pause_collection") or {}
+    return pause.get("behavior") == "keep_as_draft"
+
+
 @on_due("invoice")
 def advance(ctx: Context, invoice: JSON) -> None:
     """Auto-advance: finalize a draft, then collect; retry failed charges on schedule."""
@@ -760,6 +767,9 @@ def advance(ctx: Context, invoice: JSON) -> None:
         ctx.save(invoice, due=None)
         return
     if invoice["status"] == "draft":
+        if _kept_as_draft(ctx, invoice):
+            ctx.save(invoice, due=None)
+            return
         finalize(ctx, invoice)
         attempt_collection(ctx, invoice)
         return
@@ -1148,6 +1158,14 @@ def _item_of(ctx: Context, line: JSON) -> JSON | None:
     return ctx.find(item_id) if item_id else None
 
 
+def _updated(ctx: Context, invoice: JSON, before: JSON) -> None:
+    """invoice.updated after a change to a draft's lines (fresh from the store)."""
+    current = ctx.find(invoice["id"]) or invoice
+    previous = changed(before, current)
+    if previous:
+        ctx.emit("invoice.updated", current, previous)
+
+
 def _invoice_metadata(invoice: JSON, params: JSON) -> None:
     if "invoice_metadata" in params:
         invoice["metadata"] = metadata(
@@ -1243,6 +1261,7 @@ def add_lines(ctx: Context, params: JSON, invoice: str) -> JSON:
 
     found = _fetch(ctx, invoice)
     require_draft(found)
+    before = snapshot(found)
     for position, entry in enumerate(params["lines"]):
         where = f"lines[{position}]"
         if entry.get("invoice_item"):
@@ -1271,7 +1290,8 @@ def add_lines(ctx: Context, params: JSON, invoice: str) -> JSON:
             period_end=period["end"],
             price=charge_["price"],
             unit_amount_decimal=charge_["unit_amount_decimal"],
-            description=entry.get("description") or None,
+            description=entry.get("description")
+            or invoiceitems.default_description(ctx, charge_["price"]),
         )
         if charge_["currency"] != found["currency"]:
             raise invalid(
@@ -1290,6 +1310,7 @@ def add_lines(ctx: Context, params: JSON, invoice: str) -> JSON:
         ctx.emit("invoiceitem.created", item)
     _invoice_metadata(found, params)
     _save(ctx, found)
+    _updated(ctx, found, before)
     return found
 
 
@@ -1297,6 +1318,7 @@ def add_lines(ctx: Context, params: JSON, invoice: str) -> JSON:
 def update_lines(ctx: Context, params: JSON, invoice: str) -> JSON:
     found = _fetch(ctx, invoice)
     require_draft(found)
+    before = snapshot(found)
     for position, entry in enumerate(params["lines"]):
         where = f"lines[{position}]"
         if not entry.get("id"):
@@ -1305,6 +1327,7 @@ def update_lines(ctx: Context, params: JSON, invoice: str) -> JSON:
         _update_line(ctx, found, line, entry, where)
     _invoice_metadata(found, params)
     _save(ctx, found)
+    _updated(ctx, found, before)
     return found
 
 
@@ -1314,6 +1337,7 @@ def remove_lines(ctx: Context, params: JSON, invoice: str) -> JSON:
 
     found = _fetch(ctx, invoice)
     require_draft(found)
+    before = snapshot(found)
     for position, entry in enumerate(params["lines"]):
         where = f"lines[{position}]"
         line = _line(found, entry["id"], f"{where}[id]")
@@ -1331,6 +1355,7 @@ def remove_lines(ctx: Context, params: JSON, invoice: str) -> JSON:
             ctx.emit("invoiceitem.updated", item, changed(before, item))
     _invoice_metadata(found, params)
     _save(ctx, found)
+    _updated(ctx, found, before)
     return found
 
 
