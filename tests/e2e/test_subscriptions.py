@@ -982,6 +982,7 @@ def test_a_once_coupon_covers_only_the_first_invoice(fresh_client: stripe.Stripe
     )
     sub = _subscribe(client, customer.id, _price(client, 1000).id, discounts=[{"coupon": once.id}])
     assert _inv(sub).total == 600
+    assert len(sub.discounts) == 1  # shown until the next invoice leaves it out
     _advance_to(client, _period(sub)[1] + 60)
     renewal = _invoices(client, customer.id)[-1]
     assert renewal.billing_reason == "subscription_cycle" and renewal.total == 1000

@@ -490,7 +490,7 @@ def _live_discounts(ctx: Context, sub: JSON) -> list[JSON]:
         discount = ctx.find(discount_id)
         if discount is None:
             continue
-        if discount.get("end") is not None and discount["end"] <= now:
+        if discount.get("_spent") or (discount.get("end") is not None and discount["end"] <= now):
             continue
         live.append(discount)
     sub["discounts"] = [d["id"] for d in live]
@@ -498,14 +498,12 @@ def _live_discounts(ctx: Context, sub: JSON) -> list[JSON]:
 
 
 def _spend_once_discounts(ctx: Context, sub: JSON, used: list[JSON]) -> None:
-    """A ``duration=once`` coupon covers the first invoice only, then leaves the subscription."""
-    spent = set()
+    """A ``duration=once`` coupon covers one invoice; it stays shown until the next one."""
     for discount in used:
         coupon = ctx.find(str((discount.get("source") or {}).get("coupon") or "")) or {}
-        if coupon.get("duration") == "once":
-            spent.add(discount["id"])
-    if spent:
-        sub["discounts"] = [d for d in sub["discounts"] if d not in spent]
+        if coupon.get("duration") == "once" and not discount.get("_spent"):
+            discount["_spent"] = True
+            ctx.save(discount)
 
 
 def _remove_discounts(ctx: Context, sub: JSON) -> None:
