@@ -1,4 +1,4 @@
-"""Invoice arithmetic: line items, discount allocation, totals, prorations, money display.
+"""Invoice arithmetic: line items, discount allocation, totals, customer balance, money display.
 
 Everything is in the currency's minor unit. There is no tax engine, so taxes are
 always empty and ``*_excluding_tax`` equal their plain counterparts: a price's
@@ -7,7 +7,6 @@ always empty and ``*_excluding_tax`` equal their plain counterparts: a price's
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -49,47 +48,17 @@ def round_amount(value: Decimal) -> int:
 
 def decimal_text(value: Decimal) -> str:
     """Stripe's decimal strings: no exponent, no trailing zeros after the point."""
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(), "f")
 
 
 # -- time -------------------------------------------------------------------------------------
-
-
-def add_interval(moment: int, interval: str, count: int = 1) -> int:
-    """``moment`` plus ``count`` intervals; months clamp to the month's last day, as Stripe."""
-    if interval == "day":
-        return moment + 86400 * count
-    if interval == "week":
-        return moment + 7 * 86400 * count
-    months = count * (12 if interval == "year" else 1)
-    start = dt.datetime.fromtimestamp(moment, dt.UTC)
-    total = start.month - 1 + months
-    year, month = start.year + total // 12, total % 12 + 1
-    day = min(start.day, calendar.monthrange(year, month)[1])
-    return int(start.replace(year=year, month=month, day=day).timestamp())
 
 
 def format_date(moment: int) -> str:
     return dt.datetime.fromtimestamp(moment, dt.UTC).strftime("%-d %b %Y")
 
 
-def prorate(amount: int, period_start: int, period_end: int, at: int) -> int:
-    """The share of ``amount`` for the time left in the period after ``at``."""
-    length = period_end - period_start
-    if length <= 0 or at >= period_end:
-        return 0
-    left = period_end - max(at, period_start)
-    return round_amount(Decimal(amount) * Decimal(left) / Decimal(length))
-
-
 # -- lines ----------------------------------------------------------------------------------
-
-
-def price_id_of(price: Any) -> str | None:
-    if isinstance(price, dict):
-        return str(price["id"])
-    return price if isinstance(price, str) else None
 
 
 def product_of(price: Any) -> str | None:
@@ -228,12 +197,6 @@ def line_product(line: JSON) -> str | None:
     details = (line.get("pricing") or {}).get("price_details") or {}
     product = details.get("product")
     return str(product) if product else None
-
-
-def line_is_proration(line: JSON) -> bool:
-    parent = line.get("parent") or {}
-    details = parent.get(str(parent.get("type"))) or {}
-    return bool(details.get("proration"))
 
 
 def embed_lines(invoice: JSON) -> None:
