@@ -741,3 +741,12 @@ def test_preview_of_pending_items_and_extra_items(client: stripe.StripeClient) -
     pending = client.v1.invoice_items.list(params={"customer": customer.id})
     assert [item.amount for item in pending.data] == [700]
     assert pending.data[0].invoice is None
+
+    changed = client.v1.invoices.create_preview(
+        params={
+            "customer": customer.id,
+            "invoice_items": [{"invoiceitem": pending.data[0].id, "amount": 900}],
+        }
+    )
+    assert [line.amount for line in changed.lines.data] == [900]
+    assert client.v1.invoice_items.retrieve(pending.data[0].id).amount == 700

@@ -1151,10 +1151,15 @@ def _line(invoice: JSON, line_id: str, param: str) -> JSON:
     raise invalid(f"No such line item: '{line_id}'", param=param, code="resource_missing")
 
 
-def _item_of(ctx: Context, line: JSON) -> JSON | None:
+def _item_id_of(line: JSON) -> str | None:
     parent = line.get("parent") or {}
     details = parent.get(str(parent.get("type"))) or {}
     item_id = details.get("invoice_item")
+    return str(item_id) if item_id else None
+
+
+def _item_of(ctx: Context, line: JSON) -> JSON | None:
+    item_id = _item_id_of(line)
     return ctx.find(item_id) if item_id else None
 
 
@@ -1520,7 +1525,9 @@ def _extra_items(ctx: Context, invoice: JSON, entries: list[JSON]) -> None:
                 "invoiceitem", entry["invoiceitem"], param=f"{where}[invoiceitem]",
                 kind="invoiceitem",
             )  # fmt: skip
-            changes = {k: v for k, v in entry.items() if k != "invoiceitem"}
+            changes = {k: v for k, v in entry.items() if k not in ("invoiceitem", "price")}
+            if entry.get("price"):
+                changes["pricing"] = {"price": entry["price"]}
             invoiceitems._apply(ctx, item, changes)
         else:
             data = {k: v for k, v in entry.items() if k not in ("price",)}
@@ -1550,7 +1557,14 @@ def _extra_items(ctx: Context, invoice: JSON, entries: list[JSON]) -> None:
                 f"({invoice['currency']}).",
                 param=f"{where}[currency]",
             )
-        _lines(invoice).append(line_from_item(_line_id(ctx), invoice["id"], item))
+        line = line_from_item(_line_id(ctx, temporary=True), invoice["id"], item)
+        lines = _lines(invoice)
+        # An item already on the preview is updated in place (Stripe's ``invoiceitem``).
+        same = [i for i, known in enumerate(lines) if _item_id_of(known) == item["id"]]
+        if same:
+            lines[same[0]] = line
+        else:
+            lines.append(line)
 
 
 def _as_preview(ctx: Context, invoice: JSON, details: JSON) -> JSON:
