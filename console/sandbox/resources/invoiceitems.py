@@ -294,7 +294,8 @@ def _editable(ctx: Context, item: JSON, param: str | None) -> JSON | None:
     return invoice
 
 
-def _apply(ctx: Context, item: JSON, params: JSON) -> None:
+def apply_changes(ctx: Context, item: JSON, params: JSON) -> None:
+    """Apply update parameters (amount or price, quantity, description, period, metadata...)."""
     if any(k in params for k in ("pricing", "price_data", "amount", "unit_amount_decimal")):
         merged = {k: v for k, v in params.items()}
         if "currency" not in merged and not any(k in params for k in ("pricing", "price_data")):
@@ -384,7 +385,7 @@ def create(ctx: Context, params: JSON) -> JSON:
     )
     ctx.insert(item, parent=customer["id"])
     rest = {k: v for k, v in params.items() if k in ("discountable", "metadata", "discounts")}
-    _apply(ctx, item, rest)
+    apply_changes(ctx, item, rest)
     ctx.save(item)
     if invoice is not None:
         _attach(ctx, item, invoice)
@@ -405,7 +406,7 @@ def update(ctx: Context, params: JSON, invoiceitem: str) -> JSON:
     first = next((k for k in params if k != "expand"), None)
     invoice = _editable(ctx, item, first)
     before = snapshot(item)
-    _apply(ctx, item, {k: v for k, v in params.items() if k != "expand"})
+    apply_changes(ctx, item, {k: v for k, v in params.items() if k != "expand"})
     ctx.save(item)
     if invoice is not None:
         invoices.sync_item(ctx, invoice, item)

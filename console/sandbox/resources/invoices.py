@@ -1192,7 +1192,7 @@ def _update_line(ctx: Context, invoice: JSON, line: JSON, entry: JSON, param: st
     if item is not None:
         before = snapshot(item)
         try:
-            invoiceitems._apply(ctx, item, changes)
+            invoiceitems.apply_changes(ctx, item, changes)
         except StripeError as error:
             if error.param:
                 error.param = (
@@ -1528,7 +1528,7 @@ def _extra_items(ctx: Context, invoice: JSON, entries: list[JSON]) -> None:
             changes = {k: v for k, v in entry.items() if k not in ("invoiceitem", "price")}
             if entry.get("price"):
                 changes["pricing"] = {"price": entry["price"]}
-            invoiceitems._apply(ctx, item, changes)
+            invoiceitems.apply_changes(ctx, item, changes)
         else:
             data = {k: v for k, v in entry.items() if k not in ("price",)}
             if entry.get("price"):
