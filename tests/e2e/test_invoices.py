@@ -750,3 +750,23 @@ def test_preview_of_pending_items_and_extra_items(client: stripe.StripeClient) -
     )
     assert [line.amount for line in changed.lines.data] == [900]
     assert client.v1.invoice_items.retrieve(pending.data[0].id).amount == 700
+
+
+def test_line_errors_name_the_line_parameter(client: stripe.StripeClient) -> None:
+    customer = _customer(client, card=None)
+    draft = _draft(client, customer.id, 500)
+    line = draft.lines.data[0]
+    with pytest.raises(stripe.InvalidRequestError) as raised:
+        client.v1.invoices.update_lines(
+            draft.id, params={"lines": [{"id": line.id, "pricing": {"price": "price_gone"}}]}
+        )
+    assert raised.value.param == "lines[0][pricing][price]"
+    with pytest.raises(stripe.InvalidRequestError) as raised:
+        client.v1.invoices.line_items.update(
+            draft.id, line.id, params={"pricing": {"price": "price_gone"}}
+        )
+    assert raised.value.param == "pricing[price]"
+    with pytest.raises(stripe.InvalidRequestError) as raised:
+        client.v1.invoices.update_lines(draft.id, params={"lines": [{"id": "il_unknown"}]})
+    assert raised.value.param == "lines[0][id]"
+    assert client.v1.invoices.retrieve(draft.id).total == 500

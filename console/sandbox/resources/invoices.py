@@ -1182,24 +1182,23 @@ LINE_FIELDS = ("amount", "description", "discountable", "discounts", "metadata",
                "price_data", "pricing", "quantity", "quantity_decimal", "tax_rates")  # fmt: skip
 
 
+def _field(prefix: str, key: str) -> str:
+    return f"{prefix}[{key}]" if prefix else key
+
+
 def _update_line(ctx: Context, invoice: JSON, line: JSON, entry: JSON, param: str) -> JSON:
     from console.sandbox.resources import invoiceitems
 
     changes = {k: entry[k] for k in LINE_FIELDS if k in entry}
     if entry.get("tax_amounts"):
-        raise invalid("The sandbox has no tax engine.", param=f"{param}[tax_amounts]")
+        raise invalid("The sandbox has no tax engine.", param=_field(param, "tax_amounts"))
     item = _item_of(ctx, line)
     if item is not None:
         before = snapshot(item)
         try:
             invoiceitems.apply_changes(ctx, item, changes)
         except StripeError as error:
-            if error.param:
-                error.param = (
-                    f"{param}[{error.param.split('[')[0]}]"
-                    + error.param[len(error.param.split("[")[0]) :]
-                )
-            raise
+            raise _prefixed(error, param) if param else error from None
         ctx.save(item)
         sync_item(ctx, invoice, item)
         previous = changed(before, item)
@@ -1212,7 +1211,7 @@ def _update_line(ctx: Context, invoice: JSON, line: JSON, entry: JSON, param: st
         raise invalid(
             "A subscription line's amount comes from its subscription; only description, "
             "metadata, discountable and discounts can change.",
-            param=f"{param}[{money}]",
+            param=_field(param, money),
         )
     if "description" in changes:
         line["description"] = changes["description"] or None
@@ -1226,7 +1225,7 @@ def _update_line(ctx: Context, invoice: JSON, line: JSON, entry: JSON, param: st
             []
             if value == ""
             else resolve_discounts(
-                ctx, value, customer=invoice["customer"], param=f"{param}[discounts]"
+                ctx, value, customer=invoice["customer"], param=_field(param, "discounts")
             )
         )
     _save(ctx, invoice)
@@ -1238,7 +1237,7 @@ def update_line(ctx: Context, params: JSON, invoice: str, line_item_id: str) -> 
     found = _fetch(ctx, invoice)
     require_draft(found)
     line = _line(found, line_item_id, "line_item_id")
-    return _update_line(ctx, found, line, params, "line")
+    return _update_line(ctx, found, line, params, "")
 
 
 def _line_charge_params(ctx: Context, entry: JSON, currency: str, where: str) -> JSON:
