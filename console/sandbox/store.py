@@ -214,6 +214,11 @@ class Store:
         obj: JSON = json.loads(row[0])
         return obj
 
+    def due_of(self, object_id: str) -> int | None:
+        with self._lock:
+            row = self._db.execute("SELECT due FROM objects WHERE id = ?", (object_id,)).fetchone()
+        return None if row is None or row[0] is None else int(row[0])
+
     def owner(self, object_id: str) -> str | None:
         with self._lock:
             row = self._db.execute(

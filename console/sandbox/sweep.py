@@ -6,6 +6,7 @@ away when a test or user advances the sandbox clock.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 
 from console.sandbox.context import Context
@@ -34,9 +35,10 @@ def run_due(
                 if handler is None:
                     store.save(current, due=None)
                     continue
+                before = (copy.deepcopy(current), store.due_of(current["id"]))
                 handler(ctx, current)
                 after = store.get(current["id"])
-                if after is not None and after == current:
+                if after is not None and (after, store.due_of(current["id"])) == before:
                     # A handler that changed nothing must not run again for the same
                     # moment, or the sweep would never end.
                     store.save(after, due=None)

@@ -138,12 +138,19 @@ def create(ctx: Context, params: JSON) -> JSON:
     customer = new_customer(ctx.new_id("cus", 14), ctx.now())
     ctx.insert(customer)
     _apply(ctx, customer, {k: v for k, v in params.items() if k != "invoice_settings"})
+    settings = params.get("invoice_settings")
     if params.get("payment_method"):
-        _hook("payment_methods", "attach_to_customer")(
+        attached = _hook("payment_methods", "attach_to_customer")(
             ctx, params["payment_method"], customer, param="payment_method"
         )
-    if "invoice_settings" in params:
-        _invoice_settings(ctx, customer, params["invoice_settings"])
+        if isinstance(settings, dict) and (
+            settings.get("default_payment_method") == params["payment_method"]
+        ):
+            # Stripe's documented pattern: payment_method=pm_card_visa together with
+            # invoice_settings[default_payment_method]=pm_card_visa names the one new PM.
+            settings = {**settings, "default_payment_method": attached["id"]}
+    if settings is not None:
+        _invoice_settings(ctx, customer, settings)
     ctx.save(customer)
     ctx.emit("customer.created", customer)
     for position, tax_id in enumerate(params.get("tax_id_data") or []):

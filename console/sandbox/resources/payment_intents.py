@@ -139,15 +139,17 @@ def new_payment_intent(ctx: Context, amount: int, currency: str) -> JSON:
     }
 
 
-def options_for(types: list[str]) -> JSON:
+def options_for(types: list[str], *, setup: bool = False) -> JSON:
+    """Per-type options; a SetupIntent's card options have no ``installments``."""
     options: JSON = {}
     if "card" in types:
         options["card"] = {
-            "installments": None,
             "mandate_options": None,
             "network": None,
             "request_three_d_secure": "automatic",
         }
+        if not setup:
+            options["card"]["installments"] = None
     if "link" in types:
         options["link"] = {"persistent_token": None}
     if "us_bank_account" in types:
@@ -230,7 +232,9 @@ def set_types(intent: JSON, params: JSON, currency: str | None) -> None:
     else:
         types = ["card"]
     intent["payment_method_types"] = [t for t in types if t not in excluded]
-    intent["payment_method_options"] = options_for(intent["payment_method_types"])
+    intent["payment_method_options"] = options_for(
+        intent["payment_method_types"], setup=intent["object"] == "setup_intent"
+    )
 
 
 def _apply(ctx: Context, pi: JSON, params: JSON) -> None:
@@ -767,27 +771,6 @@ def increment_authorization(ctx: Context, params: JSON, intent: str) -> JSON:
     ctx.save(pi)
     ctx.emit("payment_intent.amount_capturable_updated", pi)
     return pi
-
-
-@operation("PostPaymentIntentsIntentApplyCustomerBalance")
-def apply_customer_balance(ctx: Context, params: JSON, intent: str) -> JSON:
-    pi = ctx.fetch("payment_intent", intent, param="intent", kind="payment_intent")
-    raise invalid(
-        "apply_customer_balance needs a PaymentIntent confirmed with a customer_balance "
-        f"PaymentMethod; {pi['id']} is not one.",
-        code="payment_intent_unexpected_state",
-    )
-
-
-@operation("PostPaymentIntentsIntentVerifyMicrodeposits")
-def verify_microdeposits(ctx: Context, params: JSON, intent: str) -> JSON:
-    pi = ctx.fetch("payment_intent", intent, param="intent", kind="payment_intent")
-    raise invalid(
-        f"This PaymentIntent has a status of {pi['status']}; microdeposits can only be "
-        "verified while it awaits them (requires_action with verify_with_microdeposits). "
-        "Verify the bank account with a SetupIntent instead.",
-        code="payment_intent_unexpected_state",
-    )
 
 
 # -- for invoices -----------------------------------------------------------------------

@@ -69,7 +69,7 @@ def new_setup_intent(ctx: Context) -> JSON:
         "on_behalf_of": None,
         "payment_method": None,
         "payment_method_configuration_details": {"id": "pmc_sandbox_default", "parent": None},
-        "payment_method_options": _pi().options_for(types),
+        "payment_method_options": _pi().options_for(types, setup=True),
         "payment_method_types": types,
         "single_use_mandate": None,
         "status": "requires_payment_method",
