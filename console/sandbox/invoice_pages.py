@@ -175,7 +175,7 @@ def page(invoice: JSON, *, csrf: str, message: str | None = None, ok: bool = Fal
     number = invoice.get("number") or ""
     status = invoice["status"]
     parts = [
-        f"<p class=muted>{escape(_merchant(invoice))}</p>",
+        f"<p class=muted>{escape(_merchant(invoice))} <span class=badge>Test mode</span></p>",
         f"<h1>Invoice {escape(number)}</h1>",
         f'<span class="badge {escape(status)}">{escape(status)}</span>',
         f"<p class=amount>{escape(format_money(invoice['amount_remaining'], currency))}</p>",
