@@ -37,7 +37,8 @@ Progress = Callable[[str], None]
 
 SEED = 1_000_003
 SPAN = 730 * 86_400  # customers were created over the past two years
-BATCH = 50_000  # customers per transaction (and per progress report)
+BATCH = 10_000  # customers per transaction: ~250 MB of rows in memory at a time
+REPORT_EVERY = 50_000
 
 FIRST_NAMES = (
     "Aaliyah", "Aaron", "Abigail", "Adam", "Adrian", "Aiden", "Aisha", "Alejandro", "Alexander",
@@ -419,7 +420,7 @@ def _latest_period(anchor: int, interval: str, count: int, now: int) -> int:
 
 def seed_scale(api: Api, n: int, progress: Progress | None = None) -> None:
     """``n`` customers with a subscription each (templates made through the API, the rest
-    copied in bulk); reports progress every :data:`BATCH` customers."""
+    copied in bulk); reports progress every :data:`REPORT_EVERY` customers."""
     report = progress or (lambda _msg: None)
     if n <= 0:
         return
@@ -433,7 +434,7 @@ def seed_scale(api: Api, n: int, progress: Progress | None = None) -> None:
     # Building rows is Python, inserting them is mostly SQLite (which lets go of the GIL):
     # one thread builds the next batch while this one writes the last.
     batches: queue.Queue[tuple[list[RowValues], list[LookupValues]] | BaseException | None]
-    batches = queue.Queue(maxsize=2)
+    batches = queue.Queue(maxsize=1)
     builder = threading.Thread(
         target=_build,
         args=(templates, copies, len(templates), now, rng, batches),
@@ -459,9 +460,11 @@ def seed_scale(api: Api, n: int, progress: Progress | None = None) -> None:
                 "INSERT OR REPLACE INTO lookup (account, kind, value, id) VALUES (?, ?, ?, ?)",
                 lookups,
             )
+        before = done
         done += _customers_in(rows)
-        elapsed = time.monotonic() - started
-        report(f"scale: {done + len(templates):,} of {n:,} customers ({elapsed:.0f} s)")
+        if done // REPORT_EVERY > before // REPORT_EVERY or done == copies:
+            elapsed = time.monotonic() - started
+            report(f"scale: {done + len(templates):,} of {n:,} customers ({elapsed:.0f} s)")
     builder.join()
 
 
