@@ -701,19 +701,6 @@ def mark_uncollectible(ctx: Context, invoice: JSON) -> JSON:
     return invoice
 
 
-def commit_then_raise(ctx: Context, error: StripeError) -> None:
-    """Keep the failed attempt although the request answers 402.
-
-    On Stripe a declined ``pay`` still counts the attempt, keeps the declined
-    PaymentIntent and sends invoice.payment_failed; the framework rolls back a
-    handler that raises, so what was done is committed first.
-    """
-    db = ctx.store._db  # no public API for this yet
-    db.execute("COMMIT")
-    db.execute("BEGIN IMMEDIATE")
-    raise error
-
-
 def pay(
     ctx: Context,
     invoice: JSON,
@@ -1074,14 +1061,14 @@ def pay_invoice(ctx: Context, params: JSON, invoice: str) -> JSON:
         paid_out_of_band=bool(params.get("paid_out_of_band")),
     )
     if failure is not None:
-        commit_then_raise(
-            ctx,
-            card_declined(
-                failure["message"],
-                code=failure["code"],
-                decline_code=failure["decline_code"] or failure["code"],
-                payment_intent={"id": failure["payment_intent"], "object": "payment_intent"},
-            ),
+        # Stripe keeps the declined attempt (attempt_count, the PaymentIntent, the events)
+        # and still answers 402.
+        raise card_declined(
+            failure["message"],
+            code=failure["code"],
+            decline_code=failure["decline_code"] or failure["code"],
+            payment_intent={"id": failure["payment_intent"], "object": "payment_intent"},
+            keep_changes=True,
         )
     return found
 
