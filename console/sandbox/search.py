@@ -459,6 +459,31 @@ def _clause_error(clause: Clause, problem: str) -> StripeError:
     return query_error(f"Invalid query: {problem} (in {clause.text!r}).")
 
 
+def select_sql(object_type: str, compiled: Compiled, *, paged: bool) -> str:
+    """One page of matches, newest first. Parameters: account, the query's arguments, then
+    (created, seq) of the previous page's last row when ``paged``, then the row limit."""
+    if object_type not in SEARCHABLE:  # the type is written into the SQL: never user input
+        raise ValueError(object_type)
+    # "created + 0" keeps SQLite from walking the created-ordered index when an expression
+    # index finds the few matching rows directly; otherwise that walk is what makes LIMIT cheap.
+    created = "created + 0" if compiled.selective else "created"
+    after = f" AND ({created}, seq) < (?, ?)" if paged else ""
+    return (
+        f"SELECT data, created, seq FROM objects WHERE account = ? AND type = '{object_type}'"
+        f" AND ({compiled.sql}){after} ORDER BY {created} DESC, seq DESC LIMIT ?"
+    )
+
+
+def count_sql(object_type: str, compiled: Compiled) -> str:
+    """How many objects match (``total_count``). Parameters: account, the query's arguments."""
+    if object_type not in SEARCHABLE:
+        raise ValueError(object_type)
+    return (
+        f"SELECT COUNT(*) FROM objects WHERE account = ? AND type = '{object_type}'"
+        f" AND ({compiled.sql})"
+    )
+
+
 # -- page tokens ------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ tests prove what a query selects, not just how it was parsed.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,12 +14,15 @@ import pytest
 
 from console.sandbox.errors import StripeError
 from console.sandbox.search import (
+    INDEXES,
     Clause,
     compile_query,
+    count_sql,
     fingerprint,
     page_token,
     parse,
     read_page_token,
+    select_sql,
 )
 from console.sandbox.store import Store
 
@@ -316,6 +320,46 @@ def test_invoice_fields(store: Store) -> None:
         assert ids(store, text, "invoice") == ["in_1"], text
     assert ids(store, "customer:'cus_2'", "invoice") == []
     assert ids(store, "total<1000", "invoice") == []
+
+
+# -- the SQL a search runs ------------------------------------------------------------
+
+
+def plan(store: Store, text: str) -> str:
+    compiled = compile_query(parse(text), "customer")
+    rows = store._db.execute(
+        "EXPLAIN QUERY PLAN " + select_sql("customer", compiled, paged=True),
+        [ACCOUNT, *compiled.args, 1_800_000_000, 10**9, 11],
+    ).fetchall()
+    return " ".join(str(row[3]) for row in rows)
+
+
+def test_exact_email_uses_the_expression_index_when_it_exists(store: Store) -> None:
+    assert "objects_by_type" in plan(store, "email:'amy@rocketrides.io'")
+    for ddl in INDEXES:
+        store._db.execute(ddl)
+    assert "customers_by_email_nocase" in plan(store, "email:'amy@rocketrides.io'")
+    assert "customers_by_email_nocase" in plan(store, "email:'a@b.co' AND name~'amy'")
+    # Substring and OR queries cannot use it: they walk the created-ordered index instead.
+    assert "objects_by_type" in plan(store, "email~'rocket'")
+    assert "objects_by_type" in plan(store, "email:'a@b.co' OR name:'amy'")
+
+
+def test_keyset_pages_and_counts(store: Store) -> None:
+    compiled = compile_query(parse("-email:null"), "customer")
+    first = store._db.execute(
+        select_sql("customer", compiled, paged=False), [ACCOUNT, *compiled.args, 2]
+    ).fetchall()
+    assert [json.loads(r[0])["id"] for r in first] == ["cus_3", "cus_2"]
+    created, seq = first[-1][1], first[-1][2]
+    rest = store._db.execute(
+        select_sql("customer", compiled, paged=True), [ACCOUNT, *compiled.args, created, seq, 2]
+    ).fetchall()
+    assert [json.loads(r[0])["id"] for r in rest] == ["cus_1"]
+    count = store._db.execute(count_sql("customer", compiled), [ACCOUNT, *compiled.args])
+    assert count.fetchone()[0] == 3
+    with pytest.raises(ValueError):
+        select_sql("customer'; DROP TABLE objects; --", compiled, paged=False)
 
 
 # -- page tokens ----------------------------------------------------------------------

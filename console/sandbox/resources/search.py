@@ -15,13 +15,14 @@ from console.sandbox.context import Context
 from console.sandbox.listing import page_limit
 from console.sandbox.registry import operation
 from console.sandbox.search import (
-    SEARCHABLE,
     compile_query,
+    count_sql,
     fingerprint,
     page_token,
     parse,
     query_error,
     read_page_token,
+    select_sql,
 )
 from console.sandbox.spec import JSON
 
@@ -33,32 +34,19 @@ def search(ctx: Context, params: JSON, object_type: str, url: str) -> JSON:
         raise query_error("Invalid query: the query is empty; give at least one clause.")
     limit = page_limit(params)
     compiled = compile_query(parse(text), object_type)
-    assert object_type in SEARCHABLE  # the type is written into the SQL: never user input
     token_print = fingerprint(text, object_type, ctx.account)
-    where = f"account = ? AND type = '{object_type}' AND ({compiled.sql})"
+    after = read_page_token(str(params["page"]), token_print) if params.get("page") else None
     args: list[object] = [ctx.account, *compiled.args]
-    page_args = list(args)
-    page_where = where
-    # "created + 0" keeps SQLite from walking the created-ordered index when an expression
-    # index finds the few matching rows directly; otherwise that walk is what makes LIMIT cheap.
-    created = "created + 0" if compiled.selective else "created"
-    if params.get("page"):
-        after = read_page_token(str(params["page"]), token_print)
-        page_where += f" AND ({created}, seq) < (?, ?)"
-        page_args.extend(after)
-    sql = (
-        f"SELECT data, created, seq FROM objects WHERE {page_where}"
-        f" ORDER BY {created} DESC, seq DESC LIMIT ?"
-    )
+    page_args = [*args, *(after or ()), limit + 1]
     store = ctx.store
     # The store has no raw-query method; searches are read-only and run under its lock.
     with store._lock:
-        rows = store._db.execute(sql, [*page_args, limit + 1]).fetchall()
+        rows = store._db.execute(
+            select_sql(object_type, compiled, paged=after is not None), page_args
+        ).fetchall()
         total = None
         if "total_count" in (params.get("expand") or []):
-            total = int(
-                store._db.execute(f"SELECT COUNT(*) FROM objects WHERE {where}", args).fetchone()[0]
-            )
+            total = int(store._db.execute(count_sql(object_type, compiled), args).fetchone()[0])
     has_more = len(rows) > limit
     rows = rows[:limit]
     result: JSON = {
