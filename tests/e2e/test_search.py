@@ -234,3 +234,50 @@ def test_a_page_token_belongs_to_its_query(fresh_sandbox: Sandbox) -> None:
         )
     )
     assert error.param == "page"
+
+
+def test_subscriptions_invoices_and_payment_intents(client: stripe.StripeClient) -> None:
+    tag = marker()
+    product = client.v1.products.create(params={"name": f"Searchable {tag}"})
+    price = client.v1.prices.create(
+        params={
+            "product": product.id,
+            "currency": "usd",
+            "unit_amount": 4321,
+            "recurring": {"interval": "month"},
+        }
+    )
+    customer = client.v1.customers.create(params={"email": f"{tag}@subs.io"})
+    pm = client.v1.payment_methods.create(params={"type": "card", "card": {"token": "tok_visa"}})
+    client.v1.payment_methods.attach(pm.id, params={"customer": customer.id})
+    sub = client.v1.subscriptions.create(
+        params={
+            "customer": customer.id,
+            "items": [{"price": price.id}],
+            "default_payment_method": pm.id,
+            "metadata": {"tag": tag},
+        }
+    )
+    invoice_id = str(sub.latest_invoice)
+    invoice = client.v1.invoices.retrieve(invoice_id)
+
+    def subs(query: str) -> list[str]:
+        return [s.id for s in client.v1.subscriptions.search(params={"query": query}).data]
+
+    def invoices(query: str) -> list[str]:
+        return [i.id for i in client.v1.invoices.search(params={"query": query}).data]
+
+    assert subs(f"metadata['tag']:'{tag}' AND status:'active'") == [sub.id]
+    assert subs(f"metadata['tag']:'{tag}' AND -status:'active'") == []
+    assert invoices(f"customer:'{customer.id}'") == [invoice_id]
+    assert invoices(f"subscription:'{sub.id}'") == [invoice_id]
+    assert invoices(f"customer:'{customer.id}' AND total:4321 AND status:'paid'") == [invoice_id]
+    assert invoices(f"customer:'{customer.id}' AND total>4321") == []
+    assert invoice.number
+    assert invoices(f"number:'{str(invoice.number).lower()}'") == [invoice_id]
+
+    intents = client.v1.payment_intents.search(
+        params={"query": f"customer:'{customer.id}' AND amount>=4321 AND status:'succeeded'"}
+    ).data
+    assert len(intents) == 1
+    assert intents[0].amount == 4321
