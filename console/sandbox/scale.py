@@ -284,7 +284,7 @@ def _compile(
         for match in pattern.finditer(data):
             if match.group(1) is not None:
                 slot = time_slot(match.group(1), int(match.group(2)))
-                if slot is None:
+                if slot is None or _owner_is_shared(data, match.start(), groups):
                     continue
                 parts.append(data[position : match.start(2)].replace("%", "%%"))
                 position = match.end(2)
@@ -310,6 +310,16 @@ def _compile(
             )
         )
     return _Template(rows=rows, interval=interval, count=1, ids=groups, lookups=lookups)
+
+
+def _owner_is_shared(data: str, at: int, groups: dict[str, str]) -> bool:
+    """Whether the moment at ``at`` belongs to an embedded shared object (the price inside a
+    subscription item keeps its own ``created``): the nearest id before it says whose it is."""
+    start = data.rfind('"id":"', 0, at)
+    if start < 0:
+        return False
+    owner = data[start + 6 : data.index('"', start + 6)]
+    return owner not in groups
 
 
 def _first_int(data: str, key: str) -> int:

@@ -188,6 +188,9 @@ def test_scale_seed_customers_subscriptions_and_search() -> None:
         assert all(i.status == "paid" for i in invoices)
         sub = next(s for s in subs if s.customer == someone.id)
         assert sub.latest_invoice in {i.id for i in invoices}
+        item = sub["items"].data[0]
+        assert invoices[0].created == item.current_period_start  # renewed at the period start
+        assert item.price.created == client.v1.prices.retrieve(item.price.id).created
         assert client.v1.invoices.search(params={"query": f"subscription:'{sub.id}'"}).data, (
             "the invoices of a copied subscription are searchable by it"
         )
