@@ -127,6 +127,19 @@ class Store:
             finally:
                 self._depth = 0
 
+    @contextmanager
+    def rolled_back(self) -> Iterator[None]:
+        """Work inside is undone at the end, whatever happens (previews of a change)."""
+        with self._lock:
+            if not self._depth:
+                raise RuntimeError("rolled_back() needs an open transaction")
+            self._db.execute("SAVEPOINT rolled_back")
+            try:
+                yield
+            finally:
+                self._db.execute("ROLLBACK TO rolled_back")
+                self._db.execute("RELEASE rolled_back")
+
     # -- objects ------------------------------------------------------------
 
     def insert(

@@ -1369,14 +1369,11 @@ PREVIEW_UPDATE_KEYS = ("items", "proration_behavior", "proration_date", "billing
 @contextmanager
 def _simulation(ctx: Context) -> Iterator[None]:
     """Everything done inside is undone: rows by a savepoint, events by truncation."""
-    db = ctx.store._db  # no public savepoint API yet
     marker = len(ctx.events)
-    db.execute("SAVEPOINT invoice_preview")
     try:
-        yield
+        with ctx.store.rolled_back():
+            yield
     finally:
-        db.execute("ROLLBACK TO invoice_preview")
-        db.execute("RELEASE invoice_preview")
         del ctx.events[marker:]
 
 
