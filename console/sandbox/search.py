@@ -18,8 +18,8 @@ Field types follow Stripe's documentation:
 - *numeric*: exact match and comparisons (``created``, ``total``, ``amount``);
 - *boolean*: a token that is ``true`` or ``false`` (``active``, ``shippable``);
 - *id*: an object id (``customer``, ``product``, ``subscription``): exact and
-  case-sensitive, because ids are; the sandbox keeps the owner in the indexed
-  ``parent`` column, so these clauses use that index.
+  case-sensitive, because ids are. Where the id is the row's owner (an invoice's
+  customer, a price's product) the clause reads the indexed ``parent`` column.
 
 Everything the user wrote is bound as an SQL parameter; the SQL text holds only
 constants of this module (JSON paths, column names), which lets SQLite use
