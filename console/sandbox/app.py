@@ -284,9 +284,13 @@ class Api:
         return self._context(owner or self.platform, None, None)
 
     def call(
-        self, operation_id: str, params: JSON, *, account: str | None = None, **path: str
+        self, operation_id: str, params: JSON, *, scope: str | None = None, **path: str
     ) -> JSON:
-        """Run an operation from inside the sandbox (demo data, portal pages): same rules."""
+        """Run an operation from inside the sandbox (demo data, portal pages): same rules.
+
+        ``scope`` is the account acted for (``Stripe-Account``), the platform by default;
+        ``path`` holds the operation's path parameters by their spec names (``account`` too).
+        """
         op = next(
             (o for o in [*spec_operations(), *EXTRA_OPERATIONS] if o.operation_id == operation_id),
             None,
@@ -295,7 +299,7 @@ class Api:
             raise KeyError(operation_id)
         checked = validate_params(_as_form(params), op.params_schema)
         _status, payload = self._run(
-            op, path, checked, account or self.platform, ids.new_id("req", 14), None
+            op, path, checked, scope or self.platform, ids.new_id("req", 14), None
         )
         return payload
 

@@ -17,15 +17,12 @@ seeded random generator, so two demo sandboxes hold the same people.
 
 from __future__ import annotations
 
-import json
 import random
 import time
 import unicodedata
-import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
 
 from console.sandbox.app import Api
 from console.sandbox.errors import StripeError
@@ -300,49 +297,19 @@ class Demo:
         yield
 
     def call(
-        self, operation_id: str, params: JSON, *, account: str | None = None, **path: str
+        self, operation_id: str, params: JSON, *, scope: str | None = None, **path: str
     ) -> JSON:
         if operation_id not in HANDLERS:
             raise DemoError(
                 f"demo step '{self.current}': {operation_id} is not served by this sandbox"
             )
         try:
-            return self.api.call(operation_id, params, account=account, **path)
+            return self.api.call(operation_id, params, scope=scope, **path)
         except StripeError as error:
             where = f" (param {error.param})" if error.param else ""
             raise DemoError(
                 f"demo step '{self.current}': {operation_id} was refused: {error.message}{where}"
             ) from error
-
-    def http(self, method: str, path: str, params: JSON, *, account: str | None = None) -> JSON:
-        """A request through the HTTP entry point, for operations whose path parameter is
-        named ``account`` (which :meth:`Api.call`'s own ``account`` keyword shadows)."""
-        headers = {"authorization": f"Bearer {self.api.api_key}"}
-        if account:
-            headers["stripe-account"] = account
-        body = urllib.parse.urlencode(list(_form_pairs(params))).encode()
-        reply = self.api.handle(method, path, b"", body, headers)
-        payload: JSON = json.loads(reply.body)
-        if reply.status != 200:
-            error = payload.get("error", {})
-            raise DemoError(
-                f"demo step '{self.current}': {method} {path} was refused: "
-                f"{error.get('message')} (param {error.get('param')})"
-            )
-        return payload
-
-
-def _form_pairs(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _form_pairs(item, f"{prefix}[{key}]" if prefix else key)
-    elif isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            yield from _form_pairs(item, f"{prefix}[{index}]")
-    elif isinstance(value, bool):
-        yield prefix, "true" if value else "false"
-    elif value is not None:
-        yield prefix, str(value)
 
 
 # -- steps ----------------------------------------------------------------------------------
@@ -350,9 +317,8 @@ def _form_pairs(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
 
 def _branding(demo: Demo) -> None:
     with demo.step("platform branding"):
-        demo.http(
-            "POST",
-            f"/v1/accounts/{demo.api.platform}",
+        demo.call(
+            "PostAccountsAccount",
             {
                 "business_profile": {
                     "name": BUSINESS,
@@ -366,6 +332,7 @@ def _branding(demo: Demo) -> None:
                     "branding": {"primary_color": "#1f6feb", "secondary_color": "#f6f8fa"},
                 },
             },
+            account=demo.api.platform,
         )
 
 
@@ -590,12 +557,12 @@ def _connected_accounts(demo: Demo) -> None:
             )
             acct = account["id"]
             currency = "gbp" if country == "GB" else "eur"
-            product = demo.call("PostProducts", {"name": f"{business} Pro"}, account=acct)
+            product = demo.call("PostProducts", {"name": f"{business} Pro"}, scope=acct)
             price = demo.call(
                 "PostPrices",
                 {"product": product["id"], "currency": currency, "unit_amount": 1200,
                  "recurring": {"interval": "month"}, "tax_behavior": "exclusive"},
-                account=acct,
+                scope=acct,
             )  # fmt: skip
             for index, (first, last) in enumerate(people):
                 customer = demo.call(
@@ -605,7 +572,7 @@ def _connected_accounts(demo: Demo) -> None:
                         "email": f"{first}.{last}@{DOMAINS[index % len(DOMAINS)]}".lower(),
                         "preferred_locales": ["en-GB" if country == "GB" else "de"],
                     },
-                    account=acct,
+                    scope=acct,
                 )
                 if index % 2 == 0:
                     pm = _payment_method(demo, "card", customer, account=acct)
@@ -613,7 +580,7 @@ def _connected_accounts(demo: Demo) -> None:
                         "PostSubscriptions",
                         {"customer": customer["id"], "items": [{"price": price["id"]}],
                          "default_payment_method": pm},
-                        account=acct,
+                        scope=acct,
                     )  # fmt: skip
 
 
@@ -715,12 +682,12 @@ def _payment_method(demo: Demo, type_: str, customer: JSON, *, account: str | No
                 },
             },
         },
-        account=account,
+        scope=account,
     )
     demo.call(
         "PostPaymentMethodsPaymentMethodAttach",
         {"customer": customer["id"]},
-        account=account,
+        scope=account,
         payment_method=pm["id"],
     )
     return str(pm["id"])

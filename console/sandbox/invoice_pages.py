@@ -280,7 +280,7 @@ async def pay(request: Request) -> Response:
         card["cvc"] = form["cvc"]
     try:
         payment_method = api.call(
-            "PostPaymentMethods", {"type": "card", "card": card}, account=ctx.account
+            "PostPaymentMethods", {"type": "card", "card": card}, scope=ctx.account
         )
     except StripeError as error:
         return _with_csrf(invoice, status=402 if error.status == 402 else 400,

@@ -183,10 +183,7 @@ def _make_template(api: Api, plan: tuple[str, int, str], name: str, email: str) 
             "lookup_key": f"scale_{title.lower()}_{interval}ly",
         },
     )
-    with store._lock:
-        first_seq = int(
-            store._db.execute("SELECT COALESCE(MAX(seq), 0) FROM objects").fetchone()[0]
-        )
+    first_seq = int(store.query("SELECT COALESCE(MAX(seq), 0) FROM objects")[0][0])
     customer = _call(api, "template customer", "PostCustomers", {"name": name, "email": email})
     pm = _call(
         api,
@@ -214,17 +211,14 @@ def _make_template(api: Api, plan: tuple[str, int, str], name: str, email: str) 
         "PostSubscriptions",
         {"customer": customer["id"], "items": [{"price": price["id"]}]},
     )
-    with store._lock:
-        raw = store._db.execute(
-            "SELECT id, account, type, created, parent, due, data FROM objects"
-            " WHERE seq > ? AND type != 'event' ORDER BY seq",
-            (first_seq,),
-        ).fetchall()
-        template_ids = [str(r[0]) for r in raw]
-        marks = ",".join("?" * len(template_ids))
-        lookups = store._db.execute(
-            f"SELECT kind, value, id FROM lookup WHERE id IN ({marks})", template_ids
-        ).fetchall()
+    raw = store.query(
+        "SELECT id, account, type, created, parent, due, data FROM objects"
+        " WHERE seq > ? AND type != 'event' ORDER BY seq",
+        (first_seq,),
+    )
+    template_ids = [str(r[0]) for r in raw]
+    marks = ",".join("?" * len(template_ids))
+    lookups = store.query(f"SELECT kind, value, id FROM lookup WHERE id IN ({marks})", template_ids)
     groups: dict[str, str] = {}
     for object_id, _account, type_, *_rest in raw:
         groups[str(object_id)] = "customer" if type_ in CUSTOMER_TYPES else "invoice"
@@ -460,16 +454,8 @@ def seed_scale(api: Api, n: int, progress: Progress | None = None) -> None:
         if isinstance(item, BaseException):
             raise item
         rows, lookups = item
-        with store.transaction(), store._lock:
-            store._db.executemany(
-                "INSERT INTO objects (id, account, type, created, parent, due, data)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
-            store._db.executemany(
-                "INSERT OR REPLACE INTO lookup (account, kind, value, id) VALUES (?, ?, ?, ?)",
-                lookups,
-            )
+        with store.transaction():
+            store.insert_serialized(rows, lookups)
         before = done
         done += _customers_in(rows)
         if done // REPORT_EVERY > before // REPORT_EVERY or done == copies:

@@ -49,8 +49,8 @@ class Field:
     kind: str  # token | string | text | numeric | boolean | id | metadata
     path: str = ""
     column: str = ""
-    # An expression index serves exact matches (see ``INDEXES``): the search then orders
-    # the few matches itself instead of walking the created-ordered index.
+    # An expression index (the store's customers_by_email_nocase) serves exact matches: the
+    # search then orders the few matches itself instead of walking the created-ordered index.
     indexed: bool = False
 
     def sql(self) -> str:
@@ -116,10 +116,6 @@ SEARCHABLE: dict[str, dict[str, Field]] = {
 }
 
 # Expression indexes the exact-match SQL above is written to use; the store's schema owns them.
-INDEXES = (
-    "CREATE INDEX IF NOT EXISTS customers_by_email_nocase"
-    " ON objects (account, lower(json_extract(data, '$.email'))) WHERE type = 'customer'",
-)
 
 _PLURAL = {
     "customer": "customers",

@@ -25,6 +25,10 @@ from typing import Any
 
 JSON = dict[str, Any]
 
+_TYPE_NAME = re.compile(r"^[a-z_.]+$")
+# Filters on these paths match few rows: sort the matches rather than walk the whole type in
+# created order looking for them (an email filter over a million customers).
+_SELECTIVE_PATHS = frozenset({"$.email"})
 _JSON_PATH = re.compile(r"^\$(\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])+$")
 
 _SCHEMA = """
@@ -44,6 +48,8 @@ CREATE INDEX IF NOT EXISTS objects_by_parent
 CREATE INDEX IF NOT EXISTS objects_due ON objects (due) WHERE due IS NOT NULL;
 CREATE INDEX IF NOT EXISTS customers_by_email
     ON objects (account, json_extract(data, '$.email')) WHERE type = 'customer';
+CREATE INDEX IF NOT EXISTS customers_by_email_nocase
+    ON objects (account, lower(json_extract(data, '$.email'))) WHERE type = 'customer';
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -185,6 +191,36 @@ class Store:
                 ),
             )
 
+    def insert_serialized(
+        self,
+        rows: Sequence[tuple[str, str, str, int, str | None, int | None, str]],
+        lookups: Sequence[tuple[str, str, str, str]] = (),
+    ) -> None:
+        """Bulk insert of rows whose JSON is already serialised (the scale seed's copies):
+        (id, account, type, created, parent, due, data), and (account, kind, value, id) lookups.
+        """
+        with self._lock:
+            self._db.executemany(
+                "INSERT INTO objects (id, account, type, created, parent, due, data)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO lookup (account, kind, value, id) VALUES (?, ?, ?, ?)",
+                lookups,
+            )
+
+    def query(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """A read-only SQL query for callers that build their own (search, the scale seed).
+
+        Values are always bound; only the SELECT statement's shape comes from the caller.
+        """
+        head = sql.lstrip().upper()
+        if not head.startswith(("SELECT", "EXPLAIN QUERY PLAN SELECT")):
+            raise ValueError("Store.query is for SELECT statements")
+        with self._lock:
+            return [tuple(row) for row in self._db.execute(sql, args).fetchall()]
+
     def save(self, obj: JSON, *, due: int | bool | None = False) -> None:
         """Write back a changed object; ``due`` False leaves the clock column as it was."""
         data = json.dumps(obj, separators=(",", ":"))
@@ -260,8 +296,12 @@ class Store:
         before: tuple[int, int] | None = None,
     ) -> Page:
         """Newest first. ``where`` holds (json path, value) equality filters on the JSON."""
-        sql = ["SELECT data FROM objects WHERE account = ? AND type = ?"]
-        args: list[Any] = [account, type_]
+        if not _TYPE_NAME.match(type_):
+            raise ValueError(f"not an object type: {type_!r}")
+        # The type is written into the SQL (handlers pass constants) so that partial indexes
+        # such as customers_by_email (WHERE type = 'customer') can serve the query.
+        sql = [f"SELECT data FROM objects WHERE account = ? AND type = '{type_}'"]
+        args: list[Any] = [account]
         if parent is not None:
             sql.append("AND parent = ?")
             args.append(parent)
@@ -297,6 +337,8 @@ class Store:
             order = "ORDER BY created ASC, seq ASC"
         else:
             order = "ORDER BY created DESC, seq DESC"
+        if any(path in _SELECTIVE_PATHS for path, _value in where):
+            order = order.replace("created", "created + 0", 1)
         sql.append(order)
         sql.append("LIMIT ?")
         args.append(limit + 1)

@@ -39,14 +39,10 @@ def search(ctx: Context, params: JSON, object_type: str, url: str) -> JSON:
     args: list[object] = [ctx.account, *compiled.args]
     page_args = [*args, *(after or ()), limit + 1]
     store = ctx.store
-    # The store has no raw-query method; searches are read-only and run under its lock.
-    with store._lock:
-        rows = store._db.execute(
-            select_sql(object_type, compiled, paged=after is not None), page_args
-        ).fetchall()
-        total = None
-        if "total_count" in (params.get("expand") or []):
-            total = int(store._db.execute(count_sql(object_type, compiled), args).fetchone()[0])
+    rows = store.query(select_sql(object_type, compiled, paged=after is not None), page_args)
+    total = None
+    if "total_count" in (params.get("expand") or []):
+        total = int(store.query(count_sql(object_type, compiled), args)[0][0])
     has_more = len(rows) > limit
     rows = rows[:limit]
     result: JSON = {
