@@ -1660,22 +1660,16 @@ def _end_trial(ctx: Context, sub: JSON, at: int) -> None:
             }
             ctx.emit("customer.subscription.paused", sub)
             return
-    interval, count = _interval_of(sub["items"]["data"][0]["price"])
-    end = periods.next_boundary(sub["billing_cycle_anchor"], interval, count, at)
-    _set_periods(ctx, sub, at, end)
-    invoice = _bill(
-        ctx,
-        sub,
-        reason="subscription_cycle",
-        lines=_cycle_lines(ctx, sub, at, end),
-        period_start=at,
-        period_end=at,
-    )
-    _settle(sub, invoice, "past_due")
+    _bill_next_period(ctx, sub, at, billed_from=at)
 
 
 def _renew(ctx: Context, sub: JSON, at: int) -> None:
     start, _ = _current_period(sub)
+    _bill_next_period(ctx, sub, at, billed_from=start)
+
+
+def _bill_next_period(ctx: Context, sub: JSON, at: int, *, billed_from: int) -> None:
+    """Start the period that begins ``at`` and invoice it (a renewal, or the end of a trial)."""
     interval, count = _interval_of(sub["items"]["data"][0]["price"])
     end = periods.next_boundary(sub["billing_cycle_anchor"], interval, count, at)
     _set_periods(ctx, sub, at, end)
@@ -1684,7 +1678,7 @@ def _renew(ctx: Context, sub: JSON, at: int) -> None:
         sub,
         reason="subscription_cycle",
         lines=_cycle_lines(ctx, sub, at, end),
-        period_start=start,
+        period_start=billed_from,
         period_end=at,
     )
     _settle(sub, invoice, "past_due")
