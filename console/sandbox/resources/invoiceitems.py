@@ -338,14 +338,7 @@ def _attach(ctx: Context, item: JSON, invoice: JSON) -> None:
 def create(ctx: Context, params: JSON) -> JSON:
     from console.sandbox.resources import invoices
 
-    if not params.get("customer"):
-        if params.get("customer_account"):
-            raise invalid(
-                "The sandbox bills customers; pass customer instead of customer_account.",
-                param="customer_account",
-            )
-        raise missing_param("customer")
-    customer = ctx.fetch("customer", params["customer"], param="customer")
+    customer = invoices.billed_customer(ctx, params)
     invoice: JSON | None = None
     if params.get("invoice"):
         invoice = ctx.fetch("invoice", params["invoice"], param="invoice")

@@ -882,8 +882,8 @@ def _due_for(invoice: JSON) -> int | None:
     return None
 
 
-@operation("PostInvoices")
-def create(ctx: Context, params: JSON) -> JSON:
+def billed_customer(ctx: Context, params: JSON) -> JSON:
+    """The ``customer`` an invoice or invoice item is for (Accounts v2 customers aside)."""
     if not params.get("customer"):
         if params.get("customer_account"):
             raise invalid(
@@ -892,6 +892,12 @@ def create(ctx: Context, params: JSON) -> JSON:
             )
         raise missing_param("customer")
     customer = ctx.fetch("customer", params["customer"], param="customer")
+    return customer
+
+
+@operation("PostInvoices")
+def create(ctx: Context, params: JSON) -> JSON:
+    customer = billed_customer(ctx, params)
     subscription: JSON | None = None
     if params.get("subscription"):
         subscription = ctx.fetch("subscription", params["subscription"], param="subscription")
