@@ -28,6 +28,7 @@ from console.sandbox.app import Api
 from console.sandbox.errors import StripeError
 from console.sandbox.registry import HANDLERS
 from console.sandbox.spec import JSON
+from resources import load_json
 
 Progress = Callable[[str], None]
 
@@ -35,18 +36,14 @@ SEED = 20_261_028
 BUSINESS = "Northwind Cloud"
 SITE = "https://northwind.example"
 
-# The portal's forty locales (product spec), in the spelling of Stripe's ``locale`` enum.
-LOCALES = (
-    "bg", "zh", "zh-HK", "zh-TW", "hr", "cs", "da", "nl", "en", "en-GB", "et", "fil", "fi",
-    "fr", "fr-CA", "de", "el", "hu", "id", "it", "ja", "ko", "lv", "lt", "ms", "mt", "nb",
-    "pl", "pt", "pt-BR", "ro", "ru", "sk", "sl", "es", "es-419", "sv", "th", "tr", "vi",
-)  # fmt: skip
-
-# The payment-method types the portal supports (product spec, "Supported payment methods").
-PORTAL_PAYMENT_METHODS = (
-    "us_bank_account", "amazon_pay", "au_becs_debit", "boleto", "card", "cashapp", "link",
-    "nz_bank_account", "paypal", "acss_debit", "sepa_debit", "bacs_debit",
-)  # fmt: skip
+# The portal's forty locales and payment-method types: Stripe facts stored once, in resources/.
+LOCALES = tuple(
+    entry["code"] for entry in load_json("stripe", "portal-locales.json")["portal_locales"]
+)
+PORTAL_PAYMENT_METHODS = tuple(
+    entry["type"]
+    for entry in load_json("stripe", "portal-payment-methods.json")["portal_payment_methods"]
+)
 
 # A type Stripe has but the portal cannot manage: its subscriptions are cancel-only.
 UNSUPPORTED_PAYMENT_METHOD = "ideal"

@@ -31,22 +31,12 @@ from console.sandbox.fields import metadata
 from console.sandbox.listing import list_objects
 from console.sandbox.registry import operation
 from console.sandbox.spec import JSON, load_document
+from resources import load_json
 
+# The types the customer portal can manage (product spec; stored once in resources/).
 PORTAL_TYPES: frozenset[str] = frozenset(
-    {
-        "us_bank_account",
-        "amazon_pay",
-        "au_becs_debit",
-        "boleto",
-        "card",
-        "cashapp",
-        "link",
-        "nz_bank_account",
-        "paypal",
-        "acss_debit",
-        "sepa_debit",
-        "bacs_debit",
-    }
+    entry["type"]
+    for entry in load_json("stripe", "portal-payment-methods.json")["portal_payment_methods"]
 )
 
 ADDRESS_KEYS = ("city", "country", "line1", "line2", "postal_code", "state")
