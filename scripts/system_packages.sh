@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Debian packages the tests need beyond Python: Chromium (portal pages in a real browser), a real
+# Secret Service (gnome-keyring under D-Bus), Xvfb and two xcb libraries (a real Qt window), and
+# fonts for rendering. Installs only what is missing; needs root (CI runs as root).
+set -euo pipefail
+packages=(chromium gnome-keyring dbus xvfb xauth libxcb-icccm4 libxcb-keysyms1 fonts-dejavu-core
+          poppler-utils)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+    || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+  echo "Missing Debian packages: ${missing[*]}. Install them with: sudo apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+echo "== installing ${missing[*]}"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
