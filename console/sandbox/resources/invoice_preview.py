@@ -1,0 +1,325 @@
+"""``create_preview``: the next invoice as a change would make it, computed and never saved.
+
+The real subscription change runs inside a rolled-back savepoint, so a preview bills exactly
+what the change would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from console.sandbox.context import Context, snapshot
+from console.sandbox.errors import StripeError, invalid, missing_param
+from console.sandbox.invoice_math import (
+    line_from_item,
+    recompute,
+    renewal_description,
+)
+from console.sandbox.listing import embedded_list
+from console.sandbox.registry import operation
+from console.sandbox.resources.invoices import (
+    _customer_discounts,
+    _default_currency,
+    _item_id_of,
+    _line_id,
+    _lines,
+    _prefixed,
+    add_subscription_line,
+    build_draft,
+    resolve_discounts,
+    subscription_of,
+)
+from console.sandbox.spec import JSON
+
+# -- preview --------------------------------------------------------------------------------
+#
+# A preview runs the real change (subscription update, cancellation or creation, pending
+# items, discounts) inside a savepoint and rolls it back, so what the portal shows before a
+# plan change is exactly what the change would bill, and nothing is saved.
+
+PREVIEW_UPDATE_KEYS = ("items", "proration_behavior", "proration_date", "billing_cycle_anchor",
+                       "cancel_at", "cancel_at_period_end", "trial_end", "metadata",
+                       "billing_mode")  # fmt: skip
+
+
+@contextmanager
+def _simulation(ctx: Context) -> Iterator[None]:
+    """Everything done inside is undone: rows by a savepoint, events by truncation."""
+    marker = len(ctx.events)
+    try:
+        with ctx.store.rolled_back():
+            yield
+    finally:
+        del ctx.events[marker:]
+
+
+def _nothing_upcoming(customer: str) -> StripeError:
+    return invalid(f"No upcoming invoices for customer: {customer}", code="invoice_upcoming_none")
+
+
+def _sub_invoices(ctx: Context, customer: str, subscription: str) -> list[JSON]:
+    return [
+        inv
+        for inv in ctx.store.scan(account=ctx.account, type_="invoice", parent=customer)
+        if subscription_of(inv) == subscription
+    ]
+
+
+def _apply_details(ctx: Context, sub: JSON, details: JSON) -> None:
+    from console.sandbox.resources import subscriptions
+
+    behavior = details.get("proration_behavior", "create_prorations")
+    if details.get("cancel_now"):
+        subscriptions.cancel_now(ctx, sub, prorate=behavior != "none", invoice_now=True)
+        return
+    if details.get("pause") or details.get("resume_at"):
+        raise invalid(
+            "The sandbox does not preview pauses or resumptions.",
+            param="subscription_details[pause]",
+        )
+    update = {k: details[k] for k in PREVIEW_UPDATE_KEYS if k in details}
+    if (update.get("billing_cycle_anchor") or {}).get("type") == "unchanged":
+        update.pop("billing_cycle_anchor")
+    update["payment_behavior"] = "allow_incomplete"
+    try:
+        subscriptions.update(ctx, update, subscription_exposed_id=sub["id"])
+    except StripeError as error:
+        raise _prefixed(error, "subscription_details") from None
+
+
+def _upcoming(ctx: Context, sub: JSON, customer: JSON, *, recurring_only: bool) -> JSON:
+    """The subscription's next regular invoice: the coming period plus pending items."""
+    from console.sandbox import billing_periods
+    from console.sandbox.resources import subscription_items as items_mod
+
+    items = items_mod.items_of(ctx, sub["id"])
+    if sub["status"] in ("canceled", "incomplete_expired") or not items:
+        raise _nothing_upcoming(customer["id"])
+    start, end = int(items[0]["current_period_start"]), int(items[0]["current_period_end"])
+    trial_end = sub.get("trial_end")
+    at = int(trial_end) if sub["status"] == "trialing" and trial_end else end
+    if sub.get("cancel_at_period_end") or (sub.get("cancel_at") and sub["cancel_at"] <= at):
+        raise _nothing_upcoming(customer["id"])
+    recurring = items[0]["price"].get("recurring") or {}
+    interval = str(recurring.get("interval") or "month")
+    count = int(recurring.get("interval_count") or 1)
+    anchor = int(sub.get("billing_cycle_anchor") or at)
+    following = billing_periods.next_boundary(anchor, interval, count, at)
+    invoice = build_draft(
+        ctx,
+        customer,
+        subscription=sub,
+        billing_reason="upcoming",
+        collection_method=sub["collection_method"],
+        days_until_due=sub.get("days_until_due"),
+        period_start=start,
+        period_end=at,
+        include_pending_items=not recurring_only,
+        currency=sub["currency"],
+        default_payment_method=sub.get("default_payment_method"),
+        discounts=[{"id": d} for d in sub.get("discounts") or []] or None,
+        description=sub.get("description"),
+    )
+    for item in items:
+        price = item["price"]
+        if items_mod.is_metered(price):
+            continue  # usage is billed in arrears and the sandbox meters none
+        quantity = items_mod.quantity_of(item)
+        product = ctx.find(str(price.get("product") or "")) or {}
+        name = str(product.get("name") or price.get("nickname") or price["id"])
+        add_subscription_line(
+            ctx,
+            invoice,
+            subscription=sub,
+            item=item,
+            price=price,
+            quantity=quantity,
+            period_start=at,
+            period_end=following,
+            amount=items_mod.amount_for(price, quantity),
+            description=renewal_description(name, quantity, price),
+        )
+    invoice["created"] = at
+    if invoice["collection_method"] == "charge_automatically":
+        invoice["next_payment_attempt"] = at
+    return invoice
+
+
+def _new_subscription(ctx: Context, customer: JSON, params: JSON, details: JSON) -> JSON:
+    from console.sandbox.resources import subscriptions
+
+    create: JSON = {"customer": customer["id"], "payment_behavior": "default_incomplete"}
+    kept = ("price", "price_data", "quantity", "metadata", "discounts")
+    create["items"] = [
+        {k: entry[k] for k in kept if k in entry} for entry in details.get("items") or []
+    ]
+    for key in ("trial_end", "proration_behavior", "metadata", "billing_mode"):
+        if key in details:
+            create[key] = details[key]
+    if params.get("currency"):
+        create["currency"] = params["currency"]
+    try:
+        sub: JSON = subscriptions.create_subscription(ctx, create)
+    except StripeError as error:
+        raise _prefixed(error, "subscription_details") from None
+    return sub
+
+
+def _extra_items(ctx: Context, invoice: JSON, entries: list[JSON]) -> None:
+    """``invoice_items`` of the preview: one-off lines added to what is previewed."""
+    from console.sandbox.resources import invoiceitems
+
+    for position, entry in enumerate(entries):
+        where = f"invoice_items[{position}]"
+        if entry.get("invoiceitem"):
+            item = ctx.fetch(
+                "invoiceitem", entry["invoiceitem"], param=f"{where}[invoiceitem]",
+                kind="invoiceitem",
+            )  # fmt: skip
+            changes = {k: v for k, v in entry.items() if k not in ("invoiceitem", "price")}
+            if entry.get("price"):
+                changes["pricing"] = {"price": entry["price"]}
+            invoiceitems.apply_changes(ctx, item, changes)
+        else:
+            data = {k: v for k, v in entry.items() if k not in ("price",)}
+            if entry.get("price"):
+                data["pricing"] = {"price": entry["price"]}
+            if not any(k in data for k in ("pricing", "price_data", "currency")):
+                data["currency"] = invoice["currency"]
+            charge_ = invoiceitems.charge_from_params(ctx, data, prefix=where)
+            period = entry.get("period") or {"start": ctx.now(), "end": ctx.now()}
+            item = invoiceitems.new_item(
+                ctx,
+                invoice["customer"],
+                amount=charge_["amount"],
+                currency=charge_["currency"],
+                quantity=charge_["quantity"],
+                period_start=period["start"],
+                period_end=period["end"],
+                price=charge_["price"],
+                unit_amount_decimal=charge_["unit_amount_decimal"],
+                description=entry.get("description") or None,
+            )
+            if "discountable" in entry:
+                item["discountable"] = bool(entry["discountable"])
+        if item["currency"] != invoice["currency"]:
+            raise invalid(
+                f"The item's currency ({item['currency']}) must match the invoice's "
+                f"({invoice['currency']}).",
+                param=f"{where}[currency]",
+            )
+        line = line_from_item(_line_id(ctx, temporary=True), invoice["id"], item)
+        lines = _lines(invoice)
+        # An item already on the preview is updated in place (Stripe's ``invoiceitem``).
+        same = [i for i, known in enumerate(lines) if _item_id_of(known) == item["id"]]
+        if same:
+            lines[same[0]] = line
+        else:
+            lines.append(line)
+
+
+def _as_preview(ctx: Context, invoice: JSON, details: JSON) -> JSON:
+    """A copy that reads as an unsaved draft: no number, no payments, temporary ids."""
+    result = snapshot(invoice)
+    result["id"] = ctx.new_id("upcoming_in", 24)
+    result["status"] = "draft"
+    for key in ("number", "hosted_invoice_url", "invoice_pdf", "effective_at",
+                "automatically_finalizes_at", "ending_balance", "status_details",
+                "amount_paid_off_stripe"):  # fmt: skip
+        result[key] = None
+    result["status_transitions"] = {k: None for k in result["status_transitions"]}
+    result["attempt_count"] = 0
+    result["attempted"] = False
+    result["amount_paid"] = 0
+    result["starting_balance"] = 0
+    result["auto_advance"] = False
+    for key in [k for k in result if k.startswith("_") and k != "_lines"]:
+        result.pop(key)
+    for line in _lines(result):
+        line["id"] = _line_id(ctx, temporary=True)
+        line["invoice"] = result["id"]
+    parent = (result.get("parent") or {}).get("subscription_details")
+    if parent is not None and details.get("proration_date"):
+        parent["subscription_proration_date"] = details["proration_date"]
+    return result
+
+
+def preview(ctx: Context, params: JSON) -> JSON:
+    """What the next invoice would be (``create_preview``); nothing is saved."""
+    if params.get("schedule") or params.get("schedule_details"):
+        raise invalid(
+            "The sandbox previews subscriptions, not subscription schedules.", param="schedule"
+        )
+    sub = None
+    if params.get("subscription"):
+        sub = ctx.fetch("subscription", params["subscription"], param="subscription")
+    customer_id = params.get("customer") or (sub or {}).get("customer")
+    if not customer_id:
+        raise missing_param("customer")
+    if sub is not None and params.get("customer") and sub["customer"] != params["customer"]:
+        raise invalid(
+            f"The subscription {sub['id']} does not belong to customer {params['customer']}.",
+            param="subscription",
+        )
+    customer = ctx.fetch("customer", customer_id, param="customer")
+    balance = int(customer.get("balance") or 0)
+    details: JSON = params.get("subscription_details") or {}
+    recurring_only = params.get("preview_mode") == "recurring"
+    with _simulation(ctx):
+        if sub is not None:
+            known = {inv["id"] for inv in _sub_invoices(ctx, customer["id"], sub["id"])}
+            if details:
+                _apply_details(ctx, sub, details)
+                sub = ctx.fetch("subscription", sub["id"], param="subscription")
+            made = [
+                i for i in _sub_invoices(ctx, customer["id"], sub["id"]) if i["id"] not in known
+            ]
+            if made and not recurring_only:
+                invoice = max(made, key=lambda i: i["created"])
+            else:
+                invoice = _upcoming(ctx, sub, customer, recurring_only=recurring_only)
+        elif details.get("items"):
+            sub = _new_subscription(ctx, customer, params, details)
+            latest = ctx.find(str(sub.get("latest_invoice") or ""))
+            if recurring_only or latest is None:
+                invoice = _upcoming(ctx, sub, customer, recurring_only=True)
+            else:
+                invoice = latest
+        else:
+            currency = str(params.get("currency") or _default_currency(ctx, customer)).lower()
+            invoice = build_draft(
+                ctx,
+                customer,
+                subscription=None,
+                billing_reason="upcoming",
+                collection_method="charge_automatically",
+                days_until_due=None,
+                period_start=ctx.now(),
+                period_end=ctx.now(),
+                include_pending_items=True,
+                currency=currency,
+                discounts=[{"id": d} for d in _customer_discounts(ctx, customer)] or None,
+            )
+            if not _lines(invoice) and not params.get("invoice_items"):
+                raise _nothing_upcoming(customer["id"])
+        result = _as_preview(ctx, invoice, details)
+        _extra_items(ctx, result, list(params.get("invoice_items") or []))
+        if "discounts" in params:
+            value = params["discounts"]
+            result["discounts"] = (
+                []
+                if value == ""
+                else resolve_discounts(ctx, value, customer=customer["id"], param="discounts")
+            )
+        recompute(ctx, result, balance=balance)
+        result["lines"] = embedded_list(
+            _lines(result), f"/v1/invoices/{result['id']}/lines", has_more=False
+        )
+        result.pop("_lines")
+    return result
+
+
+@operation("PostInvoicesCreatePreview")
+def create_preview(ctx: Context, params: JSON) -> JSON:
+    return preview(ctx, params)
