@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# The portal's gettext catalogs: extract -> update -> compile, or check them for CI.
+#
+#   bash scripts/i18n.sh          extract the strings of resources/portal/templates and
+#                                 console/sandbox/portal into resources/portal/locale/messages.pot
+#                                 (rewritten only when its messages changed), bring every one of
+#                                 the 40 catalogs in line with it (new ones made, gone ones
+#                                 dropped), then compile each in memory and print how much is
+#                                 translated.
+#   bash scripts/i18n.sh --check  change nothing; fail when the committed .pot is stale, a
+#                                 catalog is missing, out of line with the .pot, has an
+#                                 untranslated or fuzzy entry, a wrong plural header, or a
+#                                 placeholder its msgid does not have.
+#
+# No .mo files are written or committed: console/sandbox/portal/i18n.py compiles the .po files
+# in memory on first use, so a fresh checkout and the packaged app need no build step. The
+# compile step here is a validation that the catalogs compile and are consistent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-.venv/bin/python}"
+exec "$PYTHON" - "$@" <<'PY'
+from __future__ import annotations
+
+import io
+import re
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import write_mo
+from babel.messages.plurals import get_plural
+from babel.messages.pofile import read_po, write_po
+
+from resources import load_json
+
+ROOT = Path(".")
+PORTAL = Path("resources/portal")
+LOCALE_DIR = PORTAL / "locale"
+POT = LOCALE_DIR / "messages.pot"
+CONFIG = PORTAL / "babel.cfg"
+DOMAIN = "messages"
+PROJECT = "Portal Console"
+# Template authors leave notes for translators as {# NOTE: ... #} or # NOTE: ...
+COMMENT_TAGS = ("NOTE:",)
+BRACE = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+
+CHECK = "--check" in sys.argv[1:]
+unknown = [a for a in sys.argv[1:] if a != "--check"]
+if unknown:
+    sys.exit(f"usage: scripts/i18n.sh [--check] (unknown: {' '.join(unknown)})")
+
+LOCALES = [(e["code"], e["cldr"]) for e in load_json("stripe", "portal-locales.json")["portal_locales"]]
+
+
+def extract() -> Catalog:
+    with CONFIG.open() as handle:
+        method_map, options_map = parse_mapping_cfg(handle, filename=str(CONFIG))
+    template = Catalog(project=PROJECT, version="1", domain=DOMAIN, fuzzy=False,
+                       copyright_holder="Portal Console", charset="utf-8")
+    found = extract_from_dir(str(ROOT), method_map, options_map, keywords=DEFAULT_KEYWORDS,
+                             comment_tags=COMMENT_TAGS, strip_comment_tags=True)
+    for filename, lineno, message, comments, context in found:
+        template.add(message, None, [(Path(filename).as_posix(), lineno)],
+                     auto_comments=comments, context=context)
+    return template
+
+
+def render(catalog: Catalog, *, omit_header: bool = False) -> str:
+    buffer = io.BytesIO()
+    # File-only locations and msgid order: the .pot changes when strings do, not when lines move.
+    write_po(buffer, catalog, width=0, include_lineno=False, sort_output=True,
+             ignore_obsolete=True, omit_header=omit_header)
+    return buffer.getvalue().decode("utf-8")
+
+
+def keys(catalog: Catalog) -> set[tuple[object, str | None]]:
+    return {(m.id, m.context) for m in catalog if m.id}
+
+
+def problems_of(code: str, cldr: str, template: Catalog) -> list[str]:
+    po = LOCALE_DIR / cldr / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not po.is_file():
+        return [f"{code}: no catalog at {po}"]
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=cldr, domain=DOMAIN)
+    found: list[str] = []
+    expected = get_plural(cldr)
+    if catalog.plural_forms != f"nplurals={expected.num_plurals}; plural={expected.plural_expr};":
+        found.append(f"{code}: Plural-Forms header is {catalog.plural_forms!r}")
+    missing = keys(template) - keys(catalog)
+    extra = keys(catalog) - keys(template)
+    found += [f"{code}: missing {mid!r}" for mid, _ in sorted(missing, key=str)]
+    found += [f"{code}: not in the template {mid!r}" for mid, _ in sorted(extra, key=str)]
+    for message in catalog:
+        if not message.id:
+            continue
+        label = f"{code}: {message.id!r}"
+        strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
+        if message.fuzzy:
+            found.append(f"{label} is fuzzy")
+        if message.pluralizable and len(strings) != expected.num_plurals:
+            found.append(f"{label} has {len(strings)} plural forms, not {expected.num_plurals}")
+        if not all(strings):
+            found.append(f"{label} is untranslated")
+            continue
+        ids = message.id if isinstance(message.id, (list, tuple)) else (message.id,)
+        wanted = set(BRACE.findall(ids[0]))
+        for string in strings:
+            if set(BRACE.findall(string)) != wanted:
+                found.append(f"{label}: placeholders {sorted(set(BRACE.findall(string)))} "
+                             f"instead of {sorted(wanted)} in {string!r}")
+    for message, errors in catalog.check():
+        found += [f"{code}: {message.id!r}: {error}" for error in errors]
+    try:
+        write_mo(io.BytesIO(), catalog)
+    except Exception as error:  # anything that stops compiling is a failure to report
+        found.append(f"{code}: does not compile: {error}")
+    return found
+
+
+def update(code: str, cldr: str, template: Catalog) -> tuple[int, int]:
+    po = LOCALE_DIR / cldr / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if po.is_file():
+        with po.open("rb") as handle:
+            catalog = read_po(handle, locale=cldr, domain=DOMAIN)
+    else:
+        po.parent.mkdir(parents=True, exist_ok=True)
+        catalog = Catalog(locale=cldr, domain=DOMAIN, project=PROJECT, version="1",
+                          copyright_holder="Portal Console", fuzzy=False, charset="utf-8")
+    # No fuzzy matching: a guessed translation of a different string is worse than none, and
+    # --check would reject it anyway.
+    catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
+    catalog.obsolete.clear()
+    catalog.fuzzy = False
+    text = render(catalog)
+    if not po.is_file() or po.read_text("utf-8") != text:
+        po.write_text(text, "utf-8")
+    messages = [m for m in catalog if m.id]
+    done = sum(1 for m in messages if not m.fuzzy and all(
+        m.string if isinstance(m.string, (list, tuple)) else (m.string,)))
+    return done, len(messages)
+
+
+template = extract()
+committed = None
+if POT.is_file():
+    with POT.open("rb") as handle:
+        committed = read_po(handle, domain=DOMAIN)
+stale = committed is None or render(committed, omit_header=True) != render(template, omit_header=True)
+
+if CHECK:
+    problems: list[str] = []
+    if stale:
+        problems.append(f"{POT} is stale: run scripts/i18n.sh and commit the result")
+    for code, cldr in LOCALES:
+        problems += problems_of(code, cldr, template)
+    for problem in problems:
+        print(problem)
+    count = len(keys(template))
+    if problems:
+        print(f"i18n check FAILED: {len(problems)} problem(s) ({count} strings, {len(LOCALES)} locales)")
+        sys.exit(1)
+    print(f"i18n check ok: {count} strings in {len(LOCALES)} locales, all translated")
+    sys.exit(0)
+
+if stale:
+    POT.parent.mkdir(parents=True, exist_ok=True)
+    POT.write_text(render(template), "utf-8")
+    print(f"wrote {POT} ({len(keys(template))} strings)")
+failed = False
+for code, cldr in LOCALES:
+    done, total = update(code, cldr, template)
+    issues = [p for p in problems_of(code, cldr, template) if "untranslated" not in p]
+    failed = failed or bool(issues)
+    print(f"{code:7} {cldr:11} {done}/{total} translated" + (f"  {len(issues)} problem(s)" if issues else ""))
+    for issue in issues:
+        print("   ", issue)
+sys.exit(1 if failed else 0)
+PY
