@@ -81,6 +81,15 @@ class Customer:
 
 
 @dataclass(frozen=True, slots=True)
+class Product:
+    id: ProductId
+    name: str
+    active: bool
+    default_price_id: PriceId | None
+    description: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Price:
     id: PriceId
     product_id: ProductId
@@ -303,6 +312,17 @@ def customer_from_json(data: Json) -> Customer:
         metadata={str(k): str(v) for k, v in (data.get("metadata") or {}).items()},
         created=int(data["created"]),
         deleted=False,
+    )
+
+
+def product_from_json(data: Json) -> Product:
+    default_price = _id_of(data.get("default_price"))
+    return Product(
+        id=ProductId(data["id"]),
+        name=str(data.get("name") or data["id"]),
+        active=bool(data.get("active", True)),
+        default_price_id=PriceId(default_price) if default_price else None,
+        description=data.get("description"),
     )
 
 

@@ -1,0 +1,498 @@
+"""``Gateway``: the console's async client for one Stripe account (or one connected account).
+
+It is the only place that touches the ``stripe`` library. Every call goes through
+``_send``, which paces requests (token bucket), retries what is safe to retry
+(429, 5xx, lost connections; ``Retry-After`` honoured; the same ``Idempotency-Key``
+on every attempt of a POST), and turns stripe's exceptions into ``console.errors``.
+Answers come back as the frozen values of ``console.gateway.models``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, Protocol, TypeVar
+
+import stripe
+
+from console.errors import ConsoleError, NetworkError, StripeApiError
+from console.gateway import models
+from console.gateway.models import (
+    Account,
+    ConnectedAccount,
+    Customer,
+    Event,
+    Invoice,
+    Page,
+    PaymentMethod,
+    PortalConfigurationRecord,
+    PortalSession,
+    Price,
+    Subscription,
+    TaxId,
+)
+from console.gateway.pacing import LIVE_MODE_RATE, TEST_MODE_RATE, RetryPolicy, TokenBucket
+from console.redaction import redact_key
+
+Options = stripe.RequestOptions
+
+# stripe 16 otherwise writes ~/.config/stripe/telemetry_id and sends it along.
+stripe.enable_telemetry = False
+# Its debug output holds whole response bodies (customer data).
+logging.getLogger("stripe").setLevel(logging.WARNING)
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+SUBSCRIPTION_EXPANDS = [
+    "data.items.data.price.product",
+    "data.default_payment_method",
+    "data.discounts",
+]
+
+
+class _HasToDict(Protocol):
+    def to_dict(self, recursive: bool = True, for_json: bool = False) -> dict[str, Any]: ...
+
+
+def _untyped(params: dict[str, Any]) -> Any:
+    """Stripe types each operation's params as its own TypedDict; ours are built at run time."""
+    return params
+
+
+def _json(obj: _HasToDict) -> dict[str, Any]:
+    return obj.to_dict()
+
+
+def is_live_key(api_key: str) -> bool:
+    return api_key.startswith(("sk_live_", "rk_live_"))
+
+
+class Gateway:
+    """One Stripe account (``stripe_account`` set: one of its connected accounts).
+
+    Use ``async with Gateway(key) as gateway`` or call ``aclose()``. Cancelling a call
+    cancels its HTTP request; the client stays usable.
+    """
+
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        base_url: str | None = None,
+        stripe_account: str | None = None,
+        retry: RetryPolicy | None = None,
+        requests_per_second: float | None = None,
+        timeout: float = 30.0,
+    ) -> None:
+        self.livemode = is_live_key(api_key)
+        self.key_hint = redact_key(api_key)
+        self.base_url = base_url
+        self.stripe_account = stripe_account
+        self.retry = retry or RetryPolicy()
+        self._http = stripe.HTTPXClient(timeout=timeout)
+        self._stripe = stripe.StripeClient(
+            api_key,
+            base_addresses={"api": base_url, "files": base_url} if base_url else {},
+            http_client=self._http,
+            max_network_retries=0,  # we retry ourselves, with pacing and our own keys
+        )
+        rate = requests_per_second or (LIVE_MODE_RATE if self.livemode else TEST_MODE_RATE)
+        self._bucket = TokenBucket(rate)
+        self._owns_http = True
+        self.attempts = 0  # HTTP attempts made, retries included (for tests and diagnostics)
+
+    def __repr__(self) -> str:
+        on_behalf = f", stripe_account={self.stripe_account!r}" if self.stripe_account else ""
+        where = f", base_url={self.base_url!r}" if self.base_url else ""
+        return f"Gateway({self.key_hint}{where}{on_behalf})"
+
+    async def __aenter__(self) -> Gateway:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._owns_http:
+            await self._http.close_async()  # type: ignore[no-untyped-call]  # untyped in stripe
+
+    def for_connected_account(self, account_id: str | None) -> Gateway:
+        """The same connection and pacing, acting on behalf of a connected account."""
+        other = copy.copy(self)
+        other.stripe_account = account_id
+        other._owns_http = False
+        return other
+
+    # --- the one way out ---------------------------------------------------------------------
+
+    def _options(self, *, connected: bool = True) -> Options:
+        options: Options = {}
+        if connected and self.stripe_account:
+            options["stripe_account"] = self.stripe_account
+        return options
+
+    async def _send(
+        self,
+        call: Callable[[Options], Awaitable[T]],
+        *,
+        post: bool = False,
+        connected: bool = True,
+    ) -> T:
+        options = self._options(connected=connected)
+        if post:
+            # One key for every attempt: Stripe then applies the change at most once.
+            options["idempotency_key"] = str(uuid.uuid4())
+        retries = 0
+        while True:
+            await self._bucket.acquire()
+            self.attempts += 1
+            try:
+                return await call(options)
+            except stripe.StripeError as error:
+                wait = self._retry_wait(error, retries)
+                if wait is None:
+                    raise _console_error(error, retries) from None
+            retries += 1
+            log.info("Retrying a Stripe request in %.2f s (retry %d)", wait, retries)
+            await asyncio.sleep(wait)
+
+    def _retry_wait(self, error: stripe.StripeError, retries_done: int) -> float | None:
+        """Seconds to wait before trying again, or None when this error is final."""
+        if retries_done >= self.retry.max_retries:
+            return None
+        headers = {k.lower(): v for k, v in (error.headers or {}).items()}
+        should_retry = headers.get("stripe-should-retry")
+        if should_retry == "false":
+            return None
+        status = error.http_status or 0
+        retryable = (
+            isinstance(error, stripe.APIConnectionError)
+            or status == 429
+            or status >= 500
+            or should_retry == "true"
+        )
+        if not retryable:
+            return None
+        return self.retry.delay(retries_done + 1, headers.get("retry-after"))
+
+    # --- account and Connect -----------------------------------------------------------------
+
+    async def retrieve_account(self) -> Account:
+        account = await self._send(
+            lambda o: self._stripe.v1.accounts.retrieve_current_async(options=o)
+        )
+        return models.account_from_json(_json(account))
+
+    async def probe_livemode(self) -> bool | None:
+        """Whether Stripe says this key is live, from the ``livemode`` of an object it answers.
+
+        The account object itself carries no ``livemode``; a customer, an event or a portal
+        configuration does. None when the account has none of them yet (or the key may not
+        read them).
+        """
+        probes: tuple[Callable[[Options], Awaitable[Any]], ...] = (
+            lambda o: self._stripe.v1.customers.list_async(params={"limit": 1}, options=o),
+            lambda o: self._stripe.v1.events.list_async(params={"limit": 1}, options=o),
+            lambda o: self._stripe.v1.billing_portal.configurations.list_async(
+                params={"limit": 1}, options=o
+            ),
+        )
+        for probe in probes:
+            try:
+                page = await self._send(probe)
+            except StripeApiError as error:
+                if error.type == "permission_error" or error.http_status == 403:
+                    continue  # a restricted key without this permission
+                raise
+            if page.data:
+                return bool(page.data[0].livemode)
+        return None
+
+    async def list_connected_accounts(
+        self, *, limit: int = 100, starting_after: str | None = None
+    ) -> Page[ConnectedAccount]:
+        params: dict[str, Any] = {"limit": limit}
+        if starting_after:
+            params["starting_after"] = starting_after
+        page = await self._send(
+            lambda o: self._stripe.v1.accounts.list_async(params=_untyped(params), options=o),
+            connected=False,
+        )
+        return Page(
+            tuple(models.connected_account_from_json(_json(a)) for a in page.data), page.has_more
+        )
+
+    # --- customers ---------------------------------------------------------------------------
+
+    async def list_customers(
+        self,
+        *,
+        limit: int = 100,
+        starting_after: str | None = None,
+        email: str | None = None,
+    ) -> Page[Customer]:
+        """Newest first, like Stripe; pass the page's ``next_cursor`` to get the next one."""
+        params: dict[str, Any] = {"limit": limit}
+        if starting_after:
+            params["starting_after"] = starting_after
+        if email:
+            params["email"] = email
+        page = await self._send(
+            lambda o: self._stripe.v1.customers.list_async(params=_untyped(params), options=o)
+        )
+        return Page(tuple(models.customer_from_json(_json(c)) for c in page.data), page.has_more)
+
+    async def retrieve_customer(self, customer_id: str) -> Customer:
+        customer = await self._send(
+            lambda o: self._stripe.v1.customers.retrieve_async(customer_id, options=o)
+        )
+        return models.customer_from_json(_json(customer))
+
+    async def search_customers(self, query: str, *, limit: int = 20) -> tuple[Customer, ...]:
+        """Stripe's search (``email:'x'``, ``name~'x'``): may lag writes by a minute on Stripe."""
+        params: dict[str, Any] = {"query": query, "limit": limit}
+        found = await self._send(
+            lambda o: self._stripe.v1.customers.search_async(params=_untyped(params), options=o)
+        )
+        return tuple(models.customer_from_json(_json(c)) for c in found.data)
+
+    async def _customer_with_default_payment_method(self, customer_id: str) -> dict[str, Any]:
+        params: dict[str, Any] = {"expand": ["invoice_settings.default_payment_method"]}
+        customer = await self._send(
+            lambda o: self._stripe.v1.customers.retrieve_async(
+                customer_id, params=_untyped(params), options=o
+            )
+        )
+        return _json(customer)
+
+    # --- a customer's billing ----------------------------------------------------------------
+
+    async def list_subscriptions(self, customer_id: str) -> tuple[Subscription, ...]:
+        """Every subscription of the customer (any status), with prices, products and PMs."""
+        params: dict[str, Any] = {
+            "customer": customer_id,
+            "status": "all",
+            "limit": 100,
+            "expand": SUBSCRIPTION_EXPANDS,
+        }
+        subscriptions_call = self._send(
+            lambda o: self._stripe.v1.subscriptions.list_async(params=_untyped(params), options=o)
+        )
+        page, customer = await asyncio.gather(
+            subscriptions_call, self._customer_with_default_payment_method(customer_id)
+        )
+        default_pm = (customer.get("invoice_settings") or {}).get("default_payment_method")
+        default_type = default_pm.get("type") if isinstance(default_pm, Mapping) else None
+        return tuple(models.subscription_from_json(_json(s), default_type) for s in page.data)
+
+    async def list_invoices(
+        self, customer_id: str, *, limit: int = 100, starting_after: str | None = None
+    ) -> Page[Invoice]:
+        params: dict[str, Any] = {"customer": customer_id, "limit": limit}
+        if starting_after:
+            params["starting_after"] = starting_after
+        page = await self._send(
+            lambda o: self._stripe.v1.invoices.list_async(params=_untyped(params), options=o)
+        )
+        return Page(tuple(models.invoice_from_json(_json(i)) for i in page.data), page.has_more)
+
+    async def list_payment_methods(self, customer_id: str) -> tuple[PaymentMethod, ...]:
+        """The customer's payment methods; ``is_default`` marks the invoice default."""
+        params: dict[str, Any] = {"limit": 100}
+        methods_call = self._send(
+            lambda o: self._stripe.v1.customers.payment_methods.list_async(
+                customer_id,
+                params=_untyped(params),
+                options=o,
+            )
+        )
+        retrieve_call = self._send(
+            lambda o: self._stripe.v1.customers.retrieve_async(customer_id, options=o)
+        )
+        page, customer = await asyncio.gather(methods_call, retrieve_call)
+        default_id = models.customer_from_json(_json(customer)).default_payment_method_id
+        return tuple(models.payment_method_from_json(_json(pm), default_id) for pm in page.data)
+
+    async def list_tax_ids(self, customer_id: str) -> tuple[TaxId, ...]:
+        params: dict[str, Any] = {"limit": 100}
+        page = await self._send(
+            lambda o: self._stripe.v1.customers.tax_ids.list_async(
+                customer_id,
+                params=_untyped(params),
+                options=o,
+            )
+        )
+        return tuple(models.tax_id_from_json(_json(t)) for t in page.data)
+
+    # --- the customer portal -----------------------------------------------------------------
+
+    async def list_portal_configurations(
+        self, *, limit: int = 100, starting_after: str | None = None
+    ) -> Page[PortalConfigurationRecord]:
+        params: dict[str, Any] = {"limit": limit}
+        if starting_after:
+            params["starting_after"] = starting_after
+        page = await self._send(
+            lambda o: self._stripe.v1.billing_portal.configurations.list_async(
+                params=_untyped(params),
+                options=o,
+            )
+        )
+        return Page(
+            tuple(models.portal_configuration_from_json(_json(c)) for c in page.data),
+            page.has_more,
+        )
+
+    async def retrieve_portal_configuration(
+        self, configuration_id: str
+    ) -> PortalConfigurationRecord:
+        found = await self._send(
+            lambda o: self._stripe.v1.billing_portal.configurations.retrieve_async(
+                configuration_id,
+                options=o,
+            )
+        )
+        return models.portal_configuration_from_json(_json(found))
+
+    async def create_portal_configuration(
+        self, params: Mapping[str, Any]
+    ) -> PortalConfigurationRecord:
+        sent = dict(params)
+        made = await self._send(
+            lambda o: self._stripe.v1.billing_portal.configurations.create_async(
+                params=_untyped(sent),
+                options=o,
+            ),
+            post=True,
+        )
+        return models.portal_configuration_from_json(_json(made))
+
+    async def update_portal_configuration(
+        self, configuration_id: str, params: Mapping[str, Any]
+    ) -> PortalConfigurationRecord:
+        sent = dict(params)
+        updated = await self._send(
+            lambda o: self._stripe.v1.billing_portal.configurations.update_async(
+                configuration_id,
+                params=_untyped(sent),
+                options=o,
+            ),
+            post=True,
+        )
+        return models.portal_configuration_from_json(_json(updated))
+
+    async def create_portal_session(self, params: Mapping[str, Any]) -> PortalSession:
+        """A session URL is a credential: the returned value's repr leaves it out."""
+        sent = dict(params)
+        made = await self._send(
+            lambda o: self._stripe.v1.billing_portal.sessions.create_async(
+                params=_untyped(sent),
+                options=o,
+            ),
+            post=True,
+        )
+        return models.portal_session_from_json(_json(made))
+
+    # --- events ------------------------------------------------------------------------------
+
+    async def list_events(
+        self,
+        *,
+        types: Sequence[str] = (),
+        created_gte: int | None = None,
+        starting_after: str | None = None,
+        ending_before: str | None = None,
+        limit: int = 100,
+    ) -> Page[Event]:
+        """Newest first. ``ending_before`` pages towards newer events, ``starting_after`` older."""
+        params: dict[str, Any] = {"limit": limit}
+        if types:
+            params["types"] = list(types)
+        if created_gte is not None:
+            params["created"] = {"gte": created_gte}
+        if starting_after:
+            params["starting_after"] = starting_after
+        if ending_before:
+            params["ending_before"] = ending_before
+        page = await self._send(
+            lambda o: self._stripe.v1.events.list_async(params=_untyped(params), options=o)
+        )
+        return Page(tuple(models.event_from_json(_json(e)) for e in page.data), page.has_more)
+
+    # --- catalogue, for pickers --------------------------------------------------------------
+
+    async def list_prices(
+        self,
+        *,
+        product_id: str | None = None,
+        active: bool | None = True,
+        limit: int = 100,
+        starting_after: str | None = None,
+    ) -> Page[Price]:
+        params: dict[str, Any] = {"limit": limit, "expand": ["data.product"]}
+        if product_id:
+            params["product"] = product_id
+        if active is not None:
+            params["active"] = active
+        if starting_after:
+            params["starting_after"] = starting_after
+        page = await self._send(
+            lambda o: self._stripe.v1.prices.list_async(params=_untyped(params), options=o)
+        )
+        return Page(tuple(models.price_from_json(_json(p)) for p in page.data), page.has_more)
+
+    async def list_products(
+        self, *, active: bool | None = True, limit: int = 100, starting_after: str | None = None
+    ) -> Page[models.Product]:
+        params: dict[str, Any] = {"limit": limit}
+        if active is not None:
+            params["active"] = active
+        if starting_after:
+            params["starting_after"] = starting_after
+        page = await self._send(
+            lambda o: self._stripe.v1.products.list_async(params=_untyped(params), options=o)
+        )
+        return Page(tuple(models.product_from_json(_json(p)) for p in page.data), page.has_more)
+
+
+def _console_error(error: stripe.StripeError, retries: int) -> ConsoleError:
+    """Our error for stripe's: Stripe's type, code, param, message and request id kept."""
+    if isinstance(error, stripe.APIConnectionError):
+        tries = f" after {retries + 1} attempts" if retries else ""
+        return NetworkError(f"{error.user_message or 'connection failed'}{tries}")
+    body = error.error
+    status = error.http_status
+    message = (body.message if body and body.message else None) or error.user_message or ""
+    if not message:
+        message = f"Stripe answered HTTP {status}"
+    if retries and (status == 429 or (status or 0) >= 500):
+        message = f"{message} (gave up after {retries + 1} attempts)"
+    return StripeApiError(
+        message,
+        type=(body.type if body and body.type else None) or _type_of(error),
+        code=(body.code if body else None) or error.code,
+        param=body.param if body else None,
+        request_id=error.request_id,
+        http_status=status,
+        decline_code=body.decline_code if body else None,
+    )
+
+
+_ERROR_TYPES: dict[type[stripe.StripeError], str] = {
+    stripe.AuthenticationError: "authentication_error",
+    stripe.PermissionError: "permission_error",
+    stripe.RateLimitError: "rate_limit_error",
+    stripe.CardError: "card_error",
+    stripe.IdempotencyError: "idempotency_error",
+    stripe.InvalidRequestError: "invalid_request_error",
+}
+
+
+def _type_of(error: stripe.StripeError) -> str:
+    """Stripe's error type when the body did not say (an answer that was not JSON)."""
+    return _ERROR_TYPES.get(type(error), "api_error")
