@@ -1,0 +1,410 @@
+"""What the portal lets a customer do with one subscription, and every reason why not.
+
+``evaluate(subscription, configuration, prices_by_id)`` applies the portal's rules (product
+spec "Limitations", billing-portal.md §8) to a subscription as the gateway returns it and a
+configuration model. Each reason and warning is a code (for the UI and tests) plus a sentence a
+support agent can read to a customer.
+
+Decisions where Stripe's documentation leaves room (kept in one place, here):
+
+- Price, quantity and promotion-code changes all need ``subscription_update.enabled`` and the
+  subscription's product among the configuration's ``products``: without it the portal has no
+  "update plan" for the subscription at all.
+- Quantity changes need ``quantity`` in ``default_allowed_updates`` or the product's
+  ``adjustable_quantity.enabled`` (whose bounds then apply).
+- Target prices are every price of every configured product except the current one; each is
+  judged on its own (tax behaviour, known to the account).
+- A subscription already set to end is offered "renew" (undo) instead of a second cancel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from console.gateway.models import Price, PriceId, Subscription
+from console.portal.configuration import CancelMode, PortalConfiguration, UpdatableProduct
+from resources import load_json
+
+Action = Literal[
+    "update_price",
+    "update_quantity",
+    "apply_promotion_code",
+    "cancel_now",
+    "cancel_at_period_end",
+    "renew",
+]
+Summary = Literal["update", "cancel_only", "renew", "nothing"]
+
+ENDED_STATUSES = frozenset({"canceled", "incomplete_expired"})
+MAX_PRODUCTS = 10
+
+
+def portal_payment_method_types() -> frozenset[str]:
+    """The 12 payment-method types the portal supports (shared data, resources/stripe)."""
+    table = load_json("stripe", "portal-payment-methods.json")
+    return frozenset(str(entry["type"]) for entry in table["portal_payment_methods"])
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why something is not possible (or, as a warning, what will happen)."""
+
+    code: str
+    message: str
+    price_id: PriceId | None = None  # set when the reason is about one target price
+
+
+@dataclass(frozen=True, slots=True)
+class TargetPrice:
+    """A price the customer could switch to, and whether the portal will let them."""
+
+    price_id: PriceId
+    allowed: bool
+    reasons: tuple[Reason, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Eligibility:
+    can_update_price: bool
+    can_update_quantity: bool
+    can_apply_promotion_code: bool
+    cancel_mode: CancelMode | None  # None: the portal offers no cancel
+    can_renew: bool
+    target_prices: tuple[TargetPrice, ...]
+    quantity_bounds: tuple[int, int | None] | None  # (minimum, maximum) when quantity changes
+    reasons: tuple[Reason, ...]
+    warnings: tuple[Reason, ...]
+
+    @property
+    def can_update(self) -> bool:
+        return self.can_update_price or self.can_update_quantity or self.can_apply_promotion_code
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.cancel_mode is not None
+
+    @property
+    def actions(self) -> tuple[Action, ...]:
+        found: list[Action] = []
+        if self.can_update_price:
+            found.append("update_price")
+        if self.can_update_quantity:
+            found.append("update_quantity")
+        if self.can_apply_promotion_code:
+            found.append("apply_promotion_code")
+        if self.cancel_mode == "immediately":
+            found.append("cancel_now")
+        elif self.cancel_mode == "at_period_end":
+            found.append("cancel_at_period_end")
+        if self.can_renew:
+            found.append("renew")
+        return tuple(found)
+
+    @property
+    def summary(self) -> Summary:
+        if self.can_update:
+            return "update"
+        if self.can_cancel:
+            return "cancel_only"
+        if self.can_renew:
+            return "renew"
+        return "nothing"
+
+    def reason_codes(self) -> tuple[str, ...]:
+        return tuple(reason.code for reason in self.reasons)
+
+    def warning_codes(self) -> tuple[str, ...]:
+        return tuple(warning.code for warning in self.warnings)
+
+
+def evaluate(
+    subscription: Subscription,
+    configuration: PortalConfiguration,
+    prices_by_id: Mapping[PriceId, Price],
+) -> Eligibility:
+    """What the portal, set up as ``configuration``, offers for ``subscription``.
+
+    ``prices_by_id`` holds at least the configuration's prices (the targets); a target missing
+    from it is reported, not guessed.
+    """
+    features = configuration.features
+    update = features.subscription_update
+    reasons: list[Reason] = []
+    warnings: list[Reason] = []
+
+    if subscription.status in ENDED_STATUSES:
+        reasons.append(
+            Reason(
+                "subscription_ended",
+                f"The subscription is {subscription.status.replace('_', ' ')}: there is nothing "
+                "left to change or cancel in the portal.",
+            )
+        )
+        return Eligibility(False, False, False, None, False, (), None, tuple(reasons), ())
+
+    # Cancel and renew.
+    scheduled_end = subscription.cancel_at_period_end or subscription.cancel_at is not None
+    cancel_mode: CancelMode | None = None
+    if scheduled_end:
+        reasons.append(
+            Reason(
+                "cancellation_scheduled",
+                "The subscription is already set to end; the portal offers to renew it "
+                "(undo the cancellation) instead of cancelling again.",
+            )
+        )
+    elif not features.subscription_cancel.enabled:
+        reasons.append(
+            Reason(
+                "cancel_off",
+                "Cancelling is switched off in this portal configuration.",
+            )
+        )
+    else:
+        cancel_mode = features.subscription_cancel.mode
+
+    # Why no update at all: the subscription's own shape, then the configuration.
+    blockers = _subscription_blockers(subscription)
+    product_entry = _configured_product(subscription, configuration)
+    if not update.enabled:
+        blockers.append(
+            Reason("update_off", "Plan changes are switched off in this portal configuration.")
+        )
+    elif product_entry is None and not any(b.code == "several_products" for b in blockers):
+        product = subscription.items[0].price.product_id if subscription.items else "(none)"
+        blockers.append(
+            Reason(
+                "product_not_in_configuration",
+                f"The subscription's product {product} is not among the products this portal "
+                "configuration offers for plan changes, so the customer cannot change it.",
+            )
+        )
+    reasons += blockers
+    updatable = not blockers
+
+    # Price changes.
+    can_price = False
+    targets: tuple[TargetPrice, ...] = ()
+    if updatable:
+        if "price" not in update.default_allowed_updates:
+            reasons.append(
+                Reason("price_update_off", "Switching prices is not allowed in this configuration.")
+            )
+        else:
+            current = subscription.items[0].price
+            targets = _judge_targets(current, configuration, prices_by_id)
+            if (current.tax_behavior or "unspecified") == "unspecified":
+                reasons.append(
+                    Reason(
+                        "tax_behavior_unspecified",
+                        f"The current price {current.id} has no tax behaviour (unspecified); the "
+                        "portal allows no price change until it is inclusive or exclusive.",
+                    )
+                )
+            elif not targets:
+                reasons.append(
+                    Reason(
+                        "no_other_prices",
+                        "The configuration offers no price other than the current one.",
+                    )
+                )
+            else:
+                can_price = any(target.allowed for target in targets)
+                reasons += [r for target in targets for r in target.reasons]
+
+    # Quantity changes.
+    can_quantity = False
+    bounds: tuple[int, int | None] | None = None
+    if updatable and product_entry is not None:
+        adjustable = product_entry.adjustable_quantity
+        if "quantity" in update.default_allowed_updates or adjustable.enabled:
+            can_quantity = True
+            bounds = (adjustable.minimum, adjustable.maximum) if adjustable.enabled else None
+        else:
+            reasons.append(
+                Reason(
+                    "quantity_update_off",
+                    "Changing the quantity is not allowed in this configuration.",
+                )
+            )
+
+    # Promotion codes.
+    can_promo = False
+    if updatable:
+        if "promotion_code" in update.default_allowed_updates:
+            can_promo = True
+        else:
+            reasons.append(
+                Reason(
+                    "promotion_code_off",
+                    "Applying promotion codes is not allowed in this configuration.",
+                )
+            )
+
+    warnings += _warnings(subscription, configuration, can_price or can_quantity or can_promo)
+    return Eligibility(
+        can_update_price=can_price,
+        can_update_quantity=can_quantity,
+        can_apply_promotion_code=can_promo,
+        cancel_mode=cancel_mode,
+        can_renew=scheduled_end,
+        target_prices=targets,
+        quantity_bounds=bounds,
+        reasons=tuple(reasons),
+        warnings=tuple(warnings),
+    )
+
+
+def _subscription_blockers(subscription: Subscription) -> list[Reason]:
+    """What about the subscription itself makes the portal refuse any update."""
+    blockers = []
+    products = sorted({item.price.product_id for item in subscription.items})
+    if len(products) > 1:
+        blockers.append(
+            Reason(
+                "several_products",
+                f"The subscription has {len(products)} products ({', '.join(products)}); the "
+                "portal can only cancel such a subscription, not change it.",
+            )
+        )
+    metered = [item.price.id for item in subscription.items if item.price.usage_type == "metered"]
+    if metered:
+        blockers.append(
+            Reason(
+                "metered_price",
+                f"The subscription is billed by usage (metered price {', '.join(metered)}); the "
+                "portal can only cancel it.",
+            )
+        )
+    if subscription.collection_method == "send_invoice":
+        blockers.append(
+            Reason(
+                "send_invoice",
+                "The subscription is paid by invoice sent to the customer (send_invoice); the "
+                "portal can only cancel it.",
+            )
+        )
+    method = subscription.default_payment_method_type
+    if method is not None and method not in portal_payment_method_types():
+        blockers.append(
+            Reason(
+                "unsupported_payment_method",
+                f"The subscription is paid with {method}, a payment method the portal does not "
+                "support; the portal can only cancel it.",
+            )
+        )
+    if subscription.schedule_id is not None:
+        blockers.append(
+            Reason(
+                "pending_schedule",
+                f"A subscription schedule ({subscription.schedule_id}) controls upcoming changes; "
+                "the portal cannot update the subscription while it is attached.",
+            )
+        )
+    if subscription.pending_update:
+        blockers.append(
+            Reason(
+                "pending_update",
+                "An earlier change is still waiting for its payment (pending update); the portal "
+                "cannot update the subscription until it is paid or expires.",
+            )
+        )
+    return blockers
+
+
+def _configured_product(
+    subscription: Subscription, configuration: PortalConfiguration
+) -> UpdatableProduct | None:
+    if not subscription.items:
+        return None
+    product = subscription.items[0].price.product_id
+    for entry in configuration.features.subscription_update.products or ():
+        if entry.product == product:
+            return entry
+    return None
+
+
+def _judge_targets(
+    current: Price, configuration: PortalConfiguration, prices_by_id: Mapping[PriceId, Price]
+) -> tuple[TargetPrice, ...]:
+    current_tax = current.tax_behavior or "unspecified"
+    judged = []
+    for entry in configuration.features.subscription_update.products or ():
+        for price_id in entry.prices:
+            if price_id == current.id:
+                continue
+            price = prices_by_id.get(price_id)
+            reasons: list[Reason] = []
+            if price is None:
+                reasons.append(
+                    Reason(
+                        "price_unknown",
+                        f"Price {price_id} named by the configuration was not found on the "
+                        "account.",
+                        price_id,
+                    )
+                )
+            elif current_tax == "unspecified":
+                pass  # reported once for the subscription, not per price
+            elif (price.tax_behavior or "unspecified") != current_tax:
+                reasons.append(
+                    Reason(
+                        "tax_behavior_mismatch",
+                        f"Price {price_id} is tax-{price.tax_behavior or 'unspecified'} but the "
+                        f"current price is tax-{current_tax}; the portal only switches between "
+                        "prices with the same tax behaviour.",
+                        price_id,
+                    )
+                )
+            allowed = not reasons and current_tax != "unspecified"
+            judged.append(TargetPrice(price_id, allowed, tuple(reasons)))
+    return tuple(judged)
+
+
+def _warnings(
+    subscription: Subscription, configuration: PortalConfiguration, can_update: bool
+) -> list[Reason]:
+    features = configuration.features
+    warnings = []
+    if subscription.status == "trialing" and can_update:
+        if features.subscription_update.trial_update_behavior == "continue_trial":
+            warnings.append(
+                Reason(
+                    "trial_continues",
+                    "The subscription is in its trial; a change keeps the trial going "
+                    "(trial_update_behavior=continue_trial) and bills at its end.",
+                )
+            )
+        else:
+            warnings.append(
+                Reason(
+                    "trial_ends_on_change",
+                    "The subscription is in its trial; any change the customer makes ends the "
+                    "trial and creates an invoice to pay now.",
+                )
+            )
+    products = features.subscription_update.products or ()
+    if len(products) > MAX_PRODUCTS:
+        warnings.append(
+            Reason(
+                "too_many_products",
+                f"The configuration lists {len(products)} products; the portal offers at most "
+                f"{MAX_PRODUCTS} for plan changes.",
+            )
+        )
+    method = subscription.default_payment_method_type
+    if (
+        method is not None
+        and method not in portal_payment_method_types()
+        and features.payment_method_update.enabled
+    ):
+        warnings.append(
+            Reason(
+                "payment_method_section_shown",
+                f"The customer's {method} payment method is not supported by the portal, but "
+                "the payment-method section is still shown so they can add a supported one.",
+            )
+        )
+    return warnings
