@@ -261,6 +261,18 @@ class Gateway:
         )
         return tuple(models.customer_from_json(_json(c)) for c in found.data)
 
+    async def estimate_customer_count(self) -> int | None:
+        """How many customers there are, from search's ``total_count`` (None if unavailable)."""
+        params: dict[str, Any] = {"query": "created>0", "limit": 1, "expand": ["total_count"]}
+        try:
+            found = await self._send(
+                lambda o: self._stripe.v1.customers.search_async(params=_untyped(params), options=o)
+            )
+        except StripeApiError:
+            return None  # search is not offered everywhere (e.g. some regions, restricted keys)
+        total = _json(found).get("total_count")
+        return int(total) if total is not None else None
+
     async def _customer_with_default_payment_method(self, customer_id: str) -> dict[str, Any]:
         params: dict[str, Any] = {"expand": ["invoice_settings.default_payment_method"]}
         customer = await self._send(

@@ -1,0 +1,255 @@
+"""The local customer index: one SQLite file per account and mode, searched as you type.
+
+``customers`` holds what a lookup shows; ``customers_fts`` (FTS5, external content,
+kept in step by triggers) indexes name, email, phone (also digits only), id and metadata
+values, with prefix indexes for 2 and 3 characters. A customer's rowid is made from its
+``created`` time, so "newest first" is FTS5's own rowid order and a first page needs no
+sort, even when a prefix matches a hundred thousand customers.
+
+Blocking: call it from a worker thread (``asyncio.to_thread``). Each thread gets its own
+connection (SQLite connections stay on the thread that opened them).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+PRAGMA journal_mode = WAL;
+CREATE TABLE IF NOT EXISTS customers (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    name TEXT,
+    email TEXT,
+    phone TEXT,
+    phone_digits TEXT,
+    metadata_values TEXT,
+    created INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS customers_email ON customers (lower(email));
+CREATE INDEX IF NOT EXISTS customers_name ON customers (lower(name));
+CREATE INDEX IF NOT EXISTS customers_phone ON customers (phone_digits);
+CREATE VIRTUAL TABLE IF NOT EXISTS customers_fts USING fts5 (
+    id, name, email, phone, phone_digits, metadata_values,
+    content = 'customers', content_rowid = 'rowid', prefix = '2 3',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS customers_ai AFTER INSERT ON customers BEGIN
+    INSERT INTO customers_fts (rowid, id, name, email, phone, phone_digits, metadata_values)
+    VALUES (new.rowid, new.id, new.name, new.email, new.phone, new.phone_digits,
+            new.metadata_values);
+END;
+CREATE TRIGGER IF NOT EXISTS customers_ad AFTER DELETE ON customers BEGIN
+    INSERT INTO customers_fts (customers_fts, rowid, id, name, email, phone, phone_digits,
+                               metadata_values)
+    VALUES ('delete', old.rowid, old.id, old.name, old.email, old.phone, old.phone_digits,
+            old.metadata_values);
+END;
+CREATE TABLE IF NOT EXISTS sync_state (key TEXT PRIMARY KEY, value TEXT);
+"""
+
+# Low bits of a rowid that tell apart customers created in the same second.
+_SLOT_BITS = 20
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedCustomer:
+    """What a search result shows."""
+
+    id: str
+    name: str | None
+    email: str | None
+    phone: str | None
+    created: int
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRow:
+    """One customer as the index stores it (from a Stripe customer's JSON)."""
+
+    id: str
+    name: str | None
+    email: str | None
+    phone: str | None
+    metadata: Mapping[str, str]
+    created: int
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> CustomerRow:
+        return cls(
+            id=str(data["id"]),
+            name=data.get("name"),
+            email=data.get("email"),
+            phone=data.get("phone"),
+            metadata={str(k): str(v) for k, v in (data.get("metadata") or {}).items()},
+            created=int(data.get("created") or 0),
+        )
+
+
+def _digits(text: str | None) -> str | None:
+    found = "".join(ch for ch in text or "" if ch.isdigit())
+    return found or None
+
+
+def match_expression(query: str) -> str | None:
+    """FTS5 query for what was typed: its words as a phrase, the last one a prefix.
+
+    "jenny@exa" becomes ``"jenny exa"*``: the words in order, so an email or a full name
+    narrows as it is typed. None when the text has no word characters.
+    """
+    words = _TOKEN.findall(query)
+    if not words:
+        return None
+    return '"' + " ".join(words) + '"*'
+
+
+class IndexStore:
+    """The index file of one account and mode."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connection() as db:
+            db.executescript(SCHEMA)
+
+    def __repr__(self) -> str:
+        return f"IndexStore({self.path})"
+
+    def _connect(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            db.execute("PRAGMA synchronous = NORMAL")
+            self._local.db = db
+            with self._lock:
+                self._all.append(db)
+        return db
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        yield self._connect()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        db = self._connect()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def close(self) -> None:
+        """Closes every thread's connection (call when no worker uses the store any more)."""
+        with self._lock:
+            for db in self._all:
+                db.close()
+            self._all.clear()
+        self._local = threading.local()
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def _upsert(self, db: sqlite3.Connection, row: CustomerRow) -> None:
+        db.execute("DELETE FROM customers WHERE id = ?", (row.id,))
+        slot = (row.created << _SLOT_BITS) | (zlib.crc32(row.id.encode()) & ((1 << _SLOT_BITS) - 1))
+        while db.execute("SELECT 1 FROM customers WHERE rowid = ?", (slot,)).fetchone():
+            slot += 1  # two customers of the same second on one slot: take the next one
+        db.execute(
+            "INSERT INTO customers (rowid, id, name, email, phone, phone_digits, metadata_values,"
+            " created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                slot,
+                row.id,
+                row.name,
+                row.email,
+                row.phone,
+                _digits(row.phone),
+                " ".join(row.metadata.values()) or None,
+                row.created,
+            ),
+        )
+
+    def apply(
+        self,
+        upserts: Iterable[CustomerRow] = (),
+        deletions: Iterable[str] = (),
+        state: Mapping[str, str | None] | None = None,
+    ) -> None:
+        """Changes customers and the sync state in one transaction: all or nothing."""
+        with self._transaction() as db:
+            for row in upserts:
+                self._upsert(db, row)
+            for customer_id in deletions:
+                db.execute("DELETE FROM customers WHERE id = ?", (customer_id,))
+            for key, value in (state or {}).items():
+                if value is None:
+                    db.execute("DELETE FROM sync_state WHERE key = ?", (key,))
+                else:
+                    db.execute("INSERT OR REPLACE INTO sync_state VALUES (?, ?)", (key, value))
+
+    def clear(self) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM customers")
+            db.execute("DELETE FROM sync_state")
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def state(self) -> dict[str, str]:
+        with self._connection() as db:
+            return dict(db.execute("SELECT key, value FROM sync_state").fetchall())
+
+    def count(self) -> int:
+        with self._connection() as db:
+            return int(db.execute("SELECT count(*) FROM customers").fetchone()[0])
+
+    def get(self, customer_id: str) -> IndexedCustomer | None:
+        with self._connection() as db:
+            row = db.execute(
+                "SELECT id, name, email, phone, created FROM customers WHERE id = ?",
+                (customer_id,),
+            ).fetchone()
+        return IndexedCustomer(*row) if row else None
+
+    def search(self, query: str, limit: int = 50) -> tuple[IndexedCustomer, ...]:
+        """Exact matches (id, email, name, phone) first, then prefix matches, newest first."""
+        text = query.strip()
+        if not text or limit <= 0:
+            return ()
+        columns = "c.id, c.name, c.email, c.phone, c.created"
+        found: dict[str, IndexedCustomer] = {}
+        with self._connection() as db:
+            exact = db.execute(
+                f"SELECT {columns} FROM customers c WHERE c.id = ?1 UNION "
+                f"SELECT {columns} FROM customers c WHERE lower(c.email) = lower(?1) UNION "
+                f"SELECT {columns} FROM customers c WHERE lower(c.name) = lower(?1) UNION "
+                f"SELECT {columns} FROM customers c WHERE c.phone_digits = ?2 "
+                "ORDER BY 5 DESC LIMIT ?3",
+                (text, _digits(text) or "\x00", limit),
+            ).fetchall()
+            for row in exact:
+                found[row[0]] = IndexedCustomer(*row)
+            expression = match_expression(text)
+            if expression and len(found) < limit:
+                prefixed = db.execute(
+                    # FTS5 walks its rowids backwards and stops at the limit: no sort.
+                    f"SELECT {columns} FROM (SELECT rowid FROM customers_fts"
+                    " WHERE customers_fts MATCH ? ORDER BY rowid DESC LIMIT ?) f"
+                    " JOIN customers c ON c.rowid = f.rowid ORDER BY f.rowid DESC",
+                    (expression, limit + len(found)),
+                ).fetchall()
+                for row in prefixed:
+                    found.setdefault(row[0], IndexedCustomer(*row))
+        return tuple(found.values())[:limit]
