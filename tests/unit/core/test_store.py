@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from console.index.store import CustomerRow, IndexStore, match_expression
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> IndexStore:
+    made = IndexStore(tmp_path / "index" / "acct_1-test.sqlite3")
+    made.apply(
+        [
+            CustomerRow("cus_A1", "Jenny Rosen", "jenny@example.com", "+1 555 0100", {}, 100),
+            CustomerRow("cus_B2", "Jenny Wren", "wren@example.org", None, {"crm": "X-77"}, 300),
+            CustomerRow("cus_C3", "Jenkins", "ops@jenkins.io", "+44 20 7946 0958", {}, 200),
+            CustomerRow("cus_D4", "Ana Ölund", "ana@example.se", None, {"tier": "gold"}, 50),
+        ]
+    )
+    return made
+
+
+def ids(found: tuple[object, ...]) -> list[str]:
+    return [c.id for c in found]  # type: ignore[attr-defined]
+
+
+def test_prefix_of_a_name_finds_newest_first(store: IndexStore) -> None:
+    assert ids(store.search("jen")) == ["cus_B2", "cus_C3", "cus_A1"]
+    assert ids(store.search("jenny r")) == ["cus_A1"]
+
+
+def test_exact_email_ranks_before_prefix_matches(store: IndexStore) -> None:
+    assert ids(store.search("ops@jenkins.io")) == ["cus_C3"]
+    assert ids(store.search("jenny@exa")) == ["cus_A1"]
+
+
+def test_phone_id_metadata_and_diacritics(store: IndexStore) -> None:
+    assert ids(store.search("+44 20 7946")) == ["cus_C3"]
+    assert ids(store.search("4420")) == ["cus_C3"]
+    assert ids(store.search("cus_B2")) == ["cus_B2"]
+    assert ids(store.search("gold")) == ["cus_D4"]
+    assert ids(store.search("x-77")) == ["cus_B2"]
+    assert ids(store.search("olund")) == ["cus_D4"]
+
+
+def test_limit_and_nothing_typed(store: IndexStore) -> None:
+    assert len(store.search("jen", limit=2)) == 2
+    assert store.search("   ") == ()
+    assert match_expression("@@") is None
+
+
+def test_update_and_delete_reach_the_search(store: IndexStore) -> None:
+    store.apply([CustomerRow("cus_A1", "Jenny Smith", "js@example.com", None, {}, 100)])
+    assert ids(store.search("rosen")) == []
+    assert ids(store.search("smith")) == ["cus_A1"]
+    store.apply(deletions=["cus_A1"])
+    assert ids(store.search("smith")) == []
+    assert store.count() == 3
+
+
+def test_same_second_customers_both_stay(store: IndexStore) -> None:
+    rows = [CustomerRow(f"cus_same{i}", f"Twin {i}", None, None, {}, 500) for i in range(50)]
+    store.apply(rows)
+    assert len(store.search("twin", limit=100)) == 50
+
+
+def test_failed_apply_changes_nothing(store: IndexStore) -> None:
+    class Boom(Exception):
+        pass
+
+    def rows() -> object:
+        yield CustomerRow("cus_new", "New", None, None, {}, 900)
+        raise Boom
+
+    with pytest.raises(Boom):
+        store.apply(rows(), state={"cursor": "x"})  # type: ignore[arg-type]
+    assert store.get("cus_new") is None and "cursor" not in store.state()
