@@ -356,8 +356,13 @@ def check_change(
     price: str | None,
     quantity: int | None,
     promotion_code: bool,
+    merchant_discount: bool = False,
 ) -> Limit | None:
-    """Why the portal refuses this change, or None when it offers it."""
+    """Why the portal refuses this change, or None when it offers it.
+
+    ``merchant_discount`` is a discount the merchant put in a ``subscription_update_confirm``
+    deep link: a change of its own, not subject to ``default_allowed_updates``.
+    """
     if assessment.update_limits:
         return assessment.update_limits[0]
     current = assessment.current_price or {}
@@ -388,7 +393,7 @@ def check_change(
             )
     if promotion_code and not assessment.promotion_code:
         return Limit(PROMOTION_CODE_NOT_ALLOWED)
-    if new_price is None and new_quantity is None and not promotion_code:
+    if new_price is None and new_quantity is None and not promotion_code and not merchant_discount:
         return Limit(NO_CHANGE)
     return None
 
@@ -455,9 +460,14 @@ def update_params(
     *,
     price: str | None,
     quantity: int | None,
-    promotion_code: str | None,
+    promotion_code: str | None = None,
+    discounts: list[JSON] | None = None,
 ) -> JSON:
-    """``POST /v1/subscriptions/{id}`` parameters for a change :func:`check_change` accepted."""
+    """``POST /v1/subscriptions/{id}`` parameters for a change :func:`check_change` accepted.
+
+    ``promotion_code`` is the id of a code the customer entered; ``discounts`` those of a
+    deep link (``coupon`` or ``promotion_code`` entries).
+    """
     update = (configuration.get("features") or {}).get("subscription_update") or {}
     item = assessment.item or {}
     entry: JSON = {"id": item.get("id")}
@@ -475,6 +485,8 @@ def update_params(
         params["trial_end"] = "now"
     if promotion_code is not None:
         params["discounts"] = [{"promotion_code": promotion_code}]
+    elif discounts:
+        params["discounts"] = [{k: v for k, v in d.items() if v} for d in discounts]
     return params
 
 
