@@ -66,13 +66,13 @@ def test_same_second_customers_both_stay(store: IndexStore) -> None:
 
 
 def test_failed_apply_changes_nothing(store: IndexStore) -> None:
-    class Boom(Exception):
+    class BoomError(Exception):
         pass
 
     def rows() -> object:
         yield CustomerRow("cus_new", "New", None, None, {}, 900)
-        raise Boom
+        raise BoomError
 
-    with pytest.raises(Boom):
+    with pytest.raises(BoomError):
         store.apply(rows(), state={"cursor": "x"})  # type: ignore[arg-type]
     assert store.get("cus_new") is None and "cursor" not in store.state()
