@@ -655,7 +655,10 @@ def _login_config(request: Request) -> JSON | None:
 
 
 def _login_page(request: Request, config: JSON, *, status: int = 200, **context: Any) -> Response:
-    csrf = ids.new_token(16)
+    # The double-submit value stays while the cookie lives, so several tabs keep working.
+    csrf = request.cookies.get(LOGIN_COOKIE, "")
+    if not (16 <= len(csrf) <= 64):
+        csrf = ids.new_token(16)
     api = api_of(request)
     account = api.store.owner(config["id"]) or api.platform
     owner = api.store.get(account) or {}
