@@ -28,19 +28,22 @@ def configuration(client: stripe.StripeClient, **overrides: Any) -> Any:
         "subscription_update": {"enabled": False},
     }
     features.update(overrides.pop("features", {}))
-    return client.v1.billing_portal.configurations.create(
-        params={
-            "features": features,
-            "business_profile": {"headline": "Billing made simple"},
-            **overrides,
-        }
-    )
+    params: Any = {
+        "features": features,
+        "business_profile": {"headline": "Billing made simple"},
+        **overrides,
+    }
+    return client.v1.billing_portal.configurations.create(params=params)
 
 
 def session_for(client: stripe.StripeClient, customer: str, config: str, **params: Any) -> Any:
-    return client.v1.billing_portal.sessions.create(
-        params={"customer": customer, "configuration": config, "return_url": RETURN_URL, **params}
-    )
+    create: Any = {
+        "customer": customer,
+        "configuration": config,
+        "return_url": RETURN_URL,
+        **params,
+    }
+    return client.v1.billing_portal.sessions.create(params=create)
 
 
 def csrf_of(html: str) -> str:
@@ -144,7 +147,8 @@ def test_posts_without_or_with_a_wrong_csrf_token_are_refused(
     events = client.v1.events.list(params={"type": "customer.updated", "limit": 20})
     updates = [e for e in events.data if e.data.object["id"] == customer.id]
     assert len(updates) == 1
-    assert updates[0].data.previous_attributes.to_dict() == {"name": "Ada Lovelace"}
+    previous: Any = updates[0].data.previous_attributes
+    assert previous.to_dict() == {"name": "Ada Lovelace"}
 
 
 def test_links_lapse_unused_after_5_minutes_and_idle_after_an_hour(
