@@ -130,7 +130,10 @@ class IndexStore:
     def _connect(self) -> sqlite3.Connection:
         db: sqlite3.Connection | None = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            # Used by its own thread only; check_same_thread=False lets close() end them all.
+            db = sqlite3.connect(
+                self.path, timeout=30, isolation_level=None, check_same_thread=False
+            )
             db.execute("PRAGMA synchronous = NORMAL")
             self._local.db = db
             with self._lock:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,7 @@ from console.index.store import CustomerRow, IndexStore, match_expression
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> IndexStore:
+def store(tmp_path: Path) -> Iterator[IndexStore]:
     made = IndexStore(tmp_path / "index" / "acct_1-test.sqlite3")
     made.apply(
         [
@@ -18,7 +19,8 @@ def store(tmp_path: Path) -> IndexStore:
             CustomerRow("cus_D4", "Ana Ölund", "ana@example.se", None, {"tier": "gold"}, 50),
         ]
     )
-    return made
+    yield made
+    made.close()
 
 
 def ids(found: tuple[object, ...]) -> list[str]:
