@@ -261,17 +261,19 @@ def _check_prices(
             _problem(param, "parameter_missing", f"Product {product} needs at least one price.")
         )
     by_interval: dict[tuple[str | None, int], PriceId] = {}
-    for price_id in prices:
+    for index, price_id in enumerate(prices):
+        # Problems of one price name it by index; the interval clash is about the list.
+        one = f"{param}[{index}]"
         price = catalogue.prices.get(price_id)
         if price is None:
             problems.append(
-                _problem(param, "resource_missing", f"No price {price_id} on this account.")
+                _problem(one, "resource_missing", f"No price {price_id} on this account.")
             )
             continue
         if price.product_id != product:
             problems.append(
                 _problem(
-                    param,
+                    one,
                     "price_of_other_product",
                     f"Price {price_id} belongs to product {price.product_id}, not {product}.",
                 )
@@ -279,7 +281,7 @@ def _check_prices(
         if price.type != "recurring":
             problems.append(
                 _problem(
-                    param,
+                    one,
                     "price_not_recurring",
                     f"Price {price_id} is a one-time price; the portal switches between "
                     "recurring prices only.",
@@ -289,7 +291,7 @@ def _check_prices(
         if not price.active:
             problems.append(
                 _problem(
-                    param, "price_inactive", f"Price {price_id} is archived (inactive) on Stripe."
+                    one, "price_inactive", f"Price {price_id} is archived (inactive) on Stripe."
                 )
             )
         key = (price.recurring_interval, price.recurring_interval_count or 1)

@@ -13,7 +13,7 @@ Decisions where Stripe's documentation leaves room (kept in one place, here):
 - Quantity changes need ``quantity`` in ``default_allowed_updates`` or the product's
   ``adjustable_quantity.enabled`` (whose bounds then apply).
 - Target prices are every price of every configured product except the current one; each is
-  judged on its own (tax behaviour, known to the account).
+  judged on its own (known to the account, same currency, same tax behaviour).
 - A subscription already set to end is offered "renew" (undo) instead of a second cancel.
 """
 
@@ -343,6 +343,15 @@ def _judge_targets(
                         "price_unknown",
                         f"Price {price_id} named by the configuration was not found on the "
                         "account.",
+                        price_id,
+                    )
+                )
+            elif price.currency != current.currency:
+                reasons.append(
+                    Reason(
+                        "currency_mismatch",
+                        f"Price {price_id} is in {price.currency.upper()} but the subscription is "
+                        f"billed in {current.currency.upper()}; a subscription keeps its currency.",
                         price_id,
                     )
                 )

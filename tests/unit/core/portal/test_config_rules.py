@@ -84,7 +84,7 @@ def test_same_interval_with_another_count_is_fine() -> None:
 )
 def test_only_recurring_active_prices_of_the_listed_product(price_id: str, code: str) -> None:
     assert found(offering(product("prod_basic", "price_y", price_id))) == [
-        (f"{P}[0][prices]", code)
+        (f"{P}[0][prices][1]", code)
     ]
 
 
@@ -229,7 +229,7 @@ def test_every_problem_is_reported_at_once() -> None:
             ("default_return_url", "url_invalid"),
             (P, "too_many_products"),
             (f"{P}[10][prices]", "duplicate_interval"),
-            (f"{P}[10][prices]", "price_not_recurring"),
+            (f"{P}[10][prices][2]", "price_not_recurring"),
             ("features[subscription_cancel][proration_behavior]", "proration_not_allowed"),
             (f"metadata[{'x' * 41}]", "metadata_key_too_long"),
         ]

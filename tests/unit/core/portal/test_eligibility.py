@@ -244,3 +244,16 @@ def test_reasons_read_as_sentences_for_support_agents() -> None:
     sub = subscription(MONTHLY, collection_method="send_invoice")
     reason = evaluate(sub, configured(), PRICES).reasons[0]
     assert reason.message.endswith(".") and "invoice" in reason.message
+
+
+def test_prices_in_another_currency_are_not_targets() -> None:
+    euro = price("price_eur", "prod_pro", interval="year", currency="eur")
+    config = configured(
+        features__subscription_update__products=(
+            UpdatableProduct(ProductId("prod_basic"), (MONTHLY.id,)),
+            UpdatableProduct(ProductId("prod_pro"), (euro.id,)),
+        )
+    )
+    result = evaluate(subscription(MONTHLY), config, {**PRICES, euro.id: euro})
+    assert not result.can_update_price
+    assert [(r.code, r.price_id) for r in result.reasons] == [("currency_mismatch", "price_eur")]
