@@ -18,24 +18,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from babel.numbers import format_percent
 from starlette.requests import Request
 from starlette.responses import Response
 
 from console.sandbox.errors import StripeError
-from console.sandbox.portal import pages
+from console.sandbox.portal import i18n, pages
 from console.sandbox.portal import portal_rules as rules
 from console.sandbox.portal.app import redirect, session_route
-from console.sandbox.portal.render import gettext, render
+from console.sandbox.portal.render import N_, gettext, money, render
 from console.sandbox.portal.session import Portal, PortalExit
 from console.sandbox.spec import JSON
 
 SUBSCRIPTION_FLOWS = ("subscription_cancel", "subscription_update", "subscription_update_confirm")
 MAX_COMMENT = 500
 MAX_CODE = 200
-
-
-def N_(message: str) -> str:  # noqa: N802 - gettext's name for "mark for extraction only"
-    return message
 
 
 # Why something is not offered, by rules' limit code; %(value)s is what the limit names.
@@ -113,6 +110,23 @@ def explain(portal: Portal, limit: rules.Limit) -> str:
         low, _, high = (limit.value or "").partition("-")
         return gettext(portal.locale, message, minimum=low, maximum=high)
     return gettext(portal.locale, message)
+
+
+def coupon_terms(portal: Portal, coupon: JSON) -> str:
+    """What a coupon gives, as one sentence: "50% off for 3 months", "$5.00 off once"."""
+    if coupon.get("percent_off"):
+        value = format_percent(float(coupon["percent_off"]) / 100, locale=portal.locale.babel)
+    else:
+        value = money(coupon.get("amount_off"), coupon.get("currency"), portal.locale)
+    if coupon.get("duration") == "once":
+        return gettext(portal.locale, N_("%(value)s off your next invoice"), value=value)
+    if coupon.get("duration") == "repeating":
+        months = int(coupon.get("duration_in_months") or 1)
+        text: str = i18n.translations_for(portal.locale.code).ngettext(
+            "%(value)s off for %(num)s month", "%(value)s off for %(num)s months", months
+        )
+        return text % {"value": value, "num": months}
+    return gettext(portal.locale, N_("%(value)s off for as long as you're subscribed"), value=value)
 
 
 # -- what a page needs ---------------------------------------------------------------------------
@@ -269,6 +283,7 @@ def _context(portal: Portal, view: View, **extra: Any) -> JSON:
         "can_change_price": bool(assessment.prices),
         "cancel_mode": portal.feature("subscription_cancel").get("mode"),
         "sub_url": portal.url("subscriptions", view.subscription["id"]),
+        "coupon_terms": lambda coupon: coupon_terms(portal, coupon),
         **extra,
     }
 

@@ -626,3 +626,25 @@ def test_rules_never_change_their_inputs() -> None:
     rules.update_params(result, config, price="price_pro_m", quantity=2, promotion_code="p")
     rules.cancel_request(result, config, feedback="other", feedback_option=None, comment="x")
     assert (sub, config, CATALOG) == before
+
+
+def test_a_deep_links_discount_is_a_change_of_its_own() -> None:
+    result = assess(config=configuration(default_allowed_updates=["price"]))
+    assert rules.check_change(result, price=None, quantity=None, promotion_code=False) == (
+        rules.Limit(rules.NO_CHANGE)
+    )
+    assert (
+        rules.check_change(
+            result, price=None, quantity=None, promotion_code=False, merchant_discount=True
+        )
+        is None
+    )
+    params = rules.update_params(
+        result,
+        configuration(),
+        price=None,
+        quantity=None,
+        discounts=[{"coupon": "co_1", "promotion_code": None}],
+    )
+    assert params["discounts"] == [{"coupon": "co_1"}]
+    assert params["items"] == [{"id": "si_1"}]
