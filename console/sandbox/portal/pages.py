@@ -456,7 +456,6 @@ def add_card(request: Request, portal: Portal) -> Response:
             {
                 "customer": customer_id,
                 "payment_method": payment_method,
-                "payment_method_types": ["card"],
                 "usage": "off_session",
                 "confirm": True,
             },
@@ -564,7 +563,8 @@ def _address(form: dict[str, str], prefix: str) -> JSON | str:
     values = {part: form.get(f"{prefix}_{part}", "").strip() for part in ADDRESS_FIELDS}
     if not any(values.values()):
         return ""
-    return values
+    # The API can't unset a single address line; a blank one is left out.
+    return {part: value for part, value in values.items() if value}
 
 
 def update_customer(request: Request, portal: Portal) -> Response:
