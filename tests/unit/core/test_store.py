@@ -29,12 +29,15 @@ def ids(found: tuple[object, ...]) -> list[str]:
 
 def test_prefix_of_a_name_finds_newest_first(store: IndexStore) -> None:
     assert ids(store.search("jen")) == ["cus_B2", "cus_C3", "cus_A1"]
-    assert ids(store.search("jenny r")) == ["cus_A1"]
+    assert ids(store.search("jenny ro")) == ["cus_A1"]
+    assert ids(store.search("jenny r")) == ["cus_B2", "cus_A1"]  # one letter: not yet
 
 
 def test_exact_email_ranks_before_prefix_matches(store: IndexStore) -> None:
     assert ids(store.search("ops@jenkins.io")) == ["cus_C3"]
     assert ids(store.search("jenny@exa")) == ["cus_A1"]
+    assert ids(store.search("JENNY@")) == ["cus_A1"]
+    assert ids(store.search("cus_")) == ["cus_B2", "cus_C3", "cus_A1", "cus_D4"]
 
 
 def test_phone_id_metadata_and_diacritics(store: IndexStore) -> None:
