@@ -342,3 +342,63 @@ def test_sessions_of_a_connected_account_open_with_its_branding(
     assert response.status_code == 200
     assert "Connected Bakery" in response.text
     assert "Bread Lover" in response.text
+
+
+def test_other_payment_method_types_are_shown_read_only_even_as_the_default(
+    client: stripe.StripeClient, browser: httpx.Client, portal: Any
+) -> None:
+    config, customer = portal
+    sepa: Any = client.v1.payment_methods.create(
+        params={
+            "type": "sepa_debit",
+            "sepa_debit": {"iban": "DE89370400440532013000"},
+            "billing_details": {"name": "Ada Lovelace", "email": "ada@example.com"},
+        }
+    )
+    ideal: Any = client.v1.payment_methods.create(
+        params={"type": "ideal", "ideal": {"bank": "abn_amro"}}
+    )
+    for pm in (sepa, ideal):
+        client.v1.payment_methods.attach(pm.id, params={"customer": customer.id})
+    client.v1.customers.update(
+        customer.id, params={"invoice_settings": {"default_payment_method": ideal.id}}
+    )
+    base = path_of(session_for(client, customer.id, config.id).url)
+    page = browser.get(base).text
+    assert "Payment methods" in page
+    assert "SEPA Direct Debit •••• 3000" in page
+    assert f'data-payment-method="{ideal.id}"' in page
+    assert "Not supported here" in page
+    assert f"/payment-methods/{sepa.id}/remove" not in page
+    assert f"/payment-methods/{ideal.id}/default" not in page
+    token = csrf_of(page)
+    refused = browser.post(f"{base}/payment-methods/{sepa.id}/remove", data={"csrf_token": token})
+    assert refused.status_code == 403
+    attached = client.v1.payment_methods.list(params={"customer": customer.id}).data
+    assert {pm.id for pm in attached} == {sepa.id, ideal.id}
+
+
+def test_an_exception_in_a_page_shows_the_error_page_not_a_trace() -> None:
+    from starlette.routing import Route
+
+    from console.sandbox.portal.app import PortalApp
+
+    def broken(request: Any) -> Any:
+        raise RuntimeError("secret internals")
+
+    app = PortalApp()
+    app.add([Route("/boom", broken)])
+    transport = httpx.ASGITransport(app=app)
+
+    async def fetch() -> httpx.Response:
+        async with httpx.AsyncClient(transport=transport, base_url="http://portal") as http:
+            return await http.get("/boom", headers={"Accept-Language": "de"})
+
+    import asyncio
+
+    response = asyncio.run(fetch())
+    assert response.status_code == 500
+    assert_secure(response)
+    assert "secret internals" not in response.text
+    assert "Traceback" not in response.text
+    assert '<html lang="de-DE">' in response.text

@@ -22,7 +22,7 @@ from console.sandbox import ids
 from console.sandbox.errors import StripeError
 from console.sandbox.portal.app import redirect, route, session_route
 from console.sandbox.portal.render import N_, gettext, render, request_locale
-from console.sandbox.portal.session import Portal, PortalExit, api_of, read_form
+from console.sandbox.portal.session import Portal, PortalExit, api_of, brand_for, read_form
 from console.sandbox.spec import JSON
 from resources import load_json
 
@@ -661,18 +661,10 @@ def _login_page(request: Request, config: JSON, *, status: int = 200, **context:
         csrf = ids.new_token(16)
     api = api_of(request)
     account = api.store.owner(config["id"]) or api.platform
-    owner = api.store.get(account) or {}
-    profile = owner.get("business_profile") or {}
-    dashboard = (owner.get("settings") or {}).get("dashboard") or {}
     response = render(
         request,
         "login.html",
-        {
-            "login_csrf": csrf,
-            "business_name": profile.get("name") or dashboard.get("display_name") or "",
-            "headline": (config.get("business_profile") or {}).get("headline"),
-            **context,
-        },
+        {"login_csrf": csrf, "brand": brand_for(api, account, config), **context},
         status=status,
     )
     response.set_cookie(

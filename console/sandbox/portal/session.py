@@ -257,7 +257,13 @@ def open_portal(request: Request, token: str, form: dict[str, str] | None) -> Po
         session=session,
         configuration=configuration,
         customer=customer,
-        brand=_brand(api, account, session, configuration),
+        brand=brand_for(
+            api,
+            account,
+            configuration,
+            on_behalf_of=session.get("on_behalf_of"),
+            return_url=session.get("return_url"),
+        ),
         locale=_locale_for(request, session, customer),
         csrf_token=str(session["_csrf"]),
         form=form or {},
@@ -275,12 +281,16 @@ def set_cookie(request: Request, response: Response) -> Response:
     return response
 
 
-def _brand(api: Api, account: str, session: JSON, configuration: JSON) -> Brand:
-    shown = account
-    on_behalf_of = session.get("on_behalf_of")
-    if on_behalf_of:
-        shown = on_behalf_of
-    owner = api.store.get(shown) or api.store.get(account) or {}
+def brand_for(
+    api: Api,
+    account: str,
+    configuration: JSON,
+    *,
+    on_behalf_of: str | None = None,
+    return_url: str | None = None,
+) -> Brand:
+    """The header of ``account``'s portal (``on_behalf_of``: that connected account's look)."""
+    owner = api.store.get(on_behalf_of or account) or api.store.get(account) or {}
     profile = owner.get("business_profile") or {}
     settings = owner.get("settings") or {}
     branding = settings.get("branding") or {}
@@ -296,7 +306,7 @@ def _brand(api: Api, account: str, session: JSON, configuration: JSON) -> Brand:
         secondary_color=_color(branding.get("secondary_color")),
         privacy_policy_url=business.get("privacy_policy_url"),
         terms_of_service_url=business.get("terms_of_service_url"),
-        return_url=session.get("return_url"),
+        return_url=return_url,
     )
 
 
