@@ -99,6 +99,11 @@ def shop(stripe_client: stripe.StripeClient) -> Shop:
         "default": _config(client, raw),
         "always": _config(client, raw, proration_behavior="always_invoice"),
         "continue_trial": _config(client, raw, trial_update_behavior="continue_trial"),
+        "deferred": _config(
+            client,
+            raw,
+            schedule_at_period_end={"conditions": [{"type": "decreasing_item_amount"}]},
+        ),
         "immediately": _config(
             client, raw, cancel_mode="immediately", cancel_proration_behavior="create_prorations"
         ),
@@ -260,6 +265,33 @@ def test_promotion_code(page: Page, shop: Shop) -> None:
     assert code.code == "SAVE25" and code.times_redeemed >= 1
     _manage(page, sub.id)
     expect(page.locator('[data-fact="discounts"]')).to_contain_text("25% off for as long as")
+
+
+def test_downgrade_deferred_to_the_period_end(page: Page, shop: Shop) -> None:
+    customer = _customer(shop)
+    sub = _subscribe(shop, customer, "pro_m")
+    period_end = sub["items"].data[0].current_period_end
+    _open(page, shop, customer, "deferred")
+    _manage(page, sub.id)
+    page.get_by_role("link", name="Update subscription").click()
+    page.locator(f'input[value="{shop.prices["basic_m"]}"]').check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".deferred-note")).to_contain_text("at the end of your current billing")
+    expect(page.locator("tr.proration")).to_have_count(0)
+    expect(page.locator('[data-amount="total"]')).to_have_text("$10.00")
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("status")).to_have_text("Your subscription was updated.")
+
+    after = shop.client.v1.subscriptions.retrieve(sub.id)
+    assert after["items"].data[0].price.id == shop.prices["pro_m"]
+    assert after.latest_invoice == sub.latest_invoice and after.schedule
+    schedule = shop.client.v1.subscription_schedules.retrieve(str(after.schedule))
+    assert schedule.phases[0].end_date == period_end
+    assert schedule.phases[1].items[0].price == shop.prices["basic_m"]
+    assert schedule.end_behavior == "release"
+    _manage(page, sub.id)
+    expect(page.locator('[data-fact="scheduled"]')).to_contain_text("changes to Basic")
+    expect(page.get_by_role("link", name="Update subscription")).to_have_count(0)
 
 
 def test_trial_ended_by_a_change(page: Page, shop: Shop) -> None:

@@ -534,3 +534,30 @@ def cancel_request(
 
 def renew_params() -> JSON:
     return {"cancel_at_period_end": False}
+
+
+def schedule_params(assessment: Assessment, *, price: str | None, quantity: int | None) -> JSON:
+    """Phases that keep the current plan to the period's end, then switch (a deferred change).
+
+    For ``POST /v1/subscription_schedules/{id}`` on a schedule made ``from_subscription``; the
+    schedule releases the subscription once the new plan has started.
+    """
+    item = assessment.item or {}
+    current = assessment.current_price or {}
+    end = int(item.get("current_period_end") or 0)
+    kept = int(item.get("quantity") or 1)
+    return {
+        "end_behavior": "release",
+        "phases": [
+            {"items": [{"price": current.get("id"), "quantity": kept}], "end_date": end},
+            {
+                "items": [
+                    {
+                        "price": price or current.get("id"),
+                        "quantity": quantity if quantity is not None else kept,
+                    }
+                ],
+                "proration_behavior": "none",
+            },
+        ],
+    }

@@ -142,6 +142,7 @@ class View:
     products: dict[str, JSON]
     discounts: list[JSON]
     payment_method: JSON | None
+    scheduled: JSON | None = None
 
     @property
     def item(self) -> JSON | None:
@@ -210,6 +211,7 @@ def load(request: Request, portal: Portal, subscription_id: str) -> View:
         coupon = _try(portal, "GetCouponsCoupon", coupon=str(coupon_id)) if coupon_id else None
         if coupon is not None:
             discounts.append({"discount": discount, "coupon": coupon})
+    scheduled = _scheduled_change(portal, subscription)
     assessment = rules.assess(
         subscription,
         portal.customer,
@@ -218,7 +220,31 @@ def load(request: Request, portal: Portal, subscription_id: str) -> View:
         prices=prices,
         products=products,
     )
-    return View(subscription, assessment, prices, products, discounts, payment_method)
+    return View(subscription, assessment, prices, products, discounts, payment_method, scheduled)
+
+
+def _scheduled_change(portal: Portal, subscription: JSON) -> JSON | None:
+    """The next phase of the subscription's schedule: ``{date, price, quantity}``, if any."""
+    schedule_id = rules.object_id(subscription.get("schedule"))
+    if not schedule_id:
+        return None
+    schedule = _try(portal, "GetSubscriptionSchedulesSchedule", schedule=schedule_id)
+    if schedule is None:
+        return None
+    current = (schedule.get("current_phase") or {}).get("end_date")
+    upcoming = [p for p in schedule.get("phases") or [] if p.get("start_date") == current]
+    if not upcoming or not upcoming[0].get("items"):
+        return None
+    entry = upcoming[0]["items"][0]
+    price = _try(
+        portal,
+        "GetPricesPrice",
+        {"expand": ["product"]},
+        price=str(rules.object_id(entry["price"])),
+    )
+    if price is None:
+        return None
+    return {"date": current, "price": price, "quantity": entry.get("quantity")}
 
 
 def _flow_for(portal: Portal, subscription_id: str, *kinds: str) -> JSON | None:
@@ -457,8 +483,38 @@ def _back_url(portal: Portal, view: View) -> str:
     return portal.url("subscriptions", view.subscription["id"])
 
 
+def _new_price(view: View, change: Change) -> JSON:
+    current = view.assessment.current_price or {}
+    if change.price is None:
+        return current
+    return next((p for p in view.assessment.prices if p["id"] == change.price), current)
+
+
+def _deferred(portal: Portal, view: View, change: Change) -> bool:
+    """Whether ``schedule_at_period_end`` puts this change off to the period's end."""
+    if (change.price is None and change.quantity is None) or view.assessment.trial_behavior:
+        return False
+    item = view.item or {}
+    quantity = int(item.get("quantity") or 1)
+    return rules.deferred_to_period_end(
+        portal.configuration,
+        view.assessment.current_price or {},
+        quantity,
+        _new_price(view, change),
+        change.quantity if change.quantity is not None else quantity,
+    )
+
+
 def _preview(request: Request, portal: Portal, view: View, change: Change) -> Response:
     params = _params(request, portal, view, change)
+    deferred = _deferred(portal, view, change)
+    if deferred:
+        # Nothing is billed now; the invoice after the period's end carries the new plan.
+        params = {**params, "proration_behavior": "none"}
+        params.pop("billing_cycle_anchor", None)
+        current = view.assessment.current_price or {}
+        if rules.interval_of(_new_price(view, change)) != rules.interval_of(current):
+            return _preview_page(request, portal, view, change, None, deferred=True)
     try:
         invoice = portal.call(
             "PostInvoicesCreatePreview",
@@ -470,7 +526,7 @@ def _preview(request: Request, portal: Portal, view: View, change: Change) -> Re
         else:
             message = gettext(portal.locale, CHANGE_FAILED, reason=error.message)
         return update_page(request, portal, view, error=message, status=400)
-    return _preview_page(request, portal, view, change, invoice)
+    return _preview_page(request, portal, view, change, invoice, deferred=deferred)
 
 
 def _preview_page(
@@ -478,20 +534,17 @@ def _preview_page(
     portal: Portal,
     view: View,
     change: Change,
-    invoice: JSON,
+    invoice: JSON | None,
     *,
+    deferred: bool = False,
     error: str | None = None,
     status: int = 200,
 ) -> Response:
     current = view.assessment.current_price or {}
-    new_price = (
-        next((p for p in view.assessment.prices if p["id"] == change.price), current)
-        if change.price
-        else current
-    )
+    new_price = _new_price(view, change)
     item = view.item or {}
-    lines = invoice.get("lines", {}).get("data", [])
-    due_now = invoice.get("billing_reason") != "upcoming"
+    lines = (invoice or {}).get("lines", {}).get("data", [])
+    due_now = invoice is not None and invoice.get("billing_reason") != "upcoming"
     return render(
         request,
         "subscription_preview.html",
@@ -506,9 +559,13 @@ def _preview_page(
             lines=lines,
             prorations=[line for line in lines if _is_proration(line)],
             due_now=due_now,
-            next_date=invoice.get("next_payment_attempt") or invoice.get("period_end"),
+            next_date=(invoice or {}).get("next_payment_attempt")
+            or (invoice or {}).get("period_end"),
+            deferred=deferred,
+            takes_effect=item.get("current_period_end"),
             proration_behavior=portal.feature("subscription_update").get("proration_behavior"),
-            resets_cycle=(
+            resets_cycle=not deferred
+            and (
                 portal.feature("subscription_update").get("billing_cycle_anchor") == "now"
                 or rules.interval_of(new_price) != rules.interval_of(current)
             ),
@@ -565,11 +622,14 @@ def confirm_change(request: Request, portal: Portal) -> Response:
     _checked(request, portal, view, change)
     params = _params(request, portal, view, change)
     try:
-        portal.call(
-            "PostSubscriptionsSubscriptionExposedId",
-            params,
-            subscription_exposed_id=view.subscription["id"],
-        )
+        if _deferred(portal, view, change):
+            _schedule_change(portal, view, change, params)
+        else:
+            portal.call(
+                "PostSubscriptionsSubscriptionExposedId",
+                params,
+                subscription_exposed_id=view.subscription["id"],
+            )
     except StripeError as error:
         if error.status == 402:
             message = gettext(portal.locale, CARD_DECLINED)
@@ -579,6 +639,31 @@ def confirm_change(request: Request, portal: Portal) -> Response:
         status = 402 if error.status == 402 else 400
         return update_page(request, portal, fresh, error=message, status=status)
     return pages.finish_flow(request, portal, "subscription_updated")
+
+
+def _schedule_change(portal: Portal, view: View, change: Change, params: JSON) -> None:
+    """A deferred change: a schedule that switches plans when the current period ends.
+
+    A discount takes effect now, as Stripe's portal applies it; if the schedule can't be
+    set up, the one just made is released so that the subscription is as it was.
+    """
+    sub_id = view.subscription["id"]
+    if "discounts" in params:
+        portal.call(
+            "PostSubscriptionsSubscriptionExposedId",
+            {"discounts": params["discounts"]},
+            subscription_exposed_id=sub_id,
+        )
+    schedule = portal.call("PostSubscriptionSchedules", {"from_subscription": sub_id})
+    try:
+        portal.call(
+            "PostSubscriptionSchedulesSchedule",
+            rules.schedule_params(view.assessment, price=change.price, quantity=change.quantity),
+            schedule=str(schedule["id"]),
+        )
+    except StripeError:
+        portal.call("PostSubscriptionSchedulesScheduleRelease", {}, schedule=str(schedule["id"]))
+        raise
 
 
 # -- cancel -------------------------------------------------------------------------------------

@@ -648,3 +648,15 @@ def test_a_deep_links_discount_is_a_change_of_its_own() -> None:
     )
     assert params["discounts"] == [{"coupon": "co_1"}]
     assert params["items"] == [{"id": "si_1"}]
+
+
+def test_a_deferred_change_keeps_the_plan_until_the_period_ends() -> None:
+    result = assess(subscription(item(PRO_M, quantity=2)))
+    params = rules.schedule_params(result, price="price_basic_m", quantity=None)
+    first, second = params["phases"]
+    assert first == {
+        "items": [{"price": "price_pro_m", "quantity": 2}],
+        "end_date": 1_800_000_000 + 30 * 86400,
+    }
+    assert second["items"] == [{"price": "price_basic_m", "quantity": 2}]
+    assert params["end_behavior"] == "release"
