@@ -14,6 +14,7 @@ from console.accounts import AccountStore
 from console.commands import customers_search
 from console.paths import app_dirs
 from console.sandbox import Sandbox
+from tests.conftest import make_client
 
 
 def run(data_dir: Path, *args: object) -> tuple[int, str, str]:
@@ -30,8 +31,10 @@ def test_search_syncs_first_then_finds(
     account = asyncio.run(
         AccountStore(dirs).ensure_sandbox_account(demo_sandbox.url, demo_sandbox.api_key)
     )
+    name = make_client(demo_sandbox).v1.customers.list(params={"limit": 1}).data[0].name
+    assert name
     try:
-        status, out, err = run(tmp_path, "Sandbox", "a", 5)
+        status, out, err = run(tmp_path, "Sandbox", name.split()[0][:3], 5)
         assert status == 0
         assert "Indexing customers:" in err
         lines = out.splitlines()

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 import pytest
 
@@ -56,11 +55,8 @@ async def test_parts_are_fetched_concurrently(demo_sandbox: Sandbox) -> None:
                 in_flight -= 1
 
         gateway._send = counting_send  # type: ignore[method-assign]
-        started = time.monotonic()
         await load_customer_detail(gateway, customer_id)
-        elapsed = time.monotonic() - started
     assert most >= 5  # customer, subscriptions (+ its customer), invoices, methods, tax IDs
-    assert elapsed < 0.05 * 3
 
 
 @pytest.mark.asyncio
