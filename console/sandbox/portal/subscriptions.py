@@ -115,7 +115,11 @@ def explain(portal: Portal, limit: rules.Limit) -> str:
 def coupon_terms(portal: Portal, coupon: JSON) -> str:
     """What a coupon gives, as one sentence: "50% off for 3 months", "$5.00 off once"."""
     if coupon.get("percent_off"):
-        value = format_percent(float(coupon["percent_off"]) / 100, locale=portal.locale.babel)
+        value = format_percent(
+            float(coupon["percent_off"]) / 100,
+            locale=portal.locale.babel,
+            decimal_quantization=False,
+        )
     else:
         value = money(coupon.get("amount_off"), coupon.get("currency"), portal.locale)
     if coupon.get("duration") == "once":
