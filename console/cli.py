@@ -1,14 +1,29 @@
-"""``portal-console``: the command line on the console's core."""
+"""``portal-console``: the command line on the console's core.
+
+Every command that talks to Stripe takes ``--account`` (a name such as
+``Sandbox``, an ``acct_…`` id, or an ``acct_…-test`` handle); keys come from the
+OS keyring, never from the command line or a file.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
-from console import sandbox_launcher
+from console import commands, sandbox_launcher
+from console.accounts import AccountStore
+from console.errors import ConsoleError
+from console.gateway.client import Gateway
+from console.paths import app_dirs
+from console.portal import cli as portal_cli
+from console.redaction import install_key_redaction
+
+DEFAULT_ACCOUNT = "Sandbox"
 
 
 def _version() -> str:
@@ -18,28 +33,101 @@ def _version() -> str:
         return "0+unknown"
 
 
+def _account_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--account",
+        default=DEFAULT_ACCOUNT,
+        help=f"account name, acct_… id or acct_…-test handle (default: {DEFAULT_ACCOUNT})",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="portal-console",
         description="Run Stripe's customer portal from the desktop, or its local sandbox.",
     )
     parser.add_argument("--version", action="version", version=f"portal-console {_version()}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sandbox = commands.add_parser(
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="keep settings, data and caches under this folder (tests, trials)",
+    )
+    commands_ = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sandbox = commands_.add_parser(
         "sandbox",
         help="run the embedded Stripe-compatible sandbox in the foreground",
         description="Run the embedded Stripe-compatible sandbox (test mode only) until Ctrl-C.",
     )
     sandbox_launcher.add_sandbox_arguments(sandbox)
+
+    customers = commands_.add_parser("customers", help="look customers up")
+    commands.add_customers_arguments(customers, _account_option)
+
+    configs = commands_.add_parser("configs", help="export or import portal configurations")
+    portal_cli.add_configs_arguments(configs, _account_option)
+
+    quick_view = commands_.add_parser(
+        "quick-view",
+        help="print the URL of a portal session for a customer (test mode only)",
+        description="Open the customer portal as a customer: prints a session URL. "
+        "Refused in live mode.",
+    )
+    portal_cli.add_quick_view_arguments(quick_view)
+    _account_option(quick_view)
     return parser
+
+
+async def _with_gateway(args: argparse.Namespace, work: Callable[[Gateway], Awaitable[int]]) -> int:
+    store = AccountStore(app_dirs(args.data_dir))
+    account = await store.find_account(args.account)
+    async with await store.open_gateway(account) as gateway:
+        return await work(gateway)
+
+
+def _run_with_gateway(args: argparse.Namespace, work: Callable[[Gateway], Awaitable[int]]) -> int:
+    try:
+        return asyncio.run(_with_gateway(args, work))
+    except ConsoleError as error:
+        print(f"portal-console: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    install_key_redaction()
+    logging.getLogger("stripe").setLevel(logging.WARNING)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "sandbox":
         return sandbox_launcher.run_sandbox(args)
+    if args.command == "customers":
+        return commands.customers_search(
+            args.account, args.query, args.limit, data_dir=args.data_dir
+        )
+    if args.command == "configs" and args.configs_command == "export":
+        return _run_with_gateway(
+            args,
+            lambda gateway: portal_cli.configs_export(gateway, args.configuration, args.path),
+        )
+    if args.command == "configs" and args.configs_command == "import":
+        return _run_with_gateway(
+            args,
+            lambda gateway: portal_cli.configs_import(gateway, args.path, dry_run=args.dry_run),
+        )
+    if args.command == "quick-view":
+        return _run_with_gateway(
+            args,
+            lambda gateway: portal_cli.quick_view(
+                gateway,
+                args.customer,
+                configuration=args.configuration,
+                locale=args.locale,
+                flow=args.flow,
+            ),
+        )
     parser.print_help()
     return 0
 

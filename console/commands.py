@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -85,19 +85,16 @@ def customers_search(
         return 130
 
 
-def add_customers_arguments(parser: argparse.ArgumentParser) -> None:
-    """``customers search ACCOUNT QUERY [--limit N]`` under a ``customers`` parser."""
+def add_customers_arguments(
+    parser: argparse.ArgumentParser, common: Callable[[argparse.ArgumentParser], None]
+) -> None:
+    """``customers search QUERY [--account NAME] [--limit N]`` under a ``customers`` parser."""
     actions = parser.add_subparsers(dest="customers_command", metavar="ACTION", required=True)
     search = actions.add_parser(
         "search",
         help="find customers by name, email, phone, id or metadata value",
         description="Find an account's customers (the local index, synced first when empty).",
     )
-    search.add_argument("account", help="account name (e.g. Sandbox), id or acct_…-test handle")
     search.add_argument("query", help="what to look for: a name, email, phone, id or prefix")
     search.add_argument("--limit", type=int, default=20, help="at most this many (default 20)")
-    search.add_argument("--data-dir", type=Path, default=None, help=argparse.SUPPRESS)
-
-
-def run_customers_command(args: argparse.Namespace) -> int:
-    return customers_search(args.account, args.query, args.limit, data_dir=args.data_dir)
+    common(search)

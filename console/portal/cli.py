@@ -39,7 +39,9 @@ class CliGateway(ConfigurationGateway, qv.PortalSessionMaker, Protocol):
     async def retrieve_account(self) -> Account: ...
 
 
-def add_configs_arguments(parser: argparse.ArgumentParser) -> None:
+def add_configs_arguments(
+    parser: argparse.ArgumentParser, common: Callable[[argparse.ArgumentParser], None]
+) -> None:
     """``configs export ID PATH`` and ``configs import PATH [--dry-run]``."""
     verbs = parser.add_subparsers(dest="configs_command", metavar="VERB", required=True)
     export = verbs.add_parser("export", help="write a portal configuration to a JSON file")
@@ -50,6 +52,8 @@ def add_configs_arguments(parser: argparse.ArgumentParser) -> None:
     imported.add_argument(
         "--dry-run", action="store_true", help="check and map only; show what would be sent"
     )
+    common(export)
+    common(imported)
 
 
 def add_quick_view_arguments(parser: argparse.ArgumentParser) -> None:

@@ -6,6 +6,7 @@ import argparse
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from types import FrameType
 
 from console.sandbox.server import Sandbox
@@ -43,7 +44,8 @@ def _seed_value(text: str) -> str:
     raise argparse.ArgumentTypeError(f"--seed must be none, demo or scale:N, not {text!r}")
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, on_ready: Callable[[str, str], None] | None = None) -> int:
+    """Serve until stopped; ``on_ready(url, key)`` runs once the sandbox answers."""
     try:
         seed = _seed_value(args.seed)
     except argparse.ArgumentTypeError as error:
@@ -79,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         print(f"Sandbox listening on {sandbox.url}", flush=True)
         print(f"API key: {sandbox.api_key}", flush=True)
+        if on_ready is not None:
+            on_ready(sandbox.url, sandbox.api_key)
         while not stop.wait(0.5):
             pass
     finally:
