@@ -186,6 +186,7 @@ class PortalSession:
     created: int
     configuration_id: PortalConfigurationId | None
     locale: str | None
+    livemode: bool = False
 
     def __repr__(self) -> str:
         return f"PortalSession(id={self.id!r}, created={self.created}, locale={self.locale!r})"
@@ -198,6 +199,8 @@ class Event:
     created: int
     data_object: Mapping[str, Any]
     previous_attributes: Mapping[str, Any] | None
+    request_id: str | None = None  # the API request that caused it (None for clock-driven ones)
+    account: str | None = None  # the connected account it happened on, for Connect events
 
 
 @dataclass(frozen=True, slots=True)
@@ -516,6 +519,7 @@ def portal_session_from_json(data: Json) -> PortalSession:
         if (config := _id_of(data.get("configuration")))
         else None,
         locale=data.get("locale"),
+        livemode=bool(data.get("livemode")),
     )
 
 
@@ -528,4 +532,6 @@ def event_from_json(data: Json) -> Event:
         created=int(data["created"]),
         data_object=dict(payload.get("object") or {}),
         previous_attributes=dict(previous) if previous is not None else None,
+        request_id=(data.get("request") or {}).get("id"),
+        account=data.get("account"),
     )
