@@ -167,6 +167,14 @@ def evaluate(
 
     # Why no update at all: the subscription's own shape, then the configuration.
     blockers = _subscription_blockers(subscription)
+    if scheduled_end:
+        blockers.append(
+            Reason(
+                "renew_first",
+                "Plan changes are not offered while the subscription is set to end; once the "
+                "customer renews it, they can change it again.",
+            )
+        )
     product_entry = _configured_product(subscription, configuration)
     if not update.enabled:
         blockers.append(

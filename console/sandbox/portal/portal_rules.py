@@ -35,6 +35,7 @@ PAUSED = "paused"
 INCOMPLETE = "incomplete"
 UPDATE_DISABLED = "update_disabled"
 NOTHING_OFFERED = "nothing_offered"
+PRODUCT_NOT_OFFERED = "product_not_offered"
 TAX_BEHAVIOR_UNSPECIFIED = "tax_behavior_unspecified"
 TAX_BEHAVIOR_DIFFERS = "tax_behavior_differs"
 CANCEL_DISABLED = "cancel_disabled"
@@ -299,6 +300,10 @@ def assess(
     quantities = _quantities(update)
     promotion = "promotion_code" in allowed
     current_product = product_id(current) if current is not None else None
+    configured = {str(entry.get("product")) for entry in update.get("products") or []}
+    if not update_limits and current_product is not None and current_product not in configured:
+        # The portal changes only subscriptions whose product it offers (billing-portal.md §8).
+        update_limits.append(Limit(PRODUCT_NOT_OFFERED, current_product))
     if not update_limits and not offered and current_product not in quantities and not promotion:
         update_limits.append(Limit(NOTHING_OFFERED))
 

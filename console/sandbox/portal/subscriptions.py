@@ -68,6 +68,7 @@ EXPLANATIONS = {
     ),
     rules.UPDATE_DISABLED: N_("Changes to this subscription aren't available here."),
     rules.NOTHING_OFFERED: N_("There are no other plans or options to switch to."),
+    rules.PRODUCT_NOT_OFFERED: N_("This plan can't be changed here."),
     rules.TAX_BEHAVIOR_UNSPECIFIED: N_(
         "The price of this subscription can't be changed here because its tax treatment isn't set."
     ),

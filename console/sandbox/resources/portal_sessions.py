@@ -340,8 +340,10 @@ def _flow(ctx: Context, customer: JSON, config: JSON, value: JSON) -> JSON:
             raise invalid(f"The subscription {subscription['id']} is already paused.", param=param)
         flow[kind] = {"subscription": subscription["id"]}
     elif kind == "subscription_update":
+        _require_updatable(ctx, customer, config, subscription, param)
         flow[kind] = {"subscription": subscription["id"]}
     else:
+        _require_updatable(ctx, customer, config, subscription, param)
         items_param = f"flow_data[{kind}][items]"
         if len(body["items"]) != 1:
             raise invalid(
@@ -357,6 +359,38 @@ def _flow(ctx: Context, customer: JSON, config: JSON, value: JSON) -> JSON:
             "subscription": subscription["id"],
         }
     return flow
+
+
+def _require_updatable(
+    ctx: Context, customer: JSON, config: JSON, subscription: JSON, param: str
+) -> None:
+    """An update deep link only for a subscription the portal can update (not cancel-only)."""
+    from console.sandbox.portal import portal_rules as rules
+
+    prices: dict[str, JSON] = {}
+    products: dict[str, JSON] = {}
+    for entry in config["features"]["subscription_update"].get("products") or []:
+        if (product := ctx.find(str(entry["product"]))) is not None:
+            products[product["id"]] = product
+        for price_id in entry.get("prices") or []:
+            if (price := ctx.find(str(price_id))) is not None:
+                prices[price["id"]] = price
+    pm_id = rules.default_payment_method_id(subscription, customer)
+    assessment = rules.assess(
+        subscription,
+        customer,
+        config,
+        payment_method=ctx.find(pm_id) if pm_id else None,
+        prices=prices,
+        products=products,
+    )
+    if not assessment.can_update:
+        reasons = ", ".join(limit.code for limit in assessment.update_limits)
+        raise invalid(
+            f"The customer portal cannot update the subscription {subscription['id']} "
+            f"({reasons}); it can only be cancelled there.",
+            param=param,
+        )
 
 
 def _after_expiration(ctx: Context, value: JSON | None) -> JSON | None:

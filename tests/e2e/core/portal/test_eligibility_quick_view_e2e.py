@@ -61,12 +61,6 @@ async def test_what_we_call_updatable_the_sandbox_lets_the_customer_update(
     assert refused == [], "\n".join(map(str, refused))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sandbox bug (reported to the lead): it accepts subscription_update deep links for "
-    "subscriptions the portal can only cancel (send_invoice, metered, several products, "
-    "unsupported payment method, pending schedule, product not in the configuration)",
-)
 @pytest.mark.asyncio
 async def test_what_we_call_not_updatable_the_sandbox_refuses(gateway: Gateway) -> None:
     found = await verdicts(gateway)
