@@ -46,3 +46,9 @@ def client(sandbox: Sandbox) -> stripe.StripeClient:
 @pytest.fixture
 def fresh_client(fresh_sandbox: Sandbox) -> stripe.StripeClient:
     return make_client(fresh_sandbox)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests run last: Playwright's sync API keeps an event loop running on the main
+    thread for the rest of the session, and asyncio tests cannot start one after it."""
+    items.sort(key=lambda item: "tests/browser/" in item.nodeid.replace("\\", "/"))
