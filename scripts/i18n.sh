@@ -203,6 +203,10 @@ if stale:
     POT.parent.mkdir(parents=True, exist_ok=True)
     POT.write_text(render(template), "utf-8")
     print(f"wrote {POT} ({len(keys(template))} strings)")
+# The catalogs follow the committed template (its creation date too), so an unchanged template
+# leaves every catalog byte for byte as it was.
+with POT.open("rb") as handle:
+    template = read_po(handle, domain=DOMAIN)
 failed = False
 for code, cldr in LOCALES:
     done, total = update(code, cldr, template)

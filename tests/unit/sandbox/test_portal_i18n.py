@@ -227,3 +227,19 @@ def test_the_check_fails_when_the_template_is_stale(copy: Path) -> None:
     assert result.returncode == 1
     assert "messages.pot is stale" in result.stdout
     assert "missing 'A string nobody extracted yet'" in result.stdout
+
+
+def test_updating_up_to_date_catalogs_changes_no_byte(copy: Path) -> None:
+    locale = copy / "resources/portal/locale"
+    before = {path: path.read_bytes() for path in locale.rglob("*.po*")}
+    result = subprocess.run(
+        ["bash", str(copy / "scripts/i18n.sh")],
+        capture_output=True,
+        text=True,
+        env={"PYTHON": sys.executable, "PATH": "/usr/bin:/bin"},
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    after = {path: path.read_bytes() for path in locale.rglob("*.po*")}
+    assert after == before
