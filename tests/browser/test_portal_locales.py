@@ -258,9 +258,11 @@ def is_data(text: str, demo: Demo) -> bool:
     return text in demo.data or any(text == f"{part} •••• 4242" for part in ("Visa",))
 
 
-def untranslated(shown: Shown, code: str, english: English, demo: Demo) -> list[str]:
+def untranslated(
+    shown: Shown, code: str, english: English, demo: Demo, *, main_page: bool = True
+) -> list[str]:
     kept = kept_identical(code)
-    english_texts = {text for _, text in english.page.texts}
+    english_texts = {text for _, text in english.page.texts} if main_page else set()
     found = []
     for where, text in shown.texts:
         if is_data(text, demo) or text in kept:
@@ -303,6 +305,26 @@ def test_main_page_speaks_the_sessions_language(
 
     if code in SCREENSHOT_LOCALES:
         page.screenshot(path=str(screenshots / f"portal-locale-{code}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("code", [c for c in CODES if c not in ENGLISH])
+def test_every_page_linked_from_the_main_page_speaks_the_language(
+    page: Page, code: str, demo: Demo, english: English
+) -> None:
+    page.goto(session_url(demo, code))
+    links = page.eval_on_selector_all("main a[href]", "found => found.map(a => a.href)")
+    pages = [link for link in dict.fromkeys(links) if "/p/session/" in link]
+    # subscription, add a payment method, customer information, two invoices
+    assert len(pages) >= 4, pages
+    problems = []
+    for link in pages:
+        shown = show(page, link)
+        assert shown.html_lang.lower() in {code.lower(), i18n.html_lang(code).lower()}
+        problems += [
+            f"{link.rsplit('/', 2)[-2:]}: {problem}"
+            for problem in untranslated(shown, code, english, demo, main_page=False)
+        ]
+    assert not problems, f"{code}: English on the pages:\n" + "\n".join(problems)
 
 
 def test_british_english_spells_as_britain_does(page: Page, demo: Demo) -> None:
