@@ -327,6 +327,29 @@ def test_every_page_linked_from_the_main_page_speaks_the_language(
     assert not problems, f"{code}: English on the pages:\n" + "\n".join(problems)
 
 
+@pytest.mark.parametrize("code", [c for c in CODES if c not in ENGLISH])
+def test_a_link_that_isnt_valid_answers_in_the_browsers_language(
+    browser: Browser, code: str, demo: Demo, english: English
+) -> None:
+    context = browser.new_context(extra_http_headers={"Accept-Language": f"{code};q=0.9,en;q=0.5"})
+    try:
+        page = context.new_page()
+        base = session_url(demo, "en").split("/p/session/")[0]
+        response = page.goto(f"{base}/p/session/not-a-real-token")
+        assert response is not None and response.status in (404, 410)
+        shown = Shown(
+            html_lang=page.locator("html").get_attribute("lang") or "",
+            texts=[(where, normal(text)) for where, text in page.evaluate(COLLECT)],
+            body=normal(page.locator("body").inner_text()),
+        )
+    finally:
+        context.close()
+    assert shown.html_lang.lower() in {code.lower(), i18n.html_lang(code).lower()}
+    assert len(shown.body) > 20
+    problems = untranslated(shown, code, english, demo, main_page=False)
+    assert not problems, f"{code}: English on the page:\n" + "\n".join(problems)
+
+
 def test_british_english_spells_as_britain_does(page: Page, demo: Demo) -> None:
     shown = show(page, session_url(demo, "en-GB"))
     assert shown.html_lang.lower() in {"en-gb"}
