@@ -21,6 +21,7 @@ PYTHON="${PYTHON:-.venv/bin/python}"
 exec "$PYTHON" - "$@" <<'PY'
 from __future__ import annotations
 
+import copy
 import gettext
 import io
 import re
@@ -67,12 +68,22 @@ def extract() -> Catalog:
     return template
 
 
-def render(catalog: Catalog, *, omit_header: bool = False) -> str:
+def render(catalog: Catalog, *, omit_header: bool = False, obsolete: bool = False) -> str:
     buffer = io.BytesIO()
     # File-only locations and msgid order: the .pot changes when strings do, not when lines move.
     write_po(buffer, catalog, width=0, include_lineno=False, sort_output=True,
-             ignore_obsolete=True, omit_header=omit_header)
+             ignore_obsolete=not obsolete, omit_header=omit_header)
     return buffer.getvalue().decode("utf-8")
+
+
+def identity(message: Message) -> tuple[object, str | None]:
+    ids = message.id if isinstance(message.id, (list, tuple)) else (message.id,)
+    return tuple(ids), message.context
+
+
+def translated(message: Message) -> bool:
+    strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
+    return bool(strings) and all(strings)
 
 
 def keys(catalog: Catalog) -> set[tuple[object, str | None]]:
@@ -163,18 +174,30 @@ def update(code: str, cldr: str, template: Catalog) -> tuple[int, int]:
         po.parent.mkdir(parents=True, exist_ok=True)
         catalog = Catalog(locale=cldr, domain=DOMAIN, project=PROJECT, version="1",
                           copyright_holder="Portal Console", fuzzy=False, charset="utf-8")
+    # Obsolete entries (#~) are the catalog's memory: a string that comes back, or one translated
+    # before the code used it, gets its translation again, as msgmerge does.
+    memory = {identity(m): m for m in catalog.obsolete.values() if translated(m)}
     # No fuzzy matching: a guessed translation of a different string is worse than none, and
     # --check would reject it anyway.
-    catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
-    catalog.obsolete.clear()
+    # Catalog.update inserts the template's own Message objects: each catalog needs its own.
+    catalog.update(copy.deepcopy(template), no_fuzzy_matching=True, update_header_comment=False)
+    active = set()
+    for message in catalog:
+        if not message.id:
+            continue
+        active.add(identity(message))
+        remembered = memory.get(identity(message))
+        if remembered is not None and not translated(message):
+            message.string = remembered.string
+    for key, message in list(catalog.obsolete.items()):
+        if identity(message) in active:
+            del catalog.obsolete[key]
     catalog.fuzzy = False
-    text = render(catalog)
+    text = render(catalog, obsolete=True)
     if not po.is_file() or po.read_text("utf-8") != text:
         po.write_text(text, "utf-8")
     messages = [m for m in catalog if m.id]
-    done = sum(1 for m in messages if not m.fuzzy and all(
-        m.string if isinstance(m.string, (list, tuple)) else (m.string,)))
-    return done, len(messages)
+    return sum(1 for m in messages if not m.fuzzy and translated(m)), len(messages)
 
 
 template = extract()

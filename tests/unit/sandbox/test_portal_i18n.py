@@ -243,3 +243,29 @@ def test_updating_up_to_date_catalogs_changes_no_byte(copy: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     after = {path: path.read_bytes() for path in locale.rglob("*.po*")}
     assert after == before
+
+
+def test_a_string_translated_ahead_is_used_once_the_code_has_it(copy: Path) -> None:
+    """Obsolete (#~) entries are the catalogs' memory, as msgmerge treats them."""
+    from babel.messages.catalog import Message
+
+    msgid = "A sentence translated before any page used it"
+    for code in CODES:
+        po = copy / "resources/portal/locale" / CLDR[code] / "LC_MESSAGES/messages.po"
+        with po.open("rb") as handle:
+            catalog = read_po(handle, locale=CLDR[code])
+        catalog.obsolete[msgid] = Message(msgid, f"[{code}] {msgid}")
+        with po.open("wb") as handle:
+            write_po(handle, catalog, include_lineno=False)
+    templates = copy / "resources/portal/templates"
+    templates.mkdir(parents=True, exist_ok=True)
+    (templates / "zz_new.html").write_text(f"<p>{{{{ _('{msgid}') }}}}</p>")
+    env = {"PYTHON": sys.executable, "PATH": "/usr/bin:/bin"}
+    script = str(copy / "scripts/i18n.sh")
+    subprocess.run(["bash", script], env=env, capture_output=True, timeout=120, check=True)
+    assert _check(copy).returncode == 0
+    po = copy / "resources/portal/locale/ja_JP/LC_MESSAGES/messages.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale="ja_JP")
+    assert catalog[msgid].string == f"[ja] {msgid}"
+    assert msgid not in catalog.obsolete
