@@ -177,6 +177,7 @@ def update(code: str, cldr: str, template: Catalog) -> tuple[int, int]:
     # Obsolete entries (#~) are the catalog's memory: a string that comes back, or one translated
     # before the code used it, gets its translation again, as msgmerge does.
     memory = {identity(m): m for m in catalog.obsolete.values() if translated(m)}
+    before = {identity(m) for m in catalog if m.id}
     # No fuzzy matching: a guessed translation of a different string is worse than none, and
     # --check would reject it anyway.
     # Catalog.update inserts the template's own Message objects: each catalog needs its own.
@@ -187,8 +188,10 @@ def update(code: str, cldr: str, template: Catalog) -> tuple[int, int]:
             continue
         active.add(identity(message))
         remembered = memory.get(identity(message))
-        if remembered is not None and not translated(message):
+        # New here (or no longer plural, whose old form 0 Babel copies in): memory wins.
+        if remembered is not None and (identity(message) not in before or not translated(message)):
             message.string = remembered.string
+            message.flags.discard("fuzzy")
     for key, message in list(catalog.obsolete.items()):
         if identity(message) in active:
             del catalog.obsolete[key]
