@@ -159,10 +159,11 @@ def test_customer_rules(client: stripe.StripeClient, customer: str) -> None:
 def test_locale_and_after_expiration(
     client: stripe.StripeClient, sandbox: Sandbox, customer: str
 ) -> None:
-    _config(client)
-    french = _session(client, customer=customer, locale="fr-CA")
+    # Named explicitly: on the shared sandbox another test's configuration may be the default.
+    config = _config(client)
+    french = _session(client, configuration=config, customer=customer, locale="fr-CA")
     assert french.locale == "fr-CA"
-    bad = _refused(client, customer=customer, locale="xx")
+    bad = _refused(client, configuration=config, customer=customer, locale="xx")
     assert bad.param == "locale"
 
     now = client.raw_request("get", "/v1/test_helpers/sandbox_clock")
@@ -170,6 +171,7 @@ def test_locale_and_after_expiration(
     later = int(clock["now"]) + 86400
     recovering = _session(
         client,
+        configuration=config,
         customer=customer,
         after_expiration={"type": "customer_login", "customer_login": {"expires_at": later}},
     )
@@ -178,7 +180,9 @@ def test_locale_and_after_expiration(
         "type": "customer_login",
         "customer_login": {"expires_at": later},
     }
-    open_ended = _session(client, customer=customer, after_expiration={"type": "customer_login"})
+    open_ended = _session(
+        client, configuration=config, customer=customer, after_expiration={"type": "customer_login"}
+    )
     assert open_ended.after_expiration is not None
     assert open_ended.after_expiration.to_dict() == {
         "type": "customer_login",
@@ -186,6 +190,7 @@ def test_locale_and_after_expiration(
     }
     past = _refused(
         client,
+        configuration=config,
         customer=customer,
         after_expiration={"type": "customer_login", "customer_login": {"expires_at": 1000}},
     )
@@ -195,13 +200,16 @@ def test_locale_and_after_expiration(
 def test_on_behalf_of_must_be_a_connected_account(
     client: stripe.StripeClient, sandbox: Sandbox, customer: str
 ) -> None:
-    _config(client)
+    # Named explicitly: on the shared sandbox another test's configuration may be the default.
+    config = _config(client)
     account = client.v1.accounts.create(params={"type": "express", "country": "US"})
-    session = _session(client, customer=customer, on_behalf_of=account.id)
+    session = _session(client, configuration=config, customer=customer, on_behalf_of=account.id)
     assert session.on_behalf_of == account.id
-    unknown = _refused(client, customer=customer, on_behalf_of="acct_missing")
+    unknown = _refused(client, configuration=config, customer=customer, on_behalf_of="acct_missing")
     assert unknown.param == "on_behalf_of"
-    itself = _refused(client, customer=customer, on_behalf_of=sandbox.state.platform)
+    itself = _refused(
+        client, configuration=config, customer=customer, on_behalf_of=sandbox.state.platform
+    )
     assert itself.param == "on_behalf_of"
 
 
