@@ -3,8 +3,10 @@
 # Secret Service (gnome-keyring under D-Bus), Xvfb and two xcb libraries (a real Qt window), and
 # fonts for rendering. Installs only what is missing; needs root (CI runs as root).
 set -euo pipefail
+# fonts-wqy-microhei and fonts-thai-tlwg-ttf: the portal in Chinese, Japanese and Thai renders
+# glyphs, not empty boxes, in screenshots.
 packages=(chromium gnome-keyring dbus xvfb xauth libxcb-icccm4 libxcb-keysyms1 fonts-dejavu-core
-          poppler-utils)
+          fonts-wqy-microhei fonts-thai-tlwg-ttf poppler-utils)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \

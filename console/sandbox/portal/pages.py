@@ -417,8 +417,38 @@ def pay_invoice(request: Request, portal: Portal) -> Response:
     except StripeError as error:
         fresh = _own_invoice(request, portal, invoice["id"])
         status = 402 if error.status == 402 else 400
-        return invoice_page(request, portal, fresh, error=error.message, status=status)
+        return invoice_page(request, portal, fresh, error=error_text(portal, error), status=status)
     return redirect(portal.url("invoices", invoice["id"]) + "?notice=paid")
+
+
+# What the customer reads when Stripe refuses: by decline code, then error code. The API's own
+# messages are English; the portal answers in the customer's language.
+ERROR_MESSAGES = {
+    "card_declined": N_("Your card was declined."),
+    "insufficient_funds": N_("Your card has insufficient funds."),
+    "expired_card": N_("Your card has expired."),
+    "incorrect_cvc": N_("Your card's security code is incorrect."),
+    "incorrect_number": N_("Your card number is incorrect."),
+    "processing_error": N_(
+        "An error occurred while processing your card. Try again in a little bit."
+    ),
+    "authentication_required": N_(
+        "This card needs extra authentication, which isn't available here. Use another card."
+    ),
+    "email_invalid": N_("Enter a valid email address."),
+    "tax_id_invalid": N_("This tax ID isn't valid. Check the number and its type."),
+}
+FIELD_ERROR = N_("Check this field and try again.")
+
+
+def error_text(portal: Portal, error: StripeError) -> str:
+    """``error`` in the portal's language (errors the pages raise are already translated)."""
+    for key in (error.extra.get("decline_code"), error.code):
+        if key in ERROR_MESSAGES:
+            return gettext(portal.locale, ERROR_MESSAGES[key])
+    if error.code is not None:
+        return gettext(portal.locale, FIELD_ERROR)
+    return error.message
 
 
 def invoice_view(request: Request, portal: Portal) -> Response:
@@ -462,7 +492,7 @@ def add_card(request: Request, portal: Portal) -> Response:
         )
     except StripeError as error:
         status = 402 if error.status == 402 else 400
-        return add_card_page(request, portal, error=error.message, status=status)
+        return add_card_page(request, portal, error=error_text(portal, error), status=status)
     portal.call(
         "PostCustomersCustomer",
         {"invoice_settings": {"default_payment_method": payment_method}},
@@ -603,7 +633,7 @@ def update_customer(request: Request, portal: Portal) -> Response:
         portal.call("PostCustomersCustomer", params, customer=portal.customer["id"])
     except StripeError as error:
         field = _field_of(error.param) or "_form"
-        return customer_page(request, portal, {field: error.message}, status=400)
+        return customer_page(request, portal, {field: error_text(portal, error)}, status=400)
     return finish_flow(request, portal, "customer_updated")
 
 
@@ -627,7 +657,7 @@ def add_tax_id(request: Request, portal: Portal) -> Response:
         )
     except StripeError as error:
         field = "tax_type" if error.param == "type" else "tax_value"
-        return customer_page(request, portal, {field: error.message}, status=400)
+        return customer_page(request, portal, {field: error_text(portal, error)}, status=400)
     return redirect(portal.url("customer") + "?notice=tax_id_added")
 
 
