@@ -30,6 +30,7 @@ from console.sandbox.clock import Clock
 from console.sandbox.context import API_VERSION, Context, public
 from console.sandbox.errors import StripeError
 from console.sandbox.expand import expand
+from console.sandbox.multipart import is_multipart, parse_multipart, upload_digest
 from console.sandbox.registry import EXTRA_OPERATIONS, HANDLERS
 from console.sandbox.spec import JSON, Operation, spec_operations
 from console.sandbox.store import Store
@@ -41,6 +42,8 @@ log = logging.getLogger(__name__)
 
 IDEMPOTENCY_TTL = 24 * 3600
 MAX_IDEMPOTENCY_KEY = 255
+# Operations whose multipart body may carry file parts; elsewhere a file part is refused.
+FILE_OPERATIONS = frozenset({"PostFiles"})
 
 
 @dataclass
@@ -113,7 +116,14 @@ class Api:
                     status=404,
                 )
             op, path_params = matched
-            raw = parse_form(body) if method == "POST" else parse_form(query)
+            if method == "POST" and is_multipart(headers.get("content-type", "")):
+                raw = parse_multipart(
+                    body,
+                    headers["content-type"],
+                    allow_files=op.operation_id in FILE_OPERATIONS,
+                )
+            else:
+                raw = parse_form(body) if method == "POST" else parse_form(query)
             params = validate_params(raw, op.params_schema)
             if method == "POST" and key is not None:
                 return self._idempotent(
@@ -240,7 +250,7 @@ class Api:
                 param="Idempotency-Key",
             )
         fingerprint = hashlib.sha256(
-            f"POST {path}\n{json.dumps(params, sort_keys=True)}".encode()
+            f"POST {path}\n{json.dumps(params, sort_keys=True, default=upload_digest)}".encode()
         ).hexdigest()
         seen = self.store.idempotent_result(account, key)
         if seen is not None:

@@ -11,6 +11,8 @@ does not reach, and prints which operations of the subset are not served yet.
 from __future__ import annotations
 
 import re
+import struct
+import zlib
 from typing import Any
 
 import httpx
@@ -26,8 +28,21 @@ from console.sandbox.spec import load_document
 JSON = dict[str, Any]
 SPEC_URI = "urn:stripe-spec"
 
-# (name to save the answer as, method, path with {placeholders}, form/query params)
+# (name to save the answer as, method, path with {placeholders}, form/query params);
+# a bytes param is sent as a file part of a multipart/form-data body.
 Step = tuple[str | None, str, str, JSON]
+
+
+def _tiny_png() -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\x10\x60\xc0")
+    ihdr, idat, iend = chunk(b"IHDR", header), chunk(b"IDAT", pixels), chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + ihdr + idat + iend
+
 
 SCENARIO: list[Step] = [
     ("account", "GET", "/v1/account", {}),
@@ -35,6 +50,10 @@ SCENARIO: list[Step] = [
     (None, "GET", "/v1/accounts", {}),
     (None, "GET", "/v1/accounts/{connected.id}", {}),
     (None, "POST", "/v1/accounts/{connected.id}", {"metadata[k]": "v"}),
+    ("icon", "POST", "/v1/files", {"purpose": "business_icon", "file": _tiny_png()}),
+    (None, "GET", "/v1/files", {"purpose": "business_icon"}),
+    (None, "GET", "/v1/files/{icon.id}", {}),
+    (None, "POST", "/v1/accounts/{connected.id}", {"settings[branding][icon]": "{icon.id}"}),
     ("doomed_account", "POST", "/v1/accounts", {"type": "express"}),
     (None, "DELETE", "/v1/accounts/{doomed_account.id}", {}),
     ("customer", "POST", "/v1/customers", {"email": "c@example.com", "name": "Conformance"}),
@@ -567,7 +586,10 @@ def test_every_served_operation_fits_its_response_schema(registry: Registry) -> 
     ):
         for name, method, template, params in SCENARIO:
             path = _fill(template, saved)
-            filled = {k: _fill(str(v), saved) for k, v in params.items()}
+            uploads = {k: ("upload.png", v) for k, v in params.items() if isinstance(v, bytes)}
+            filled = {
+                k: _fill(str(v), saved) for k, v in params.items() if not isinstance(v, bytes)
+            }
             if path is None or None in filled.values():
                 problems.append(f"{method} {template}: skipped, an earlier step failed")
                 continue
@@ -575,7 +597,7 @@ def test_every_served_operation_fits_its_response_schema(registry: Registry) -> 
             assert op is not None, f"{method} {template} is not an operation of the subset"
             op_id, _m, _p, schema_pointer = op
             if method == "POST":
-                response = http.post(path, data=filled)
+                response = http.post(path, data=filled, files=uploads or None)
             else:
                 response = http.request(method, path, params=filled)
             body = response.json()

@@ -66,6 +66,9 @@ class Brand:
     privacy_policy_url: str | None
     terms_of_service_url: str | None
     return_url: str | None
+    # Where the icon and logo files are served; None while the file id names no upload.
+    icon_url: str | None = None
+    logo_url: str | None = None
 
     @property
     def initial(self) -> str:
@@ -307,7 +310,22 @@ def brand_for(
         privacy_policy_url=business.get("privacy_policy_url"),
         terms_of_service_url=business.get("terms_of_service_url"),
         return_url=return_url,
+        icon_url=_image_url(api, branding.get("icon"), "business_icon", owner, account),
+        logo_url=_image_url(api, branding.get("logo"), "business_logo", owner, account),
     )
+
+
+def _image_url(api: Api, file_id: Any, purpose: str, owner: JSON, account: str) -> str | None:
+    """The served contents of a branding file, if it was uploaded with ``purpose``."""
+    from console.sandbox.resources import files
+
+    if not isinstance(file_id, str) or not file_id:
+        return None
+    scopes = tuple(a for a in (owner.get("id"), account) if isinstance(a, str))
+    found = files.find_file(api.store, file_id, scopes)
+    if found is None or found.get("purpose") != purpose:
+        return None
+    return files.contents_url(api.base_url, file_id)
 
 
 def _color(value: Any) -> str | None:

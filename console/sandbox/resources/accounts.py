@@ -192,6 +192,20 @@ def _connected(ctx: Context, account_id: str) -> JSON:
     return found
 
 
+def _check_branding(ctx: Context, params: JSON, owner: str) -> None:
+    """Branding icon and logo must name uploaded files of the matching purpose, as at Stripe."""
+    from console.sandbox.resources import files
+
+    settings: Any = params.get("settings")
+    branding: Any = settings.get("branding") if isinstance(settings, dict) else None
+    if not isinstance(branding, dict):
+        return
+    for key in ("icon", "logo"):
+        if branding.get(key):
+            param = f"settings[branding][{key}]"
+            files.require_image(ctx, str(branding[key]), f"business_{key}", param, owner)
+
+
 def _apply(account: JSON, params: JSON) -> None:
     assign(account, params, "email", "business_type")
     if "metadata" in params:
@@ -229,6 +243,7 @@ def create(ctx: Context, params: JSON) -> JSON:
         type_=type_,
     )
     account["controller"] = {"type": "application", "is_controller": True}
+    _check_branding(ctx, params, account["id"])
     _apply(account, params)
     ctx.store.insert(account, account=ctx.platform)
     ctx.emit("account.updated", account)
@@ -258,6 +273,7 @@ def retrieve(ctx: Context, params: JSON, account: str) -> JSON:
 def update(ctx: Context, params: JSON, account: str) -> JSON:
     found = _connected(ctx, account)
     before = snapshot(found)
+    _check_branding(ctx, params, account)
     _apply(found, params)
     ctx.store.save(found)
     ctx.emit("account.updated", found, changed(before, found))
