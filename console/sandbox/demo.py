@@ -18,14 +18,17 @@ seeded random generator, so two demo sandboxes hold the same people.
 from __future__ import annotations
 
 import random
+import struct
 import time
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from console.sandbox.app import Api
 from console.sandbox.errors import StripeError
+from console.sandbox.multipart import Upload
 from console.sandbox.registry import HANDLERS
 from console.sandbox.spec import JSON
 from resources import load_json
@@ -331,6 +334,97 @@ def _branding(demo: Demo) -> None:
             },
             account=demo.api.platform,
         )
+    with demo.step("platform icon and logo"):
+        icon = demo.call(
+            "PostFiles",
+            {
+                "purpose": "business_icon",
+                "file": Upload("northwind-icon.png", "image/png", icon_png()),
+            },
+        )
+        logo = demo.call(
+            "PostFiles",
+            {
+                "purpose": "business_logo",
+                "file": Upload("northwind-logo.png", "image/png", logo_png()),
+            },
+        )
+        demo.call(
+            "PostAccountsAccount",
+            {"settings": {"branding": {"icon": icon["id"], "logo": logo["id"]}}},
+            account=demo.api.platform,
+        )
+
+
+# -- brand images: drawn pixel by pixel so the demo needs no image library or asset files --
+
+BRAND_BLUE = (31, 111, 235, 255)
+WHITE = (255, 255, 255, 255)
+CLEAR = (0, 0, 0, 0)
+Pixel = tuple[int, int, int, int]
+
+
+def png_image(width: int, height: int, pixel: Callable[[int, int], Pixel]) -> bytes:
+    """An RGBA PNG whose colour at (x, y) is ``pixel(x, y)``."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(
+        b"\x00" + b"".join(bytes(pixel(x, y)) for x in range(width)) for y in range(height)
+    )
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    return b"".join(
+        (
+            b"\x89PNG\r\n\x1a\n",
+            chunk(b"IHDR", header),
+            chunk(b"IDAT", zlib.compress(rows, 9)),
+            chunk(b"IEND", b""),
+        )
+    )
+
+
+def _in_rounded_square(x: int, y: int, size: int, radius: int) -> bool:
+    cx = min(max(x, radius), size - 1 - radius)
+    cy = min(max(y, radius), size - 1 - radius)
+    return (x - cx) ** 2 + (y - cy) ** 2 <= radius**2
+
+
+def _on_n(x: int, y: int, size: int) -> bool:
+    """The "N" mark: two uprights joined by a diagonal, inset a quarter of the tile."""
+    left, right, top, bottom = size * 0.28, size * 0.72, size * 0.25, size * 0.75
+    stroke = size * 0.11
+    if not top <= y <= bottom:
+        return False
+    if left <= x <= left + stroke or right - stroke <= x <= right:
+        return True
+    along = left + (right - stroke - left) * (y - top) / (bottom - top)
+    return along <= x <= along + stroke
+
+
+def _tile(x: int, y: int, size: int) -> Pixel:
+    if not _in_rounded_square(x, y, size, size // 5):
+        return CLEAR
+    return WHITE if _on_n(x, y, size) else BRAND_BLUE
+
+
+def icon_png(size: int = 64) -> bytes:
+    return png_image(size, size, lambda x, y: _tile(x, y, size))
+
+
+def logo_png(width: int = 200, height: int = 64) -> bytes:
+    """The tile, then a cloud of three overlapping discs in the brand blue."""
+    discs = ((120, 38, 16), (146, 28, 22), (174, 38, 16))
+
+    def pixel(x: int, y: int) -> Pixel:
+        if x < height:
+            return _tile(x, y, height)
+        in_cloud = any((x - cx) ** 2 + (y - cy) ** 2 <= r * r for cx, cy, r in discs)
+        base = 104 <= x <= 190 and 38 <= y <= 54
+        return BRAND_BLUE if in_cloud or base else CLEAR
+
+    return png_image(width, height, pixel)
 
 
 def _catalog(demo: Demo) -> None:

@@ -13,6 +13,7 @@ import pytest
 import stripe
 
 from console.sandbox import Sandbox
+from tests.conftest import make_client
 
 
 def png(width: int = 8, height: int = 8, rgb: tuple[int, int, int] = (20, 90, 200)) -> bytes:
@@ -225,3 +226,26 @@ def test_portal_header_prefers_the_logo(fresh_client: stripe.StripeClient) -> No
     html = _portal_html(fresh_client)
     assert f'src="{logo.url}"' in html
     assert f'src="{icon.url}"' not in html
+
+
+def test_demo_brands_northwind_with_a_real_icon_and_logo() -> None:
+    with Sandbox(":memory:", seed="demo") as demo:
+        client = make_client(demo)
+        platform = client.v1.accounts.retrieve_current()
+        assert platform.settings is not None
+        branding = platform.settings.branding
+        assert isinstance(branding.icon, str) and isinstance(branding.logo, str)
+        icon = client.v1.files.retrieve(branding.icon)
+        logo = client.v1.files.retrieve(branding.logo)
+        assert logo.url is not None
+        assert (icon.purpose, icon.type, logo.purpose, logo.type) == (
+            "business_icon",
+            "png",
+            "business_logo",
+            "png",
+        )
+        served = httpx.get(logo.url)
+        assert served.status_code == 200 and served.content.startswith(b"\x89PNG\r\n\x1a\n")
+        assert len(served.content) == logo.size
+        html = _portal_html(client)
+        assert f'<img class="brand-logo" src="{logo.url}" alt="Northwind Cloud">' in html

@@ -182,18 +182,28 @@ def create(ctx: Context, params: JSON) -> JSON:
 @operation("GetFiles")
 def list_files(ctx: Context, params: JSON) -> JSON:
     purpose = params.get("purpose")
-    return list_objects(
+    result = list_objects(
         ctx,
         params,
         object_type="file",
         url="/v1/files",
         where=[("$.purpose", purpose)] if purpose else (),
     )
+    for found in result["data"]:
+        _present(ctx, found)
+    return result
 
 
 @operation("GetFilesFile")
 def retrieve(ctx: Context, params: JSON, file: str) -> JSON:
-    return ctx.fetch("file", file, param="file", kind="file upload")
+    return _present(ctx, ctx.fetch("file", file, param="file", kind="file upload"))
+
+
+def _present(ctx: Context, file: JSON) -> JSON:
+    """``url`` on this server's address: a saved database may be reopened on another port."""
+    if ctx.base_url:
+        file["url"] = contents_url(ctx.base_url, file["id"])
+    return file
 
 
 def find_file(store: Any, file_id: str, accounts: tuple[str, ...]) -> JSON | None:
