@@ -3,6 +3,7 @@ checked afterwards through the ``stripe`` library (state and events)."""
 
 from __future__ import annotations
 
+import io
 import re
 import secrets
 from pathlib import Path
@@ -13,6 +14,7 @@ import stripe
 from playwright.sync_api import Page, Route, expect
 
 from console.sandbox import Sandbox
+from console.sandbox.demo import icon_png
 
 RETURN_URL = "https://shop.example.com/account"
 ALL_UPDATES = ["address", "email", "name", "phone", "shipping", "tax_id"]
@@ -123,6 +125,9 @@ def card_form(page: Page, number: str) -> None:
 @pytest.fixture(scope="module")
 def branded(stripe_client: stripe.StripeClient) -> Any:
     platform = stripe_client.v1.accounts.retrieve_current()
+    upload = io.BytesIO(icon_png())
+    upload.name = "northwind-icon.png"
+    icon = stripe_client.v1.files.create(params={"purpose": "business_icon", "file": upload})
     stripe_client.v1.accounts.update(
         platform.id,
         params={
@@ -131,7 +136,7 @@ def branded(stripe_client: stripe.StripeClient) -> Any:
                 "branding": {
                     "primary_color": "#0b7a5c",
                     "secondary_color": "#eaf4f0",
-                    "icon": "file_icon_northwind",
+                    "icon": icon.id,
                 }
             },
         },
@@ -150,7 +155,10 @@ def test_home_page_shows_the_branding_and_every_enabled_section(
     page.goto(session(stripe_client, cus.id, branded.id).url)
     expect(page.locator(".business-name")).to_have_text("Northwind Cloud")
     expect(page.locator(".headline")).to_contain_text("simplified billing")
-    expect(page.locator(".brand-icon")).to_have_text("N")
+    # The uploaded icon, as an image the browser actually loaded.
+    icon = page.locator("img.brand-icon")
+    expect(icon).to_have_attribute("alt", "Northwind Cloud")
+    assert page.evaluate("document.querySelector('img.brand-icon').naturalWidth") == 64
     expect(page.get_by_role("link", name="Return to Northwind Cloud")).to_have_attribute(
         "href", RETURN_URL
     )
