@@ -334,7 +334,9 @@ def _branding(demo: Demo) -> None:
             },
             account=demo.api.platform,
         )
-    with demo.step("platform icon and logo"):
+    # An icon only: a logo replaces the business name in the portal's header, and a logo drawn
+    # pixel by pixel cannot carry the name as a wordmark would.
+    with demo.step("platform icon"):
         icon = demo.call(
             "PostFiles",
             {
@@ -342,16 +344,9 @@ def _branding(demo: Demo) -> None:
                 "file": Upload("northwind-icon.png", "image/png", icon_png()),
             },
         )
-        logo = demo.call(
-            "PostFiles",
-            {
-                "purpose": "business_logo",
-                "file": Upload("northwind-logo.png", "image/png", logo_png()),
-            },
-        )
         demo.call(
             "PostAccountsAccount",
-            {"settings": {"branding": {"icon": icon["id"], "logo": logo["id"]}}},
+            {"settings": {"branding": {"icon": icon["id"]}}},
             account=demo.api.platform,
         )
 
@@ -411,20 +406,6 @@ def _tile(x: int, y: int, size: int) -> Pixel:
 
 def icon_png(size: int = 64) -> bytes:
     return png_image(size, size, lambda x, y: _tile(x, y, size))
-
-
-def logo_png(width: int = 200, height: int = 64) -> bytes:
-    """The tile, then a cloud of three overlapping discs in the brand blue."""
-    discs = ((120, 38, 16), (146, 28, 22), (174, 38, 16))
-
-    def pixel(x: int, y: int) -> Pixel:
-        if x < height:
-            return _tile(x, y, height)
-        in_cloud = any((x - cx) ** 2 + (y - cy) ** 2 <= r * r for cx, cy, r in discs)
-        base = 104 <= x <= 190 and 38 <= y <= 54
-        return BRAND_BLUE if in_cloud or base else CLEAR
-
-    return png_image(width, height, pixel)
 
 
 def _catalog(demo: Demo) -> None:

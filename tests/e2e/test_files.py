@@ -228,24 +228,19 @@ def test_portal_header_prefers_the_logo(fresh_client: stripe.StripeClient) -> No
     assert f'src="{icon.url}"' not in html
 
 
-def test_demo_brands_northwind_with_a_real_icon_and_logo() -> None:
+def test_demo_brands_northwind_with_a_real_icon() -> None:
     with Sandbox(":memory:", seed="demo") as demo:
         client = make_client(demo)
         platform = client.v1.accounts.retrieve_current()
         assert platform.settings is not None
         branding = platform.settings.branding
-        assert isinstance(branding.icon, str) and isinstance(branding.logo, str)
+        assert isinstance(branding.icon, str)
         icon = client.v1.files.retrieve(branding.icon)
-        logo = client.v1.files.retrieve(branding.logo)
-        assert logo.url is not None
-        assert (icon.purpose, icon.type, logo.purpose, logo.type) == (
-            "business_icon",
-            "png",
-            "business_logo",
-            "png",
-        )
-        served = httpx.get(logo.url)
+        assert icon.url is not None
+        assert (icon.purpose, icon.type) == ("business_icon", "png")
+        served = httpx.get(icon.url)
         assert served.status_code == 200 and served.content.startswith(b"\x89PNG\r\n\x1a\n")
-        assert len(served.content) == logo.size
+        assert len(served.content) == icon.size
         html = _portal_html(client)
-        assert f'<img class="brand-logo" src="{logo.url}" alt="Northwind Cloud">' in html
+        assert f'<img class="brand-icon" src="{icon.url}" alt="Northwind Cloud">' in html
+        assert "Northwind Cloud</" in html  # the name stays next to the icon
