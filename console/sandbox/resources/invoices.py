@@ -553,7 +553,7 @@ def _mark_paid(
     ctx.emit("invoice.paid", invoice, previous)
     if not out_of_band:
         ctx.emit("invoice.payment_succeeded", invoice, previous)
-    hook = _hook("subscriptions", "on_invoice_paid")
+    hook = _hook("subscription_payments", "on_invoice_paid")
     if hook is not None:
         hook(ctx, invoice)
     return invoice
@@ -590,7 +590,7 @@ def _record_failure(ctx: Context, invoice: JSON, before: JSON) -> None:
     invoice["next_payment_attempt"] = retry
     ctx.save(invoice, due=retry)
     ctx.emit("invoice.payment_failed", invoice, changed(before, invoice))
-    hook = _hook("subscriptions", "on_invoice_payment_failed")
+    hook = _hook("subscription_payments", "on_invoice_payment_failed")
     if hook is not None:
         hook(ctx, invoice)
 

@@ -21,7 +21,7 @@ from console.sandbox.context import Context, changed, snapshot
 from console.sandbox.errors import StripeError, card_declined, invalid, missing_param, no_such
 from console.sandbox.fields import metadata, unset
 from console.sandbox.listing import list_objects
-from console.sandbox.registry import on_due, operation
+from console.sandbox.registry import operation
 from console.sandbox.resources import subscription_items as items_mod
 from console.sandbox.spec import JSON
 
@@ -1544,67 +1544,7 @@ def resume(ctx: Context, params: JSON, subscription: str) -> JSON:
     return sub
 
 
-# -- invoices paid later ------------------------------------------------------------------
-
-
-def on_invoice_paid(ctx: Context, invoice: JSON) -> None:
-    """Called by the invoices module when a subscription's invoice gets paid after the fact.
-
-    An incomplete or past-due subscription becomes active; a pending update
-    waiting for this invoice is applied.
-    """
-    parent = invoice.get("parent") or {}
-    sub_id = (parent.get("subscription_details") or {}).get("subscription")
-    sub = ctx.find(str(sub_id or ""))
-    if sub is None or sub.get("object") != "subscription" or sub["status"] in ENDED:
-        return
-    if sub.get("_billing"):
-        return
-    before = snapshot(sub)
-    _embed_items(ctx, sub)
-    pending = sub.get("_pending")
-    if pending and pending.get("invoice") == invoice["id"]:
-        saved = [snapshot(i) for i in pending["items"]]
-        _restore(ctx, sub, saved)
-        for key, value in pending["fields"].items():
-            sub[key] = value
-        sub["pending_update"] = None
-        sub.pop("_pending", None)
-        ctx.emit("customer.subscription.pending_update_applied", sub, changed(before, sub))
-    if (sub.get("_invoice_due") or {}).get("invoice") == invoice["id"]:
-        sub.pop("_invoice_due", None)
-    if sub["status"] in ("incomplete", "past_due", "unpaid") and (
-        sub.get("latest_invoice") == invoice["id"] or not _other_open(ctx, sub, invoice["id"])
-    ):
-        sub["status"] = "active"
-    _finish(ctx, sub, before)
-
-
-def on_invoice_payment_failed(ctx: Context, invoice: JSON) -> None:
-    """A later attempt (an automatic retry) failed: an active subscription falls past due."""
-    sub_id = ((invoice.get("parent") or {}).get("subscription_details") or {}).get("subscription")
-    sub = ctx.find(str(sub_id or ""))
-    if sub is None or sub.get("object") != "subscription" or sub.get("_billing"):
-        return
-    if sub["status"] == "active" and sub.get("latest_invoice") == invoice["id"]:
-        before = snapshot(sub)
-        sub["status"] = "past_due"
-        _finish(ctx, sub, before)
-
-
-def _other_open(ctx: Context, sub: JSON, paid_id: str) -> bool:
-    for inv in ctx.store.scan(account=ctx.account, type_="invoice", parent=sub["customer"]):
-        details = (inv.get("parent") or {}).get("subscription_details") or {}
-        if (
-            details.get("subscription") == sub["id"]
-            and inv["id"] != paid_id
-            and inv.get("status") == "open"
-        ):
-            return True
-    return False
-
-
-# -- the clock ----------------------------------------------------------------------------
+# -- the next moment the clock must act ----------------------------------------------------
 
 
 def _steps(sub: JSON) -> list[tuple[int, int, str]]:
@@ -1641,117 +1581,3 @@ def _steps(sub: JSON) -> list[tuple[int, int, str]]:
 def next_due(sub: JSON) -> int | None:
     steps = _steps(sub)
     return steps[0][0] if steps else None
-
-
-def _end_trial(ctx: Context, sub: JSON, at: int) -> None:
-    if _payment_method(ctx, sub) is None and sub["collection_method"] == "charge_automatically":
-        missing = sub["trial_settings"]["end_behavior"]["missing_payment_method"]
-        if missing == "cancel":
-            cancel_now(ctx, sub, ended_at=at)
-            return
-        if missing == "pause":
-            sub["status"] = "paused"
-            sub["status_details"] = {
-                "paused": {
-                    "subscription": {"type": "trial_end_without_payment_method"},
-                    "transitioned_at": at,
-                    "type": "subscription",
-                }
-            }
-            ctx.emit("customer.subscription.paused", sub)
-            return
-    _bill_next_period(ctx, sub, at, billed_from=at)
-
-
-def _renew(ctx: Context, sub: JSON, at: int) -> None:
-    start, _ = _current_period(sub)
-    _bill_next_period(ctx, sub, at, billed_from=start)
-
-
-def _bill_next_period(ctx: Context, sub: JSON, at: int, *, billed_from: int) -> None:
-    """Start the period that begins ``at`` and invoice it (a renewal, or the end of a trial)."""
-    interval, count = _interval_of(sub["items"]["data"][0]["price"])
-    end = periods.next_boundary(sub["billing_cycle_anchor"], interval, count, at)
-    _set_periods(ctx, sub, at, end)
-    invoice = _bill(
-        ctx,
-        sub,
-        reason="subscription_cycle",
-        lines=_cycle_lines(ctx, sub, at, end),
-        period_start=billed_from,
-        period_end=at,
-    )
-    _settle(sub, invoice, "past_due")
-
-
-def _expire_pending(ctx: Context, sub: JSON) -> None:
-    from console.sandbox.resources import invoices
-
-    pending = sub.pop("_pending", None) or {}
-    invoice = ctx.find(str(pending.get("invoice") or ""))
-    if invoice is not None and invoice.get("status") == "open":
-        invoices.void(ctx, invoice)
-    sub["pending_update"] = None
-    ctx.emit("customer.subscription.pending_update_expired", sub)
-
-
-def _expire_incomplete(ctx: Context, sub: JSON, at: int) -> None:
-    from console.sandbox.resources import invoices
-
-    invoice = ctx.find(str(sub.get("latest_invoice") or ""))
-    if invoice is not None and invoice.get("status") == "paid":
-        sub["status"] = "active"
-        return
-    if invoice is not None and invoice.get("status") == "open":
-        invoices.void(ctx, invoice)
-    sub["status"] = "incomplete_expired"
-    sub["ended_at"] = at
-
-
-@on_due("subscription")
-def run_clock(ctx: Context, subscription: JSON) -> None:
-    """Do, in order, everything whose moment the clock has passed."""
-    # A copy: the sweep compares what it passed in with what is stored afterwards.
-    sub = snapshot(subscription)
-    _embed_items(ctx, sub)
-    for _ in range(10_000):
-        steps = _steps(sub)
-        if not steps or steps[0][0] > ctx.now():
-            break
-        moment, _, kind = steps[0]
-        before = snapshot(sub)
-        if kind == "trial_will_end":
-            sub["_trial_notice"] = sub["trial_end"]
-            ctx.save(sub)
-            ctx.emit("customer.subscription.trial_will_end", sub)
-            continue
-        if kind == "phase":
-            from console.sandbox.resources import subscription_schedules
-
-            subscription_schedules.advance_phase(ctx, sub, moment)
-            if sub["status"] in ENDED:
-                return
-            _finish(ctx, sub, before)
-            continue
-        if kind == "cancel_at":
-            cancel_now(ctx, sub, ended_at=moment)
-            return
-        if kind == "trial_end":
-            _end_trial(ctx, sub, moment)
-            if sub["status"] == "canceled":
-                return
-        elif kind == "period_end":
-            _renew(ctx, sub, moment)
-        elif kind == "pending_update_expired":
-            _expire_pending(ctx, sub)
-        elif kind == "invoice_overdue":
-            waiting = sub.pop("_invoice_due", None) or {}
-            invoice = ctx.find(str(waiting.get("invoice") or ""))
-            if invoice is not None and invoice.get("status") == "open":
-                sub["status"] = "past_due"
-        elif kind == "resume_collection":
-            sub["pause_collection"] = None
-        elif kind == "incomplete_expired":
-            _expire_incomplete(ctx, sub, moment)
-        _finish(ctx, sub, before)
-    ctx.save(sub, due=next_due(sub))

@@ -1,0 +1,73 @@
+"""Subscriptions reacting to their invoices' payments: paid invoices activate, failed ones make
+the subscription past due (called by the invoices module).
+"""
+
+from __future__ import annotations
+
+from console.sandbox.context import Context, changed, snapshot
+from console.sandbox.resources.subscriptions import (
+    ENDED,
+    _embed_items,
+    _finish,
+    _restore,
+)
+from console.sandbox.spec import JSON
+
+# -- invoices paid later ------------------------------------------------------------------
+
+
+def on_invoice_paid(ctx: Context, invoice: JSON) -> None:
+    """Called by the invoices module when a subscription's invoice gets paid after the fact.
+
+    An incomplete or past-due subscription becomes active; a pending update
+    waiting for this invoice is applied.
+    """
+    parent = invoice.get("parent") or {}
+    sub_id = (parent.get("subscription_details") or {}).get("subscription")
+    sub = ctx.find(str(sub_id or ""))
+    if sub is None or sub.get("object") != "subscription" or sub["status"] in ENDED:
+        return
+    if sub.get("_billing"):
+        return
+    before = snapshot(sub)
+    _embed_items(ctx, sub)
+    pending = sub.get("_pending")
+    if pending and pending.get("invoice") == invoice["id"]:
+        saved = [snapshot(i) for i in pending["items"]]
+        _restore(ctx, sub, saved)
+        for key, value in pending["fields"].items():
+            sub[key] = value
+        sub["pending_update"] = None
+        sub.pop("_pending", None)
+        ctx.emit("customer.subscription.pending_update_applied", sub, changed(before, sub))
+    if (sub.get("_invoice_due") or {}).get("invoice") == invoice["id"]:
+        sub.pop("_invoice_due", None)
+    if sub["status"] in ("incomplete", "past_due", "unpaid") and (
+        sub.get("latest_invoice") == invoice["id"] or not _other_open(ctx, sub, invoice["id"])
+    ):
+        sub["status"] = "active"
+    _finish(ctx, sub, before)
+
+
+def on_invoice_payment_failed(ctx: Context, invoice: JSON) -> None:
+    """A later attempt (an automatic retry) failed: an active subscription falls past due."""
+    sub_id = ((invoice.get("parent") or {}).get("subscription_details") or {}).get("subscription")
+    sub = ctx.find(str(sub_id or ""))
+    if sub is None or sub.get("object") != "subscription" or sub.get("_billing"):
+        return
+    if sub["status"] == "active" and sub.get("latest_invoice") == invoice["id"]:
+        before = snapshot(sub)
+        sub["status"] = "past_due"
+        _finish(ctx, sub, before)
+
+
+def _other_open(ctx: Context, sub: JSON, paid_id: str) -> bool:
+    for inv in ctx.store.scan(account=ctx.account, type_="invoice", parent=sub["customer"]):
+        details = (inv.get("parent") or {}).get("subscription_details") or {}
+        if (
+            details.get("subscription") == sub["id"]
+            and inv["id"] != paid_id
+            and inv.get("status") == "open"
+        ):
+            return True
+    return False
