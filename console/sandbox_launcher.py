@@ -12,6 +12,8 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
+from typing import Protocol
 
 from console.accounts import AccountStore
 from console.errors import ConsoleError
@@ -42,3 +44,53 @@ def run_sandbox(args: argparse.Namespace) -> int:
             )
 
     return run(args, on_ready=register)
+
+
+class _Running(Protocol):
+    @property
+    def url(self) -> str: ...
+    @property
+    def api_key(self) -> str: ...
+    def stop(self) -> None: ...
+
+
+class EmbeddedSandbox:
+    """A sandbox started in this process (the desktop app's): its ``url``, ``api_key``, ``stop()``.
+
+    The key is the sandbox's own test key; the repr never shows it.
+    """
+
+    def __init__(self, running: _Running, db: Path | None) -> None:
+        self._running = running
+        self.db = db
+
+    def __repr__(self) -> str:
+        return f"EmbeddedSandbox({self.url}, db={self.db})"
+
+    @property
+    def url(self) -> str:
+        return self._running.url
+
+    @property
+    def api_key(self) -> str:
+        return self._running.api_key
+
+    def stop(self) -> None:
+        self._running.stop()
+
+
+def start_embedded_sandbox(data_dir: Path | None, *, seed: str = "demo") -> EmbeddedSandbox:
+    """Starts the built-in sandbox on 127.0.0.1 (a free port), seeded on first start only.
+
+    ``data_dir`` None keeps it in memory (tests); otherwise its database is
+    ``<data_dir>/sandbox.sqlite3``, so the demo data survives restarts. Blocks while it
+    starts (about a second, more on the first, seeding start): call it from a worker thread.
+    """
+    from console.sandbox import Sandbox
+
+    db = None if data_dir is None else data_dir / "sandbox.sqlite3"
+    if db is not None:
+        db.parent.mkdir(parents=True, exist_ok=True)
+    running = Sandbox(":memory:" if db is None else str(db), seed=seed).start()
+    log.info("Embedded sandbox started at %s", running.url)
+    return EmbeddedSandbox(running, db)
