@@ -1,1 +1,5 @@
-"""The PySide6 desktop views on top of :mod:`console` (arrives with the desktop console issue)."""
+"""The PySide6 desktop console on top of :mod:`console`.
+
+``launch`` decides between the command line and the window (without importing Qt);
+``app`` starts Qt, the qasync loop, the embedded sandbox and the main window.
+"""

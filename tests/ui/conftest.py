@@ -1,0 +1,101 @@
+"""UI tests: offscreen Qt, a qasync loop, and the real sandbox over loopback.
+
+Tests are synchronous (pytest-qt's ``qtbot`` waits process Qt events, and with them the
+qasync loop's callbacks). ``qloop`` makes a qasync loop that counts as running without
+blocking, so the widgets' tasks run while ``qtbot.waitUntil`` waits. Never call ``qtbot``
+waits inside an ``async def`` test: the nested Qt loop starves asyncio and pytest hangs.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import asyncio
+import time
+from collections.abc import Callable, Coroutine, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+import qasync
+from PySide6.QtWidgets import QApplication
+
+from console.sandbox_launcher import EmbeddedSandbox, start_embedded_sandbox
+
+T = TypeVar("T")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+
+
+def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, Any]:
+    """Async tests here run on qasync's loop (wait with ``await`` in them, never ``qtbot``)."""
+    return {"qasync": lambda: qasync.QEventLoop(QApplication.instance() or QApplication([]))}
+
+
+@pytest.fixture(scope="package")
+def _package_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
+    # One loop for all UI tests: a closed qasync loop's timer object can still receive a
+    # queued Qt timer event, which crashed the next test.
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.events._set_running_loop(None)
+    yield loop
+    loop._QEventLoop__is_running = False  # qasync's own flag: close() refuses a running loop
+    loop.close()
+
+
+@pytest.fixture
+def qloop(
+    qapp: QApplication, _package_loop: qasync.QEventLoop
+) -> Iterator[asyncio.AbstractEventLoop]:
+    """The qasync loop, counted as running for the test; leftover tasks cancelled after it."""
+    loop = _package_loop
+    asyncio.set_event_loop(loop)
+    asyncio.events._set_running_loop(loop)
+    try:
+        yield loop
+        pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+        for task in pending:
+            task.cancel()
+        deadline = time.monotonic() + 10
+        while any(not task.done() for task in pending) and time.monotonic() < deadline:
+            qapp.processEvents()
+            time.sleep(0.005)
+    finally:
+        asyncio.events._set_running_loop(None)
+        asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def run(qtbot: Any, qloop: asyncio.AbstractEventLoop) -> Callable[..., Any]:
+    """Runs a coroutine on the qasync loop from a sync test, waiting for it with qtbot."""
+
+    def run_coroutine(work: Coroutine[Any, Any, T], timeout: float = 15) -> T:
+        task = qloop.create_task(work)
+        qtbot.waitUntil(task.done, timeout=int(timeout * 1000))
+        return task.result()
+
+    return run_coroutine
+
+
+@pytest.fixture(scope="session")
+def demo_sandbox() -> Iterator[EmbeddedSandbox]:
+    """The built-in sandbox with its demo data, in memory, started the way the app starts it."""
+    running = start_embedded_sandbox(None, seed="demo")
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def big_sandbox() -> Iterator[EmbeddedSandbox]:
+    """1,000 customers: a sync takes ten pages, so it can be watched and cancelled."""
+    running = start_embedded_sandbox(None, seed="scale:1000")
+    yield running
+    running.stop()
+
+
+def save_screenshot(widget: Any, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    assert widget.grab().save(str(path))
+    return path

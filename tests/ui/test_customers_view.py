@@ -1,0 +1,156 @@
+"""The main window on the sandbox: the account marker, searching, the detail, sync, errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import stripe
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog
+
+from console.accounts import AccountStore
+from console.index import IndexStore
+from console.paths import app_dirs
+from console.sandbox_launcher import EmbeddedSandbox, start_embedded_sandbox
+from tests.ui.conftest import save_screenshot
+from ui.main_window import MainWindow
+
+OpenWindow = Callable[..., MainWindow]
+
+
+@pytest.fixture
+def open_window(qtbot: Any, run: Callable[..., Any], tmp_path: Path) -> Iterator[OpenWindow]:
+    """A main window on a running sandbox, registered as the Sandbox account like the app does."""
+    opened: list[tuple[MainWindow, Any, IndexStore]] = []
+
+    def open_(sandbox: EmbeddedSandbox, *, sync_now: bool = True) -> MainWindow:
+        store = AccountStore(app_dirs(tmp_path))
+        account = run(store.ensure_sandbox_account(sandbox.url, sandbox.api_key))
+        gateway = run(store.open_gateway(account))
+        index = IndexStore(store.dirs.index_file(account.id, account.mode))
+        window = MainWindow()
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.show_account(account, gateway, index, sync_now=sync_now)
+        opened.append((window, gateway, index))
+        return window
+
+    yield open_
+    for window, gateway, index in opened:
+        window.shutdown()
+        qtbot.waitUntil(lambda w=window: not w.customers.busy(), timeout=10_000)
+        run(gateway.aclose())
+        index.close()
+
+
+def _wait_synced(qtbot: Any, window: MainWindow) -> None:
+    qtbot.waitUntil(lambda: "up to date" in window.customers.sync_label.text(), timeout=20_000)
+
+
+def _demo_customer(sandbox: EmbeddedSandbox, case: str) -> Any:
+    client = stripe.StripeClient(sandbox.api_key, base_addresses={"api": sandbox.url})
+    for customer in client.v1.customers.list({"limit": 100}).auto_paging_iter():
+        if customer.description == case:
+            return customer
+    raise AssertionError(f"the demo has no customer for {case!r}")
+
+
+def _shown_ids(window: MainWindow) -> list[str]:
+    model = window.customers.model
+    return [customer.id for row in range(model.rowCount()) if (customer := model.customer_at(row))]
+
+
+def test_the_window_shows_the_test_marker_and_the_account_name(
+    qtbot: Any, open_window: OpenWindow, demo_sandbox: EmbeddedSandbox
+) -> None:
+    window = open_window(demo_sandbox, sync_now=False)
+    banner = window.banner
+    assert banner.mode.isVisible()
+    assert banner.mode.text().strip() == "TEST MODE"
+    assert "#f5a623" in banner.mode.styleSheet()  # orange, not only words
+    assert banner.account_name.text().startswith("Sandbox")
+    assert "TEST" in window.windowTitle()
+    assert window.sidebar.count() == 1  # only views that exist
+    assert window.sidebar.item(0).text().startswith("Customers")
+
+
+def test_typing_a_name_finds_the_customer_and_shows_what_the_portal_allows(
+    qtbot: Any, open_window: OpenWindow, demo_sandbox: EmbeddedSandbox
+) -> None:
+    manual = _demo_customer(demo_sandbox, "invoices sent for manual payment")
+    window = open_window(demo_sandbox)
+    _wait_synced(qtbot, window)
+    view = window.customers
+
+    qtbot.keyClicks(view.search, manual.name)
+    qtbot.waitUntil(lambda: manual.id in _shown_ids(window), timeout=10_000)
+    assert "local index" in view.results_label.text()
+
+    view.select_row(_shown_ids(window).index(manual.id))
+    qtbot.waitUntil(lambda: "Tax IDs" in view.detail.toPlainText(), timeout=10_000)
+    text = view.detail.toPlainText()
+    assert manual.name in text
+    assert "In the portal, the customer can only cancel" in text
+    assert "the portal can only cancel it" in text  # the reason, in plain words
+    assert "NL123456789B01" in text  # the tax ID
+    assert "Invoices (" in text
+    assert "Payment methods (" in text
+    save_screenshot(window, "ui-customers")
+
+
+def test_ctrl_k_focuses_the_search_box(
+    qtbot: Any, open_window: OpenWindow, demo_sandbox: EmbeddedSandbox
+) -> None:
+    window = open_window(demo_sandbox, sync_now=False)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2_000)
+    window.customers.table.setFocus()
+    qtbot.waitUntil(lambda: not window.customers.search.hasFocus(), timeout=2_000)
+    qtbot.keyClick(window.customers.table, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(window.customers.search.hasFocus, timeout=2_000)
+
+
+def test_sync_shows_progress_and_cancel_stops_it(
+    qtbot: Any, open_window: OpenWindow, big_sandbox: EmbeddedSandbox
+) -> None:
+    window = open_window(big_sandbox, sync_now=False)
+    view = window.customers
+    seen: list[tuple[int, bool]] = []
+    outcomes: list[str] = []
+
+    def cancel_after_first_page(done: int, _total: object) -> None:
+        seen.append((done, view.sync_bar.isVisible() and view.sync_cancel.isVisible()))
+        if done > 0 and view.sync_cancel.isVisible():
+            qtbot.mouseClick(view.sync_cancel, Qt.MouseButton.LeftButton)
+
+    view.sync_progressed.connect(cancel_after_first_page)
+    view.sync_finished.connect(outcomes.append)
+    qtbot.mouseClick(view.sync_start, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: outcomes == ["cancelled"], timeout=15_000)
+
+    assert seen and all(visible for _done, visible in seen)
+    assert seen[-1][0] == 100  # stopped after the first page of 1,000
+    assert "cancelled" in view.sync_label.text()
+    assert not view.sync_cancel.isVisible()
+    assert view.sync_start.isVisible()
+
+
+def test_an_error_appears_in_the_bar_not_in_a_dialog(qtbot: Any, open_window: OpenWindow) -> None:
+    sandbox = start_embedded_sandbox(None, seed="none")
+    try:
+        window = open_window(sandbox, sync_now=False)
+    finally:
+        sandbox.stop()  # Stripe is now unreachable
+    assert not window.error_bar.isVisible()
+
+    qtbot.keyClicks(window.customers.search, "Jenny")
+    qtbot.waitUntil(window.error_bar.isVisible, timeout=15_000)
+    assert "type network_error" in window.error_bar.message.text()
+    shown = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    assert not [w for w in shown if isinstance(w, QDialog)]
+    qtbot.mouseClick(window.error_bar.dismiss, Qt.MouseButton.LeftButton)
+    assert not window.error_bar.isVisible()

@@ -1,0 +1,5 @@
+import sys
+
+from ui.launch import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""The Customers view: search the local index as you type, and one customer's detail."""

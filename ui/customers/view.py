@@ -1,0 +1,271 @@
+"""The Customers view: a search box over the local index, the results, and a detail pane.
+
+Every network or disk wait is an asyncio task on the qasync loop; the view keeps a handle
+on each and cancels it when a newer request replaces it or the view shuts down. Errors are
+not shown here: they go out through ``failed`` to the window's error bar.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.errors import ConsoleError
+from console.gateway.client import Gateway
+from console.index import IndexStore, find_customers, sync
+from console.portal.customer_view import load_customer_view
+from ui.customers.detail import CustomerDetailPane
+from ui.customers.model import PAGE_SIZE, CustomersModel
+
+log = logging.getLogger(__name__)
+
+SEARCH_DELAY_MS = 150  # typing pauses shorter than this do not start a search
+
+
+class CustomersView(QWidget):
+    failed = Signal(object)  # a ConsoleError, for the window's error bar
+    sync_progressed = Signal(int, object)  # customers done, estimated total or None
+    sync_finished = Signal(str)  # "done", "cancelled" or "failed"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._gateway: Gateway | None = None
+        self._index: IndexStore | None = None
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._query = ""
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search customers by name, email, phone or id  (Ctrl+K)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setEnabled(False)
+        self.results_label = QLabel("Connecting…")
+        self.results_label.setStyleSheet("color: #555;")
+
+        # Owned by the view (Qt parent): Python's garbage collector must not free it while the
+        # table, deleted later by Qt, still points at it.
+        self.model = CustomersModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        # Fixed row heights: Qt never measures rows it does not show, however many there are.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(0, 170)
+        self.table.setColumnWidth(1, 230)
+        self.detail = CustomerDetailPane()
+
+        self.sync_label = QLabel("")
+        self.sync_bar = QProgressBar()
+        self.sync_bar.setMaximumWidth(260)
+        self.sync_cancel = QPushButton("Cancel")
+        self.sync_start = QPushButton("Sync now")
+        self.sync_start.setEnabled(False)
+        self._show_sync_running(False)
+
+        top = QVBoxLayout()
+        top.addWidget(self.search)
+        top.addWidget(self.results_label)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setSizes([520, 480])
+        sync_row = QHBoxLayout()
+        sync_row.addWidget(self.sync_label, 1)
+        sync_row.addWidget(self.sync_bar)
+        sync_row.addWidget(self.sync_cancel)
+        sync_row.addWidget(self.sync_start)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(sync_row)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DELAY_MS)
+        self._debounce.timeout.connect(self._search_now)
+        self.search.textChanged.connect(lambda _text: self._debounce.start())
+        self.search.returnPressed.connect(self._search_now)
+        self.model.more_wanted.connect(self._fetch_more)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.sync_cancel.clicked.connect(self.cancel_sync)
+        self.sync_start.clicked.connect(self.start_sync)
+
+    # --- connection ---------------------------------------------------------------------------
+
+    def attach(self, gateway: Gateway, index: IndexStore, *, sync_now: bool = True) -> None:
+        """Works on this account from now on; brings its index up to date unless told not to."""
+        self._gateway, self._index = gateway, index
+        self.search.setEnabled(True)
+        self.sync_start.setEnabled(True)
+        self.results_label.setText("Type a name, email, phone number or customer id.")
+        if sync_now:
+            self.start_sync()
+
+    def shutdown(self) -> None:
+        """Cancels everything under way (the window is closing)."""
+        self._debounce.stop()
+        # Qt emits selection signals while it tears the table down; no slot may run by then.
+        self.table.selectionModel().selectionChanged.disconnect(self._selection_changed)
+        for task in self._tasks.values():
+            task.cancel()
+        self._tasks.clear()
+
+    def _run(self, name: str, work: Coroutine[Any, Any, None]) -> None:
+        """Runs ``work`` as the one task called ``name``, replacing (cancelling) an older one."""
+        older = self._tasks.pop(name, None)
+        if older is not None:
+            older.cancel()
+        task = asyncio.get_running_loop().create_task(self._reporting(work))
+        self._tasks[name] = task
+        task.add_done_callback(lambda done: self._forget(name, done))
+
+    def _forget(self, name: str, task: asyncio.Task[None]) -> None:
+        if self._tasks.get(name) is task:
+            del self._tasks[name]
+
+    async def _reporting(self, work: Coroutine[Any, Any, None]) -> None:
+        try:
+            await work
+        except ConsoleError as error:
+            log.info("Customers view: %s", error.message)
+            self.failed.emit(error)
+
+    def busy(self) -> bool:
+        return bool(self._tasks)
+
+    # --- search --------------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _search_now(self) -> None:
+        self._debounce.stop()
+        query = self.search.text().strip()
+        if query == self._query and "search" in self._tasks:
+            return
+        self._query = query
+        if not query:
+            stale = self._tasks.pop("search", None)
+            if stale is not None:
+                stale.cancel()
+            self.model.reset((), has_more=False)
+            self.results_label.setText("Type a name, email, phone number or customer id.")
+            return
+        self._run("search", self._search(query))
+
+    async def _search(self, query: str) -> None:
+        if self._gateway is None or self._index is None:
+            return
+        found = await find_customers(self._index, self._gateway, query, limit=PAGE_SIZE)
+        self.model.reset(found.customers, has_more=len(found.customers) == PAGE_SIZE)
+        where = "the local index" if found.source == "index" else "Stripe's search"
+        count = len(found.customers)
+        shown = f"{count}+" if count == PAGE_SIZE else str(count)
+        noun = "customer matches" if count == 1 else "customers match"
+        self.results_label.setText(f"{shown} {noun} “{query}” (from {where}).")
+
+    def _fetch_more(self, held: int) -> None:
+        self._run("more", self._more(self._query, held + PAGE_SIZE))
+
+    async def _more(self, query: str, limit: int) -> None:
+        if self._gateway is None or self._index is None:
+            return
+        found = await find_customers(self._index, self._gateway, query, limit=limit)
+        if query == self._query:
+            self.model.append_page(found.customers, has_more=len(found.customers) == limit)
+
+    # --- detail --------------------------------------------------------------------------------
+
+    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        rows = selected.indexes()
+        customer = self.model.customer_at(rows[0].row()) if rows else None
+        if customer is not None:
+            self.detail.show_hint(f"Loading {customer.name or customer.id}…")
+            self._run("detail", self._load_detail(customer.id))
+
+    def select_row(self, row: int) -> None:
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0, QModelIndex()))
+
+    async def _load_detail(self, customer_id: str) -> None:
+        if self._gateway is None:
+            return
+        try:
+            view = await load_customer_view(self._gateway, customer_id)
+        except ConsoleError:
+            self.detail.show_hint("The customer could not be loaded (see the message above).")
+            raise
+        self.detail.show_customer(view)
+
+    # --- sync ----------------------------------------------------------------------------------
+
+    def _show_sync_running(self, running: bool) -> None:
+        self.sync_bar.setVisible(running)
+        self.sync_cancel.setVisible(running)
+        self.sync_start.setVisible(not running)
+
+    def start_sync(self) -> None:
+        if "sync" not in self._tasks:
+            self._run("sync", self._sync())
+
+    def cancel_sync(self) -> None:
+        task = self._tasks.get("sync")
+        if task is not None:
+            task.cancel()
+
+    def _progress(self, done: int, total: int | None) -> None:
+        if total:
+            self.sync_bar.setRange(0, total)
+            self.sync_bar.setValue(min(done, total))
+            self.sync_label.setText(f"Syncing the customer index: {done:,} of about {total:,}")
+        else:
+            self.sync_bar.setRange(0, 0)  # busy indicator: Stripe gave no estimate
+            self.sync_label.setText(f"Syncing the customer index: {done:,}")
+        self.sync_progressed.emit(done, total)
+
+    async def _sync(self) -> None:
+        if self._gateway is None or self._index is None:
+            return
+        self._show_sync_running(True)
+        self.sync_bar.setRange(0, 0)
+        self.sync_label.setText("Syncing the customer index…")
+        outcome = "failed"
+        try:
+            await sync(self._index, self._gateway, self._progress)
+            count = await asyncio.to_thread(self._index.count)
+            self.sync_label.setText(f"Customer index up to date: {count:,} customers.")
+            outcome = "done"
+        except asyncio.CancelledError:
+            self.sync_label.setText(
+                "Sync cancelled. Search still works (through Stripe); Sync now resumes it."
+            )
+            outcome = "cancelled"
+            raise
+        except ConsoleError:
+            self.sync_label.setText("Sync failed (see the message above). Sync now retries.")
+            raise
+        finally:
+            self._show_sync_running(False)
+            self.sync_finished.emit(outcome)
