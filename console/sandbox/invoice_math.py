@@ -13,16 +13,15 @@ from typing import Any
 
 from console.sandbox.context import Context
 from console.sandbox.spec import JSON
+from resources import load_json
 
 # The invoice object embeds this many lines; the rest are paged through /lines.
 EMBEDDED_LINES = 10
 
+# Currencies counted in whole units (a Stripe fact the console needs too: stored once).
 ZERO_DECIMAL = frozenset(
-    {
-        "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd",
-        "vuv", "xaf", "xof", "xpf",
-    }
-)  # fmt: skip
+    load_json("stripe", "zero-decimal-currencies.json")["zero_decimal_currencies"]
+)
 
 SYMBOLS = {"usd": "$", "eur": "€", "gbp": "£", "jpy": "¥", "cad": "CA$", "aud": "A$", "chf": "CHF "}
 

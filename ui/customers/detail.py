@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 from console.gateway.models import Invoice, Subscription
 from console.portal.customer_view import CustomerView, SubscriptionView
 from console.portal.eligibility import Action, Eligibility
+from resources import load_json
 
 _ACTION_WORDS: dict[Action, str] = {
     "update_price": "switch plans",
@@ -20,26 +21,9 @@ _ACTION_WORDS: dict[Action, str] = {
     "cancel_at_period_end": "cancel at the end of the period",
     "renew": "undo the cancellation",
 }
-# Currencies Stripe counts in whole units (no cents).
+# Currencies Stripe counts in whole units (no cents): a Stripe fact stored once, in resources/.
 _ZERO_DECIMAL = frozenset(
-    [
-        "bif",
-        "clp",
-        "djf",
-        "gnf",
-        "jpy",
-        "kmf",
-        "krw",
-        "mga",
-        "pyg",
-        "rwf",
-        "ugx",
-        "vnd",
-        "vuv",
-        "xaf",
-        "xof",
-        "xpf",
-    ]
+    load_json("stripe", "zero-decimal-currencies.json")["zero_decimal_currencies"]
 )
 
 

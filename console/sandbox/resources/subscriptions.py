@@ -20,6 +20,7 @@ from console.sandbox import proration
 from console.sandbox.context import Context, changed, snapshot
 from console.sandbox.errors import StripeError, card_declined, invalid, missing_param, no_such
 from console.sandbox.fields import metadata, unset
+from console.sandbox.invoice_math import renewal_description
 from console.sandbox.listing import list_objects
 from console.sandbox.registry import operation
 from console.sandbox.resources import subscription_items as items_mod
@@ -42,25 +43,6 @@ PENDING_ALLOWED = {
     "off_session",
     "add_invoice_items",
 }
-ZERO_DECIMAL = {
-    "bif",
-    "clp",
-    "djf",
-    "gnf",
-    "jpy",
-    "kmf",
-    "krw",
-    "mga",
-    "pyg",
-    "rwf",
-    "ugx",
-    "vnd",
-    "vuv",
-    "xaf",
-    "xof",
-    "xpf",
-}
-SYMBOLS = {"usd": "$", "eur": "€", "gbp": "£", "jpy": "¥", "aud": "A$", "cad": "CA$"}
 
 
 # -- the object ---------------------------------------------------------------------------
@@ -168,23 +150,13 @@ def _set_periods(ctx: Context, sub: JSON, start: int, end: int) -> None:
     _embed_items(ctx, sub)
 
 
-def _money(amount: int, currency: str) -> str:
-    text = f"{amount}" if currency in ZERO_DECIMAL else f"{amount / 100:,.2f}"
-    symbol = SYMBOLS.get(currency)
-    return f"{symbol}{text}" if symbol else f"{text} {currency.upper()}"
-
-
 def _product_name(ctx: Context, price: JSON) -> str:
     product = ctx.find(str(price.get("product") or ""))
     return str((product or {}).get("name") or price.get("nickname") or price["id"])
 
 
 def _line_description(ctx: Context, price: JSON, quantity: int) -> str:
-    interval, count = _interval_of(price)
-    every = interval if count == 1 else f"{count} {interval}s"
-    unit = price.get("unit_amount")
-    at = f" (at {_money(int(unit), price['currency'])} / {every})" if unit is not None else ""
-    return f"{quantity} × {_product_name(ctx, price)}{at}"  # noqa: RUF001 (Stripe's sign)
+    return renewal_description(_product_name(ctx, price), quantity, price)
 
 
 # -- invoicing ----------------------------------------------------------------------------
