@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Qt WebEngine (branding preview, in-app portal) refuses to start as root with its sandbox on.
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
 
 import asyncio
 import time
