@@ -24,7 +24,11 @@ import pytest
 import qasync
 from PySide6.QtWidgets import QApplication
 
+from console.accounts import AccountStore
+from console.index import IndexStore
+from console.paths import app_dirs
 from console.sandbox_launcher import EmbeddedSandbox, start_embedded_sandbox
+from ui.context import AccountContext, BuiltinSandbox
 
 T = TypeVar("T")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -101,3 +105,44 @@ def save_screenshot(widget: Any, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     assert widget.grab().save(str(path))
     return path
+
+
+@pytest.fixture
+def make_context(
+    run: Callable[..., Any], tmp_path: Path
+) -> Iterator[Callable[[EmbeddedSandbox], AccountContext]]:
+    """Opens a sandbox as the console does (account in the keyring, gateway, index) for a view.
+
+    The data dir is the test's own; everything opened is closed after the test.
+    """
+    opened: list[AccountContext] = []
+    dirs = app_dirs(tmp_path / "console")
+
+    def open_context(sandbox: EmbeddedSandbox) -> AccountContext:
+        accounts = AccountStore(dirs)
+        account = run(accounts.ensure_sandbox_account(sandbox.url, sandbox.api_key))
+        gateway = run(accounts.open_gateway(account))
+        index = IndexStore(dirs.index_file(account.id, account.mode))
+        context = AccountContext(
+            account=account,
+            gateway=gateway,
+            index=index,
+            accounts=accounts,
+            dirs=dirs,
+            sandbox=BuiltinSandbox(sandbox.url, sandbox.api_key),
+        )
+        opened.append(context)
+        return context
+
+    yield open_context
+    for context in opened:
+        run(context.gateway.aclose())
+        context.index.close()
+
+
+@pytest.fixture
+def demo_context(
+    demo_sandbox: EmbeddedSandbox, make_context: Callable[[EmbeddedSandbox], AccountContext]
+) -> AccountContext:
+    """The demo sandbox opened as the console's current account (test mode)."""
+    return make_context(demo_sandbox)
