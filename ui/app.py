@@ -9,69 +9,89 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import qasync
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from console import cli
-from console.accounts import AccountStore, StoredAccount
 from console.errors import ConsoleError
-from console.gateway.client import Gateway
-from console.index import IndexStore
 from console.paths import AppDirs, app_dirs
 from console.redaction import install_key_redaction
-from console.sandbox_launcher import EmbeddedSandbox, start_embedded_sandbox
+from ui.i18n import install_translations
 from ui.main_window import MainWindow
+from ui.settings import WindowSettings
+from ui.theme import follow_system_colour_scheme
+from ui.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(slots=True)
-class SandboxSession:
-    """What the window works on when it runs on the built-in sandbox; ``aclose`` ends it all."""
+async def open_on_sandbox(window: MainWindow, dirs: AppDirs) -> Workspace:
+    """Starts the sandbox (its data under ``dirs.data``) and shows the last account used.
 
-    sandbox: EmbeddedSandbox
-    account: StoredAccount
-    gateway: Gateway
-    index: IndexStore
-
-    async def aclose(self) -> None:
-        await self.gateway.aclose()
-        await asyncio.to_thread(self.index.close)
-        await asyncio.to_thread(self.sandbox.stop)
-
-
-async def open_on_sandbox(window: MainWindow, dirs: AppDirs) -> SandboxSession:
-    """Starts the sandbox (its data under ``dirs.data``) and shows it in ``window``."""
-    window.banner.show_starting("Starting the built-in sandbox…")
-    sandbox = await asyncio.to_thread(start_embedded_sandbox, dirs.data)
+    The last account is the one the window's settings remember, if it is still registered;
+    otherwise the sandbox. The returned workspace's ``aclose`` ends it all.
+    """
+    workspace = Workspace(dirs)
+    window.workspace = workspace
+    window.banner.show_starting(window.tr("Starting the built-in sandbox…"))
+    sandbox_account = await workspace.start_sandbox()
     try:
-        account = await AccountStore(dirs).ensure_sandbox_account(sandbox.url, sandbox.api_key)
-        gateway = await AccountStore(dirs).open_gateway(account)
-        index = await asyncio.to_thread(IndexStore, dirs.index_file(account.id, account.mode))
+        await window.reload_accounts()
+        remembered = window.settings.last_account if window.settings is not None else None
+        chosen = next(
+            (a for a in window._known_accounts if a.handle == remembered), sandbox_account
+        )
+        try:
+            await window.open_account(chosen)
+        except ConsoleError as error:
+            if chosen is sandbox_account:
+                raise
+            # The remembered account cannot open (key gone, network): the sandbox always can.
+            window.show_error(error)
+            await window.open_account(sandbox_account)
     except BaseException:
-        await asyncio.to_thread(sandbox.stop)
+        await workspace.aclose()
         raise
-    window.show_account(account, gateway, index)
-    return SandboxSession(sandbox, account, gateway, index)
+    return workspace
 
 
 async def _run(window: MainWindow, dirs: AppDirs, closed: asyncio.Event) -> None:
-    session: SandboxSession | None = None
+    workspace: Workspace | None = None
     try:
-        session = await open_on_sandbox(window, dirs)
+        workspace = await open_on_sandbox(window, dirs)
     except ConsoleError as error:
-        window.banner.show_starting("The built-in sandbox could not be opened.")
+        window.banner.show_starting(window.tr("The built-in sandbox could not be opened."))
         window.show_error(error)
     try:
         await closed.wait()
     finally:
         window.shutdown()
-        if session is not None:
-            await session.aclose()
+        if workspace is not None:
+            await workspace.aclose()
+
+
+def _quit_on_termination(window: MainWindow) -> QTimer:
+    """SIGTERM/SIGINT close the window as the close button would, without a question.
+
+    Python runs signal handlers only when the interpreter gets control; while Qt's loop
+    idles it does not, so a timer hands it control a few times a second.
+    """
+
+    def request_quit(signum: int, _frame: object) -> None:
+        log.warning("Signal %d: closing the window", signum)
+        QTimer.singleShot(0, window.close_without_asking)
+
+    signal.signal(signal.SIGTERM, request_quit)
+    signal.signal(signal.SIGINT, request_quit)
+    ticker = QTimer(window)
+    ticker.start(250)
+    ticker.timeout.connect(lambda: None)
+    return ticker
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -86,10 +106,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     loop = qasync.QEventLoop(application)
     asyncio.set_event_loop(loop)
+    application.setApplicationName("Portal Console")
+    application.setDesktopFileName("portal-console")
+    translators = install_translations(application)
+    follow_system_colour_scheme(application)
+    dirs = app_dirs(args.data_dir)
     window = MainWindow()
+    window.settings = WindowSettings(dirs)
+    window.settings.restore_window(window)
     closed = asyncio.Event()
     application.lastWindowClosed.connect(closed.set)
+    _quit_on_termination(window)
     window.show()
     with loop:
-        loop.run_until_complete(_run(window, app_dirs(args.data_dir), closed))
+        loop.run_until_complete(_run(window, dirs, closed))
+    del translators  # kept alive until the window closed
     return 0

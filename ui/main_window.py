@@ -1,17 +1,26 @@
-"""The main window: the account banner, the error bar, a sidebar of views and the views.
+"""The main window: the account banner, the error bar, the sidebar of views, the menus.
 
-The sidebar lists only views that exist; each gets Ctrl+<its number>.
+Every view gets the open account through ``attach(context)``; the window routes the
+shortcuts that act on "the current view" (Ctrl+S save, Ctrl+R refresh, Esc close panel) and
+asks before unsaved edits would be lost (switching account, closing the window).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+import logging
+from collections.abc import Callable
+from typing import Protocol, runtime_checkable
+
+from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -19,38 +28,60 @@ from PySide6.QtWidgets import (
 
 from console.accounts import StoredAccount
 from console.errors import ConsoleError
-from console.gateway.client import Gateway
-from console.index import IndexStore
 from ui.account_banner import AccountBanner
+from ui.accounts.add_dialog import AddAccountDialog
+from ui.accounts.connected_dialog import ConnectedAccountDialog
+from ui.context import AccountContext
 from ui.customers.view import CustomersView
 from ui.error_bar import ErrorBar
+from ui.settings import WindowSettings
+from ui.shortcuts_dialog import ShortcutsDialog
+from ui.tasks import NamedTasks
+from ui.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+
+@runtime_checkable
+class View(Protocol):
+    """What the window needs of a view (save/has_unsaved_edits/confirm_discard are optional)."""
+
+    failed: SignalInstance
+
+    def attach(self, context: AccountContext) -> None: ...
+    def refresh(self) -> None: ...
+    def close_panel(self) -> bool: ...
+    def shutdown(self) -> None: ...
 
 
 class MainWindow(QMainWindow):
+    account_opened = Signal(object)  # the AccountContext now shown
+
     def __init__(self) -> None:
         super().__init__()
-        self.setWindowTitle("Portal Console")
+        self.setWindowTitle(self.tr("Portal Console"))
         self.resize(1200, 760)
+        self.workspace: Workspace | None = None
+        self.settings: WindowSettings | None = None
+        self._known_accounts: tuple[StoredAccount, ...] = ()
+        self._tasks = NamedTasks(self.show_error)
+        self._closing_confirmed = False
         self.banner = AccountBanner()
         self.error_bar = ErrorBar()
-        self.customers = CustomersView()
-        self.customers.failed.connect(self.show_error)
 
+        self.customers = CustomersView()
         self.sidebar = QListWidget()
-        self.sidebar.setFixedWidth(170)
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setFixedWidth(190)
+        self.sidebar.setAccessibleName(self.tr("Views"))
         self.pages = QStackedWidget()
-        for number, (title, page) in enumerate([("Customers", self.customers)], start=1):
-            item = QListWidgetItem(f"{title}\tCtrl+{number}")
-            item.setToolTip(f"{title} (Ctrl+{number})")
-            self.sidebar.addItem(item)
-            self.pages.addWidget(page)
-            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
-            shortcut.activated.connect(lambda row=number - 1: self.sidebar.setCurrentRow(row))
+        self.views: list[QWidget] = []
+        self.view_actions: list[QAction] = []
+
+        self._build_menus()
+        self.add_view(self.tr("Customers"), self.customers)
         self.sidebar.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.sidebar.setCurrentRow(0)
-        search = QShortcut(QKeySequence("Ctrl+K"), self)
-        search.setContext(Qt.ShortcutContext.WindowShortcut)
-        search.activated.connect(self.focus_customer_search)
 
         body = QHBoxLayout()
         body.addWidget(self.sidebar)
@@ -62,19 +93,254 @@ class MainWindow(QMainWindow):
         layout.addLayout(body, 1)
         self.setCentralWidget(central)
 
+    # --- views ---------------------------------------------------------------------------------
+
+    def add_view(self, title: str, view: QWidget) -> None:
+        """Adds ``view`` to the sidebar with the next Ctrl+<number>, and its errors to the bar."""
+        number = len(self.views) + 1
+        self.views.append(view)
+        view.setObjectName(view.objectName() or type(view).__name__)
+        # Splitters are remembered by name; a view's unnamed ones are named after it.
+        for position, splitter in enumerate(view.findChildren(QSplitter)):
+            if not splitter.objectName():
+                splitter.setObjectName(f"{view.objectName()}.splitter{position}")
+        item = QListWidgetItem(title)
+        shortcut = QKeySequence(f"Ctrl+{number}")
+        item.setToolTip(f"{title} ({shortcut.toString(QKeySequence.SequenceFormat.NativeText)})")
+        self.sidebar.addItem(item)
+        self.pages.addWidget(view)
+        failed = getattr(view, "failed", None)
+        if failed is not None:
+            failed.connect(self.show_error)
+        action = QAction(title, self)
+        action.setShortcut(shortcut)
+        action.triggered.connect(lambda _checked=False, row=number - 1: self.show_view(row))
+        self.view_menu.insertAction(self._view_menu_end, action)
+        self.view_actions.append(action)
+
+    def show_view(self, row: int) -> None:
+        self.sidebar.setCurrentRow(row)
+        self.views[row].setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def current_view(self) -> QWidget:
+        return self.views[self.pages.currentIndex()]
+
     def focus_customer_search(self) -> None:
-        self.sidebar.setCurrentRow(self.pages.indexOf(self.customers))
+        self.show_view(self.views.index(self.customers))
         self.customers.focus_search()
 
-    def show_account(
-        self, account: StoredAccount, gateway: Gateway, index: IndexStore, *, sync_now: bool = True
-    ) -> None:
+    def save_current(self) -> None:
+        save: Callable[[], None] | None = getattr(self.current_view(), "save", None)
+        if save is not None:
+            save()
+
+    def refresh_current(self) -> None:
+        refresh: Callable[[], None] | None = getattr(self.current_view(), "refresh", None)
+        if refresh is not None:
+            refresh()
+
+    def close_panel(self) -> None:
+        close: Callable[[], bool] | None = getattr(self.current_view(), "close_panel", None)
+        if close is not None and close():
+            return
+        self.error_bar.hide()
+
+    def views_with_unsaved_edits(self) -> list[QWidget]:
+        return [v for v in self.views if getattr(v, "has_unsaved_edits", lambda: False)()]
+
+    def confirm_discard(self) -> bool:
+        """Asks each view with unsaved edits; False if the user chose to stay."""
+        for view in self.views_with_unsaved_edits():
+            self.show_view(self.views.index(view))
+            confirm: Callable[[], bool] | None = getattr(view, "confirm_discard", None)
+            if confirm is not None and not confirm():
+                return False
+        return True
+
+    # --- menus ---------------------------------------------------------------------------------
+
+    def _action(
+        self, menu: QMenu, text: str, slot: Callable[[], object], keys: str = ""
+    ) -> QAction:
+        action = QAction(text, self)
+        if keys:
+            action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        account = bar.addMenu(self.tr("&Account"))
+        self.add_account_action = self._action(
+            account, self.tr("&Add account…"), self.add_account, "Ctrl+Shift+A"
+        )
+        self.switch_menu = account.addMenu(self.tr("&Switch to"))
+        self.switch_menu.aboutToShow.connect(self._fill_switch_menu)
+        self.connected_action = self._action(
+            account,
+            self.tr("Act for &connected account…"),
+            self.choose_connected_account,
+            "Ctrl+Shift+C",
+        )
+        self.remove_account_action = self._action(
+            account, self.tr("&Remove this account…"), self.remove_current_account
+        )
+        account.addSeparator()
+        self._action(account, self.tr("&Quit"), self.close, "Ctrl+Q")
+
+        actions = bar.addMenu(self.tr("A&ctions"))
+        self.save_action = self._action(actions, self.tr("&Save"), self.save_current, "Ctrl+S")
+        self.refresh_action = self._action(
+            actions, self.tr("&Refresh"), self.refresh_current, "Ctrl+R"
+        )
+        self.close_panel_action = self._action(
+            actions, self.tr("&Close panel"), self.close_panel, "Esc"
+        )
+
+        self.view_menu = bar.addMenu(self.tr("&View"))
+        self._view_menu_end = self.view_menu.addSeparator()
+        self.find_customer_action = self._action(
+            self.view_menu, self.tr("&Find customer"), self.focus_customer_search, "Ctrl+K"
+        )
+
+        help_menu = bar.addMenu(self.tr("&Help"))
+        self._action(help_menu, self.tr("&Keyboard shortcuts"), self.show_shortcuts, "F1")
+        for action in self.findChildren(QAction):
+            # Menu shortcuts work wherever the focus is in this window, dialogs excluded.
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(self.menuBar(), self).open()
+
+    # --- accounts ------------------------------------------------------------------------------
+
+    def show_context(self, context: AccountContext, *, sync_customers: bool = True) -> None:
+        """Shows ``context``'s account in the banner and attaches every view to it.
+
+        The customer index is brought up to date at once unless ``sync_customers`` is False.
+        """
+        account = context.account
         self.banner.show_account(account)
-        self.setWindowTitle(f"Portal Console — {account.name} ({account.mode.upper()})")
-        self.customers.attach(gateway, index, sync_now=sync_now)
+        self.setWindowTitle(
+            self.tr("Portal Console — {name} ({mode})").format(
+                name=account.name, mode=account.mode.upper()
+            )
+        )
+        self.customers.attach(context.gateway, context.index, sync_now=sync_customers)
+        for view in self.views:
+            if view is not self.customers and isinstance(view, View):
+                view.attach(context)
+        self.remove_account_action.setEnabled(not account.sandbox)
+        if self.settings is not None:
+            self.settings.last_account = account.handle
+        self.account_opened.emit(context)
 
     def show_error(self, error: ConsoleError) -> None:
         self.error_bar.show_error(error)
 
+    def _fill_switch_menu(self) -> None:
+        self.switch_menu.clear()
+        context = self.workspace.context if self.workspace is not None else None
+        current = context.account if context is not None else None
+        for account in self._known_accounts:
+            label = f"{account.name}  ({account.mode.upper()})"
+            if account.connected_account_id:
+                label += f"  → {account.connected_account_id}"
+            action = self.switch_menu.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(current is not None and account.handle == current.handle)
+            action.triggered.connect(lambda _c=False, chosen=account: self.switch_account(chosen))
+        if not self._known_accounts:
+            self.switch_menu.addAction(self.tr("(no accounts yet)")).setEnabled(False)
+
+    async def reload_accounts(self) -> None:
+        if self.workspace is not None:
+            self._known_accounts = await self.workspace.accounts.list_accounts()
+
+    def switch_account(self, account: StoredAccount) -> None:
+        if self.workspace is None or not self.confirm_discard():
+            return
+        self._tasks.run("account", self.open_account(account))
+
+    async def open_account(self, account: StoredAccount) -> None:
+        """Opens ``account`` in every view, then closes the one it replaces."""
+        assert self.workspace is not None
+        previous = self.workspace.context
+        self.banner.show_starting(self.tr("Opening {name}…").format(name=account.name))
+        try:
+            context = await self.workspace.open(account)
+        except BaseException:
+            if previous is not None:
+                self.banner.show_account(previous.account)
+            raise
+        self.show_context(context)
+        replaced = self.workspace.swap(context)
+        if replaced is not None:
+            await self.workspace.close_context(replaced)
+        await self.reload_accounts()
+
+    def add_account(self) -> None:
+        if self.workspace is None:
+            return
+        dialog = AddAccountDialog(self.workspace.accounts, self)
+        dialog.added.connect(self.switch_account)
+        dialog.open()
+
+    def choose_connected_account(self) -> None:
+        if self.workspace is None or self.workspace.context is None:
+            return
+        dialog = ConnectedAccountDialog(
+            self.workspace.accounts, self.workspace.context.account, self
+        )
+        dialog.chosen.connect(self.switch_account)
+        dialog.open()
+        dialog.load()
+
+    def remove_current_account(self) -> None:
+        if self.workspace is None or self.workspace.context is None:
+            return
+        account = self.workspace.context.account
+        answer = QMessageBox.question(
+            self,
+            self.tr("Remove account"),
+            self.tr(
+                "Remove {name} ({mode}) from the console and delete its key from the keyring?"
+                " Nothing changes in Stripe."
+            ).format(name=account.name, mode=account.mode.upper()),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self._tasks.run("account", self._remove(account))
+
+    async def _remove(self, account: StoredAccount) -> None:
+        assert self.workspace is not None
+        await self.workspace.accounts.remove_account(account)
+        await self.reload_accounts()
+        fallback = next((a for a in self._known_accounts if a.sandbox), None)
+        if fallback is not None and self.confirm_discard():
+            await self.open_account(fallback)
+
+    # --- closing -------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if not self._closing_confirmed and not self.confirm_discard():
+            event.ignore()
+            return
+        if self.settings is not None:
+            self.settings.save_window(self)
+        event.accept()
+
+    def close_without_asking(self) -> None:
+        """Closes even with unsaved edits (the system asked us to quit: SIGTERM, logout)."""
+        unsaved = self.views_with_unsaved_edits()
+        if unsaved:
+            log.warning("Quitting with unsaved edits in %d view(s)", len(unsaved))
+        self._closing_confirmed = True
+        self.close()
+
     def shutdown(self) -> None:
-        self.customers.shutdown()
+        self._tasks.cancel_all()
+        for view in self.views:
+            shutdown: Callable[[], None] | None = getattr(view, "shutdown", None)
+            if shutdown is not None:
+                shutdown()

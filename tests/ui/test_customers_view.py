@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,40 +10,34 @@ import stripe
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
-from console.accounts import AccountStore
-from console.index import IndexStore
-from console.paths import app_dirs
 from console.sandbox_launcher import EmbeddedSandbox, start_embedded_sandbox
 from tests.ui.conftest import save_screenshot
+from ui.context import AccountContext
 from ui.main_window import MainWindow
 
 OpenWindow = Callable[..., MainWindow]
 
 
 @pytest.fixture
-def open_window(qtbot: Any, run: Callable[..., Any], tmp_path: Path) -> Iterator[OpenWindow]:
+def open_window(
+    qtbot: Any, make_context: Callable[[EmbeddedSandbox], AccountContext]
+) -> Iterator[OpenWindow]:
     """A main window on a running sandbox, registered as the Sandbox account like the app does."""
-    opened: list[tuple[MainWindow, Any, IndexStore]] = []
+    opened: list[MainWindow] = []
 
     def open_(sandbox: EmbeddedSandbox, *, sync_now: bool = True) -> MainWindow:
-        store = AccountStore(app_dirs(tmp_path))
-        account = run(store.ensure_sandbox_account(sandbox.url, sandbox.api_key))
-        gateway = run(store.open_gateway(account))
-        index = IndexStore(store.dirs.index_file(account.id, account.mode))
         window = MainWindow()
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
-        window.show_account(account, gateway, index, sync_now=sync_now)
-        opened.append((window, gateway, index))
+        window.show_context(make_context(sandbox), sync_customers=sync_now)
+        opened.append(window)
         return window
 
     yield open_
-    for window, gateway, index in opened:
+    for window in opened:
         window.shutdown()
         qtbot.waitUntil(lambda w=window: not w.customers.busy(), timeout=10_000)
-        run(gateway.aclose())
-        index.close()
 
 
 def _wait_synced(qtbot: Any, window: MainWindow) -> None:
