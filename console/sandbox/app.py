@@ -132,6 +132,16 @@ class Api:
             status, payload = self._run(op, path_params, params, account, request_id, None)
         except StripeError as error:
             status, payload = error.status, error.body(request_id)
+        except Exception:
+            # A bug in parsing or validation must still answer like Stripe (JSON, api_error),
+            # not as the server's plain-text 500; handlers' own failures are caught in _run.
+            log.exception("sandbox request %s %s failed", method, path)
+            unexpected = StripeError(
+                "An unexpected error occurred in the sandbox; the request changed nothing.",
+                status=500,
+                type="api_error",
+            )
+            status, payload = unexpected.status, unexpected.body(request_id)
         return Reply(status, _encode(payload), reply_headers)
 
     # -- steps ------------------------------------------------------------------

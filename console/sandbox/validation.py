@@ -8,6 +8,7 @@ is kept as ``""``: it means "unset", and only where the schema allows it.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -15,8 +16,10 @@ from console.sandbox.errors import StripeError, invalid, missing_param, unknown_
 from console.sandbox.spec import JSON, resolve
 from console.sandbox.wire import bracket
 
-_INTEGER = re.compile(r"^-?\d+$")
-_NUMBER = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
+# ASCII digits only, and \Z not $: "\d" takes any script's digits (fullwidth "7") and "$" a trailing
+# newline, both of which int() would then accept where Stripe refuses them.
+_INTEGER = re.compile(r"\A-?[0-9]{1,19}\Z")
+_NUMBER = re.compile(r"\A-?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\Z")
 
 
 def _kind(value: Any) -> str:
@@ -162,7 +165,7 @@ def _validate_scalar(value: Any, schema: JSON, path: list[str]) -> Any:
             raise invalid(f"Invalid integer: {value}", param=name, code="parameter_invalid_integer")
         return number
     if kind == "number":
-        if not _NUMBER.match(value):
+        if not _NUMBER.match(value) or not math.isfinite(float(value)):
             raise invalid(f"Invalid decimal: {value}", param=name)
         return float(value)
     if kind == "boolean":
