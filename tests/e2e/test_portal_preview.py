@@ -5,15 +5,30 @@ refused Stripe-style, and nothing in the sandbox changes, whatever the page's fo
 from __future__ import annotations
 
 import base64
+import dataclasses
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
 import pytest
+import pytest_asyncio
 import stripe
 
+from console.errors import StripeApiError
+from console.gateway.client import Gateway
+from console.portal.configuration import PortalConfiguration, configuration_from_stripe, edit
+from console.portal.preview import (
+    AccountBranding,
+    HttpAccountFiles,
+    PreviewSource,
+    SandboxAddress,
+    gather_preview,
+    render_preview,
+    render_previews,
+)
 from console.sandbox import Sandbox
+from tests.conftest import make_client
 from tests.e2e.test_files import png
 
 ICON = png(16, 16, (200, 30, 60))
@@ -293,3 +308,109 @@ def test_preview_pages_carry_the_portal_security_headers(
     headers = page(http, preview["url"]).headers
     assert "frame-ancestors 'none'" in headers["content-security-policy"]
     assert headers["cache-control"] == "no-store"
+
+
+# -- the console's side: gather from one account, render on the built-in sandbox ----------------
+# A "real account" can only be another sandbox here: the demo sandbox plays it, with its own
+# branding, configurations and products, and a fresh sandbox plays the built-in one.
+
+
+@pytest.fixture(scope="module")
+def real_account() -> Iterator[Sandbox]:
+    with Sandbox(":memory:", seed="demo") as running:
+        yield running
+
+
+@pytest_asyncio.fixture
+async def real_gateway(real_account: Sandbox) -> AsyncIterator[Gateway]:
+    async with Gateway(real_account.api_key, base_url=real_account.url) as opened:
+        yield opened
+
+
+def _files(account: Sandbox) -> HttpAccountFiles:
+    return HttpAccountFiles(account.api_key, base_url=account.url)
+
+
+async def _default_configuration(gateway: Gateway) -> PortalConfiguration:
+    page = await gateway.list_portal_configurations()
+    return configuration_from_stripe(next(r for r in page.data if r.is_default).raw)
+
+
+async def _page(url: str) -> str:
+    async with httpx.AsyncClient(timeout=10) as client:
+        response = await client.get(url)
+    assert response.status_code == 200, response.text
+    return response.text
+
+
+@pytest.mark.asyncio
+async def test_the_real_accounts_branding_and_products_render_on_the_builtin_sandbox(
+    real_account: Sandbox, real_gateway: Gateway, fresh_sandbox: Sandbox
+) -> None:
+    real = make_client(real_account)
+    account = real.v1.accounts.retrieve_current()
+    branding = account.settings.branding
+    icon_bytes = httpx.get(real.v1.files.retrieve(branding.icon).url).content
+    configuration = await _default_configuration(real_gateway)
+    offered = configuration.features.subscription_update.products or ()
+    assert offered, "the demo's default configuration offers products"
+    first_product = real.v1.products.retrieve(offered[0].product)
+
+    source = await gather_preview(real_gateway, configuration, _files(real_account))
+    assert source.branding.business_name == account.business_profile.name
+    assert source.branding.primary_color == branding.primary_color
+    assert source.branding.icon is not None and source.branding.icon.data == icon_bytes
+    assert source.products[0].name == first_product.name
+
+    builtin = SandboxAddress(fresh_sandbox.url, fresh_sandbox.api_key)
+    rendered = await render_preview(builtin, source, "ja")
+    assert rendered.url.startswith(fresh_sandbox.url + "/p/preview/")
+    home = await _page(rendered.url)
+    assert f'<span class="business-name">{account.business_profile.name}</span>' in home
+    assert "支払い方法" in home  # "Payment methods" in Japanese
+    assert first_product.name in home
+    icon = re.search(r'<img class="brand-icon" src="data:image/png;base64,([^"]+)"', home)
+    assert icon is not None and base64.b64decode(icon.group(1)) == icon_bytes
+
+
+@pytest.mark.asyncio
+async def test_unsaved_edits_render_without_touching_either_account(
+    real_account: Sandbox, real_gateway: Gateway, fresh_sandbox: Sandbox
+) -> None:
+    real, builtin_client = make_client(real_account), make_client(fresh_sandbox)
+    before = (_state(real), _state(builtin_client))
+    configuration = await _default_configuration(real_gateway)
+    builtin = SandboxAddress(fresh_sandbox.url, fresh_sandbox.api_key)
+    source = await gather_preview(real_gateway, configuration, _files(real_account))
+    with_cancel = edit(configuration, "features.subscription_cancel.enabled", True)
+    without_cancel = edit(configuration, "features.subscription_cancel.enabled", False)
+    pages = await render_previews(
+        builtin, dataclasses.replace(source, configuration=with_cancel), ["en"]
+    )
+    shown = await _page(pages[0].url + "/subscriptions/sub_preview")
+    assert "Cancel subscription" in shown
+    edited = dataclasses.replace(source, configuration=without_cancel)
+    several = await render_previews(builtin, edited, ["en", "el", "ru"])
+    assert [p.locale for p in several] == ["en", "el", "ru"]
+    assert "Cancel subscription" not in await _page(several[0].url + "/subscriptions/sub_preview")
+    assert "Μέθοδοι πληρωμής" in await _page(several[1].url)
+    assert "Способы оплаты" in await _page(several[2].url)
+    assert (_state(real), _state(builtin_client)) == before
+
+
+@pytest.mark.asyncio
+async def test_a_refused_preview_is_a_stripe_shaped_console_error(fresh_sandbox: Sandbox) -> None:
+    builtin = SandboxAddress(fresh_sandbox.url, fresh_sandbox.api_key)
+    source = PreviewSource(PortalConfiguration(), AccountBranding("Acme", primary_color="blue"))
+    with pytest.raises(StripeApiError) as raised:
+        await render_preview(builtin, source, "en")
+    assert (raised.value.type, raised.value.param) == (
+        "invalid_request_error",
+        "branding[primary_color]",
+    )
+    with pytest.raises(StripeApiError) as bad_locale:
+        await render_preview(
+            builtin, dataclasses.replace(source, branding=AccountBranding("A")), "xx"
+        )
+    assert bad_locale.value.param == "locale"
+    assert fresh_sandbox.api_key not in str(bad_locale.value)
