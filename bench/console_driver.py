@@ -1,0 +1,164 @@
+"""Runs the real desktop console (``ui.app.main``) and reports what a user would feel.
+
+Started by ``bench/console_app.py`` as a process of its own, offscreen, inside a keyring
+session. It changes nothing in the app: a 5 ms timer watches for the main window to be
+shown with the Customers search enabled (that moment is "interactive"), then, as asked,
+an event-loop probe records how late a 5 ms callback runs (the longest stall) while the
+index syncs and while keystrokes are fed into the search box with human spacing. Each
+result goes to stdout as a line ``BENCH <json>``; the peak resident memory comes last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import sys
+import time
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+
+PROBE_MS = 5
+
+
+def emit(kind: str, **data: Any) -> None:
+    print("BENCH " + json.dumps({"kind": kind} | data), flush=True)
+
+
+class LoopProbe:
+    """A callback every 5 ms on the running loop; how late each ran is the loop's stall."""
+
+    def __init__(self) -> None:
+        self.lateness_ms: list[float] = []
+        self._running = False
+
+    def start(self) -> None:
+        self.lateness_ms = []
+        self._running = True
+        self._schedule()
+
+    def stop(self) -> list[float]:
+        self._running = False
+        return self.lateness_ms
+
+    def _schedule(self) -> None:
+        due = time.perf_counter() + PROBE_MS / 1000
+        asyncio.get_running_loop().call_later(PROBE_MS / 1000, self._tick, due)
+
+    def _tick(self, due: float) -> None:
+        if not self._running:
+            return
+        self.lateness_ms.append(max(0.0, (time.perf_counter() - due) * 1000))
+        self._schedule()
+
+
+def customers_view() -> QWidget | None:
+    """The shown main window's Customers view, once its search box is enabled."""
+    from ui.customers.view import CustomersView
+
+    for widget in QApplication.topLevelWidgets():
+        if widget.isVisible():
+            for view in widget.findChildren(CustomersView):
+                if view.search.isEnabled():
+                    return view
+    return None
+
+
+async def type_queries(view: Any, queries: list[str], spacing_ms: float) -> None:
+    """Types each query key by key, waits for its results, clears the box."""
+    probe = LoopProbe()
+    search: QLineEdit = view.search
+    felt: list[float] = []
+    probe.start()
+    for query in queries:
+        search.setFocus()
+        for char in query:
+            QTest.keyClicks(search, char)
+            await asyncio.sleep(spacing_ms / 1000)
+        typed_at = time.perf_counter()
+        while query not in view.results_label.text():
+            if time.perf_counter() - typed_at > 30:
+                raise TimeoutError(f"no results shown for {query!r}")
+            await asyncio.sleep(0.001)
+        # The pause after the last key already lasted spacing_ms; add it back.
+        felt.append((time.perf_counter() - typed_at) * 1000 + spacing_ms)
+        search.clear()
+        await asyncio.sleep(0.3)
+    emit(
+        "typing",
+        lateness_ms=probe.stop(),
+        results_after_last_key_ms=felt,
+        keystrokes=sum(len(q) for q in queries),
+    )
+
+
+async def watch_sync(view: Any, seconds: float) -> None:
+    probe = LoopProbe()
+    probe.start()
+    started = time.perf_counter()
+    done: list[int] = []
+    view.sync_progressed.connect(lambda n, _total: done.append(int(n)))
+    while time.perf_counter() - started < seconds:
+        await asyncio.sleep(0.1)
+    emit(
+        "sync",
+        lateness_ms=probe.stop(),
+        seconds=time.perf_counter() - started,
+        customers_synced=max(done, default=0),
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data-dir", required=True)
+    parser.add_argument("--type", nargs="*", default=[], help="queries to type, in order")
+    parser.add_argument("--spacing-ms", type=float, default=120.0)
+    parser.add_argument("--watch-sync", type=float, default=0.0, help="seconds")
+    args = parser.parse_args()
+
+    application = QApplication.instance() or QApplication(["portal-console"])
+    started = time.perf_counter()
+    tasks: list[asyncio.Task[None]] = []
+
+    async def scenario(view: Any) -> None:
+        try:
+            if args.watch_sync:
+                await watch_sync(view, args.watch_sync)
+            if args.type:
+                await type_queries(view, args.type, args.spacing_ms)
+        except Exception as error:
+            emit("error", message=repr(error))
+        finally:
+            for widget in QApplication.topLevelWidgets():
+                widget.close()
+
+    def poll() -> None:
+        view = customers_view()
+        if view is None:
+            return
+        watcher.stop()
+        emit("ready", seconds_in_process=time.perf_counter() - started)
+        tasks.append(asyncio.get_running_loop().create_task(scenario(view)))
+
+    watcher = QTimer()
+    watcher.setInterval(5)
+    watcher.timeout.connect(poll)
+    watcher.start()
+
+    from ui import app
+
+    code = app.main(["--data-dir", args.data_dir])
+    del application
+    emit("memory", max_rss_kib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
