@@ -393,3 +393,32 @@ async def render_previews(
     """One page per locale, rendered at the same time."""
     found = await asyncio.gather(*(render_preview(sandbox, source, code) for code in locales))
     return tuple(found)
+
+
+def choose_account_files(
+    gateway: Gateway, account_base_url: str | None, sandbox: SandboxAddress | None
+) -> AccountFiles | None:
+    """Where the open account's branding can be read from, or None (name only).
+
+    A gateway that offers :class:`AccountFiles` is used as it is; the built-in sandbox's own
+    account is read with the sandbox's key; any other account waits for the gateway.
+    """
+    if isinstance(gateway, AccountFiles):
+        return gateway
+    if sandbox is not None and account_base_url and _same_origin(account_base_url, sandbox.url):
+        return HttpAccountFiles(
+            sandbox.api_key, base_url=sandbox.url, stripe_account=gateway.stripe_account
+        )
+    return None
+
+
+def _same_origin(first: str, second: str) -> bool:
+    return _origin(first.rstrip("/")) == _origin(second.rstrip("/"))
+
+
+def stays_in_preview(url: str, preview_url: str) -> bool:
+    """Whether ``url`` is one of the preview's own pages (the preview may not lead elsewhere)."""
+    target, home = urlsplit(url), urlsplit(preview_url)
+    if (target.scheme, target.netloc) != (home.scheme, home.netloc):
+        return False
+    return target.path == home.path or target.path.startswith(home.path.rstrip("/") + "/")

@@ -414,3 +414,16 @@ async def test_a_refused_preview_is_a_stripe_shaped_console_error(fresh_sandbox:
         )
     assert bad_locale.value.param == "locale"
     assert fresh_sandbox.api_key not in str(bad_locale.value)
+
+
+def test_pages_a_preview_does_not_show_lead_back_to_it(
+    fresh_client: stripe.StripeClient, http: httpx.Client
+) -> None:
+    preview = create_preview(
+        fresh_client, locale="en", configuration={"features": features(cancel=True, switch=False)}
+    )
+    response = http.get(preview["url"] + "/subscriptions/sub_preview/cancel")
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+    home_path = httpx.URL(preview["url"]).path
+    assert f'href="{home_path}">Back to the portal</a>' in response.text

@@ -559,7 +559,19 @@ def refuse_change(request: Request) -> Response:
     )
 
 
+def not_in_preview(request: Request) -> Response:
+    """Pages a preview doesn't show (forms to fill in): "not found", with a way back."""
+    try:
+        portal, _sample, _preview = _open(request)
+    except PreviewGoneError:
+        return _gone(request)
+    return render(
+        request, "error.html", {"reason": "not_found", "home_url": portal.base}, status=404
+    )
+
+
 route("/preview/{token}", home)
 route("/preview/{token}/subscriptions/{subscription}", subscription)
+route("/preview/{token}/{rest:path}", not_in_preview)
 route("/preview/{token}/{rest:path}", refuse_change, methods=["POST"])
 route("/preview/{token}", refuse_change, methods=["POST"])

@@ -21,6 +21,7 @@ from console.portal.preview import (
     form_pairs,
     portal_locales,
     preview_params,
+    stays_in_preview,
 )
 
 
@@ -108,3 +109,13 @@ def test_the_key_goes_to_the_api_and_stripes_files_only() -> None:
     assert stripe_itself.base_url == "https://api.stripe.com"
     assert "Authorization" in stripe_itself._headers("https://files.stripe.com/v1/files/f/contents")
     assert stripe_itself._headers("http://127.0.0.1:9999/x") == {}
+
+
+def test_a_preview_leads_nowhere_but_its_own_pages() -> None:
+    home = "http://127.0.0.1:8123/p/preview/tok_abc"
+    assert stays_in_preview(home, home)
+    assert stays_in_preview(home + "/subscriptions/sub_preview", home)
+    assert not stays_in_preview("http://127.0.0.1:8123/p/preview/tok_abcdef", home)
+    assert not stays_in_preview("http://127.0.0.1:8123/p/session/x", home)
+    assert not stays_in_preview("https://acme.example/privacy", home)
+    assert not stays_in_preview("http://127.0.0.1:9999/p/preview/tok_abc", home)
