@@ -12,7 +12,8 @@ import logging
 from collections.abc import Coroutine
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -27,10 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.accounts import StoredAccount
 from console.errors import ConsoleError
 from console.gateway.client import Gateway
 from console.index import IndexStore, find_customers, sync
 from console.portal.customer_view import load_customer_view
+from console.portal.quick_view import refuse_live_mode
+from ui.context import AccountContext
 from ui.customers.detail import CustomerDetailPane
 from ui.customers.model import PAGE_SIZE, CustomersModel
 
@@ -43,6 +47,7 @@ class CustomersView(QWidget):
     failed = Signal(object)  # a ConsoleError, for the window's error bar
     sync_progressed = Signal(int, object)  # customers done, estimated total or None
     sync_finished = Signal(str)  # "done", "cancelled" or "failed"
+    open_portal = Signal(str)  # customer id: open the portal as this customer
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,6 +55,9 @@ class CustomersView(QWidget):
         self._index: IndexStore | None = None
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._query = ""
+        self._live = False
+        self._account: StoredAccount | None = None
+        self._selected_id: str | None = None
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search customers by name, email, phone or id  (Ctrl+K)")
@@ -73,6 +81,24 @@ class CustomersView(QWidget):
         self.table.setColumnWidth(0, 170)
         self.table.setColumnWidth(1, 230)
         self.detail = CustomerDetailPane()
+        self.open_portal_button = QPushButton(self.tr("Open portal as customer…"))
+        self.open_portal_button.setToolTip(
+            self.tr("Open the customer portal as this customer (Ctrl+O or Enter)")
+        )
+        self.open_portal_button.setEnabled(False)
+        self.portal_reason = QLabel("")
+        self.portal_reason.setWordWrap(True)
+        self.portal_reason.setStyleSheet("color: #8a6100;")
+        self.portal_reason.hide()
+        detail_actions = QHBoxLayout()
+        detail_actions.setContentsMargins(0, 0, 0, 0)
+        detail_actions.addWidget(self.open_portal_button)
+        detail_actions.addWidget(self.portal_reason, 1)
+        detail_panel = QWidget()
+        detail_layout = QVBoxLayout(detail_panel)
+        detail_layout.setContentsMargins(0, 0, 0, 0)
+        detail_layout.addLayout(detail_actions)
+        detail_layout.addWidget(self.detail, 1)
 
         self.sync_label = QLabel("")
         self.sync_bar = QProgressBar()
@@ -87,7 +113,7 @@ class CustomersView(QWidget):
         top.addWidget(self.results_label)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
-        splitter.addWidget(self.detail)
+        splitter.addWidget(detail_panel)
         splitter.setSizes([520, 480])
         sync_row = QHBoxLayout()
         sync_row.addWidget(self.sync_label, 1)
@@ -110,12 +136,38 @@ class CustomersView(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.sync_cancel.clicked.connect(self.cancel_sync)
         self.sync_start.clicked.connect(self.start_sync)
+        self.open_portal_button.clicked.connect(self.request_portal)
+        # Enter on a row (Qt's "activated") and Ctrl+O anywhere in the view open the portal.
+        self.table.activated.connect(lambda _index: self.request_portal())
+        open_shortcut = QShortcut(QKeySequence("Ctrl+O"), self)
+        open_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        open_shortcut.activated.connect(self.request_portal)
+        self.search.installEventFilter(self)
 
     # --- connection ---------------------------------------------------------------------------
 
-    def attach(self, gateway: Gateway, index: IndexStore, *, sync_now: bool = True) -> None:
-        """Works on this account from now on; brings its index up to date unless told not to."""
-        self._gateway, self._index = gateway, index
+    def attach(
+        self,
+        context: AccountContext | Gateway,
+        index: IndexStore | None = None,
+        *,
+        sync_now: bool = True,
+    ) -> None:
+        """Works on this account from now on; brings its index up to date unless told not to.
+
+        Takes the ``AccountContext`` like every view. The older ``(gateway, index)`` call is
+        still accepted until the main window passes contexts (see the lead's handoff).
+        """
+        if isinstance(context, AccountContext):
+            self._gateway, self._index = context.gateway, context.index
+            self._live = context.live
+            self._account = context.account
+        else:
+            assert index is not None, "attach(gateway, index) needs the index"
+            self._gateway, self._index = context, index
+            self._live = context.livemode
+            self._account = None
+        self._show_portal_availability()
         self.search.setEnabled(True)
         self.sync_start.setEnabled(True)
         self.results_label.setText("Type a name, email, phone number or customer id.")
@@ -138,11 +190,14 @@ class CustomersView(QWidget):
             older.cancel()
         task = asyncio.get_running_loop().create_task(self._reporting(work))
         self._tasks[name] = task
-        task.add_done_callback(lambda done: self._forget(name, done))
+        task.add_done_callback(lambda done: self._forget(name, done, work))
 
-    def _forget(self, name: str, task: asyncio.Task[None]) -> None:
+    def _forget(self, name: str, task: asyncio.Task[None], work: Coroutine[Any, Any, None]) -> None:
         if self._tasks.get(name) is task:
             del self._tasks[name]
+        # A task cancelled before its first step never started ``work``: close it, or Python
+        # warns that it was never awaited.
+        work.close()
 
     async def _reporting(self, work: Coroutine[Any, Any, None]) -> None:
         try:
@@ -153,6 +208,61 @@ class CustomersView(QWidget):
 
     def busy(self) -> bool:
         return bool(self._tasks)
+
+    def refresh(self) -> None:
+        """Runs the current search again and reloads the selected customer (Ctrl+R)."""
+        self._query = ""
+        self._search_now()
+        if self._selected_id is not None:
+            self._run("detail", self._load_detail(self._selected_id))
+
+    def close_panel(self) -> bool:
+        """Esc: clears the search if it holds anything."""
+        if self.search.text():
+            self.search.clear()
+            self._search_now()
+            return True
+        return False
+
+    # --- portal -------------------------------------------------------------------------------
+
+    def _show_portal_availability(self) -> None:
+        usable = not self._live and self._selected_id is not None
+        self.open_portal_button.setEnabled(usable)
+        if self._live:
+            self.portal_reason.setText(
+                self.tr(
+                    "Not available in live mode: Stripe allows opening the portal as a "
+                    "customer only with a test-mode key."
+                )
+            )
+        self.portal_reason.setVisible(self._live)
+
+    def request_portal(self) -> None:
+        """Asks (``open_portal``) for the selected customer's portal; refused in live mode."""
+        if self._selected_id is None:
+            return
+        try:
+            refuse_live_mode(self._account if self._account is not None else self._gateway)
+        except ConsoleError as error:
+            self.failed.emit(error)
+            return
+        self.open_portal.emit(self._selected_id)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        # Down in the search box goes to the results, first row selected: search, Down, Enter.
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+            and self.model.rowCount() > 0
+        ):
+            self.table.setFocus(Qt.FocusReason.TabFocusReason)
+            if not self.table.selectionModel().hasSelection():
+                self.select_row(0)
+            return True
+        return super().eventFilter(watched, event)
 
     # --- search --------------------------------------------------------------------------------
 
@@ -201,6 +311,8 @@ class CustomersView(QWidget):
     def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         rows = selected.indexes()
         customer = self.model.customer_at(rows[0].row()) if rows else None
+        self._selected_id = customer.id if customer is not None else None
+        self._show_portal_availability()
         if customer is not None:
             self.detail.show_hint(f"Loading {customer.name or customer.id}…")
             self._run("detail", self._load_detail(customer.id))

@@ -1,0 +1,305 @@
+"""Open the portal as a customer: from the Customers view's search to the portal, in the app
+(real Qt WebEngine) or the system browser, on the real sandbox; refused in live mode."""
+
+from __future__ import annotations
+
+import dataclasses
+import urllib.request
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import stripe
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QHBoxLayout, QWidget
+
+from console.errors import ConsoleError, LiveModeRefused
+from console.sandbox_launcher import EmbeddedSandbox
+from tests.ui.conftest import save_screenshot
+from ui.context import AccountContext
+from ui.customers.view import CustomersView
+from ui.portal_session.view import PortalSessionView
+
+MakeView = Callable[[AccountContext], PortalSessionView]
+
+
+def _demo_customer(sandbox: EmbeddedSandbox, case: str) -> Any:
+    client = stripe.StripeClient(sandbox.api_key, base_addresses={"api": sandbox.url})
+    for customer in client.v1.customers.list({"limit": 100}).auto_paging_iter():
+        if customer.description == case:
+            return customer
+    raise AssertionError(f"the demo has no customer for {case!r}")
+
+
+def _page_text(qtbot: Any, view: PortalSessionView) -> str:
+    texts: list[str] = []
+    view.browser.view.page().toPlainText(texts.append)
+    qtbot.waitUntil(lambda: bool(texts), timeout=10_000)
+    return texts[0]
+
+
+@pytest.fixture
+def make_view(qtbot: Any) -> Iterator[MakeView]:
+    made: list[PortalSessionView] = []
+
+    def make(context: AccountContext) -> PortalSessionView:
+        view = PortalSessionView()
+        qtbot.addWidget(view)
+        view.resize(1200, 760)
+        view.show()
+        view.attach(context)
+        made.append(view)
+        return view
+
+    yield make
+    for view in made:
+        view.shutdown()
+    qtbot.wait(100)  # the closed pages go before their off-the-record profiles
+
+
+def _choose(view: PortalSessionView, qtbot: Any, customer: Any) -> None:
+    view.set_customer(customer.id)
+    qtbot.waitUntil(lambda: customer.email in view.customer_label.text(), timeout=10_000)
+
+
+def test_a_support_agent_goes_from_an_email_to_the_portal_in_french_by_keyboard(
+    qtbot: Any, demo_sandbox: EmbeddedSandbox, demo_context: AccountContext
+) -> None:
+    customer = _demo_customer(demo_sandbox, "card, Starter monthly")
+    window = QWidget()
+    qtbot.addWidget(window)
+    customers, portal = CustomersView(), PortalSessionView()
+    row = QHBoxLayout(window)
+    row.addWidget(customers)
+    row.addWidget(portal)
+    window.resize(1600, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    with qtbot.waitSignal(customers.sync_finished, timeout=20_000):
+        customers.attach(demo_context)  # the index, so part of an email is enough
+    portal.attach(demo_context)
+    customers.open_portal.connect(portal.set_customer)  # what the main window does
+    try:
+        customers.focus_search()  # what Ctrl+K does (the window's shortcut, tested elsewhere)
+        qtbot.keyClicks(customers.search, customer.email.split("@")[0])
+        qtbot.waitUntil(lambda: customers.model.rowCount() == 1, timeout=10_000)
+        qtbot.keyClick(customers.search, Qt.Key.Key_Down)  # into the results, first row
+        assert customers.table.hasFocus()
+        with qtbot.waitSignal(customers.open_portal, timeout=5_000) as opened:
+            qtbot.keyClick(customers.table, Qt.Key.Key_Return)
+        assert opened.args == [customer.id]
+        qtbot.waitUntil(lambda: customer.email in portal.customer_label.text(), timeout=10_000)
+        assert portal.open_in_app_button.hasFocus()
+
+        portal.language.setFocus()
+        qtbot.keyClicks(portal.language, "Fran")
+        assert portal.language.currentData() == "fr"
+        portal.flow.setFocus()
+        qtbot.keyClicks(portal.flow, "Update the p")
+        assert portal.flow.currentData() == "payment_method_update"
+        with qtbot.waitSignal(portal.browser.load_finished, timeout=30_000) as loaded:
+            qtbot.keyClick(portal.flow, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert loaded.args == [True]
+
+        text = _page_text(qtbot, portal)
+        assert "Ajouter un moyen de paiement" in text  # the flow's page, in French
+        assert "Numéro de carte" in text
+        assert "Ajouter un moyen" in portal.browser.title.text()
+        qtbot.wait(300)  # let the web view paint before the grab
+        save_screenshot(window, "portal-session-from-customers")
+
+        # A flow session ends at the return address; without a flow the portal's home shows
+        # this customer's own details, still in French.
+        portal.flow.setFocus()
+        qtbot.keyClicks(portal.flow, "None")
+        assert portal.flow.currentData() is None
+        with qtbot.waitSignal(portal.browser.load_finished, timeout=30_000):
+            qtbot.keyClick(portal.flow, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        home = _page_text(qtbot, portal)
+        assert customer.email in home
+        assert customer.name in home
+        assert "INFORMATIONS DE FACTURATION" in home.upper()
+        assert portal.browser.view.page().profile().isOffTheRecord()
+    finally:
+        customers.shutdown()
+        portal.shutdown()
+        qtbot.wait(100)
+
+
+def test_the_view_with_a_customer_chosen_lists_configurations_locales_and_flows(
+    qtbot: Any, demo_sandbox: EmbeddedSandbox, demo_context: AccountContext, make_view: MakeView
+) -> None:
+    customer = _demo_customer(demo_sandbox, "card, Starter monthly")
+    view = make_view(demo_context)
+    _choose(view, qtbot, customer)
+    qtbot.waitUntil(lambda: view.configuration.count() > 1, timeout=10_000)
+    labels = [view.configuration.itemText(i) for i in range(view.configuration.count())]
+    assert sum("(default)" in label for label in labels) == 1
+    assert view.language.count() == 41  # automatic + the portal's 40
+    assert view.language.findText("Deutsch (de)") > 0
+    assert view.language.currentData() == "auto"
+
+    view.language.setCurrentIndex(view.language.findData("en"))
+    view.flow.setCurrentIndex(view.flow.findData("subscription_cancel"))
+    assert view.subscription.isVisible()
+    qtbot.waitUntil(lambda: view.subscription.currentData() is not None, timeout=10_000)
+    assert "Starter" in view.subscription.currentText()
+    view.after.setCurrentIndex(view.after.findData("hosted_confirmation"))
+    assert view.after_message.isVisible() and not view.after_redirect.isVisible()
+    save_screenshot(view, "portal-session-customer-chosen")
+
+    with qtbot.waitSignal(view.browser.load_finished, timeout=30_000):
+        qtbot.mouseClick(view.open_in_app_button, Qt.MouseButton.LeftButton)
+    assert "Cancel subscription" in _page_text(qtbot, view)
+    qtbot.wait(300)  # let the web view paint before the grab
+    save_screenshot(view, "portal-session-in-app")
+    assert view.close_panel()  # Esc closes the portal
+    assert not view.browser.is_open()
+
+
+class _UrlCatcher(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[QUrl] = []
+
+    @Slot(QUrl)
+    def open_url(self, url: QUrl) -> None:
+        self.urls.append(url)
+
+
+def test_open_in_browser_hands_a_sandbox_portal_session_to_the_desktop(
+    qtbot: Any, demo_sandbox: EmbeddedSandbox, demo_context: AccountContext, make_view: MakeView
+) -> None:
+    customer = _demo_customer(demo_sandbox, "card, Starter monthly")
+    view = make_view(demo_context)
+    _choose(view, qtbot, customer)
+    catcher = _UrlCatcher()
+    # Qt's own hook for QDesktopServices.openUrl: the URL arrives here, not in a browser.
+    QDesktopServices.setUrlHandler("http", catcher, "open_url")
+    try:
+        with qtbot.waitSignal(view.session_opened, timeout=10_000) as opened:
+            qtbot.mouseClick(view.open_in_browser_button, Qt.MouseButton.LeftButton)
+    finally:
+        QDesktopServices.unsetUrlHandler("http")
+    assert opened.args == ["browser"]
+    assert len(catcher.urls) == 1
+    url = catcher.urls[0].toString()
+    assert url.startswith(f"{demo_sandbox.url}/p/")
+    assert not view.browser.is_open()
+    assert url not in view.status.text()  # the link is a credential: never shown
+    assert "opened in the browser" in view.status.text()
+    # It is a real session: the link opens this customer's portal.
+    with urllib.request.urlopen(url) as answer:  # noqa: S310 - the sandbox on loopback
+        body = answer.read().decode()
+    assert customer.email in body
+
+
+def test_live_mode_disables_opening_with_the_reason_and_the_core_refuses(
+    qtbot: Any, demo_sandbox: EmbeddedSandbox, demo_context: AccountContext, make_view: MakeView
+) -> None:
+    live = dataclasses.replace(
+        demo_context, account=dataclasses.replace(demo_context.account, mode="live")
+    )
+    customer = _demo_customer(demo_sandbox, "card, Starter monthly")
+    view = make_view(live)
+    _choose(view, qtbot, customer)
+    assert view.live_notice.isVisible()
+    assert "only possible in test mode" in view.live_notice.text()
+    assert not view.open_in_app_button.isEnabled()
+    assert not view.open_in_browser_button.isEnabled()
+
+    errors: list[ConsoleError] = []
+    view.failed.connect(errors.append)
+    view.open_in_app()  # as if the disabled button were forced
+    qtbot.waitUntil(lambda: bool(errors), timeout=5_000)
+    assert isinstance(errors[0], LiveModeRefused)
+    assert errors[0].code == "livemode_refused"
+    assert not view.browser.is_open()
+    assert "test mode" in view.status.text()
+    save_screenshot(view, "portal-session-live-refused")
+
+    customers = CustomersView()
+    qtbot.addWidget(customers)
+    customers.resize(1000, 600)
+    customers.show()
+    customers.attach(live, sync_now=False)
+    refused: list[ConsoleError] = []
+    asked: list[str] = []
+    customers.failed.connect(refused.append)
+    customers.open_portal.connect(asked.append)
+    qtbot.keyClicks(customers.search, customer.email)
+    qtbot.waitUntil(lambda: customers.model.rowCount() == 1, timeout=10_000)
+    customers.select_row(0)
+    assert not customers.open_portal_button.isEnabled()
+    assert customers.portal_reason.isVisible()
+    assert "live mode" in customers.portal_reason.text()
+    qtbot.keyClick(customers.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    assert asked == []
+    assert isinstance(refused[0], LiveModeRefused)
+    save_screenshot(customers, "customers-live-portal-unavailable")
+    customers.shutdown()
+
+
+def test_a_bad_redirect_address_is_shown_at_its_field_and_fixing_it_opens(
+    qtbot: Any, demo_sandbox: EmbeddedSandbox, demo_context: AccountContext, make_view: MakeView
+) -> None:
+    customer = _demo_customer(demo_sandbox, "card, Starter monthly")
+    view = make_view(demo_context)
+    _choose(view, qtbot, customer)
+    view.flow.setCurrentIndex(view.flow.findData("payment_method_update"))
+    view.after.setCurrentIndex(view.after.findData("redirect"))
+    qtbot.keyClicks(view.after_redirect, "example.com/thanks")
+    errors: list[ConsoleError] = []
+    view.failed.connect(errors.append)
+    view.open_in_app()
+    qtbot.waitUntil(lambda: bool(errors), timeout=5_000)
+    assert errors[0].param == "flow_data[after_completion][redirect][return_url]"
+    problem = view._problem_labels["after_redirect"]  # noqa: SLF001
+    assert problem.isVisible()
+    assert "web address" in problem.text()
+    assert view.after_redirect.text() == "example.com/thanks"  # the edit is kept
+    assert view.flow.currentData() == "payment_method_update"
+    assert not view.browser.is_open()
+
+    view.after_redirect.setText("https://example.com/thanks")
+    with qtbot.waitSignal(view.browser.load_finished, timeout=30_000):
+        view.open_in_app()
+    assert not problem.isVisible()
+    assert view.browser.is_open()
+
+
+def test_a_subscription_flow_without_a_subscription_is_refused_at_the_subscription(
+    qtbot: Any, demo_sandbox: EmbeddedSandbox, demo_context: AccountContext, make_view: MakeView
+) -> None:
+    customer = _demo_customer(demo_sandbox, "invoice-only, paid invoices")
+    view = make_view(demo_context)
+    _choose(view, qtbot, customer)
+    view.flow.setCurrentIndex(view.flow.findData("subscription_pause"))
+    assert view.subscription.currentText() == "The customer has no subscriptions"
+    errors: list[ConsoleError] = []
+    view.failed.connect(errors.append)
+    view.open_in_app()
+    qtbot.waitUntil(lambda: bool(errors), timeout=5_000)
+    problem = view._problem_labels["subscription"]  # noqa: SLF001
+    assert problem.isVisible()
+    assert "subscriptions" in problem.text()
+
+
+def test_each_customer_gets_a_fresh_off_the_record_profile(
+    qtbot: Any, demo_sandbox: EmbeddedSandbox, demo_context: AccountContext, make_view: MakeView
+) -> None:
+    first = _demo_customer(demo_sandbox, "card, Starter monthly")
+    second = _demo_customer(demo_sandbox, "five seats of Team")
+    view = make_view(demo_context)
+    profiles = []
+    for customer in (first, second):
+        _choose(view, qtbot, customer)
+        with qtbot.waitSignal(view.browser.load_finished, timeout=30_000):
+            view.open_in_app()
+        profile = view.browser.view.page().profile()
+        assert profile.isOffTheRecord()
+        profiles.append(profile)
+        assert customer.email in _page_text(qtbot, view)
+    assert profiles[0] is not profiles[1]
+    assert first.email not in _page_text(qtbot, view)

@@ -1,0 +1,583 @@
+"""Open the portal as a customer: who, which configuration, language and flow, then in the
+app or in the system browser.
+
+The form only collects choices; ``console.portal.quick_view`` checks them and makes the
+session, and refuses in live mode whatever the buttons say. The session URL is a
+credential: it goes to the web view or the desktop's browser and nowhere else (no log, no
+label, no error message).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import cast
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.errors import ConsoleError, ValidationError
+from console.gateway.models import PortalConfigurationRecord, PortalSession, Subscription
+from console.index import find_customers
+from console.portal.quick_view import FlowType, open_portal_as_customer, refuse_live_mode
+from ui.context import AccountContext
+from ui.portal_session.browser import PortalBrowser
+from ui.portal_session.request import (
+    SUBSCRIPTION_FLOWS,
+    AfterType,
+    PortalRequest,
+    flow_of,
+    portal_locales,
+)
+from ui.tasks import NamedTasks
+
+log = logging.getLogger(__name__)
+
+SEARCH_DELAY_MS = 150
+SEARCH_LIMIT = 8
+ERROR_STYLE = "color: #a4262c;"
+
+
+class PortalSessionView(QWidget):
+    failed = Signal(object)  # a ConsoleError, for the window's error bar
+    session_opened = Signal(str)  # "app" or "browser"; never the URL
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context: AccountContext | None = None
+        self._tasks = NamedTasks(self.failed.emit)
+        self._customer_id: str | None = None
+        self._subscriptions: tuple[Subscription, ...] = ()
+        self._prices_loaded = False
+        self._problem_labels: dict[str, QLabel] = {}
+        self._cells: dict[str, QWidget] = {}
+
+        # --- customer ---
+        self.customer_search = QLineEdit()
+        self.customer_search.setPlaceholderText(self.tr("Name, email or customer id"))
+        self.customer_search.setClearButtonEnabled(True)
+        self.customer_results = QListWidget()
+        self.customer_results.setMaximumHeight(150)
+        self.customer_results.hide()
+        self.customer_label = QLabel(self.tr("No customer chosen yet."))
+        self.customer_label.setWordWrap(True)
+        self.customer_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        customer_box = QVBoxLayout()
+        customer_box.setContentsMargins(0, 0, 0, 0)
+        customer_box.addWidget(self.customer_search)
+        customer_box.addWidget(self.customer_results)
+        customer_box.addWidget(self.customer_label)
+
+        # --- session options ---
+        self.configuration = QComboBox()
+        self.configuration.addItem(self.tr("The account's default"), None)
+        self.language = QComboBox()
+        self.language.addItem(self.tr("Automatic (the customer's language)"), "auto")
+        for entry in portal_locales():
+            self.language.addItem(f"{entry.native} ({entry.code})", entry.code)
+            self.language.setItemData(
+                self.language.count() - 1, entry.english, Qt.ItemDataRole.ToolTipRole
+            )
+        self.flow = QComboBox()
+        flows: list[tuple[str, FlowType | None]] = [
+            (self.tr("None: the portal's home page"), None),
+            (self.tr("Update the payment method"), "payment_method_update"),
+            (self.tr("Update the customer's details"), "customer_update"),
+            (self.tr("Cancel a subscription"), "subscription_cancel"),
+            (self.tr("Pause a subscription"), "subscription_pause"),
+            (self.tr("Change a subscription's plan"), "subscription_update"),
+            (self.tr("Confirm a prepared plan change"), "subscription_update_confirm"),
+        ]
+        for text, kind in flows:
+            self.flow.addItem(text, kind)
+        self.subscription = QComboBox()
+        self.confirm_price = QComboBox()
+        self.confirm_price.addItem(self.tr("Keep the current price"), None)
+        self.confirm_quantity = QSpinBox()
+        self.confirm_quantity.setRange(0, 10_000)
+        self.confirm_quantity.setSpecialValueText(self.tr("Keep the current quantity"))
+        self.after = QComboBox()
+        afters: list[tuple[str, AfterType]] = [
+            (self.tr("Back to the portal's home page"), "portal_homepage"),
+            (self.tr("Show a confirmation message"), "hosted_confirmation"),
+            (self.tr("Redirect to an address"), "redirect"),
+        ]
+        for text, after in afters:
+            self.after.addItem(text, after)
+        self.after_message = QLineEdit()
+        self.after_message.setPlaceholderText(self.tr("Optional: Stripe's message if empty"))
+        self.after_redirect = QLineEdit()
+        self.after_redirect.setPlaceholderText("https://example.com/thanks")
+        self.return_url = QLineEdit()
+        self.return_url.setPlaceholderText(self.tr("The configuration's default return address"))
+
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self._add_row(self.tr("&Customer"), customer_box, "customer", self.customer_search)
+        self._add_row(self.tr("C&onfiguration"), self.configuration, "configuration")
+        self._add_row(self.tr("&Language"), self.language, "locale")
+        self._add_row(self.tr("&Flow"), self.flow, "flow")
+        self._add_row(self.tr("&Subscription"), self.subscription, "subscription")
+        self._add_row(self.tr("New &price"), self.confirm_price, "items")
+        self._add_row(self.tr("New &quantity"), self.confirm_quantity, "quantity")
+        self._add_row(self.tr("&After the flow"), self.after, "after")
+        self._add_row(self.tr("&Message"), self.after_message, "after_message")
+        self._add_row(self.tr("&Redirect to"), self.after_redirect, "after_redirect")
+        self._add_row(self.tr("Re&turn URL"), self.return_url, "return_url")
+
+        self.live_notice = QLabel(
+            self.tr(
+                "This account is in live mode. Opening the portal as a customer is only "
+                "possible in test mode (Stripe's rule, for the customers' safety): use a "
+                "test-mode key or the built-in sandbox."
+            )
+        )
+        self.live_notice.setWordWrap(True)
+        self.live_notice.setStyleSheet(
+            "background: #fff4ce; border: 1px solid #d8a300; border-radius: 4px; padding: 6px;"
+        )
+        self.live_notice.hide()
+        self.open_in_app_button = QPushButton(self.tr("Open in app"))
+        self.open_in_app_button.setToolTip(self.tr("Open the portal here (Ctrl+Enter)"))
+        self.open_in_app_button.setDefault(True)
+        self.open_in_browser_button = QPushButton(self.tr("Open in browser"))
+        self.open_in_browser_button.setToolTip(
+            self.tr("Open the portal in the system's web browser (Ctrl+Shift+Enter)")
+        )
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.status.setStyleSheet("color: #555;")
+        self._problem_labels["general"] = self.status
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_in_app_button)
+        buttons.addWidget(self.open_in_browser_button)
+        buttons.addStretch(1)
+
+        form_panel = QWidget()
+        form_panel.setMinimumWidth(360)
+        form_layout = QVBoxLayout(form_panel)
+        heading = QLabel(self.tr("Open the portal as a customer"))
+        heading.setStyleSheet("font-size: 15px; font-weight: 600;")
+        form_layout.addWidget(heading)
+        form_layout.addLayout(self.form)
+        form_layout.addWidget(self.live_notice)
+        form_layout.addLayout(buttons)
+        form_layout.addWidget(self.status)
+        form_layout.addStretch(1)
+
+        self.browser = PortalBrowser()
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(form_panel)
+        splitter.addWidget(self.browser)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([400, 700])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DELAY_MS)
+        self._debounce.timeout.connect(self._search_customers)
+        self.customer_search.textEdited.connect(lambda _text: self._debounce.start())
+        self.customer_search.returnPressed.connect(self._choose_first_result)
+        self.customer_search.installEventFilter(self)
+        self.customer_results.itemActivated.connect(self._result_chosen)
+        self.flow.currentIndexChanged.connect(lambda _i: self._show_flow_rows())
+        self.after.currentIndexChanged.connect(lambda _i: self._show_flow_rows())
+        self.subscription.currentIndexChanged.connect(lambda _i: self._clear_problems())
+        self.open_in_app_button.clicked.connect(self.open_in_app)
+        self.open_in_browser_button.clicked.connect(self.open_in_browser)
+        for keys, slot in (
+            ("Ctrl+Return", self.open_in_app),
+            ("Ctrl+Enter", self.open_in_app),
+            ("Ctrl+Shift+Return", self.open_in_browser),
+            ("Ctrl+Shift+Enter", self.open_in_browser),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        self._show_flow_rows()
+        self._update_buttons()
+
+    def _add_row(
+        self, title: str, field: QWidget | QVBoxLayout, key: str, buddy: QWidget | None = None
+    ) -> None:
+        """A form row: the field with its problem line under it (hidden until there is one)."""
+        problem = QLabel()
+        problem.setWordWrap(True)
+        problem.setStyleSheet(ERROR_STYLE)
+        problem.hide()
+        self._problem_labels[key] = problem
+        cell = QWidget()
+        box = QVBoxLayout(cell)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        if isinstance(field, QWidget):
+            box.addWidget(field)
+        else:
+            box.addLayout(field)
+        box.addWidget(problem)
+        label = QLabel(title)
+        target = buddy if buddy is not None else field
+        if isinstance(target, QWidget):
+            label.setBuddy(target)
+        self._cells[key] = cell
+        self.form.addRow(label, cell)
+
+    # --- the view API -------------------------------------------------------------------------
+
+    def attach(self, context: AccountContext) -> None:
+        """Works on this account from now on: the form keeps nothing of the previous one."""
+        self._tasks.cancel_all()
+        self._context = context
+        self.browser.close_portal()
+        self._customer_id = None
+        self._subscriptions = ()
+        self._prices_loaded = False
+        self.customer_label.setText(self.tr("No customer chosen yet."))
+        self._fill_subscriptions()
+        self._clear_problems()
+        self.live_notice.setVisible(context.live)
+        self._update_buttons()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reloads the configurations (and the chosen customer's subscriptions)."""
+        if self._context is None:
+            return
+        self._tasks.run("configurations", self._load_configurations())
+        if self._customer_id is not None:
+            self._tasks.run("customer", self._load_customer(self._customer_id))
+
+    def close_panel(self) -> bool:
+        if self.customer_results.isVisible():
+            self.customer_results.hide()
+            self.customer_search.setFocus()
+            return True
+        return self.browser.close_portal()
+
+    def shutdown(self) -> None:
+        self._debounce.stop()
+        self.browser.close_portal()
+        self._tasks.cancel_all()
+
+    def busy(self) -> bool:
+        return self._tasks.busy()
+
+    def focus_search(self) -> None:
+        self.customer_search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.customer_search.selectAll()
+
+    def set_customer(self, customer_id: str) -> None:
+        """Chooses the customer (from the Customers view); the focus goes to Open in app."""
+        self._customer_id = customer_id
+        self.customer_results.hide()
+        self.customer_label.setText(self.tr("Loading {id}…").format(id=customer_id))
+        self._subscriptions = ()
+        self._fill_subscriptions()
+        self._clear_problems()
+        self._update_buttons()
+        if self._context is not None:
+            self._tasks.run("customer", self._load_customer(customer_id))
+        self.open_in_app_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def customer_id(self) -> str | None:
+        return self._customer_id
+
+    # --- loading the choices ------------------------------------------------------------------
+
+    async def _load_configurations(self) -> None:
+        if self._context is None:
+            return
+        gateway = self._context.gateway
+        records: list[PortalConfigurationRecord] = []
+        cursor: str | None = None
+        while True:
+            page = await gateway.list_portal_configurations(starting_after=cursor)
+            records.extend(page.data)
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+        chosen = self.configuration.currentData()
+        self.configuration.clear()
+        self.configuration.addItem(self.tr("The account's default"), None)
+        for record in sorted(records, key=lambda r: (not r.is_default, not r.active)):
+            name = record.name or record.id
+            if record.is_default:
+                text = self.tr("{name} (default)").format(name=name)
+            elif not record.active:
+                text = self.tr("{name} (inactive)").format(name=name)
+            else:
+                text = name
+            self.configuration.addItem(text, record.id)
+            self.configuration.setItemData(
+                self.configuration.count() - 1, record.id, Qt.ItemDataRole.ToolTipRole
+            )
+        found = self.configuration.findData(chosen)
+        self.configuration.setCurrentIndex(max(found, 0))
+
+    async def _load_customer(self, customer_id: str) -> None:
+        if self._context is None:
+            return
+        gateway = self._context.gateway
+        try:
+            customer, subscriptions = await asyncio.gather(
+                gateway.retrieve_customer(customer_id), gateway.list_subscriptions(customer_id)
+            )
+        except ConsoleError:
+            self.customer_label.setText(
+                self.tr("{id} could not be loaded (see the message above).").format(id=customer_id)
+            )
+            raise
+        if customer_id != self._customer_id:
+            return
+        name = customer.name or self.tr("(no name)")
+        email = customer.email or self.tr("no email")
+        self.customer_label.setText(
+            self.tr("<b>{name}</b><br>{email}<br><small>{id}</small>").format(
+                name=_escape(name), email=_escape(email), id=_escape(customer.id)
+            )
+        )
+        self._subscriptions = subscriptions
+        self._fill_subscriptions()
+        self._update_buttons()
+
+    async def _load_prices(self) -> None:
+        if self._context is None:
+            return
+        page = await self._context.gateway.list_prices(active=True)
+        self._prices_loaded = True
+        for price in page.data:
+            if price.type != "recurring":
+                continue
+            amount = "" if price.unit_amount is None else f" {price.unit_amount / 100:.2f}"
+            every = f" / {price.recurring_interval}" if price.recurring_interval else ""
+            label = price.product_name or price.nickname or price.id
+            self.confirm_price.addItem(f"{label}{amount} {price.currency.upper()}{every}", price.id)
+
+    def _fill_subscriptions(self) -> None:
+        self.subscription.clear()
+        if not self._subscriptions:
+            self.subscription.addItem(self.tr("The customer has no subscriptions"), None)
+            return
+        for subscription in self._subscriptions:
+            plan = ", ".join(
+                item.price.product_name or item.price.nickname or item.price.id
+                for item in subscription.items
+            )
+            self.subscription.addItem(
+                f"{plan} — {subscription.status} ({subscription.id})", subscription.id
+            )
+
+    # --- searching a customer -----------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        # Down in the search field walks into the results, as in a completer.
+        if (
+            watched is self.customer_search
+            and event.type() == QEvent.Type.KeyPress
+            and cast(QKeyEvent, event).key() == Qt.Key.Key_Down
+            and self.customer_results.isVisible()
+            and self.customer_results.count()
+        ):
+            self.customer_results.setFocus()
+            self.customer_results.setCurrentRow(0)
+            return True
+        return super().eventFilter(watched, event)
+
+    def _search_customers(self) -> None:
+        query = self.customer_search.text().strip()
+        if not query:
+            self.customer_results.clear()
+            self.customer_results.hide()
+            return
+        self._tasks.run("search", self._search(query))
+
+    async def _search(self, query: str) -> None:
+        if self._context is None:
+            return
+        found = await find_customers(
+            self._context.index, self._context.gateway, query, limit=SEARCH_LIMIT
+        )
+        self.customer_results.clear()
+        for customer in found.customers:
+            item = QListWidgetItem(
+                f"{customer.name or self.tr('(no name)')} — {customer.email or ''}  ({customer.id})"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, customer.id)
+            self.customer_results.addItem(item)
+        if not found.customers:
+            self.customer_results.addItem(self.tr("No customer matches “{q}”.").format(q=query))
+        self.customer_results.show()
+
+    def _choose_first_result(self) -> None:
+        self._debounce.stop()
+        if self.customer_results.isVisible() and self.customer_results.count():
+            self._result_chosen(self.customer_results.item(0))
+        else:
+            self._search_customers()
+
+    def _result_chosen(self, item: QListWidgetItem) -> None:
+        customer_id = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(customer_id, str):
+            self.set_customer(customer_id)
+
+    # --- the form -----------------------------------------------------------------------------
+
+    def _show_flow_rows(self) -> None:
+        kind = self.flow.currentData()
+        after = self.after.currentData()
+        rows = {
+            "subscription": kind in SUBSCRIPTION_FLOWS,
+            "items": kind == "subscription_update_confirm",
+            "quantity": kind == "subscription_update_confirm",
+            "after": kind is not None,
+            "after_message": kind is not None and after == "hosted_confirmation",
+            "after_redirect": kind is not None and after == "redirect",
+        }
+        for key, visible in rows.items():
+            self.form.setRowVisible(self._cells[key], visible)
+        if kind == "subscription_update_confirm" and not self._prices_loaded:
+            self._prices_loaded = True  # one load per account; refresh() is for the rest
+            self._tasks.run("prices", self._load_prices())
+        self._clear_problems()
+
+    def request(self) -> PortalRequest:
+        """What the form holds now."""
+        subscription_id = self.subscription.currentData()
+        item_id: str | None = None
+        for subscription in self._subscriptions:
+            if subscription.id == subscription_id and subscription.items:
+                item_id = subscription.items[0].id
+        quantity = self.confirm_quantity.value()
+        return PortalRequest(
+            customer_id=self._customer_id,
+            configuration=self.configuration.currentData(),
+            locale=self.language.currentData(),
+            flow_type=self.flow.currentData(),
+            subscription_id=subscription_id,
+            confirm_item_id=item_id,
+            confirm_price=self.confirm_price.currentData(),
+            confirm_quantity=quantity or None,
+            after_type=self.after.currentData(),
+            after_message=self.after_message.text().strip() or None,
+            after_redirect_url=self.after_redirect.text().strip() or None,
+            return_url=self.return_url.text().strip() or None,
+        )
+
+    def _update_buttons(self) -> None:
+        live = self._context is not None and self._context.live
+        usable = self._context is not None and not live and self._customer_id is not None
+        opening = self._tasks.running("open")
+        for button in (self.open_in_app_button, self.open_in_browser_button):
+            button.setEnabled(usable and not opening)
+
+    def _clear_problems(self) -> None:
+        for key, label in self._problem_labels.items():
+            label.clear()
+            if key != "general":
+                label.hide()
+
+    def _show_problems(self, error: ConsoleError) -> None:
+        if isinstance(error, ValidationError):
+            pairs = [(problem.param, problem.message) for problem in error.problems]
+        else:
+            pairs = [(error.param or "", error.message)]
+        for param, message in pairs:
+            label = self._problem_labels[_field_of(param)]
+            text = label.text()
+            label.setText(f"{text}\n{message}" if text else message)
+            label.show()
+
+    # --- opening ------------------------------------------------------------------------------
+
+    def open_in_app(self) -> None:
+        self._open(self._show_in_app, "app")
+
+    def open_in_browser(self) -> None:
+        self._open(self._show_in_browser, "browser")
+
+    def _show_in_app(self, session: PortalSession) -> None:
+        self.browser.open_session(session.url)
+        self.browser.view.setFocus()
+
+    def _show_in_browser(self, session: PortalSession) -> None:
+        if not QDesktopServices.openUrl(QUrl(session.url)):
+            self.status.setText(self.tr("The system has no web browser to open the portal in."))
+
+    def _open(self, show: Callable[[PortalSession], None], where: str) -> None:
+        if self._context is None or self._tasks.running("open"):
+            return
+        self._clear_problems()
+        self.status.setText(self.tr("Opening the portal…"))
+        task = self._tasks.run("open", self._open_session(self.request(), show, where))
+        task.add_done_callback(lambda _done: self._update_buttons())
+        self._update_buttons()
+
+    async def _open_session(
+        self, request: PortalRequest, show: Callable[[PortalSession], None], where: str
+    ) -> None:
+        try:
+            context = self._context
+            if context is None:
+                return
+            # The account's mode decides, not only the key's: a live account stays refused
+            # even if its gateway were somehow given a test key.
+            refuse_live_mode(context.account)
+            session = await open_portal_as_customer(
+                context.gateway,
+                request.customer_id or "",
+                configuration=request.configuration,
+                locale=request.locale,
+                flow=flow_of(request),
+                return_url=request.return_url,
+            )
+        except ConsoleError as error:
+            self.status.clear()
+            self._show_problems(error)
+            raise
+        show(session)
+        where_text = self.tr("in the app") if where == "app" else self.tr("in the browser")
+        self.status.setText(
+            self.tr("Portal session {id} opened {where}.").format(id=session.id, where=where_text)
+        )
+        self.session_opened.emit(where)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _field_of(param: str) -> str:
+    """Which form field a Stripe-shaped ``param`` belongs to ("general" if none)."""
+    if param in {"customer", "configuration", "locale", "return_url"}:
+        return param
+    if param.startswith("flow_data[after_completion][redirect]"):
+        return "after_redirect"
+    if param.startswith("flow_data[after_completion][hosted_confirmation]"):
+        return "after_message"
+    if param.startswith("flow_data[after_completion]"):
+        return "after"
+    if param.endswith("[subscription]"):
+        return "subscription"
+    if "[items]" in param:
+        return "items"
+    if param.startswith("flow_data"):
+        return "flow"
+    return "general"
