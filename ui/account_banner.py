@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from console.accounts import StoredAccount
@@ -21,16 +22,20 @@ class AccountBanner(QFrame):
         self.mode = QLabel()
         self.mode.setObjectName("modeMarker")
         self.account_name = QLabel()
-        self.account_name.setStyleSheet("font-weight: bold; font-size: 14px;")
+        # Fonts and palette roles, not style sheets: they follow a light/dark palette change.
+        name_font = self.account_name.font()
+        name_font.setBold(True)
+        name_font.setPointSizeF(name_font.pointSizeF() * 1.2)
+        self.account_name.setFont(name_font)
         self.acting_for = QLabel()
-        self.acting_for.setStyleSheet("color: #555;")
+        self.acting_for.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addWidget(self.mode)
         layout.addWidget(self.account_name)
         layout.addWidget(self.acting_for)
         layout.addStretch(1)
-        self.show_starting("Starting the sandbox…")
+        self.show_starting(self.tr("Starting the sandbox…"))
 
     def show_starting(self, text: str) -> None:
         self.mode.setText("")
@@ -39,7 +44,8 @@ class AccountBanner(QFrame):
         self.acting_for.setText("")
 
     def show_account(self, account: StoredAccount) -> None:
-        self.mode.setText(f" {account.mode.upper()} MODE ")
+        marker = self.tr("TEST MODE") if account.mode == "test" else self.tr("LIVE MODE")
+        self.mode.setText(f" {marker} ")
         self.mode.setStyleSheet(
             _MODE_STYLE[account.mode] + "font-weight: bold; padding: 3px 8px; border-radius: 3px;"
         )
@@ -50,7 +56,7 @@ class AccountBanner(QFrame):
         )
         self.account_name.setText(f"{account.name}  ·  {account.id}")
         self.acting_for.setText(
-            f"acting for connected account {account.connected_account_id}"
+            self.tr("acting for connected account {id}").format(id=account.connected_account_id)
             if account.connected_account_id
             else ""
         )

@@ -106,6 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     loop = qasync.QEventLoop(application)
     asyncio.set_event_loop(loop)
+    # The loop must outlive the window: closing it still stops the sandbox and closes files.
+    application.setQuitOnLastWindowClosed(False)
     application.setApplicationName("Portal Console")
     application.setDesktopFileName("portal-console")
     translators = install_translations(application)

@@ -9,6 +9,7 @@ from console.errors import ConsoleError, StripeApiError
 
 def describe(error: ConsoleError) -> str:
     """One line: the message, then Stripe's type, code and param when it sent them."""
+    # Stripe's field names stay as they are: they are what support and Stripe's docs use.
     parts = [f"type {error.type}"]
     if error.code:
         parts.append(f"code {error.code}")
@@ -31,7 +32,7 @@ class ErrorBar(QFrame):
         )
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.dismiss = QPushButton("Dismiss")
+        self.dismiss = QPushButton(self.tr("Dismiss"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.addWidget(self.message, 1)

@@ -236,6 +236,10 @@ class MainWindow(QMainWindow):
             self.settings.last_account = account.handle
         self.account_opened.emit(context)
 
+    def busy(self) -> bool:
+        """True while the window itself is opening, switching or removing an account."""
+        return self._tasks.busy()
+
     def show_error(self, error: ConsoleError) -> None:
         self.error_bar.show_error(error)
 

@@ -50,10 +50,10 @@ class Workspace:
     async def open(self, account: StoredAccount) -> AccountContext:
         """A new context for ``account``; ``swap`` makes it current."""
         gateway = await self.accounts.open_gateway(account)
+        # A connected account's customers are its own: they get their own index.
+        owner = account.connected_account_id or account.id
         try:
-            index = await asyncio.to_thread(
-                IndexStore, self.dirs.index_file(account.id, account.mode)
-            )
+            index = await asyncio.to_thread(IndexStore, self.dirs.index_file(owner, account.mode))
         except BaseException:
             await gateway.aclose()
             raise
