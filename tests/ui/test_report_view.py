@@ -27,9 +27,11 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFileDialog
 
 from console.errors import ValidationError
+from console.portal.cancellation_report import Bucket
 from console.sandbox_launcher import EmbeddedSandbox, start_embedded_sandbox
 from tests.ui.conftest import save_screenshot
 from ui.context import AccountContext
+from ui.report.chart import MAX_AXIS_LABELS, ReasonsChart, bucket_label
 from ui.report.view import CancellationReportView
 
 DAY = 86400
@@ -530,3 +532,29 @@ def test_dates_and_numbers_follow_the_users_locale(
         german.shutdown()
     finally:
         QLocale.setDefault(QLocale.c())
+
+
+def test_a_long_period_by_day_keeps_axis_labels_apart(qtbot: Any, qloop: Any) -> None:
+    chart = ReasonsChart()
+    qtbot.addWidget(chart)
+    chart.resize(1000, 360)
+    start = int(datetime(2026, 1, 1, tzinfo=UTC).timestamp())
+    buckets = [
+        Bucket(
+            start=start + i * DAY,
+            end=start + (i + 1) * DAY,
+            cancellations=i % 4,
+            by_feedback={"too_complex": i % 4} if i % 4 else {},
+            offers=0,
+            offers_accepted=0,
+        )
+        for i in range(90)
+    ]
+    labels = [bucket_label(b.start, "day", QLocale.c()) for b in buckets]
+    chart.show_buckets(buckets, "day", labels)
+    categories = chart.chart().axes()[0].categories()  # type: ignore[attr-defined]
+    assert len(categories) == len(set(categories)) == 90  # one bar per day, none merged
+    visible = [c for c in categories if c.strip("\u200b")]
+    assert len(visible) <= MAX_AXIS_LABELS and visible[0] == labels[0]
+    assert chart.series_counts()["too_complex"] == [i % 4 for i in range(90)]
+    save_screenshot(chart, "report_chart_90_days")

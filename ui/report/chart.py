@@ -110,6 +110,9 @@ class ReasonsChart(QChartView):
         categories = QBarCategoryAxis()
         categories.append(_axis_categories(self._labels))
         categories.setLabelsAngle(-45 if len(self._labels) > 8 else 0)
+        # Qt elides each label to its bar's width; the thinned-out labels have room to spare.
+        categories.setTruncateLabels(False)
+        categories.setGridLineVisible(len(self._labels) <= MAX_AXIS_LABELS)
         counts = QValueAxis()
         highest = max((b.cancellations for b in buckets), default=0)
         counts.setRange(0, max(highest, 1))

@@ -319,6 +319,8 @@ class CancellationReportView(QWidget):
             events = await fetch_with_progress(gateway, period, self._page_arrived, self.page_size)
             names = await configurations
         finally:
+            if configurations.done() and not configurations.cancelled():
+                configurations.exception()  # seen: a failed fetch already explains the load
             configurations.cancel()
         report = await asyncio.to_thread(build_report, events, period, names, grouping)
         return LoadedReport(report, period, grouping)
