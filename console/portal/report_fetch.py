@@ -7,11 +7,12 @@ paging rules. Cancelling the awaiting task stops the fetch between (or during) p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from console.gateway.models import Event, Page, PortalConfigurationRecord
+from console.index.store import IndexedCustomer
 from console.portal.cancellation_report import EventLister, fetch_events
 from console.portal.report_period import Period
 
@@ -86,3 +87,22 @@ async def all_configurations(gateway: ConfigurationLister) -> tuple[PortalConfig
         cursor = page.next_cursor
         if cursor is None:
             return tuple(found)
+
+
+class CustomerNames(Protocol):
+    def get(self, customer_id: str) -> IndexedCustomer | None: ...
+
+
+def customer_names(index: CustomerNames, customer_ids: Iterable[str]) -> dict[str, str]:
+    """Name (or email) of each customer the local index knows; blocking, so from a thread.
+
+    The report lists customers by id; the index, not Stripe, is asked, so a long report costs
+    no API calls. Customers the index has not seen yet are simply left out.
+    """
+    found: dict[str, str] = {}
+    for customer_id in set(customer_ids):
+        known = index.get(customer_id) if customer_id else None
+        label = known and (known.name or known.email)
+        if label:
+            found[customer_id] = label
+    return found

@@ -27,6 +27,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFileDialog
 
 from console.errors import ValidationError
+from console.index import sync
 from console.portal.cancellation_report import Bucket
 from console.sandbox_launcher import EmbeddedSandbox, start_embedded_sandbox
 from tests.ui.conftest import save_screenshot
@@ -239,8 +240,11 @@ def test_chart_holds_each_reason_per_day_and_week_with_comments_and_offers(
     view: CancellationReportView,
     shop: Shop,
     make_context: Callable[[EmbeddedSandbox], AccountContext],
+    run: Callable[..., Any],
 ) -> None:
-    view.attach(make_context(shop.sandbox))
+    context = make_context(shop.sandbox)
+    run(sync(context.index, context.gateway))  # names come from the local customer index
+    view.attach(context)
     view.choose_custom_period(shop.first_day, shop.first_day + timedelta(days=7), "day")
     _load(qtbot, view)
 
@@ -271,16 +275,17 @@ def test_chart_holds_each_reason_per_day_and_week_with_comments_and_offers(
     assert "Cancellations: 5 ·" in view.summary.text()
     assert "Retention offers shown: 2, accepted: 1" in view.summary.text()
     comments = _table(view.comments_table)
+    named = {role: f"Customer {role} ({cus})" for role, cus in shop.customers.items()}
     assert [(row[1], row[2], row[3]) for row in comments] == [
-        (shop.customers["pricey"], "Too expensive", "Too pricey for a team of three"),
-        (shop.customers["sso"], "Missing features", "We need single sign-on"),
-        (shop.customers["idle"], "Not used enough", "Never found the time to use it"),
+        (named["pricey"], "Too expensive", "Too pricey for a team of three"),
+        (named["sso"], "Missing features", "We need single sign-on"),
+        (named["idle"], "Not used enough", "Never found the time to use it"),
     ]
     assert view.details.tabText(1) == "Comments (3)"
-    offers = {row[2]: row[4] for row in _table(view.offers_table)}
+    offers = {(row[1], row[2]): row[4] for row in _table(view.offers_table)}
     assert offers == {
-        shop.subscriptions["stayed"]: "Accepted",
-        shop.subscriptions["declined"]: "Declined (cancelled)",
+        (named["stayed"], shop.subscriptions["stayed"]): "Accepted",
+        (named["declined"], shop.subscriptions["declined"]): "Declined (cancelled)",
     }
     reasons = {row[0]: row[1] for row in _table(view.reason_table)}
     assert reasons == {
@@ -349,6 +354,8 @@ def test_cancel_while_loading_stops_it_and_says_so(
     # Loading to the end with the same small pages gives the whole report.
     _load(qtbot, view)
     assert sum(sum(counts) for counts in view.chart.series_counts().values()) == 5
+    # This account's index was never synced: customers are shown by id.
+    assert _table(view.comments_table)[0][1] == shop.customers["pricey"]
     # 5 portal sessions, 5 subscriptions set to end or discounted, 1 deleted: one a page.
     assert "Loaded 11 events (pages fetched: 11)" in view.status.text()
 

@@ -6,7 +6,7 @@ locale; times are UTC, like the chart's days, so a comment sits in the bar it be
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt, QTimeZone
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
@@ -75,11 +75,19 @@ def configuration_rows(report: Report) -> list[list[str | int]]:
     return rows
 
 
-def comment_rows(report: Report, locale: QLocale) -> list[list[str | int]]:
+def customer(customer_id: str, names: Mapping[str, str]) -> str:
+    """The name the index knows, with the id (what Stripe's dashboard searches for)."""
+    name = names.get(customer_id)
+    return _translate("{name} ({id})").format(name=name, id=customer_id) if name else customer_id
+
+
+def comment_rows(
+    report: Report, locale: QLocale, names: Mapping[str, str]
+) -> list[list[str | int]]:
     return [
         [
             utc_time(c.at, locale),
-            c.customer_id,
+            customer(c.customer_id, names),
             reason_label(c.feedback or "none"),
             (c.comment or "").replace("\n", " "),
         ]
@@ -88,13 +96,19 @@ def comment_rows(report: Report, locale: QLocale) -> list[list[str | int]]:
     ]
 
 
-def offer_rows(report: Report, locale: QLocale) -> list[list[str | int]]:
+def offer_rows(report: Report, locale: QLocale, names: Mapping[str, str]) -> list[list[str | int]]:
     outcomes = {
         "accepted": _translate("Accepted"),
         "declined": _translate("Declined (cancelled)"),
         "unknown": _translate("No decision seen"),
     }
     return [
-        [utc_time(o.at, locale), o.customer_id, o.subscription_id, o.coupon, outcomes[o.outcome]]
+        [
+            utc_time(o.at, locale),
+            customer(o.customer_id, names),
+            o.subscription_id,
+            o.coupon,
+            outcomes[o.outcome],
+        ]
         for o in report.offers
     ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -37,7 +37,12 @@ from PySide6.QtWidgets import (
 
 from console.errors import ConsoleError
 from console.portal.cancellation_report import Report, buckets_to_csv, to_csv
-from console.portal.report_fetch import FetchProgress, all_configurations, fetch_with_progress
+from console.portal.report_fetch import (
+    FetchProgress,
+    all_configurations,
+    customer_names,
+    fetch_with_progress,
+)
 from console.portal.report_period import (
     PRESET_DAYS,
     Grouping,
@@ -63,6 +68,7 @@ class LoadedReport:
     report: Report
     period: Period
     grouping: Grouping
+    customer_names: Mapping[str, str]  # from the local index; ids it does not know are absent
 
 
 def _qdate(day: date) -> QDate:
@@ -323,7 +329,9 @@ class CancellationReportView(QWidget):
                 configurations.exception()  # seen: a failed fetch already explains the load
             configurations.cancel()
         report = await asyncio.to_thread(build_report, events, period, names, grouping)
-        return LoadedReport(report, period, grouping)
+        ids = [c.customer_id for c in report.cancellations] + [o.customer_id for o in report.offers]
+        customers = await asyncio.to_thread(customer_names, self._context.index, ids)
+        return LoadedReport(report, period, grouping, customers)
 
     def _page_arrived(self, progress: FetchProgress) -> None:
         self._fetched = progress
@@ -408,9 +416,11 @@ class CancellationReportView(QWidget):
         self.chart.show_buckets(report.buckets, loaded.grouping, labels)
         tables.fill(self.reason_table, tables.reason_rows(report, locale), locale)
         tables.fill(self.configuration_table, tables.configuration_rows(report), locale)
-        comments = tables.comment_rows(report, locale)
+        comments = tables.comment_rows(report, locale, loaded.customer_names)
         tables.fill(self.comments_table, comments, locale)
-        tables.fill(self.offers_table, tables.offer_rows(report, locale), locale)
+        tables.fill(
+            self.offers_table, tables.offer_rows(report, locale, loaded.customer_names), locale
+        )
         self.details.setTabText(
             1, self.tr("Comments ({n})").format(n=locale.toString(len(comments)))
         )
