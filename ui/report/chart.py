@@ -30,10 +30,6 @@ from ui.report.reasons import ordered, reason_colour, reason_label
 MAX_AXIS_LABELS = 16
 
 
-def _translate(text: str) -> str:
-    return QCoreApplication.translate("ReasonsChart", text)
-
-
 def bucket_label(start: int, grouping: Grouping, locale: QLocale) -> str:
     """A bucket's name in the user's locale: a date, "Week of" a date, or a month."""
     day = datetime.fromtimestamp(start, UTC).date()
@@ -42,7 +38,7 @@ def bucket_label(start: int, grouping: Grouping, locale: QLocale) -> str:
         return locale.toString(qdate, "MMM yyyy")
     short = locale.toString(qdate, QLocale.FormatType.ShortFormat)
     if grouping == "week":
-        return _translate("Week of {date}").format(date=short)
+        return QCoreApplication.translate("ReasonsChart", "Week of {date}").format(date=short)
     return short
 
 
@@ -118,7 +114,7 @@ class ReasonsChart(QChartView):
         counts.setRange(0, max(highest, 1))
         counts.setTickCount(min(max(highest, 1), 5) + 1)
         counts.setLabelFormat("%d")
-        counts.setTitleText(_translate("Cancellations"))
+        counts.setTitleText(QCoreApplication.translate("ReasonsChart", "Cancellations"))
         text = self.palette().color(QPalette.ColorRole.Text)
         for axis in (categories, counts):
             axis.setLabelsColor(text)

@@ -15,10 +15,6 @@ from console.portal.cancellation_report import Report
 from ui.report.reasons import ordered, reason_label
 
 
-def _translate(text: str) -> str:
-    return QCoreApplication.translate("ReportTables", text)
-
-
 def utc_time(moment: int, locale: QLocale) -> str:
     shown = QDateTime.fromSecsSinceEpoch(moment, QTimeZone.utc())
     return locale.toString(shown, QLocale.FormatType.ShortFormat)
@@ -58,7 +54,13 @@ def reason_rows(report: Report, locale: QLocale) -> list[list[str | int]]:
     rows: list[list[str | int]] = []
     for reason in ordered(set(counts)):
         share = locale.toString(100 * counts[reason] / total, "f", 0) if total else "0"
-        rows.append([reason_label(reason), counts[reason], _translate("{p} %").format(p=share)])
+        rows.append(
+            [
+                reason_label(reason),
+                counts[reason],
+                QCoreApplication.translate("ReportTables", "{p} %").format(p=share),
+            ]
+        )
     return rows
 
 
@@ -66,11 +68,15 @@ def configuration_rows(report: Report) -> list[list[str | int]]:
     rows: list[list[str | int]] = []
     for configuration, count in report.by_configuration.most_common():
         if configuration == "unknown":
-            name = _translate("Not through the portal (or no session seen)")
+            name = QCoreApplication.translate(
+                "ReportTables", "Not through the portal (or no session seen)"
+            )
         else:
             name = report.configuration_names.get(configuration, configuration)
             if name != configuration:
-                name = _translate("{name} ({id})").format(name=name, id=configuration)
+                name = QCoreApplication.translate("ReportTables", "{name} ({id})").format(
+                    name=name, id=configuration
+                )
         rows.append([name, count])
     return rows
 
@@ -78,7 +84,13 @@ def configuration_rows(report: Report) -> list[list[str | int]]:
 def customer(customer_id: str, names: Mapping[str, str]) -> str:
     """The name the index knows, with the id (what Stripe's dashboard searches for)."""
     name = names.get(customer_id)
-    return _translate("{name} ({id})").format(name=name, id=customer_id) if name else customer_id
+    return (
+        QCoreApplication.translate("ReportTables", "{name} ({id})").format(
+            name=name, id=customer_id
+        )
+        if name
+        else customer_id
+    )
 
 
 def comment_rows(
@@ -98,9 +110,9 @@ def comment_rows(
 
 def offer_rows(report: Report, locale: QLocale, names: Mapping[str, str]) -> list[list[str | int]]:
     outcomes = {
-        "accepted": _translate("Accepted"),
-        "declined": _translate("Declined (cancelled)"),
-        "unknown": _translate("No decision seen"),
+        "accepted": QCoreApplication.translate("ReportTables", "Accepted"),
+        "declined": QCoreApplication.translate("ReportTables", "Declined (cancelled)"),
+        "unknown": QCoreApplication.translate("ReportTables", "No decision seen"),
     }
     return [
         [
