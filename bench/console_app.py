@@ -122,6 +122,16 @@ def stall_row(what: str, lateness: list[float], reps: str) -> Row:
     )
 
 
+def _stalls(part: Part, when: str, report: dict[str, Any]) -> None:
+    """Where the loop's thread was during stalls (the driver's stack samples), for the note."""
+    places = report.get("stalled_in") or []
+    part.raw[f"stalled_in ({when})"] = places
+    if places:
+        total = sum(count for _, count in places)
+        top = "; ".join(f"{where} ({count})" for where, count in places[:3])
+        part.notes.append(f"Stalls while {when}: {total} samples, most in {top}.")
+
+
 def cold_start(part: Part, root: Path, reps: int) -> None:
     folder = root / "demo"
     launch(folder)  # first start seeds the demo data: not what "cold start" means here
@@ -157,6 +167,7 @@ def cold_start(part: Part, root: Path, reps: int) -> None:
 def sync_stall(part: Part, root: Path, count: int, seconds: float) -> None:
     found = launch(data_dir_on(root, count, with_index=False), "--watch-sync", str(seconds))
     sync = found["sync"]
+    _stalls(part, f"syncing {count:,}", sync)
     part.add(
         stall_row(
             f"event-loop stall while syncing {count:,} customers",
@@ -171,6 +182,7 @@ def search_big(part: Part, root: Path, count: int) -> None:
     found = launch(data_dir_on(root, count, with_index=True), "--type", *QUERIES)
     typing = found["typing"]
     label = f"{count:,}"
+    _stalls(part, f"typing, {label} index", typing)
     part.add(
         stall_row(
             f"event-loop stall while typing in the search box, {label}-customer index",

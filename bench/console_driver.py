@@ -16,7 +16,11 @@ import json
 import os
 import resource
 import sys
+import threading
 import time
+import traceback
+from collections import Counter
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -26,10 +30,88 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 PROBE_MS = 5
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT = (f"{ROOT}/console/", f"{ROOT}/ui/")
 
 
 def emit(kind: str, **data: Any) -> None:
     print("BENCH " + json.dumps({"kind": kind} | data), flush=True)
+
+
+class StallSampler:
+    """Where the loop's thread is while the loop is late: a poor man's sampling profiler.
+
+    A thread looks at the main thread's stack every 2 ms whenever the probe is over
+    ``SAMPLE_AFTER_MS`` late, and counts the innermost frames of our code and of the
+    libraries they called (what costs the time in a stall).
+    """
+
+    SAMPLE_AFTER_MS = 20.0
+
+    def __init__(self, probe: LoopProbe) -> None:
+        self.probe = probe
+        self.counts: Counter[str] = Counter()
+        self.samples = 0
+        self._main = threading.main_thread().ident
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> list[tuple[str, int]]:
+        self._stop.set()
+        self._thread.join()
+        return self.counts.most_common(16)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.002):
+            late = (time.perf_counter() - self.probe.due) * 1000
+            if late < self.SAMPLE_AFTER_MS:
+                continue
+            frames = sys._current_frames()
+            frame = frames.get(self._main or 0)
+            if frame is None:
+                continue
+            stack = traceback.extract_stack(frame)
+            self.samples += 1
+            self.counts["loop thread in " + _where(stack)] += 1
+            for elsewhere in _busy_elsewhere(frames, self._main):
+                self.counts["meanwhile another thread in " + elsewhere] += 1
+
+
+def _name(frame: traceback.FrameSummary) -> str:
+    return f"{Path(frame.filename).name}:{frame.lineno} {frame.name}"
+
+
+def _is_ours(filename: str) -> bool:
+    return filename.startswith(PROJECT) and "/site-packages/" not in filename
+
+
+def _where(stack: traceback.StackSummary) -> str:
+    """The innermost frame of the project's code, and the innermost library frame below it."""
+    ours = next((f for f in reversed(stack) if _is_ours(f.filename)), None)
+    library = next((f for f in reversed(stack) if "/site-packages/" in f.filename), None)
+    if ours is None:
+        return "?"
+    if library is None or stack.index(library) < stack.index(ours):
+        return _name(ours) if ours is not stack[-1] else _name(ours) + " (itself)"
+    return f"{_name(ours)} -> {_name(library)}"
+
+
+IDLE = ("wait", "select", "poll", "_worker", "acquire", "run_forever", "accept")
+
+
+def _busy_elsewhere(frames: dict[int, Any], main: int | None) -> list[str]:
+    """Other threads running Python (not parked in a wait): they may hold the GIL."""
+    busy = []
+    for ident, frame in frames.items():
+        if ident in (main, threading.get_ident()):
+            continue
+        stack = traceback.extract_stack(frame)
+        if stack and not any(word in stack[-1].name for word in IDLE):
+            busy.append(_where(stack))
+    return busy
 
 
 class LoopProbe:
@@ -38,18 +120,24 @@ class LoopProbe:
     def __init__(self) -> None:
         self.lateness_ms: list[float] = []
         self._running = False
+        self.due = float("inf")
+        self.sampler = StallSampler(self)
 
     def start(self) -> None:
         self.lateness_ms = []
         self._running = True
         self._schedule()
+        self.sampler.start()
 
     def stop(self) -> list[float]:
         self._running = False
+        self.due = float("inf")
+        self.stalls = self.sampler.stop()
         return self.lateness_ms
 
     def _schedule(self) -> None:
         due = time.perf_counter() + PROBE_MS / 1000
+        self.due = due
         asyncio.get_running_loop().call_later(PROBE_MS / 1000, self._tick, due)
 
     def _tick(self, due: float) -> None:
@@ -94,6 +182,7 @@ async def type_queries(view: Any, queries: list[str], spacing_ms: float) -> None
     emit(
         "typing",
         lateness_ms=probe.stop(),
+        stalled_in=probe.stalls,
         results_after_last_key_ms=felt,
         keystrokes=sum(len(q) for q in queries),
     )
@@ -110,6 +199,7 @@ async def watch_sync(view: Any, seconds: float) -> None:
     emit(
         "sync",
         lateness_ms=probe.stop(),
+        stalled_in=probe.stalls,
         seconds=time.perf_counter() - started,
         customers_synced=max(done, default=0),
     )
