@@ -22,7 +22,7 @@ import httpx
 import pytest
 import stripe
 from PySide6.QtCharts import QChart, QStackedBarSeries
-from PySide6.QtCore import QDate, QLocale
+from PySide6.QtCore import QDate, QLocale, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFileDialog
 
@@ -360,6 +360,10 @@ def test_cancel_while_loading_stops_it_and_says_so(
     assert "Loaded 11 events (pages fetched: 11)" in view.status.text()
 
 
+def _export_dialog_open(view: CancellationReportView) -> bool:
+    return view.export_dialog is not None and view.export_dialog.isVisible()
+
+
 def _export(
     qtbot: Any,
     view: CancellationReportView,
@@ -396,13 +400,22 @@ def test_csv_export_writes_the_reports_rows(
     subs = shop.subscriptions
 
     view.export_button.click()
-    assert view.export_dialog is not None
-    suggested = view.export_dialog.selectedFiles()[0]
+    dialog = view.export_dialog
+    assert dialog is not None
+    suggested = dialog.selectedFiles()[0]
     assert Path(suggested).name == (
         f"cancellations-{shop.first_day.isoformat()}-to-"
         f"{(shop.first_day + timedelta(days=7)).isoformat()}.csv"
     )
-    assert view.close_panel() and not view.export_dialog.isVisible()  # Esc closes the dialog
+    assert view.close_panel() and view.export_dialog is None  # Esc closes the dialog
+
+    # Ctrl+E opens it from the keyboard too.
+    view.activateWindow()
+    qtbot.waitActive(view)
+    view.period_choice.setFocus()
+    qtbot.keyClick(view.period_choice, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: _export_dialog_open(view))
+    assert view.close_panel() and not view.close_panel()
 
     rows = _export(qtbot, view, tmp_path / "every-cancellation.csv")
     got = [(r["kind"], r["subscription"], r["feedback"], r["comment"], r["outcome"]) for r in rows]

@@ -52,7 +52,6 @@ from console.portal.report_period import (
     export_file_names,
     last_days,
     suggested_grouping,
-    utc_today,
 )
 from ui.context import AccountContext
 from ui.report import tables
@@ -85,7 +84,9 @@ class CancellationReportView(QWidget):
     load_finished = Signal(str)  # "done", "empty", "cancelled" or "failed"
     exported = Signal(str)  # the path written
 
-    def __init__(self, parent: QWidget | None = None, *, now: Callable[[], float] = time.time):
+    def __init__(
+        self, parent: QWidget | None = None, *, now: Callable[[], float] = time.time
+    ) -> None:
         super().__init__(parent)
         self._now = now
         self._context: AccountContext | None = None
@@ -264,8 +265,8 @@ class CancellationReportView(QWidget):
             self.first_day.setDate(_qdate(period.first))
             self.last_day.setDate(_qdate(period.last))
             self._choose_grouping(suggested_grouping(period))
-        elif self.last_day.date() > _qdate(utc_today(self._now())):
-            self.last_day.setDate(_qdate(utc_today(self._now())))
+        # Custom dates start from the preset's; future days are allowed (a sandbox's clock
+        # may have been moved ahead of the wall clock).
 
     def _choose_grouping(self, grouping: Grouping) -> None:
         self.grouping_choice.setCurrentIndex(self.grouping_choice.findData(grouping))
@@ -463,9 +464,14 @@ class CancellationReportView(QWidget):
         dialog.fileSelected.connect(
             lambda path: self._export_to(Path(path), dialog.selectedNameFilter())
         )
-        dialog.finished.connect(lambda _result: dialog.deleteLater())
+        dialog.finished.connect(lambda _result: self._export_dialog_closed(dialog))
         self.export_dialog = dialog
         dialog.open()
+
+    def _export_dialog_closed(self, dialog: QFileDialog) -> None:
+        if self.export_dialog is dialog:
+            self.export_dialog = None  # Qt deletes it: no later call may touch it
+        dialog.deleteLater()
 
     def _export_filter_chosen(self, name_filter: str) -> None:
         """Suggests the matching default name when the user switches between the two CSVs."""
