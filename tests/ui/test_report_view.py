@@ -313,6 +313,25 @@ def test_chart_holds_each_reason_per_day_and_week_with_comments_and_offers(
     }
     assert view.chart.chart().axes()[0].categories()[0].startswith("Week of ")  # type: ignore[attr-defined]
 
+    view.grouping_choice.setCurrentIndex(view.grouping_choice.findData("month"))
+    _load(qtbot, view)
+    days = [shop.first_day + timedelta(days=n) for n in range(8)]
+    months = sorted({(d.year, d.month) for d in days})
+
+    def per_month(*offsets: int) -> list[int]:
+        return [sum(1 for n in offsets if (days[n].year, days[n].month) == m) for m in months]
+
+    assert view.chart.series_counts() == {
+        "too_expensive": per_month(0, 1),
+        "missing_features": per_month(0),
+        "unused": per_month(7),
+        "none": per_month(7),
+    }
+    first_month = QDate(months[0][0], months[0][1], 1)
+    assert view.chart.chart().axes()[0].categories()[0] == view.locale().toString(  # type: ignore[attr-defined]
+        first_month, "MMM yyyy"
+    )
+
 
 def test_cancel_while_loading_stops_it_and_says_so(
     qtbot: Any,
