@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# bench.sh [--quick] [--only api index console portal]: run every benchmark and write the table.
+# Makes .venv-bench (the project plus what only the benchmarks need: localstripe, the peer it is
+# compared with, and matplotlib for the plots), then runs bench/run_all.py inside a throwaway
+# keyring session (the desktop app needs one). Results: artifacts/bench/results.md, results.json,
+# *.png; seeded sandboxes and indexes are cached in artifacts/bench/cache/ (the 1M sandbox takes
+# minutes to seed and ~30 GB of disk).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+bash scripts/system_packages.sh  # Chromium for the page loads, gnome-keyring for the app
+[ -x .venv-bench/bin/python ] || python3 -m venv .venv-bench
+.venv-bench/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+# localstripe 1.15.10 runs on Python 3.11 with today's aiohttp (3.14), so aiohttp is not pinned.
+.venv-bench/bin/python -m pip install --quiet --disable-pip-version-check \
+  -e ".[test]" "localstripe==1.15.10" "matplotlib>=3.8"
+exec bash scripts/with_keyring.sh .venv-bench/bin/python -m bench.run_all "$@"
