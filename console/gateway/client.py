@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import hashlib
+import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -104,6 +106,10 @@ class Gateway:
         rate = requests_per_second or (LIVE_MODE_RATE if self.livemode else TEST_MODE_RATE)
         self._bucket = TokenBucket(rate)
         self._owns_http = True
+        # The key of a change whose outcome is unknown (every answer lost, or 5xx/429 to the
+        # end), by what the change was: asking for the same change again reuses it, so Stripe
+        # applies it at most once even when the user retries after a network error.
+        self._unsettled_keys: dict[str, str] = {}
         self.attempts = 0  # HTTP attempts made, retries included (for tests and diagnostics)
 
     def __repr__(self) -> str:
@@ -142,11 +148,16 @@ class Gateway:
         *,
         post: bool = False,
         connected: bool = True,
+        change: tuple[object, ...] = (),
     ) -> T:
+        """``change`` (for a POST) says what is changed: operation, ids and parameters."""
         options = self._options(connected=connected)
+        unsettled = key = ""
         if post:
             # One key for every attempt: Stripe then applies the change at most once.
-            options["idempotency_key"] = str(uuid.uuid4())
+            unsettled = _fingerprint(self.stripe_account if connected else None, change)
+            key = self._unsettled_keys.pop(unsettled, "") or str(uuid.uuid4())
+            options["idempotency_key"] = key
         retries = 0
         while True:
             await self._bucket.acquire()
@@ -156,6 +167,8 @@ class Gateway:
             except stripe.StripeError as error:
                 wait = self._retry_wait(error, retries)
                 if wait is None:
+                    if post and change and _outcome_unknown(error):
+                        self._unsettled_keys[unsettled] = key
                     raise _console_error(error, retries) from None
             retries += 1
             log.info("Retrying a Stripe request in %.2f s (retry %d)", wait, retries)
@@ -381,6 +394,7 @@ class Gateway:
                 options=o,
             ),
             post=True,
+            change=("create_portal_configuration", sent),
         )
         return models.portal_configuration_from_json(_json(made))
 
@@ -395,6 +409,7 @@ class Gateway:
                 options=o,
             ),
             post=True,
+            change=("update_portal_configuration", configuration_id, sent),
         )
         return models.portal_configuration_from_json(_json(updated))
 
@@ -407,6 +422,7 @@ class Gateway:
                 options=o,
             ),
             post=True,
+            change=("create_portal_session", sent),
         )
         return models.portal_session_from_json(_json(made))
 
@@ -470,6 +486,18 @@ class Gateway:
             lambda o: self._stripe.v1.products.list_async(params=_untyped(params), options=o)
         )
         return Page(tuple(models.product_from_json(_json(p)) for p in page.data), page.has_more)
+
+
+def _fingerprint(account: str | None, change: tuple[object, ...]) -> str:
+    text = json.dumps([account, *change], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _outcome_unknown(error: stripe.StripeError) -> bool:
+    """Whether Stripe may have applied the change although we got no success back (a 429 or
+    a 4xx was refused before anything changed)."""
+    status = error.http_status or 0
+    return isinstance(error, stripe.APIConnectionError) or status >= 500
 
 
 def _console_error(error: stripe.StripeError, retries: int) -> ConsoleError:
