@@ -102,13 +102,13 @@ class Workload:
         elif operation == "create subscription":
             with self.lock:
                 customer = self.customers.pop()
-            subscription = client.v1.subscriptions.create(
-                params={
-                    "customer": customer,
-                    "items": [{self.plan_param: self.recurring}],
-                    "trial_period_days": 14,
-                }  # type: ignore[typeddict-item]  # "plan" is the legacy key localstripe needs
-            )
+            # "plan" is the legacy key localstripe needs; stripe's types know "price" only.
+            params: Any = {
+                "customer": customer,
+                "items": [{self.plan_param: self.recurring}],
+                "trial_period_days": 14,
+            }
+            subscription = client.v1.subscriptions.create(params=params)
             with self.lock:
                 self.subscriptions.append(subscription.id)
         elif operation == "update subscription":

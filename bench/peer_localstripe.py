@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 
 from aiohttp import web
-from localstripe.server import app  # type: ignore[import-not-found]
+from localstripe.server import app  # type: ignore[import-not-found,unused-ignore]
 
 
 def main() -> None:
