@@ -14,12 +14,14 @@ from typing import Protocol, runtime_checkable
 from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMenu,
     QMessageBox,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -31,9 +33,13 @@ from console.errors import ConsoleError
 from ui.account_banner import AccountBanner
 from ui.accounts.add_dialog import AddAccountDialog
 from ui.accounts.connected_dialog import ConnectedAccountDialog
+from ui.configurations.view import ConfigurationsView
 from ui.context import AccountContext
 from ui.customers.view import CustomersView
 from ui.error_bar import ErrorBar
+from ui.portal_session.view import PortalSessionView
+from ui.preview.view import PreviewView
+from ui.report.view import CancellationReportView
 from ui.settings import WindowSettings
 from ui.shortcuts_dialog import ShortcutsDialog
 from ui.tasks import NamedTasks
@@ -70,6 +76,10 @@ class MainWindow(QMainWindow):
         self.error_bar = ErrorBar()
 
         self.customers = CustomersView()
+        self.portal = PortalSessionView()
+        self.configurations = ConfigurationsView()
+        self.preview = PreviewView()
+        self.report = CancellationReportView()
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setFixedWidth(190)
@@ -80,6 +90,14 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self.add_view(self.tr("Customers"), self.customers)
+        self.add_view(self.tr("Open portal as customer"), self.portal)
+        self.add_view(self.tr("Portal configurations"), self.configurations)
+        self.add_view(self.tr("Branding preview"), self.preview)
+        self.add_view(self.tr("Cancellation report"), self.report)
+        # From a customer to their portal in one keystroke; the preview follows the editor.
+        self.customers.open_portal.connect(self.open_portal_for)
+        self.configurations.selected.connect(self.preview.show_configuration)
+        self.configurations.edited.connect(self.preview.preview_edits)
         self.sidebar.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.sidebar.setCurrentRow(0)
 
@@ -108,7 +126,12 @@ class MainWindow(QMainWindow):
         shortcut = QKeySequence(f"Ctrl+{number}")
         item.setToolTip(f"{title} ({shortcut.toString(QKeySequence.SequenceFormat.NativeText)})")
         self.sidebar.addItem(item)
-        self.pages.addWidget(view)
+        # A view wider than a small screen scrolls instead of forcing the window wider.
+        page = QScrollArea()
+        page.setFrameShape(QFrame.Shape.NoFrame)
+        page.setWidgetResizable(True)
+        page.setWidget(view)
+        self.pages.addWidget(page)
         failed = getattr(view, "failed", None)
         if failed is not None:
             failed.connect(self.show_error)
@@ -128,6 +151,10 @@ class MainWindow(QMainWindow):
     def focus_customer_search(self) -> None:
         self.show_view(self.views.index(self.customers))
         self.customers.focus_search()
+
+    def open_portal_for(self, customer_id: str) -> None:
+        self.show_view(self.views.index(self.portal))
+        self.portal.set_customer(customer_id)
 
     def save_current(self) -> None:
         save: Callable[[], None] | None = getattr(self.current_view(), "save", None)
@@ -227,7 +254,7 @@ class MainWindow(QMainWindow):
                 name=account.name, mode=account.mode.upper()
             )
         )
-        self.customers.attach(context.gateway, context.index, sync_now=sync_customers)
+        self.customers.attach(context, sync_now=sync_customers)
         for view in self.views:
             if view is not self.customers and isinstance(view, View):
                 view.attach(context)
