@@ -1,0 +1,157 @@
+"""The dialogs of the configurations view: what a save changes, an import or copy's report.
+
+They are window-modal and opened with ``open()`` (never ``exec()``): the view goes on when
+``accepted`` fires, so the qasync loop keeps running underneath and tests can answer them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.portal.config_edit import FieldChange, display_value
+
+LIVE_STYLE = (
+    "background: #a4262c; color: white; font-weight: bold; padding: 6px; border-radius: 3px;"
+)
+
+
+def _live_banner(text: str) -> QLabel:
+    banner = QLabel(text)
+    banner.setWordWrap(True)
+    banner.setStyleSheet(LIVE_STYLE)
+    return banner
+
+
+class SaveDiffDialog(QDialog):
+    """Every field the save changes, before and after; says LIVE when real customers see it."""
+
+    def __init__(
+        self,
+        changes: Sequence[FieldChange],
+        *,
+        configuration: str,
+        account: str,
+        live: bool,
+        creating: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Save portal configuration"))
+        self.resize(820, 460)
+        layout = QVBoxLayout(self)
+        self.live_banner: QLabel | None = None
+        if live:
+            self.live_banner = _live_banner(
+                self.tr(
+                    "LIVE MODE: this changes the portal your real customers use on {account}."
+                ).format(account=account)
+            )
+            layout.addWidget(self.live_banner)
+        if creating:
+            summary = self.tr("Create the configuration “{name}” on {account} with:").format(
+                name=configuration, account=account
+            )
+        else:
+            summary = self.tr("Save {count} change(s) to “{name}” on {account}:").format(
+                count=len(changes), name=configuration, account=account
+            )
+        self.summary = QLabel(summary)
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.table = QTableWidget(len(changes), 3)
+        self.table.setHorizontalHeaderLabels([self.tr("Field"), self.tr("Now"), self.tr("After")])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for row, change in enumerate(changes):
+            self.table.setItem(row, 0, QTableWidgetItem(change.param))
+            self.table.setItem(row, 1, QTableWidgetItem(self._text(change.before)))
+            self.table.setItem(row, 2, QTableWidgetItem(self._text(change.after)))
+        self.table.resizeRowsToContents()
+        layout.addWidget(self.table, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = QPushButton(self.tr("Save to LIVE") if live else self.tr("Save"), self)
+        self.save_button.setDefault(True)
+        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _text(self, value: Any) -> str:
+        if isinstance(value, bool):
+            return self.tr("on") if value else self.tr("off")
+        return display_value(value)
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """The table as text (what a person reads)."""
+
+        def cell(row: int, column: int) -> str:
+            item = self.table.item(row, column)
+            return item.text() if item is not None else ""
+
+        return [(cell(r, 0), cell(r, 1), cell(r, 2)) for r in range(self.table.rowCount())]
+
+
+class ReportDialog(QDialog):
+    """A report in plain words with a confirm button, enabled only when it may go ahead."""
+
+    def __init__(self, title: str, confirm_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.resize(720, 440)
+        self.layout_ = QVBoxLayout(self)
+        self.live_banner = _live_banner("")
+        self.live_banner.hide()
+        self.layout_.addWidget(self.live_banner)
+        self.report = QTextBrowser()
+        self.layout_.addWidget(self.report, 1)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.confirm = QPushButton(confirm_text, self)
+        self.confirm.setDefault(True)
+        self.confirm.setEnabled(False)
+        self.buttons.addButton(self.confirm, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.layout_.addWidget(self.buttons)
+
+    def show_report(self, html: str, *, can_go_ahead: bool) -> None:
+        self.report.setHtml(html)
+        self.confirm.setEnabled(can_go_ahead)
+
+    def show_live(self, text: str | None) -> None:
+        self.live_banner.setText(text or "")
+        self.live_banner.setVisible(bool(text))
+
+
+class CopyDialog(ReportDialog):
+    """Choose where to copy; the check of what maps (and what cannot) shows before Copy."""
+
+    def __init__(self, configuration: str, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Copy portal configuration"), self.tr("Copy"), parent)
+        self.heading = QLabel(
+            self.tr("Copy “{name}” (as saved on Stripe) to:").format(name=configuration)
+        )
+        self.target = QComboBox()
+        self.layout_.insertWidget(0, self.heading)
+        self.layout_.insertWidget(1, self.target)
+        self.report.setPlaceholderText(self.tr("Choose an account to check what can be copied."))

@@ -1,0 +1,387 @@
+"""The configuration form: every editable field, grouped in tabs the way the portal groups them.
+
+The form holds no configuration of its own: ``read(base)`` applies every field to ``base`` (the
+configuration as Stripe has it), so fields the form does not show (Stripe's read-only facts,
+parts of an import it has no control for) pass through unchanged. Each tab's title says when a
+field in it has a problem (⚠) or is changed (●), since only one tab is visible at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.errors import ValidationProblem
+from console.portal.config_edit import owning_field, problems_by_field
+from console.portal.config_rules import Catalogue
+from console.portal.configuration import PortalConfiguration
+from ui.configurations.fields import (
+    PROBLEM_TEXT_STYLE,
+    Binding,
+    CheckBinding,
+    ChoiceBinding,
+    IdListBinding,
+    MultiChoiceBinding,
+    TextBinding,
+)
+from ui.configurations.products import ProductsBinding
+from ui.configurations.tables import MetadataBinding, PauseOptionsBinding
+
+UPDATE = "features[subscription_update]"
+CANCEL = "features[subscription_cancel]"
+
+
+class ConfigurationEditor(QWidget):
+    changed = Signal(str)  # the parameter of the field just edited
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bindings: dict[str, Binding] = {}
+        self._tab_of: dict[str, int] = {}
+        self._tab_titles: list[str] = []
+        self._loading = False
+        self.tabs = QTabWidget()
+        self.general_problems = QLabel()
+        self.general_problems.setWordWrap(True)
+        self.general_problems.setStyleSheet(PROBLEM_TEXT_STYLE)
+        self.general_problems.hide()
+        self.login_url = QLabel()
+        self.login_url.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.general_problems)
+        layout.addWidget(self.tabs, 1)
+        self._build()
+
+    # --- building ------------------------------------------------------------------------------
+
+    def _tab(self, title: str, bindings: Sequence[Binding | tuple[str, QWidget]]) -> None:
+        page = QWidget()
+        form = QFormLayout(page)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        index = self.tabs.count()
+        for entry in bindings:
+            if isinstance(entry, tuple):
+                form.addRow(entry[0], entry[1])
+                continue
+            form.addRow(entry.row.label, entry.row)
+            self.bindings[entry.param] = entry
+            self._tab_of[entry.param] = index
+            entry.on_change = self._field_changed
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(page)
+        self.tabs.addTab(scroll, title)
+        self._tab_titles.append(title)
+
+    def _build(self) -> None:
+        tr = self.tr
+        proration = [
+            ("none", tr("No prorations")),
+            ("create_prorations", tr("Prorate (on the next invoice)")),
+            ("always_invoice", tr("Prorate and invoice at once")),
+        ]
+        self._tab(
+            tr("General"),
+            [
+                TextBinding("name", "name", tr("Name"), tr("Only you see it")),
+                CheckBinding("active", "active", tr("Active"), tr("Sessions may use it")),
+                TextBinding(
+                    "default_return_url",
+                    "default_return_url",
+                    tr("Default return URL"),
+                    "https://example.com/account",
+                ),
+                TextBinding(
+                    "business_profile[headline]",
+                    "business_profile.headline",
+                    tr("Headline"),
+                    tr("Up to 60 characters"),
+                ),
+                TextBinding(
+                    "business_profile[privacy_policy_url]",
+                    "business_profile.privacy_policy_url",
+                    tr("Privacy policy URL"),
+                    "https://example.com/privacy",
+                ),
+                TextBinding(
+                    "business_profile[terms_of_service_url]",
+                    "business_profile.terms_of_service_url",
+                    tr("Terms of service URL"),
+                    "https://example.com/terms",
+                ),
+                CheckBinding(
+                    "login_page[enabled]",
+                    "login_page.enabled",
+                    tr("Login page"),
+                    tr("Customers may sign in with a shareable link"),
+                ),
+                (tr("Login link"), self.login_url),
+            ],
+        )
+        self._tab(
+            tr("Customer information"),
+            [
+                CheckBinding(
+                    "features[customer_update][enabled]",
+                    "features.customer_update.enabled",
+                    tr("Customer details"),
+                    tr("Customers may update their details"),
+                ),
+                MultiChoiceBinding(
+                    "features[customer_update][allowed_updates]",
+                    "features.customer_update.allowed_updates",
+                    tr("Details they may update"),
+                    [
+                        ("email", tr("Email")),
+                        ("name", tr("Name")),
+                        ("phone", tr("Phone")),
+                        ("address", tr("Billing address")),
+                        ("shipping", tr("Shipping address")),
+                        ("tax_id", tr("Tax IDs")),
+                    ],
+                    columns=3,
+                ),
+                CheckBinding(
+                    "features[invoice_history][enabled]",
+                    "features.invoice_history.enabled",
+                    tr("Invoice history"),
+                    tr("Customers see their invoices"),
+                ),
+                CheckBinding(
+                    "features[payment_method_update][enabled]",
+                    "features.payment_method_update.enabled",
+                    tr("Payment methods"),
+                    tr("Customers may update their payment methods"),
+                ),
+                TextBinding(
+                    "features[payment_method_update][payment_method_configuration]",
+                    "features.payment_method_update.payment_method_configuration",
+                    tr("Payment method configuration"),
+                    tr("pmc_… (empty: the account's default)"),
+                ),
+            ],
+        )
+        self._tab(
+            tr("Cancellation"),
+            [
+                CheckBinding(
+                    f"{CANCEL}[enabled]",
+                    "features.subscription_cancel.enabled",
+                    tr("Cancellation"),
+                    tr("Customers may cancel subscriptions"),
+                ),
+                ChoiceBinding(
+                    f"{CANCEL}[mode]",
+                    "features.subscription_cancel.mode",
+                    tr("When"),
+                    [
+                        ("at_period_end", tr("At the end of the billing period")),
+                        ("immediately", tr("Immediately")),
+                    ],
+                ),
+                ChoiceBinding(
+                    f"{CANCEL}[proration_behavior]",
+                    "features.subscription_cancel.proration_behavior",
+                    tr("Proration"),
+                    proration,
+                ),
+                CheckBinding(
+                    f"{CANCEL}[cancellation_reason][enabled]",
+                    "features.subscription_cancel.cancellation_reason.enabled",
+                    tr("Reasons"),
+                    tr("Ask customers why they cancel"),
+                ),
+                MultiChoiceBinding(
+                    f"{CANCEL}[cancellation_reason][options]",
+                    "features.subscription_cancel.cancellation_reason.options",
+                    tr("Reasons offered"),
+                    [
+                        ("too_expensive", tr("Too expensive")),
+                        ("missing_features", tr("Missing features")),
+                        ("switched_service", tr("Switched service")),
+                        ("unused", tr("Unused")),
+                        ("customer_service", tr("Customer service")),
+                        ("too_complex", tr("Too complex")),
+                        ("low_quality", tr("Low quality")),
+                        ("other", tr("Other")),
+                    ],
+                    columns=2,
+                ),
+                IdListBinding(
+                    f"{CANCEL}[cancellation_reason][feedback_options]",
+                    "features.subscription_cancel.cancellation_reason.feedback_options",
+                    tr("Custom reasons"),
+                    tr("Feedback option ids, separated by commas"),
+                ),
+            ],
+        )
+        self._tab(
+            tr("Pause"),
+            [
+                CheckBinding(
+                    "features[subscription_pause][enabled]",
+                    "features.subscription_pause.enabled",
+                    tr("Pausing"),
+                    tr("Customers may pause subscriptions"),
+                ),
+                ChoiceBinding(
+                    "features[subscription_pause][duration][type]",
+                    "features.subscription_pause.duration.type",
+                    tr("Duration"),
+                    [
+                        ("interval_options", tr("Fixed durations to choose from")),
+                        ("indefinite", tr("Until the customer resumes")),
+                    ],
+                ),
+                PauseOptionsBinding(),
+            ],
+        )
+        self._tab(
+            tr("Plan switching"),
+            [
+                CheckBinding(
+                    f"{UPDATE}[enabled]",
+                    "features.subscription_update.enabled",
+                    tr("Plan switching"),
+                    tr("Customers may change their subscriptions"),
+                ),
+                MultiChoiceBinding(
+                    f"{UPDATE}[default_allowed_updates]",
+                    "features.subscription_update.default_allowed_updates",
+                    tr("They may change"),
+                    [
+                        ("price", tr("Price (plan)")),
+                        ("quantity", tr("Quantity")),
+                        ("promotion_code", tr("Promotion code")),
+                    ],
+                    columns=3,
+                ),
+                ChoiceBinding(
+                    f"{UPDATE}[proration_behavior]",
+                    "features.subscription_update.proration_behavior",
+                    tr("Proration"),
+                    proration,
+                ),
+                ChoiceBinding(
+                    f"{UPDATE}[billing_cycle_anchor]",
+                    "features.subscription_update.billing_cycle_anchor",
+                    tr("Billing cycle"),
+                    [
+                        ("unchanged", tr("Keep the billing date")),
+                        ("now", tr("Restart the billing cycle now")),
+                    ],
+                    none_text=tr("Stripe's default (keep the billing date)"),
+                ),
+                MultiChoiceBinding(
+                    f"{UPDATE}[schedule_at_period_end]",
+                    "features.subscription_update.schedule_at_period_end",
+                    tr("Wait for the period end when"),
+                    [
+                        ("decreasing_item_amount", tr("The amount goes down")),
+                        ("shortening_interval", tr("The interval gets shorter")),
+                    ],
+                    columns=2,
+                ),
+                ChoiceBinding(
+                    f"{UPDATE}[trial_update_behavior]",
+                    "features.subscription_update.trial_update_behavior",
+                    tr("During a trial"),
+                    [
+                        ("end_trial", tr("A change ends the trial")),
+                        ("continue_trial", tr("The trial continues")),
+                    ],
+                ),
+                ProductsBinding(),
+            ],
+        )
+        self._tab(tr("Metadata"), [MetadataBinding()])
+
+    # --- loading and reading ---------------------------------------------------------------------
+
+    def load(self, config: PortalConfiguration, catalogue: Catalogue) -> None:
+        """Shows ``config``; no ``changed`` is emitted for it."""
+        self._loading = True
+        try:
+            self.products.set_catalogue(catalogue)
+            for binding in self.bindings.values():
+                binding.load(config)
+        finally:
+            self._loading = False
+        self.login_url.setText(
+            config.login_page.url or self.tr("(Stripe makes one when the login page is on)")
+        )
+
+    def read(self, base: PortalConfiguration) -> PortalConfiguration:
+        config = base
+        for binding in self.bindings.values():
+            config = binding.apply(config)
+        return config
+
+    def _field_changed(self, binding: Binding) -> None:
+        if not self._loading:
+            self.changed.emit(binding.param)
+
+    @property
+    def products(self) -> ProductsBinding:
+        binding = self.bindings["features[subscription_update][products]"]
+        assert isinstance(binding, ProductsBinding)
+        return binding
+
+    def binding(self, param: str) -> Binding:
+        return self.bindings[param]
+
+    # --- marks ---------------------------------------------------------------------------------
+
+    def show_problems(self, problems: Iterable[ValidationProblem]) -> None:
+        """Each problem at its field; those of no field above the tabs."""
+        listed = list(problems)
+        grouped = problems_by_field(listed, list(self.bindings), fallback="")
+        for param, binding in self.bindings.items():
+            binding.row.show_problems(grouped.get(param, []))
+        self.products.mark_entries(grouped.get(self.products.param, []))
+        general = grouped.get("", [])
+        self.general_problems.setText(
+            "\n".join(f"{p.param}: {p.message}" if p.param else p.message for p in general)
+        )
+        self.general_problems.setVisible(bool(general))
+        self._retitle()
+
+    def show_changes(self, params: Iterable[str]) -> None:
+        fields = list(self.bindings)
+        changed = {owning_field(param, fields) for param in params}
+        for param, binding in self.bindings.items():
+            binding.row.show_changed(param in changed)
+        self._retitle()
+
+    def _retitle(self) -> None:
+        for index, title in enumerate(self._tab_titles):
+            rows = [b.row for p, b in self.bindings.items() if self._tab_of[p] == index]
+            marks = ("⚠ " if any(r.has_problem() for r in rows) else "") + (
+                "● " if any(r.is_changed() for r in rows) else ""
+            )
+            self.tabs.setTabText(index, marks + title)
+
+    def fields_with_problems(self) -> list[str]:
+        return [p for p, b in self.bindings.items() if b.row.has_problem()]
+
+    def fields_changed(self) -> list[str]:
+        return [p for p, b in self.bindings.items() if b.row.is_changed()]
+
+    def reveal(self, param: str) -> None:
+        """Shows the tab of the field and puts the focus in it (e.g. the field a save refused)."""
+        binding = self.bindings.get(param)
+        if binding is None:
+            return
+        self.tabs.setCurrentIndex(self._tab_of[param])
+        binding.row.control.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -1,0 +1,784 @@
+"""The Portal configurations view: the account's configurations, and an editor for one of them.
+
+What the form shows is never replaced behind the user's back: a refused or failed save leaves
+the edits in the form (with the refused field marked), and switching to another configuration,
+reverting or closing with edits asks first (``confirm_discard``). Problems are checked against
+Stripe's rules (``config_rules.validate``) on every edit and shown at their fields; a save shows
+the diff first, and says LIVE when real customers would see the change.
+
+Network and disk work runs as named asyncio tasks on the qasync loop, like the other views;
+errors go out through ``failed`` to the window's error bar.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import html
+import json
+import logging
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.accounts import StoredAccount
+from console.errors import ConsoleError, StripeApiError, ValidationError, ValidationProblem
+from console.gateway.client import Gateway
+from console.gateway.models import PortalConfigurationRecord
+from console.portal.config_edit import diff, owning_field
+from console.portal.config_io import (
+    ImportResult,
+    account_label,
+    copy_configuration,
+    export_document,
+    import_document,
+    load_catalogue,
+    problem_from_stripe,
+    save,
+)
+from console.portal.config_rules import Catalogue, validate
+from console.portal.configuration import (
+    Features,
+    InvoiceHistory,
+    PortalConfiguration,
+    configuration_from_stripe,
+)
+from ui.configurations.config_list import NEW_ID, ConfigurationList
+from ui.configurations.dialogs import CopyDialog, ReportDialog, SaveDiffDialog
+from ui.configurations.editor import ConfigurationEditor
+from ui.context import AccountContext
+
+log = logging.getLogger(__name__)
+
+EDITED_DELAY_MS = 200  # the preview follows the form once typing pauses this long
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CopyTarget:
+    """An account (or one of its connected accounts) a configuration can be copied to."""
+
+    account: StoredAccount  # connected_account_id set: on behalf of that connected account
+    label: str
+
+    @property
+    def live(self) -> bool:
+        return self.account.mode == "live"
+
+
+class ConfigurationsView(QWidget):
+    failed = Signal(object)  # a ConsoleError, for the window's error bar
+    edited = Signal(object)  # the form's PortalConfiguration (maybe unsaved), debounced
+    selected = Signal(str)  # the id of the configuration now shown ("" for a new one)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context: AccountContext | None = None
+        self._records: list[PortalConfigurationRecord] = []
+        self._catalogue = Catalogue()
+        self._original: PortalConfiguration | None = None  # None: a new configuration
+        self._base: PortalConfiguration | None = None  # what the form's fields apply to
+        self._shown_id: str | None = None
+        self._server_problems: list[ValidationProblem] = []
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._copy_targets: list[CopyTarget] = []
+        self.diff_dialog: SaveDiffDialog | None = None
+        self.import_dialog: ReportDialog | None = None
+        self.copy_dialog: CopyDialog | None = None
+
+        self.list = ConfigurationList()
+        self.editor = ConfigurationEditor()
+        self.editor.setEnabled(False)
+        self.heading = QLabel(self.tr("Connecting…"))
+        font = self.heading.font()
+        font.setPointSize(font.pointSize() + 2)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.status = QLabel("")
+        self.status.setStyleSheet("color: #555;")
+        self.status.setWordWrap(True)
+
+        self.new_button = QPushButton(self.tr("&New"))
+        self.save_button = QPushButton(self.tr("&Save…"))
+        self.save_button.setToolTip(self.tr("Shows what changes, then saves (Ctrl+S)"))
+        self.revert_button = QPushButton(self.tr("Re&vert"))
+        self.export_button = QPushButton(self.tr("&Export…"))
+        self.import_button = QPushButton(self.tr("&Import…"))
+        self.copy_button = QPushButton(self.tr("&Copy to…"))
+        for button in (
+            self.new_button,
+            self.save_button,
+            self.revert_button,
+            self.export_button,
+            self.import_button,
+            self.copy_button,
+        ):
+            button.setEnabled(False)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(QLabel(self.tr("Portal configurations")))
+        left_layout.addWidget(self.list, 1)
+        list_buttons = QHBoxLayout()
+        list_buttons.addWidget(self.new_button)
+        list_buttons.addWidget(self.import_button)
+        left_layout.addLayout(list_buttons)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.heading)
+        right_layout.addWidget(self.editor, 1)
+        actions = QHBoxLayout()
+        actions.addWidget(self.status, 1)
+        actions.addWidget(self.export_button)
+        actions.addWidget(self.copy_button)
+        actions.addWidget(self.revert_button)
+        actions.addWidget(self.save_button)
+        right_layout.addLayout(actions)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([260, 900])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+        self._edited_timer = QTimer(self)
+        self._edited_timer.setSingleShot(True)
+        self._edited_timer.setInterval(EDITED_DELAY_MS)
+        self._edited_timer.timeout.connect(self._emit_edited)
+
+        self.list.currentItemChanged.connect(self._list_selection_changed)
+        self.editor.changed.connect(self._field_changed)
+        self.new_button.clicked.connect(self.new_configuration)
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(self.revert)
+        self.export_button.clicked.connect(self._choose_export_file)
+        self.import_button.clicked.connect(self._choose_import_file)
+        self.copy_button.clicked.connect(self.open_copy_dialog)
+
+    # --- tasks -------------------------------------------------------------------------------
+
+    def _run(self, name: str, work: Coroutine[Any, Any, None]) -> None:
+        """Runs ``work`` as the one task called ``name``, replacing (cancelling) an older one."""
+        older = self._tasks.pop(name, None)
+        if older is not None:
+            older.cancel()
+        task = asyncio.get_running_loop().create_task(self._reporting(work))
+        self._tasks[name] = task
+        task.add_done_callback(lambda done: self._forget(name, done))
+
+    def _forget(self, name: str, task: asyncio.Task[None]) -> None:
+        if self._tasks.get(name) is task:
+            del self._tasks[name]
+
+    async def _reporting(self, work: Coroutine[Any, Any, None]) -> None:
+        try:
+            await work
+        except ConsoleError as error:
+            log.info("Configurations view: %s", error.message)
+            self.failed.emit(error)
+
+    def busy(self) -> bool:
+        return bool(self._tasks)
+
+    def shutdown(self) -> None:
+        """Cancels everything under way (the window is closing or the account changes)."""
+        self._edited_timer.stop()
+        for dialog in (self.diff_dialog, self.import_dialog, self.copy_dialog):
+            if dialog is not None:
+                dialog.reject()
+        for task in self._tasks.values():
+            task.cancel()
+        self._tasks.clear()
+
+    @property
+    def _gateway(self) -> Gateway:
+        assert self._context is not None, "attach() comes first"
+        return self._context.gateway
+
+    def _account_text(self) -> str:
+        assert self._context is not None
+        account = self._context.account
+        where = account.connected_account_id or account.id
+        mode = self.tr("LIVE") if self._context.live else self.tr("test")
+        return self.tr("{name} ({where}, {mode})").format(name=account.name, where=where, mode=mode)
+
+    # --- loading -----------------------------------------------------------------------------
+
+    def attach(self, context: AccountContext) -> None:
+        """Works on this account from now on (the caller asked ``confirm_discard`` first)."""
+        self.shutdown()
+        self._context = context
+        self._records = []
+        self._original = self._base = None
+        self._shown_id = None
+        self.list.clear()
+        self.editor.setEnabled(False)
+        self.heading.setText(self.tr("Loading the configurations…"))
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reloads the list and the catalogue; unsaved edits in the form are kept."""
+        if self._context is not None:
+            self._run("load", self._load())
+
+    async def _load(self) -> None:
+        records, catalogue = await asyncio.gather(self._list_all(), load_catalogue(self._gateway))
+        # The default first, then Stripe's order (newest first).
+        self._records = sorted(records, key=lambda r: not r.is_default)
+        records = self._records
+        self._catalogue = catalogue
+        for button in (self.new_button, self.import_button):
+            button.setEnabled(True)
+        keep_new = self._original is None and self._base is not None
+        self.list.show_records(records)
+        if keep_new:
+            assert self._base is not None
+            self.list.add_new_row(self._base.name or self.tr("New configuration"))
+        if self.has_unsaved_edits() and self._shown_id is not None:
+            self.list.select_id(self._shown_id, quietly=True)
+            self.editor.products.set_catalogue(catalogue)
+            self._recheck()
+            self.status.setText(self.tr("List reloaded; your unsaved edits are kept."))
+            return
+        wanted = self._shown_id if self._shown_id in self.list.ids() else None
+        if wanted is None:
+            default = next((r.id for r in records if r.is_default), None)
+            wanted = default or (records[0].id if records else None)
+        if wanted is None:
+            self.heading.setText(self.tr("No portal configurations yet: New makes one."))
+            return
+        self._shown_id = None  # load it again: Stripe may have changed it
+        self.list.select_id(wanted)
+        self.status.setText(
+            self.tr("{count} configuration(s) on {account}.").format(
+                count=len(records), account=self._account_text()
+            )
+        )
+
+    async def _list_all(self) -> list[PortalConfigurationRecord]:
+        records: list[PortalConfigurationRecord] = []
+        cursor: str | None = None
+        while True:
+            page = await self._gateway.list_portal_configurations(starting_after=cursor)
+            records.extend(page.data)
+            cursor = page.next_cursor
+            if cursor is None:
+                return records
+
+    def _record(self, configuration_id: str) -> PortalConfigurationRecord | None:
+        return next((r for r in self._records if r.id == configuration_id), None)
+
+    def _list_selection_changed(
+        self, current: QListWidgetItem | None, _previous: QListWidgetItem | None
+    ) -> None:
+        wanted = self.list.current_id()
+        if current is None or wanted is None or wanted == self._shown_id:
+            return
+        if not self.confirm_discard():
+            if self._shown_id is not None:
+                self.list.select_id(self._shown_id, quietly=True)
+            return
+        if self._original is None and self._shown_id == NEW_ID:
+            self.list.remove_new_row()
+        record = self._record(wanted)
+        if record is not None:
+            self._show(configuration_from_stripe(record.raw), configuration_from_stripe(record.raw))
+
+    def _show(self, original: PortalConfiguration | None, base: PortalConfiguration) -> None:
+        """Puts ``base`` in the form; ``original`` is what Stripe has (None: not created yet)."""
+        self._original, self._base = original, base
+        self._shown_id = base.id or NEW_ID
+        self._server_problems = []
+        self.editor.load(base, self._catalogue)
+        self.editor.setEnabled(True)
+        name = base.name or base.id or self.tr("New configuration")
+        default = self.tr("  (default)") if base.is_default else ""
+        self.heading.setText(name + default)
+        self._recheck()
+        self.selected.emit(self._shown_id)
+        self._edited_timer.start()
+
+    # --- editing -----------------------------------------------------------------------------
+
+    def current_configuration(self) -> PortalConfiguration | None:
+        """What the form holds now (saved or not); None before anything is shown."""
+        if self._base is None:
+            return None
+        return self.editor.read(self._base)
+
+    def has_unsaved_edits(self) -> bool:
+        current = self.current_configuration()
+        if current is None:
+            return False
+        return self._original is None or bool(diff(self._original, current))
+
+    def _field_changed(self, param: str) -> None:
+        # Stripe's refusal of a field is answered once the field is edited again.
+        fields = list(self.editor.bindings)
+        self._server_problems = [
+            p for p in self._server_problems if owning_field(p.param, fields) != param
+        ]
+        self._recheck()
+        self._edited_timer.start()
+
+    def _emit_edited(self) -> None:
+        current = self.current_configuration()
+        if current is not None:
+            self.edited.emit(current)
+
+    def problems(self) -> list[ValidationProblem]:
+        """The rules' problems with the form as it is, and Stripe's last refusal."""
+        current = self.current_configuration()
+        if current is None:
+            return []
+        return [*validate(current, self._catalogue), *self._server_problems]
+
+    def _recheck(self) -> None:
+        current = self.current_configuration()
+        if current is None:
+            return
+        problems = self.problems()
+        self.editor.show_problems(problems)
+        changes = diff(self._original, current)
+        self.editor.show_changes(c.param for c in changes)
+        unsaved = self.has_unsaved_edits()
+        saved = self._original is not None
+        self.save_button.setEnabled(unsaved)
+        self.revert_button.setEnabled(unsaved)
+        self.export_button.setEnabled(True)
+        self.copy_button.setEnabled(saved)
+        if problems:
+            self.status.setText(
+                self.tr("{count} problem(s) to fix before saving (marked in red).").format(
+                    count=len(problems)
+                )
+            )
+        elif unsaved:
+            self.status.setText(
+                self.tr("{count} unsaved change(s). Ctrl+S shows them, then saves.").format(
+                    count=len(changes)
+                )
+            )
+        else:
+            self.status.setText(self.tr("No unsaved changes."))
+
+    def new_configuration(self) -> None:
+        """A new configuration in the form (invoice history on), created on Stripe by Save."""
+        if self._context is None or not self.confirm_discard():
+            return
+        base = PortalConfiguration(
+            name=self.tr("New configuration"),
+            features=Features(invoice_history=InvoiceHistory(enabled=True)),
+        )
+        self.list.remove_new_row()
+        self.list.add_new_row(base.name or "")
+        self._show(None, base)
+
+    def revert(self) -> None:
+        """Drops the unsaved edits: the form shows what Stripe has again."""
+        if self._original is None:
+            self.list.remove_new_row()
+            self._original = self._base = None
+            self._shown_id = None
+            self.editor.setEnabled(False)
+            default = next((r.id for r in self._records if r.is_default), None)
+            wanted = default or (self._records[0].id if self._records else None)
+            if wanted is not None:
+                self.list.select_id(wanted)
+            return
+        self._show(self._original, self._original)
+        self.status.setText(self.tr("Edits reverted."))
+
+    def confirm_discard(self) -> bool:
+        """Whether it is fine to replace the form: asks when it holds unsaved edits.
+
+        Save starts the save (diff first) and answers False: going on now would lose the
+        edits if the save is refused. Discard reverts the edits; Cancel keeps everything.
+        """
+        if not self.has_unsaved_edits():
+            return True
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Unsaved changes"))
+        current = self.current_configuration()
+        name = (current.name if current else None) or self.tr("this configuration")
+        box.setText(self.tr("“{name}” has unsaved changes.").format(name=name))
+        box.setInformativeText(self.tr("Save them, discard them, or go back to editing?"))
+        box.setStandardButtons(
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        answer = box.exec()
+        if answer == QMessageBox.StandardButton.Discard:
+            self.revert()
+            return True
+        if answer == QMessageBox.StandardButton.Save:
+            self.save()
+        return False
+
+    def close_panel(self) -> bool:
+        """Esc: closes an open dialog of this view."""
+        for dialog in (self.diff_dialog, self.import_dialog, self.copy_dialog):
+            if dialog is not None and dialog.isVisible():
+                dialog.reject()
+                return True
+        return False
+
+    # --- saving ------------------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Ctrl+S: checks the rules, shows what will change, and saves when confirmed."""
+        current = self.current_configuration()
+        if self._context is None or current is None or "save" in self._tasks:
+            return
+        problems = validate(current, self._catalogue)
+        if problems:
+            self.editor.show_problems([*problems, *self._server_problems])
+            self.editor.reveal(owning_field(problems[0].param, list(self.editor.bindings)) or "")
+            self.status.setText(self.tr("Not saved: fix the problems marked in red first."))
+            self.failed.emit(ValidationError(tuple(problems)))
+            return
+        changes = diff(self._original, current)
+        if self._original is not None and not changes:
+            self.status.setText(self.tr("Nothing to save."))
+            return
+        dialog = SaveDiffDialog(
+            changes,
+            configuration=current.name or current.id or self.tr("New configuration"),
+            account=self._account_text(),
+            live=self._context.live,
+            creating=self._original is None,
+            parent=self,
+        )
+        self.diff_dialog = dialog
+        dialog.accepted.connect(lambda: self._run("save", self._save(self._original, current)))
+        dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
+        dialog.open()
+
+    def _forget_dialog(self, dialog: object) -> None:
+        for name in ("diff_dialog", "import_dialog", "copy_dialog"):
+            if getattr(self, name) is dialog:
+                setattr(self, name, None)
+
+    async def _save(
+        self, original: PortalConfiguration | None, edited: PortalConfiguration
+    ) -> None:
+        checked = await save(self._gateway, original, edited, self._catalogue, dry_run=True)
+        if checked.problems:
+            raise ValidationError(checked.problems)
+        self.editor.setEnabled(False)
+        self.status.setText(self.tr("Saving…"))
+        try:
+            # Sent here rather than by config_io.save so that Stripe's error reaches the
+            # error bar whole (its type and request id too), not only as a problem.
+            if original is None:
+                record = await self._gateway.create_portal_configuration(checked.sent)
+            else:
+                assert original.id is not None
+                record = await self._gateway.update_portal_configuration(original.id, checked.sent)
+        except StripeApiError as error:
+            self._server_problems = [problem_from_stripe(error)]
+            self._recheck()
+            field = owning_field(error.param or "", list(self.editor.bindings))
+            if field:
+                self.editor.reveal(field)
+            self.status.setText(self.tr("Stripe refused the save; your edits are kept."))
+            raise
+        except ConsoleError:
+            self.status.setText(self.tr("The save failed; your edits are kept. Save retries."))
+            raise
+        finally:
+            self.editor.setEnabled(True)
+        saved = configuration_from_stripe(record.raw)
+        self._records = [r for r in self._records if r.id != record.id] + [record]
+        self._records.sort(key=lambda r: not r.is_default)
+        self.list.show_records(self._records)
+        self.list.select_id(record.id, quietly=True)
+        self._show(saved, saved)
+        self.status.setText(self.tr("Saved to {account}.").format(account=self._account_text()))
+
+    # --- export and import -------------------------------------------------------------------
+
+    def _choose_export_file(self) -> None:
+        current = self.current_configuration()
+        suggested = f"{(current.id if current else None) or 'portal-configuration'}.json"
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Export configuration"),
+            suggested,
+            self.tr("JSON files (*.json)"),
+            options=QFileDialog.Option.DontUseNativeDialog,
+        )
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> None:
+        """Writes the form's configuration (unsaved edits included) as a JSON document."""
+        current = self.current_configuration()
+        if self._context is None or current is None:
+            return
+        label = account_label(self._gateway, self._context.account.id)
+        document = export_document(current, self._catalogue, account=label)
+        self._run("export", self._write(path, json.dumps(document, indent=2) + "\n"))
+
+    async def _write(self, path: Path, text: str) -> None:
+        try:
+            await asyncio.to_thread(path.write_text, text, "utf-8")
+        except OSError as error:
+            raise ConsoleError(
+                self.tr("{path} could not be written: {reason}").format(
+                    path=path, reason=error.strerror or error
+                ),
+                code="file_unwritable",
+            ) from error
+        self.status.setText(self.tr("Exported to {path}.").format(path=path))
+
+    def _choose_import_file(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Import configuration"),
+            "",
+            self.tr("JSON files (*.json);;All files (*)"),
+            options=QFileDialog.Option.DontUseNativeDialog,
+        )
+        if path:
+            self.import_from(Path(path))
+
+    def import_from(self, path: Path) -> None:
+        """Reads and checks the file; a report of what it will do asks before anything changes."""
+        if self._context is not None:
+            self._run("import", self._check_import(path))
+
+    async def _check_import(self, path: Path) -> None:
+        try:
+            text = await asyncio.to_thread(path.read_text, "utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConsoleError(
+                self.tr("{path} could not be read: {reason}").format(path=path, reason=error),
+                code="file_unreadable",
+            ) from error
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ValidationError(
+                (
+                    ValidationProblem(
+                        "",
+                        "document_invalid",
+                        self.tr(
+                            "{name} is not JSON (line {line}, column {column}: {reason})."
+                        ).format(
+                            name=path.name, line=error.lineno, column=error.colno, reason=error.msg
+                        ),
+                    ),
+                )
+            ) from error
+        assert self._context is not None
+        label = account_label(self._gateway, self._context.account.id)
+        checked = await import_document(self._gateway, data, account=label, dry_run=True)
+        if checked.problems:
+            self.status.setText(self.tr("Nothing imported: the file has problems."))
+            raise ValidationError(checked.problems)
+        dialog = ReportDialog(self.tr("Import configuration"), self.tr("Import"), self)
+        if self._context.live:
+            dialog.show_live(
+                self.tr("LIVE MODE: the import changes {account}.").format(
+                    account=self._account_text()
+                )
+            )
+        dialog.show_report(self._report_html(checked, self._account_text()), can_go_ahead=True)
+        self.import_dialog = dialog
+        dialog.accepted.connect(lambda: self._run("import", self._import(data, label)))
+        dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
+        dialog.open()
+
+    async def _import(self, data: Any, label: str | None) -> None:
+        result = await import_document(self._gateway, data, account=label)
+        if not result.ok or result.save is None or result.save.saved is None:
+            raise ValidationError(result.problems)
+        saved = result.save.saved
+        await self._reload_list()
+        if saved.id is not None and not self.has_unsaved_edits():
+            self._shown_id = None
+            self.list.select_id(saved.id)
+        self.status.setText(self.tr("Imported as {id}.").format(id=saved.id or ""))
+
+    async def _reload_list(self) -> None:
+        self._records = sorted(await self._list_all(), key=lambda r: not r.is_default)
+        self.list.show_records(self._records)
+        if self._original is None and self._base is not None:
+            self.list.add_new_row(self._base.name or self.tr("New configuration"))
+        elif self._shown_id is not None:
+            self.list.select_id(self._shown_id, quietly=True)
+
+    def _report_html(self, result: ImportResult, target: str) -> str:
+        """What an import or copy will do (or why it cannot), in plain words."""
+        parts = []
+        save_result = result.save
+        if result.problems:
+            parts.append("<p><b>" + html.escape(self.tr("Nothing can be created:")) + "</b></p>")
+            parts.append(
+                "<ul>"
+                + "".join(
+                    f"<li>{html.escape(p.message)} <small>({html.escape(p.param)})</small></li>"
+                    for p in result.problems
+                )
+                + "</ul>"
+            )
+        elif save_result is not None:
+            edited = save_result.edited
+            name = edited.name or self.tr("(no name)")
+            if edited.id is None:
+                what = self.tr("Creates a new configuration “{name}” on {target}.")
+            else:
+                what = self.tr("Updates the configuration “{name}” ({id}) on {target}.")
+            parts.append(
+                "<p>"
+                + html.escape(what.format(name=name, target=target, id=edited.id or ""))
+                + "</p>"
+            )
+        mapping = result.mapping
+        if mapping is not None and mapping.mapped:
+            how_words = {
+                "id": self.tr("same id"),
+                "lookup_key": self.tr("by lookup key"),
+                "product_name": self.tr("by product name, amount and interval"),
+            }
+            parts.append("<p>" + html.escape(self.tr("Products and prices found:")) + "</p><ul>")
+            parts += [
+                f"<li>{html.escape(m.source)} → {html.escape(m.target)} "
+                f"({html.escape(how_words[m.how])})</li>"
+                for m in mapping.mapped
+            ]
+            parts.append("</ul>")
+        return "".join(parts)
+
+    # --- copy to another account or mode -------------------------------------------------------
+
+    def open_copy_dialog(self) -> None:
+        """Choose a target; what maps (and what cannot) shows before anything is created."""
+        if self._context is None or self._original is None or self._original.id is None:
+            return
+        dialog = CopyDialog(self._original.name or self._original.id, self)
+        self.copy_dialog = dialog
+        dialog.target.currentIndexChanged.connect(self._copy_target_chosen)
+        dialog.accepted.connect(lambda: self._start_copy(dialog))
+        dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
+        dialog.open()
+        self._run("copy_targets", self._fill_copy_targets(dialog))
+
+    async def _fill_copy_targets(self, dialog: CopyDialog) -> None:
+        assert self._context is not None
+        accounts = self._context.accounts
+        targets: list[CopyTarget] = []
+        unreachable: list[str] = []
+        for account in await accounts.list_accounts():
+            mode = self.tr("LIVE") if account.mode == "live" else self.tr("test")
+            platform = dataclasses.replace(account, connected_account_id=None)
+            targets.append(
+                CopyTarget(
+                    platform,
+                    self.tr("{name} ({id}, {mode})").format(
+                        name=account.name, id=account.id, mode=mode
+                    ),
+                )
+            )
+            try:
+                connected = await accounts.list_connected_accounts(platform)
+            except ConsoleError as error:
+                unreachable.append(f"{account.name}: {error.message}")
+                continue
+            targets += [
+                CopyTarget(
+                    dataclasses.replace(account, connected_account_id=other.id),
+                    self.tr("    {name} ({id}, connected to {platform}, {mode})").format(
+                        name=other.name, id=other.id, platform=account.name, mode=mode
+                    ),
+                )
+                for other in connected
+            ]
+        self._copy_targets = targets
+        dialog.target.blockSignals(True)
+        dialog.target.clear()
+        dialog.target.addItem(self.tr("Choose an account…"))
+        for target in targets:
+            dialog.target.addItem(target.label)
+        dialog.target.blockSignals(False)
+        if unreachable:
+            dialog.show_report(
+                "<p>"
+                + html.escape(self.tr("Connected accounts could not be listed for:"))
+                + "</p><ul>"
+                + "".join(f"<li>{html.escape(line)}</li>" for line in unreachable)
+                + "</ul>",
+                can_go_ahead=False,
+            )
+
+    def copy_target_labels(self) -> list[str]:
+        return [target.label for target in self._copy_targets]
+
+    def _copy_target_chosen(self, index: int) -> None:
+        dialog = self.copy_dialog
+        if dialog is None:
+            return
+        dialog.show_report("", can_go_ahead=False)
+        if index < 1 or index > len(self._copy_targets):
+            dialog.show_live(None)
+            return
+        target = self._copy_targets[index - 1]
+        dialog.show_live(
+            self.tr("LIVE MODE: the copy is created on {target}, for real customers.").format(
+                target=target.label.strip()
+            )
+            if target.live
+            else None
+        )
+        dialog.report.setPlainText(self.tr("Checking what can be copied…"))
+        self._run("copy_check", self._copy(dialog, target, dry_run=True))
+
+    def _start_copy(self, dialog: CopyDialog) -> None:
+        index = dialog.target.currentIndex()
+        if 1 <= index <= len(self._copy_targets):
+            self._run("copy", self._copy(dialog, self._copy_targets[index - 1], dry_run=False))
+
+    async def _copy(self, dialog: CopyDialog, target: CopyTarget, *, dry_run: bool) -> None:
+        assert self._context is not None and self._original is not None
+        source_id = self._original.id
+        assert source_id is not None
+        accounts = self._context.accounts
+        async with await accounts.open_gateway(target.account) as gateway:
+            result = await copy_configuration(self._gateway, source_id, gateway, dry_run=dry_run)
+        if dry_run:
+            dialog.show_report(
+                self._report_html(result, target.label.strip()), can_go_ahead=result.ok
+            )
+            return
+        if not result.ok or result.save is None or result.save.saved is None:
+            raise ValidationError(result.problems)
+        made = result.save.saved.id or ""
+        if target.account == self._context.account:
+            await self._reload_list()
+        self.status.setText(
+            self.tr("Copied to {target} as {id}.").format(target=target.label.strip(), id=made)
+        )
