@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -233,6 +233,13 @@ class CancellationReportView(QWidget):
 
     def refresh(self) -> None:
         self.load()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        # Opening the view shows the default period at once: nobody opens a report to see a
+        # "press Load" hint. Later periods are loaded on request.
+        super().showEvent(event)
+        if self._context is not None and self.loaded is None and "load" not in self._tasks:
+            self.load()
 
     def close_panel(self) -> bool:
         """Esc: closes the export dialog, or stops loading; True if it did either."""
