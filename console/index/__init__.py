@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from console.index.lookup import SearchResult, find_customers
-from console.index.store import IndexedCustomer, IndexStore
+from console.index.lookup import SearchResult, find_customers, recent_customers
+from console.index.store import IndexedCustomer, IndexPage, IndexStore
 from console.index.sync import ProgressCallback, SyncStatus, full_sync, incremental_sync, sync
 
 __all__ = [
+    "IndexPage",
     "IndexStore",
     "IndexedCustomer",
     "ProgressCallback",
@@ -15,5 +16,6 @@ __all__ = [
     "find_customers",
     "full_sync",
     "incremental_sync",
+    "recent_customers",
     "sync",
 ]

@@ -17,6 +17,7 @@ from console.index.sync import sync_status
 class SearchResult:
     customers: tuple[IndexedCustomer, ...]
     source: Literal["index", "stripe"]
+    next_cursor: str | None = None  # pass as ``after`` for the next page; None: no more
 
 
 def stripe_search_query(text: str) -> str:
@@ -51,16 +52,39 @@ async def search_stripe(gateway: Gateway, text: str, limit: int) -> tuple[Indexe
     return tuple(_indexed(c) for c in found)
 
 
-async def find_customers(
-    store: IndexStore, gateway: Gateway, query: str, *, limit: int = 50
+async def recent_customers(
+    store: IndexStore, gateway: Gateway, *, limit: int = 50, after: str | None = None
 ) -> SearchResult:
-    """Index hits if the index is synced and has any; otherwise Stripe's search."""
+    """The newest customers: from the index once it is synced, else Stripe's own list."""
+    status = await sync_status(store)
+    if status.synced:
+        page = await asyncio.to_thread(store.recent, limit, after)
+        return SearchResult(page.customers, "index", page.next_cursor)
+    listed = await gateway.list_customers(limit=limit, starting_after=after)
+    return SearchResult(tuple(_indexed(c) for c in listed.data), "stripe", listed.next_cursor)
+
+
+async def find_customers(
+    store: IndexStore,
+    gateway: Gateway,
+    query: str,
+    *,
+    limit: int = 50,
+    after: str | None = None,
+) -> SearchResult:
+    """Index hits if the index is synced and has any; otherwise Stripe's search.
+
+    Index results page by keyset (``after`` is the previous page's ``next_cursor``).
+    Stripe's search answers one page: its results carry no cursor.
+    """
     text = query.strip()
     if not text:
         return SearchResult((), "index")
     status = await sync_status(store)
     if status.synced:
-        hits = await asyncio.to_thread(store.search, text, limit)
-        if hits:
-            return SearchResult(hits, "index")
+        page = await asyncio.to_thread(store.search_page, text, limit, after)
+        if page.customers or after is not None:
+            return SearchResult(page.customers, "index", page.next_cursor)
+    if after is not None:
+        return SearchResult((), "stripe")
     return SearchResult(await search_stripe(gateway, text, limit), "stripe")

@@ -75,6 +75,18 @@ class IndexedCustomer:
 
 
 @dataclass(frozen=True, slots=True)
+class IndexPage:
+    """One page of customers; pass ``next_cursor`` as ``after`` for the next (None: no more).
+
+    The cursor is the key the scan stopped at (a rowid, or an email/id for prefix ranges),
+    so the next page starts there: fetching more costs one page, however deep.
+    """
+
+    customers: tuple[IndexedCustomer, ...]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class CustomerRow:
     """One customer as the index stores it (from a Stripe customer's JSON)."""
 
@@ -239,51 +251,102 @@ class IndexStore:
         return IndexedCustomer(*row) if row else None
 
     def search(self, query: str, limit: int = 50) -> tuple[IndexedCustomer, ...]:
-        """Exact matches (id, email, name, phone) first, then prefix matches, newest first."""
+        """The first page of ``search_page``: exact matches first, then prefix matches."""
+        return self.search_page(query, limit).customers
+
+    def recent(self, limit: int = 50, after: str | None = None) -> IndexPage:
+        """The newest customers, a page at a time (what an empty search shows)."""
+        if limit <= 0:
+            return IndexPage((), None)
+        # The bound is written into the SQL only when there is one: "? IS NULL OR rowid < ?"
+        # would keep SQLite from using it as a range on the rowid.
+        bound, where = (int(after), "WHERE c.rowid < ?") if after else (None, "")
+        with self._connection() as db:
+            rows = db.execute(
+                f"SELECT c.rowid, {_COLUMNS} FROM customers c {where}"
+                " ORDER BY c.rowid DESC LIMIT ?",
+                (bound, limit + 1) if bound is not None else (limit + 1,),
+            ).fetchall()
+        page = rows[:limit]
+        more = len(rows) > limit
+        return IndexPage(
+            tuple(IndexedCustomer(*row[1:]) for row in page),
+            str(page[-1][0]) if more else None,
+        )
+
+    def search_page(self, query: str, limit: int = 50, after: str | None = None) -> IndexPage:
+        """Exact matches (id, email, name, phone) first, then prefix matches, newest first.
+
+        The first page (``after`` None) leads with the exact matches; every page continues
+        the prefix scan from the cursor with a keyset bound (never an OFFSET), and leaves
+        out the exact matches the first page already showed.
+        """
         text = query.strip()
         if not text or limit <= 0:
-            return ()
-        columns = "c.id, c.name, c.email, c.phone, c.created"
-        found: dict[str, IndexedCustomer] = {}
+            return IndexPage((), None)
         with self._connection() as db:
             exact = db.execute(
-                f"SELECT {columns} FROM customers c WHERE c.id = ?1 UNION "
-                f"SELECT {columns} FROM customers c WHERE lower(c.email) = lower(?1) UNION "
-                f"SELECT {columns} FROM customers c WHERE lower(c.name) = lower(?1) UNION "
-                f"SELECT {columns} FROM customers c WHERE c.phone_digits = ?2 "
+                f"SELECT {_COLUMNS} FROM customers c WHERE c.id = ?1 UNION "
+                f"SELECT {_COLUMNS} FROM customers c WHERE lower(c.email) = lower(?1) UNION "
+                f"SELECT {_COLUMNS} FROM customers c WHERE lower(c.name) = lower(?1) UNION "
+                f"SELECT {_COLUMNS} FROM customers c WHERE c.phone_digits = ?2 "
                 "ORDER BY 5 DESC LIMIT ?3",
                 (text, _digits(text) or "\x00", limit),
             ).fetchall()
-            for row in exact:
-                found[row[0]] = IndexedCustomer(*row)
+            shown = [IndexedCustomer(*row) for row in exact] if after is None else []
+            skip = {row[0] for row in exact}
+            room = limit - len(shown)
             # Ids and emails are typed from their start: a range on their B-tree index is
             # exact and takes microseconds, where full text would match their parts anywhere.
             if _ID_PREFIX.match(text) or "@" in text:
-                column, start = (
-                    ("c.id", text)
-                    if text.startswith("cus_")
-                    else (
-                        "lower(c.email)",
-                        text.lower(),
-                    )
-                )
-                ranged = db.execute(
-                    f"SELECT {columns} FROM customers c WHERE {column} >= ? AND {column} < ?"
-                    f" ORDER BY {column} LIMIT ?",
-                    (start, start + "\U0010ffff", limit),
+                column, start = ("c.id", text) if text.startswith("cus_") else (
+                    "lower(c.email)", text.lower()
+                )  # fmt: skip
+                rows = db.execute(
+                    f"SELECT {column}, {_COLUMNS} FROM customers c"
+                    f" WHERE {column} >= ?1 AND {column} < ?2 AND {column} > ?3"
+                    f" ORDER BY {column} LIMIT ?4",
+                    (start, start + "\U0010ffff", after or "", room + len(skip) + 1),
                 ).fetchall()
-                for row in sorted(ranged, key=lambda r: -r[4]):
-                    found.setdefault(row[0], IndexedCustomer(*row))
-                return tuple(found.values())[:limit]
+                taken, cursor = _take(rows, room, skip)
+                # Within a page, newest first (the order people expect of a result list).
+                shown += sorted(taken, key=lambda customer: -customer.created)
+                return IndexPage(tuple(shown), cursor)
             expression = match_expression(text)
-            if expression and len(found) < limit:
-                prefixed = db.execute(
-                    # FTS5 walks its rowids backwards and stops at the limit: no sort.
-                    f"SELECT {columns} FROM (SELECT rowid FROM customers_fts"
-                    " WHERE customers_fts MATCH ? ORDER BY rowid DESC LIMIT ?) f"
-                    " JOIN customers c ON c.rowid = f.rowid ORDER BY f.rowid DESC",
-                    (expression, limit + len(found)),
-                ).fetchall()
-                for row in prefixed:
-                    found.setdefault(row[0], IndexedCustomer(*row))
-        return tuple(found.values())[:limit]
+            if expression is None:
+                return IndexPage(tuple(shown), None)
+            # FTS5 walks its rowids backwards and stops at the limit: no sort.
+            bounded = " AND rowid < ?" if after else ""
+            wanted = room + len(skip) + 1
+            rows = db.execute(
+                f"SELECT f.rowid, {_COLUMNS} FROM (SELECT rowid FROM customers_fts"
+                f" WHERE customers_fts MATCH ?{bounded} ORDER BY rowid DESC LIMIT ?) f"
+                " JOIN customers c ON c.rowid = f.rowid ORDER BY f.rowid DESC",
+                (expression, int(after), wanted) if after else (expression, wanted),
+            ).fetchall()
+            taken, cursor = _take(rows, room, skip)
+            return IndexPage(tuple(shown + taken), cursor)
+
+
+_COLUMNS = "c.id, c.name, c.email, c.phone, c.created"
+
+
+def _take(
+    rows: list[tuple[Any, ...]], room: int, skip: set[str]
+) -> tuple[list[IndexedCustomer], str | None]:
+    """Up to ``room`` customers from ``(key, *customer)`` rows, leaving out ``skip``.
+
+    The cursor is the key of the last one taken (``""`` when none fitted: start of the
+    scan), or None when the scan has nothing after it.
+    """
+    taken: list[IndexedCustomer] = []
+    last_key = ""
+    for position, row in enumerate(rows):
+        if row[1] in skip:
+            continue
+        if len(taken) == room:
+            more = any(later[1] not in skip for later in rows[position:])
+            return taken, (last_key if more else None)
+        taken.append(IndexedCustomer(*row[1:]))
+        last_key = str(row[0])
+    return taken, None

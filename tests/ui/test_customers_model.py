@@ -8,6 +8,7 @@ from PySide6.QtCore import QModelIndex
 
 from console.index import IndexedCustomer
 from ui.customers.model import PAGE_SIZE, CustomersModel
+from ui.customers.money import format_amount
 
 
 def _customers(start: int, count: int) -> tuple[IndexedCustomer, ...]:
@@ -35,3 +36,11 @@ def test_the_model_fetches_a_page_at_a_time(qtbot: Any) -> None:
     assert model.rowCount() == PAGE_SIZE + 50
     assert model.data(model.index(PAGE_SIZE + 49, 0)) == "Customer 149"
     assert not model.canFetchMore(root)
+
+
+def test_amounts_read_the_locales_way_and_zero_decimal_currencies_are_whole_units() -> None:
+    assert format_amount(123450, "usd", "en_US") == "$1,234.50"
+    assert format_amount(123450, "eur", "de_DE") == "1.234,50\xa0€"
+    assert format_amount(1235, "jpy", "en_US") == "¥1,235"  # Stripe counts yen whole
+    assert format_amount(None, "usd") == "—"
+    assert format_amount(900, "usd", "C") == "$9.00"  # a bare environment's locale: fallback

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QApplication, QDialog
 from console.sandbox_launcher import EmbeddedSandbox, start_embedded_sandbox
 from tests.ui.conftest import save_screenshot
 from ui.context import AccountContext
+from ui.customers.model import PAGE_SIZE
+from ui.customers.view import CustomersView
 from ui.main_window import MainWindow
 
 OpenWindow = Callable[..., MainWindow]
@@ -67,7 +69,7 @@ def test_the_window_shows_the_test_marker_and_the_account_name(
     assert "#f5a623" in banner.mode.styleSheet()  # orange, not only words
     assert banner.account_name.text().startswith("Sandbox")
     assert "TEST" in window.windowTitle()
-    assert window.sidebar.count() == 1  # only views that exist
+    assert window.sidebar.count() == len(window.views)  # only views that exist
     assert window.sidebar.item(0).text().startswith("Customers")
 
 
@@ -80,8 +82,8 @@ def test_typing_a_name_finds_the_customer_and_shows_what_the_portal_allows(
     view = window.customers
 
     qtbot.keyClicks(view.search, manual.name)
-    qtbot.waitUntil(lambda: manual.id in _shown_ids(window), timeout=10_000)
-    assert "local index" in view.results_label.text()
+    qtbot.waitUntil(lambda: "local index" in view.results_label.text(), timeout=10_000)
+    assert manual.id in _shown_ids(window)
 
     view.select_row(_shown_ids(window).index(manual.id))
     qtbot.waitUntil(lambda: "Tax IDs" in view.detail.toPlainText(), timeout=10_000)
@@ -147,3 +149,52 @@ def test_an_error_appears_in_the_bar_not_in_a_dialog(qtbot: Any, open_window: Op
     assert not [w for w in shown if isinstance(w, QDialog)]
     qtbot.mouseClick(window.error_bar.dismiss, Qt.MouseButton.LeftButton)
     assert not window.error_bar.isVisible()
+
+
+def test_an_empty_search_shows_the_newest_customers_and_pages_by_cursor(
+    qtbot: Any, open_window: OpenWindow, big_sandbox: EmbeddedSandbox
+) -> None:
+    window = open_window(big_sandbox, sync_now=False)  # not synced: Stripe's own list
+    view = window.customers
+    qtbot.waitUntil(lambda: "newest customers" in view.results_label.text(), timeout=10_000)
+    assert view.model.rowCount() == PAGE_SIZE
+    created = [c.created for row in range(PAGE_SIZE) if (c := view.model.customer_at(row))]
+    assert created == sorted(created, reverse=True)
+
+    # Scrolling to the end asks for the next page: it continues after the last row shown.
+    view.table.scrollToBottom()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2 * PAGE_SIZE, timeout=10_000)
+    ids = _shown_ids(window)
+    assert len(set(ids)) == len(ids)
+    created = [c.created for row in range(2 * PAGE_SIZE) if (c := view.model.customer_at(row))]
+    assert created == sorted(created, reverse=True)
+
+
+def test_enter_or_ctrl_o_on_a_customer_asks_for_their_portal(
+    qtbot: Any,
+    make_context: Callable[[EmbeddedSandbox], AccountContext],
+    demo_sandbox: EmbeddedSandbox,
+) -> None:
+    view = CustomersView()
+    qtbot.addWidget(view)
+    view.resize(1000, 600)
+    view.show()
+    view.attach(make_context(demo_sandbox), sync_now=False)
+    customer = _demo_customer(demo_sandbox, "five seats of Team")
+    assert not view.open_portal_button.isEnabled()  # nobody selected yet
+    qtbot.keyClicks(view.search, customer.email)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: "match" in view.results_label.text(), timeout=10_000)
+    qtbot.keyClick(view.search, Qt.Key.Key_Down)
+    assert view.table.hasFocus()
+    assert view.open_portal_button.isEnabled()
+    assert not view.portal_reason.isVisible()
+    with qtbot.waitSignal(view.open_portal, timeout=5_000) as asked:
+        qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert asked.args == [customer.id]
+    with qtbot.waitSignal(view.open_portal, timeout=5_000) as asked:
+        qtbot.keyClick(view.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    assert asked.args == [customer.id]
+    qtbot.waitUntil(lambda: "Tax IDs" in view.detail.toPlainText(), timeout=10_000)
+    view.shutdown()
+    qtbot.waitUntil(lambda: not view.busy(), timeout=10_000)

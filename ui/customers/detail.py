@@ -6,25 +6,29 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from console.gateway.models import Invoice, Subscription
 from console.portal.customer_view import CustomerView, SubscriptionView
 from console.portal.eligibility import Action, Eligibility
-from resources import load_json
+from ui.customers.money import FALLBACK_LOCALE, format_amount
 
-_ACTION_WORDS: dict[Action, str] = {
-    "update_price": "switch plans",
-    "update_quantity": "change the quantity",
-    "apply_promotion_code": "apply a promotion code",
-    "cancel_now": "cancel at once",
-    "cancel_at_period_end": "cancel at the end of the period",
-    "renew": "undo the cancellation",
-}
-# Currencies Stripe counts in whole units (no cents): a Stripe fact stored once, in resources/.
-_ZERO_DECIMAL = frozenset(
-    load_json("stripe", "zero-decimal-currencies.json")["zero_decimal_currencies"]
-)
+
+def _action_words(action: Action) -> str:
+    words: dict[Action, str] = {
+        "update_price": QCoreApplication.translate("CustomerDetail", "switch plans"),
+        "update_quantity": QCoreApplication.translate("CustomerDetail", "change the quantity"),
+        "apply_promotion_code": QCoreApplication.translate(
+            "CustomerDetail", "apply a promotion code"
+        ),
+        "cancel_now": QCoreApplication.translate("CustomerDetail", "cancel at once"),
+        "cancel_at_period_end": QCoreApplication.translate(
+            "CustomerDetail", "cancel at the end of the period"
+        ),
+        "renew": QCoreApplication.translate("CustomerDetail", "undo the cancellation"),
+    }
+    return words[action]
 
 
 def _date(timestamp: int | None) -> str:
@@ -33,113 +37,164 @@ def _date(timestamp: int | None) -> str:
     return dt.datetime.fromtimestamp(timestamp, dt.UTC).strftime("%Y-%m-%d")
 
 
-def _money(amount: int | None, currency: str) -> str:
-    if amount is None:
-        return "—"
-    code = currency.lower()
-    value = f"{amount:,}" if code in _ZERO_DECIMAL else f"{amount / 100:,.2f}"
-    return f"{value} {code.upper()}"
-
-
-def _plan(subscription: Subscription) -> str:
+def _plan(subscription: Subscription, locale: str) -> str:
     parts = []
     for item in subscription.items:
         price = item.price
         name = price.product_name or price.nickname or price.id
         every = f" / {price.recurring_interval}" if price.recurring_interval else ""
         quantity = f" x {item.quantity}" if item.quantity and item.quantity != 1 else ""
-        parts.append(f"{name} ({_money(price.unit_amount, price.currency)}{every}){quantity}")
-    return ", ".join(parts) or "no items"
+        amount = format_amount(price.unit_amount, price.currency, locale)
+        parts.append(f"{name} ({amount}{every}){quantity}")
+    return ", ".join(parts) or QCoreApplication.translate("CustomerDetail", "no items")
 
 
 def portal_sentence(eligibility: Eligibility) -> str:
     """What the portal offers for the subscription, as one sentence."""
-    actions = [_ACTION_WORDS[action] for action in eligibility.actions]
+    actions = [_action_words(action) for action in eligibility.actions]
     if not actions:
-        return "In the portal, the customer can do nothing with this subscription."
-    listed = actions[0] if len(actions) == 1 else ", ".join(actions[:-1]) + " or " + actions[-1]
-    only = "only " if eligibility.summary == "cancel_only" else ""
-    return f"In the portal, the customer can {only}{listed}."
+        return QCoreApplication.translate(
+            "CustomerDetail", "In the portal, the customer can do nothing with this subscription."
+        )
+    listed = (
+        actions[0]
+        if len(actions) == 1
+        else QCoreApplication.translate("CustomerDetail", "{first} or {last}").format(
+            first=", ".join(actions[:-1]), last=actions[-1]
+        )
+    )
+    if eligibility.summary == "cancel_only":
+        return QCoreApplication.translate(
+            "CustomerDetail", "In the portal, the customer can only {actions}."
+        ).format(actions=listed)
+    return QCoreApplication.translate(
+        "CustomerDetail", "In the portal, the customer can {actions}."
+    ).format(actions=listed)
 
 
-def _subscription_html(view: SubscriptionView) -> str:
+def _subscription_html(view: SubscriptionView, locale: str) -> str:
     subscription = view.subscription
+    billing = QCoreApplication.translate("CustomerDetail", "Billing: {method}").format(
+        method=subscription.collection_method.replace("_", " ")
+    )
     lines = [
         f"<h3>{escape(subscription.id)} — {escape(subscription.status)}</h3>",
-        f"<p>{escape(_plan(subscription))}<br>"
-        f"Billing: {escape(subscription.collection_method.replace('_', ' '))}",
+        f"<p>{escape(_plan(subscription, locale))}<br>{escape(billing)}",
     ]
     if subscription.cancel_at_period_end or subscription.cancel_at:
-        lines.append(f"<br>Set to end on {_date(subscription.cancel_at)}")
+        ends = QCoreApplication.translate("CustomerDetail", "Set to end on {date}")
+        lines.append(f"<br>{escape(ends.format(date=_date(subscription.cancel_at)))}")
     if subscription.trial_end:
-        lines.append(f"<br>Trial until {_date(subscription.trial_end)}")
+        trial = QCoreApplication.translate("CustomerDetail", "Trial until {date}")
+        lines.append(f"<br>{escape(trial.format(date=_date(subscription.trial_end)))}")
     lines.append("</p>")
     eligibility = view.eligibility
     if eligibility is None:
-        lines.append(
-            "<p><i>The account has no portal configuration yet, so the portal "
-            "cannot be opened.</i></p>"
+        none_yet = QCoreApplication.translate(
+            "CustomerDetail",
+            "The account has no portal configuration yet, so the portal cannot be opened.",
         )
+        lines.append(f"<p><i>{escape(none_yet)}</i></p>")
         return "".join(lines)
     lines.append(f"<p><b>{escape(portal_sentence(eligibility))}</b></p>")
     if eligibility.reasons:
-        lines.append("<p>Why not more:</p><ul>")
+        why = QCoreApplication.translate("CustomerDetail", "Why not more:")
+        lines.append(f"<p>{escape(why)}</p><ul>")
         lines += [f"<li>{escape(reason.message)}</li>" for reason in eligibility.reasons]
         lines.append("</ul>")
     if eligibility.warnings:
-        lines.append("<p>Good to know:</p><ul>")
+        good = QCoreApplication.translate("CustomerDetail", "Good to know:")
+        lines.append(f"<p>{escape(good)}</p><ul>")
         lines += [f"<li>{escape(warning.message)}</li>" for warning in eligibility.warnings]
         lines.append("</ul>")
     return "".join(lines)
 
 
-def _invoice_row(invoice: Invoice) -> str:
+def _invoice_row(invoice: Invoice, locale: str) -> str:
+    total = format_amount(invoice.total, invoice.currency, locale)
+    due = format_amount(invoice.amount_remaining, invoice.currency, locale)
     return (
         f"<tr><td>{escape(invoice.number or invoice.id)}</td><td>{_date(invoice.created)}</td>"
         f"<td>{escape(invoice.status or '—')}</td>"
-        f"<td align='right'>{_money(invoice.total, invoice.currency)}</td>"
-        f"<td align='right'>{_money(invoice.amount_remaining, invoice.currency)}</td></tr>"
+        f"<td align='right'>{escape(total)}</td><td align='right'>{escape(due)}</td></tr>"
     )
 
 
-def customer_html(view: CustomerView) -> str:
+def _heading(title: str, count: int, more: bool = False) -> str:
+    shown = f"{count}+" if more else str(count)
+    return f"<h2>{escape(title)} ({shown})</h2>"
+
+
+def customer_html(view: CustomerView, locale: str = FALLBACK_LOCALE) -> str:
+    """The detail as HTML; amounts formatted for ``locale`` (e.g. "de_DE")."""
     detail = view.detail
     customer = detail.customer
+    none = escape(QCoreApplication.translate("CustomerDetail", "None."))
+    since = QCoreApplication.translate("CustomerDetail", "customer since {date}").format(
+        date=_date(customer.created)
+    )
     parts = [
-        f"<h2>{escape(customer.name or '(no name)')}</h2>",
-        f"<p>{escape(customer.email or 'no email')} · {escape(customer.phone or 'no phone')}"
-        f"<br><small>{escape(customer.id)} · customer since {_date(customer.created)}</small></p>",
+        f"<h2>{escape(customer.name or QCoreApplication.translate('CustomerDetail', '(no name)'))}"
+        "</h2>",
+        f"<p>{escape(customer.email or QCoreApplication.translate('CustomerDetail', 'no email'))}"
+        f" · {escape(customer.phone or QCoreApplication.translate('CustomerDetail', 'no phone'))}"
+        f"<br><small>{escape(customer.id)} · {escape(since)}</small></p>",
     ]
     configuration = view.configuration
     if configuration is not None:
-        label = configuration.name or configuration.id
-        parts.append(f"<p><small>Portal configuration: {escape(label)}</small></p>")
-    parts.append(f"<h2>Subscriptions ({len(view.subscriptions)})</h2>")
-    parts += [_subscription_html(each) for each in view.subscriptions] or ["<p>None.</p>"]
-    more = "+" if detail.more_invoices else ""
-    parts.append(f"<h2>Invoices ({len(detail.invoices)}{more})</h2>")
-    if detail.invoices:
-        parts.append(
-            "<table cellspacing='0' cellpadding='3' width='100%'>"
-            "<tr><th align='left'>Number</th><th align='left'>Date</th>"
-            "<th align='left'>Status</th><th align='right'>Total</th>"
-            "<th align='right'>Due</th></tr>"
+        label = QCoreApplication.translate("CustomerDetail", "Portal configuration: {name}")
+        name = configuration.name or configuration.id
+        parts.append(f"<p><small>{escape(label.format(name=name))}</small></p>")
+    parts.append(
+        _heading(
+            QCoreApplication.translate("CustomerDetail", "Subscriptions"), len(view.subscriptions)
         )
-        parts += [_invoice_row(invoice) for invoice in detail.invoices]
+    )
+    parts += [_subscription_html(each, locale) for each in view.subscriptions] or [f"<p>{none}</p>"]
+    parts.append(
+        _heading(
+            QCoreApplication.translate("CustomerDetail", "Invoices"),
+            len(detail.invoices),
+            detail.more_invoices,
+        )
+    )
+    if detail.invoices:
+        headers = (
+            ("left", QCoreApplication.translate("CustomerDetail", "Number")),
+            ("left", QCoreApplication.translate("CustomerDetail", "Date")),
+            ("left", QCoreApplication.translate("CustomerDetail", "Status")),
+            ("right", QCoreApplication.translate("CustomerDetail", "Total")),
+            ("right", QCoreApplication.translate("CustomerDetail", "Due")),
+        )
+        parts.append("<table cellspacing='0' cellpadding='3' width='100%'><tr>")
+        parts += [f"<th align='{side}'>{escape(text)}</th>" for side, text in headers]
+        parts.append("</tr>")
+        parts += [_invoice_row(invoice, locale) for invoice in detail.invoices]
         parts.append("</table>")
     else:
-        parts.append("<p>None.</p>")
-    parts.append(f"<h2>Payment methods ({len(detail.payment_methods)})</h2><ul>")
+        parts.append(f"<p>{none}</p>")
+    parts.append(
+        _heading(
+            QCoreApplication.translate("CustomerDetail", "Payment methods"),
+            len(detail.payment_methods),
+        )
+    )
+    default = QCoreApplication.translate("CustomerDetail", "default")
+    parts.append("<ul>")
     parts += [
-        f"<li>{escape(pm.display)}{' — default' if pm.is_default else ''}</li>"
+        f"<li>{escape(pm.display)}{' — ' + escape(default) if pm.is_default else ''}</li>"
         for pm in detail.payment_methods
-    ] or ["<li>None.</li>"]
-    parts.append(f"</ul><h2>Tax IDs ({len(detail.tax_ids)})</h2><ul>")
+    ] or [f"<li>{none}</li>"]
+    parts.append("</ul>")
+    parts.append(
+        _heading(QCoreApplication.translate("CustomerDetail", "Tax IDs"), len(detail.tax_ids))
+    )
+    parts.append("<ul>")
     parts += [
         f"<li>{escape(tax.value)} ({escape(tax.type)}"
         f"{', ' + escape(tax.verification_status) if tax.verification_status else ''})</li>"
         for tax in detail.tax_ids
-    ] or ["<li>None.</li>"]
+    ] or [f"<li>{none}</li>"]
     parts.append("</ul>")
     return "".join(parts)
 
@@ -148,10 +203,11 @@ class CustomerDetailPane(QTextBrowser):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setOpenExternalLinks(False)
-        self.show_hint("Select a customer to see their subscriptions, invoices and more.")
+        self.show_hint(self.tr("Select a customer to see their subscriptions, invoices and more."))
 
     def show_hint(self, text: str) -> None:
         self.setHtml(f"<p style='color:#666'>{escape(text)}</p>")
 
     def show_customer(self, view: CustomerView) -> None:
-        self.setHtml(customer_html(view))
+        # Amounts follow the UI's language ("C" in a bare environment: Babel's fallback).
+        self.setHtml(customer_html(view, self.locale().name()))

@@ -11,6 +11,7 @@ import datetime as dt
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -21,13 +22,26 @@ from PySide6.QtCore import (
 from console.index import IndexedCustomer
 
 PAGE_SIZE = 100
-COLUMNS = ("Name", "Email", "Phone", "Created", "ID")
+
+
+def column_titles() -> tuple[str, ...]:
+    """The header, in the UI language (read when asked: the language can change)."""
+    return (
+        QCoreApplication.translate("CustomersModel", "Name"),
+        QCoreApplication.translate("CustomersModel", "Email"),
+        QCoreApplication.translate("CustomersModel", "Phone"),
+        QCoreApplication.translate("CustomersModel", "Created"),
+        QCoreApplication.translate("CustomersModel", "ID"),
+    )
+
+
+COLUMN_COUNT = 5
 
 _Index = QModelIndex | QPersistentModelIndex
 
 
 class CustomersModel(QAbstractTableModel):
-    more_wanted = Signal(int)  # rows held now: fetch the page after them
+    more_wanted = Signal(int)  # rows held now: fetch the page after them (the owner's cursor)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -64,13 +78,13 @@ class CustomersModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else COLUMN_COUNT
 
     def headerData(  # noqa: N802
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> str | None:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return column_titles()[section]
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> str | None:
@@ -79,7 +93,7 @@ class CustomersModel(QAbstractTableModel):
         customer = self._rows[index.row()]
         column = index.column()
         if column == 0:
-            return customer.name or "(no name)"
+            return customer.name or self.tr("(no name)")
         if column == 1:
             return customer.email or ""
         if column == 2:

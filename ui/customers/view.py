@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from console.accounts import StoredAccount
 from console.errors import ConsoleError
 from console.gateway.client import Gateway
-from console.index import IndexStore, find_customers, sync
+from console.index import IndexStore, find_customers, recent_customers, sync
 from console.portal.customer_view import load_customer_view
 from console.portal.quick_view import refuse_live_mode
 from ui.context import AccountContext
@@ -54,16 +54,19 @@ class CustomersView(QWidget):
         self._gateway: Gateway | None = None
         self._index: IndexStore | None = None
         self._tasks: dict[str, asyncio.Task[None]] = {}
-        self._query = ""
+        self._query: str | None = None  # None: nothing shown yet
+        self._cursor: str | None = None  # where the next page of the results starts
         self._live = False
         self._account: StoredAccount | None = None
         self._selected_id: str | None = None
 
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search customers by name, email, phone or id  (Ctrl+K)")
+        self.search.setPlaceholderText(
+            self.tr("Search customers by name, email, phone or id  (Ctrl+K)")
+        )
         self.search.setClearButtonEnabled(True)
         self.search.setEnabled(False)
-        self.results_label = QLabel("Connecting…")
+        self.results_label = QLabel(self.tr("Connecting…"))
         self.results_label.setStyleSheet("color: #555;")
 
         # Owned by the view (Qt parent): Python's garbage collector must not free it while the
@@ -103,8 +106,8 @@ class CustomersView(QWidget):
         self.sync_label = QLabel("")
         self.sync_bar = QProgressBar()
         self.sync_bar.setMaximumWidth(260)
-        self.sync_cancel = QPushButton("Cancel")
-        self.sync_start = QPushButton("Sync now")
+        self.sync_cancel = QPushButton(self.tr("Cancel"))
+        self.sync_start = QPushButton(self.tr("Sync now"))
         self.sync_start.setEnabled(False)
         self._show_sync_running(False)
 
@@ -146,31 +149,20 @@ class CustomersView(QWidget):
 
     # --- connection ---------------------------------------------------------------------------
 
-    def attach(
-        self,
-        context: AccountContext | Gateway,
-        index: IndexStore | None = None,
-        *,
-        sync_now: bool = True,
-    ) -> None:
-        """Works on this account from now on; brings its index up to date unless told not to.
-
-        Takes the ``AccountContext`` like every view. The older ``(gateway, index)`` call is
-        still accepted until the main window passes contexts (see the lead's handoff).
-        """
-        if isinstance(context, AccountContext):
-            self._gateway, self._index = context.gateway, context.index
-            self._live = context.live
-            self._account = context.account
-        else:
-            assert index is not None, "attach(gateway, index) needs the index"
-            self._gateway, self._index = context, index
-            self._live = context.livemode
-            self._account = None
+    def attach(self, context: AccountContext, *, sync_now: bool = True) -> None:
+        """Works on this account from now on; brings its index up to date unless told not to."""
+        self._gateway, self._index = context.gateway, context.index
+        self._live = context.live
+        self._account = context.account
+        self._selected_id = None
+        self.detail.show_hint(
+            self.tr("Select a customer to see their subscriptions, invoices and more.")
+        )
         self._show_portal_availability()
         self.search.setEnabled(True)
         self.sync_start.setEnabled(True)
-        self.results_label.setText("Type a name, email, phone number or customer id.")
+        self._query = None
+        self._search_now()  # the newest customers, until something is typed
         if sync_now:
             self.start_sync()
 
@@ -211,7 +203,7 @@ class CustomersView(QWidget):
 
     def refresh(self) -> None:
         """Runs the current search again and reloads the selected customer (Ctrl+R)."""
-        self._query = ""
+        self._query = None
         self._search_now()
         if self._selected_id is not None:
             self._run("detail", self._load_detail(self._selected_id))
@@ -243,7 +235,7 @@ class CustomersView(QWidget):
         if self._selected_id is None:
             return
         try:
-            refuse_live_mode(self._account if self._account is not None else self._gateway)
+            refuse_live_mode(self._account)
         except ConsoleError as error:
             self.failed.emit(error)
             return
@@ -276,35 +268,66 @@ class CustomersView(QWidget):
         if query == self._query and "search" in self._tasks:
             return
         self._query = query
-        if not query:
-            stale = self._tasks.pop("search", None)
-            if stale is not None:
-                stale.cancel()
-            self.model.reset((), has_more=False)
-            self.results_label.setText("Type a name, email, phone number or customer id.")
-            return
-        self._run("search", self._search(query))
+        self._cursor = None
+        self._run("search", self._search(query) if query else self._recent())
 
     async def _search(self, query: str) -> None:
         if self._gateway is None or self._index is None:
             return
         found = await find_customers(self._index, self._gateway, query, limit=PAGE_SIZE)
-        self.model.reset(found.customers, has_more=len(found.customers) == PAGE_SIZE)
-        where = "the local index" if found.source == "index" else "Stripe's search"
+        self._cursor = found.next_cursor
+        self.model.reset(found.customers, has_more=found.next_cursor is not None)
         count = len(found.customers)
-        shown = f"{count}+" if count == PAGE_SIZE else str(count)
-        noun = "customer matches" if count == 1 else "customers match"
-        self.results_label.setText(f"{shown} {noun} “{query}” (from {where}).")
+        shown = f"{count}+" if found.next_cursor is not None else str(count)
+        if found.source == "index":
+            text = (
+                self.tr("{n} customer matches “{query}” (from the local index).")
+                if count == 1
+                else self.tr("{n} customers match “{query}” (from the local index).")
+            )
+        else:
+            text = (
+                self.tr("{n} customer matches “{query}” (from Stripe's search).")
+                if count == 1
+                else self.tr("{n} customers match “{query}” (from Stripe's search).")
+            )
+        self.results_label.setText(text.format(n=shown, query=query))
 
-    def _fetch_more(self, held: int) -> None:
-        self._run("more", self._more(self._query, held + PAGE_SIZE))
-
-    async def _more(self, query: str, limit: int) -> None:
+    async def _recent(self) -> None:
+        """Nothing typed: the newest customers, so there is something to pick from at once."""
         if self._gateway is None or self._index is None:
             return
-        found = await find_customers(self._index, self._gateway, query, limit=limit)
-        if query == self._query:
-            self.model.append_page(found.customers, has_more=len(found.customers) == limit)
+        found = await recent_customers(self._index, self._gateway, limit=PAGE_SIZE)
+        self._cursor = found.next_cursor
+        self.model.reset(found.customers, has_more=found.next_cursor is not None)
+        if not found.customers:
+            self.results_label.setText(self.tr("The account has no customers yet."))
+        else:
+            self.results_label.setText(
+                self.tr(
+                    "The newest customers. Type a name, email, phone number or customer id "
+                    "to search."
+                )
+            )
+
+    def _fetch_more(self, _held: int) -> None:
+        if self._query is None or self._cursor is None:
+            self.model.append_page((), has_more=False)  # nothing after these: stop asking
+            return
+        self._run("more", self._more(self._query, self._cursor))
+
+    async def _more(self, query: str, cursor: str) -> None:
+        """The page after ``cursor``: one page of work, however many are shown already."""
+        if self._gateway is None or self._index is None:
+            return
+        found = await (
+            find_customers(self._index, self._gateway, query, limit=PAGE_SIZE, after=cursor)
+            if query
+            else recent_customers(self._index, self._gateway, limit=PAGE_SIZE, after=cursor)
+        )
+        if query == self._query and cursor == self._cursor:
+            self._cursor = found.next_cursor
+            self.model.append_page(found.customers, has_more=found.next_cursor is not None)
 
     # --- detail --------------------------------------------------------------------------------
 
@@ -314,7 +337,9 @@ class CustomersView(QWidget):
         self._selected_id = customer.id if customer is not None else None
         self._show_portal_availability()
         if customer is not None:
-            self.detail.show_hint(f"Loading {customer.name or customer.id}…")
+            self.detail.show_hint(
+                self.tr("Loading {name}…").format(name=customer.name or customer.id)
+            )
             self._run("detail", self._load_detail(customer.id))
 
     def select_row(self, row: int) -> None:
@@ -327,7 +352,9 @@ class CustomersView(QWidget):
         try:
             view = await load_customer_view(self._gateway, customer_id)
         except ConsoleError:
-            self.detail.show_hint("The customer could not be loaded (see the message above).")
+            self.detail.show_hint(
+                self.tr("The customer could not be loaded (see the message above).")
+            )
             raise
         self.detail.show_customer(view)
 
@@ -337,6 +364,10 @@ class CustomersView(QWidget):
         self.sync_bar.setVisible(running)
         self.sync_cancel.setVisible(running)
         self.sync_start.setVisible(not running)
+
+    def _number(self, value: int) -> str:
+        """``value`` with the UI language's digit grouping (1,000 / 1.000)."""
+        return self.locale().toString(value)
 
     def start_sync(self) -> None:
         if "sync" not in self._tasks:
@@ -351,10 +382,16 @@ class CustomersView(QWidget):
         if total:
             self.sync_bar.setRange(0, total)
             self.sync_bar.setValue(min(done, total))
-            self.sync_label.setText(f"Syncing the customer index: {done:,} of about {total:,}")
+            self.sync_label.setText(
+                self.tr("Syncing the customer index: {done} of about {total}").format(
+                    done=self._number(done), total=self._number(total)
+                )
+            )
         else:
             self.sync_bar.setRange(0, 0)  # busy indicator: Stripe gave no estimate
-            self.sync_label.setText(f"Syncing the customer index: {done:,}")
+            self.sync_label.setText(
+                self.tr("Syncing the customer index: {done}").format(done=self._number(done))
+            )
         self.sync_progressed.emit(done, total)
 
     async def _sync(self) -> None:
@@ -362,21 +399,27 @@ class CustomersView(QWidget):
             return
         self._show_sync_running(True)
         self.sync_bar.setRange(0, 0)
-        self.sync_label.setText("Syncing the customer index…")
+        self.sync_label.setText(self.tr("Syncing the customer index…"))
         outcome = "failed"
         try:
             await sync(self._index, self._gateway, self._progress)
             count = await asyncio.to_thread(self._index.count)
-            self.sync_label.setText(f"Customer index up to date: {count:,} customers.")
+            self.sync_label.setText(
+                self.tr("Customer index up to date: {count} customers.").format(
+                    count=self._number(count)
+                )
+            )
             outcome = "done"
         except asyncio.CancelledError:
             self.sync_label.setText(
-                "Sync cancelled. Search still works (through Stripe); Sync now resumes it."
+                self.tr("Sync cancelled. Search still works (through Stripe); Sync now resumes it.")
             )
             outcome = "cancelled"
             raise
         except ConsoleError:
-            self.sync_label.setText("Sync failed (see the message above). Sync now retries.")
+            self.sync_label.setText(
+                self.tr("Sync failed (see the message above). Sync now retries.")
+            )
             raise
         finally:
             self._show_sync_running(False)

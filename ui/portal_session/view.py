@@ -36,6 +36,7 @@ from console.gateway.models import PortalConfigurationRecord, PortalSession, Sub
 from console.index import find_customers
 from console.portal.quick_view import FlowType, open_portal_as_customer, refuse_live_mode
 from ui.context import AccountContext
+from ui.customers.money import format_amount
 from ui.portal_session.browser import PortalBrowser
 from ui.portal_session.request import (
     SUBSCRIPTION_FLOWS,
@@ -366,10 +367,10 @@ class PortalSessionView(QWidget):
         for price in page.data:
             if price.type != "recurring":
                 continue
-            amount = "" if price.unit_amount is None else f" {price.unit_amount / 100:.2f}"
+            amount = format_amount(price.unit_amount, price.currency, self.locale().name())
             every = f" / {price.recurring_interval}" if price.recurring_interval else ""
             label = price.product_name or price.nickname or price.id
-            self.confirm_price.addItem(f"{label}{amount} {price.currency.upper()}{every}", price.id)
+            self.confirm_price.addItem(f"{label} ({amount}{every})", price.id)
 
     def _fill_subscriptions(self) -> None:
         self.subscription.clear()

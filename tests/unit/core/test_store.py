@@ -81,3 +81,65 @@ def test_failed_apply_changes_nothing(store: IndexStore) -> None:
     with pytest.raises(BoomError):
         store.apply(rows(), state={"cursor": "x"})  # type: ignore[arg-type]
     assert store.get("cus_new") is None and "cursor" not in store.state()
+
+
+def _all_pages(store: IndexStore, query: str, limit: int) -> list[list[str]]:
+    pages: list[list[str]] = []
+    cursor: str | None = None
+    while True:
+        page = store.search_page(query, limit, cursor) if query else store.recent(limit, cursor)
+        pages.append([c.id for c in page.customers])
+        if page.next_cursor is None:
+            return pages
+        cursor = page.next_cursor
+        assert len(pages) < 100, "the cursor does not advance"
+
+
+@pytest.fixture
+def crowd(tmp_path: Path) -> Iterator[IndexStore]:
+    """25 Jennys, one per second (cus_J00 the oldest), plus one exactly named "Jenny"."""
+    made = IndexStore(tmp_path / "crowd.sqlite3")
+    made.apply(
+        [
+            CustomerRow(f"cus_J{n:02d}", f"Jenny No{n}", f"jenny{n:02d}@example.com", None, {}, n)
+            for n in range(25)
+        ]
+        + [CustomerRow("cus_exact", "Jenny", "solo@example.net", None, {}, 1)]
+    )
+    yield made
+    made.close()
+
+
+def test_search_pages_continue_where_the_last_stopped(crowd: IndexStore) -> None:
+    pages = _all_pages(crowd, "jenny", 10)
+    assert [len(page) for page in pages] == [10, 10, 6]
+    flat = [customer for page in pages for customer in page]
+    assert flat[0] == "cus_exact"  # the exact name match leads the first page only
+    assert flat[1:] == [f"cus_J{n:02d}" for n in range(24, -1, -1)]  # then newest first
+    assert len(set(flat)) == len(flat) == 26
+
+
+def test_email_prefix_pages_walk_the_email_range(crowd: IndexStore) -> None:
+    pages = _all_pages(crowd, "jenny1", 4)
+    flat = sorted(customer for page in pages for customer in page)
+    assert flat == [f"cus_J{n:02d}" for n in range(10, 20)]
+    pages = _all_pages(crowd, "jenny@", 4)  # no such email: nothing, one empty page
+    assert pages == [[]]
+    pages = _all_pages(crowd, "jenny0", 3)
+    assert sorted(c for page in pages for c in page) == [f"cus_J{n:02d}" for n in range(10)]
+    assert all(len(page) <= 3 for page in pages)
+
+
+def test_recent_pages_newest_first(crowd: IndexStore) -> None:
+    pages = _all_pages(crowd, "", 7)
+    assert [len(page) for page in pages] == [7, 7, 7, 5]
+    flat = [customer for page in pages for customer in page]
+    assert flat[:3] == ["cus_J24", "cus_J23", "cus_J22"]
+    assert len(set(flat)) == 26
+
+
+def test_a_later_page_starts_right_after_the_cursor(crowd: IndexStore) -> None:
+    page = crowd.recent(5)
+    assert page.next_cursor is not None
+    later = crowd.recent(5, page.next_cursor)
+    assert [c.id for c in later.customers] == [f"cus_J{n}" for n in (19, 18, 17, 16, 15)]
