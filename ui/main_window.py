@@ -82,7 +82,8 @@ class MainWindow(QMainWindow):
         self.report = CancellationReportView()
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
-        self.sidebar.setFixedWidth(190)
+        self.sidebar.setFixedWidth(200)
+        self.sidebar.setStyleSheet("QListWidget#sidebar::item { padding: 7px 6px; }")
         self.sidebar.setAccessibleName(self.tr("Views"))
         self.pages = QStackedWidget()
         self.views: list[QWidget] = []
@@ -122,9 +123,10 @@ class MainWindow(QMainWindow):
         for position, splitter in enumerate(view.findChildren(QSplitter)):
             if not splitter.objectName():
                 splitter.setObjectName(f"{view.objectName()}.splitter{position}")
-        item = QListWidgetItem(title)
         shortcut = QKeySequence(f"Ctrl+{number}")
-        item.setToolTip(f"{title} ({shortcut.toString(QKeySequence.SequenceFormat.NativeText)})")
+        keys = shortcut.toString(QKeySequence.SequenceFormat.NativeText)
+        item = QListWidgetItem(title)
+        item.setToolTip(f"{title} ({keys})")
         self.sidebar.addItem(item)
         # A view wider than a small screen scrolls instead of forcing the window wider.
         page = QScrollArea()
