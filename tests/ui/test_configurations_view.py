@@ -172,6 +172,10 @@ def test_an_invalid_url_is_marked_at_its_field_as_you_type_and_saving_is_refused
     before = configuration_from_stripe(
         run(context.gateway.retrieve_portal_configuration(configuration_id)).raw
     )
+    view.save()
+    assert view.diff_dialog is not None
+    assert view.diff_dialog.titles() == ["Default return URL"]
+    view.diff_dialog.reject()
     shown = confirm_save(qtbot, view)
     assert shown == [
         ("default_return_url", before.default_return_url, "https://northwind.example/billing")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -44,6 +45,7 @@ class SaveDiffDialog(QDialog):
     def __init__(
         self,
         changes: Sequence[FieldChange],
+        titles: Sequence[str],
         *,
         configuration: str,
         account: str,
@@ -74,19 +76,25 @@ class SaveDiffDialog(QDialog):
         self.summary = QLabel(summary)
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        self.table = QTableWidget(len(changes), 3)
-        self.table.setHorizontalHeaderLabels([self.tr("Field"), self.tr("Now"), self.tr("After")])
+        self.table = QTableWidget(len(changes), 4)
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Field"), self.tr("Parameter"), self.tr("Now"), self.tr("After")]
+        )
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        for row, change in enumerate(changes):
-            self.table.setItem(row, 0, QTableWidgetItem(change.param))
-            self.table.setItem(row, 1, QTableWidgetItem(self._text(change.before)))
-            self.table.setItem(row, 2, QTableWidgetItem(self._text(change.after)))
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        for row, (change, title) in enumerate(zip(changes, titles, strict=True)):
+            parameter = QTableWidgetItem(change.param)
+            parameter.setForeground(QBrush(QColor("#555")))
+            self.table.setItem(row, 0, QTableWidgetItem(title))
+            self.table.setItem(row, 1, parameter)
+            self.table.setItem(row, 2, QTableWidgetItem(self._text(change.before)))
+            self.table.setItem(row, 3, QTableWidgetItem(self._text(change.after)))
         self.table.resizeRowsToContents()
         layout.addWidget(self.table, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -102,14 +110,20 @@ class SaveDiffDialog(QDialog):
             return self.tr("on") if value else self.tr("off")
         return display_value(value)
 
+    def _cell(self, row: int, column: int) -> str:
+        item = self.table.item(row, column)
+        return item.text() if item is not None else ""
+
     def rows(self) -> list[tuple[str, str, str]]:
-        """The table as text (what a person reads)."""
+        """The parameter, before and after of each row, as the table shows them."""
+        return [
+            (self._cell(r, 1), self._cell(r, 2), self._cell(r, 3))
+            for r in range(self.table.rowCount())
+        ]
 
-        def cell(row: int, column: int) -> str:
-            item = self.table.item(row, column)
-            return item.text() if item is not None else ""
-
-        return [(cell(r, 0), cell(r, 1), cell(r, 2)) for r in range(self.table.rowCount())]
+    def titles(self) -> list[str]:
+        """The fields' names in words, as the first column shows them."""
+        return [self._cell(r, 0) for r in range(self.table.rowCount())]
 
 
 class ReportDialog(QDialog):

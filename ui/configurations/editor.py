@@ -372,6 +372,11 @@ class ConfigurationEditor(QWidget):
             )
             self.tabs.setTabText(index, marks + title)
 
+    def title_of(self, param: str) -> str:
+        """The label of the field ``param`` belongs to ("" if the form has none for it)."""
+        owner = owning_field(param, list(self.bindings))
+        return self.bindings[owner].row.title if owner else ""
+
     def fields_with_problems(self) -> list[str]:
         return [p for p, b in self.bindings.items() if b.row.has_problem()]
 

@@ -47,6 +47,7 @@ class FieldRow(QWidget):
         self.label = QLabel()
         self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.setBuddy(control)
+        self.title = label
         self._label_text = html.escape(label)
         self.control = control
         control.setObjectName("fieldControl")

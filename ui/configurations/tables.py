@@ -121,6 +121,7 @@ class PauseOptionsBinding(Binding):
         )
         self.table = self.box.table
         self.table.setMinimumHeight(110)
+        self.table.setMaximumHeight(220)
         super().__init__(
             "features[subscription_pause][duration][interval_options]",
             "features.subscription_pause.duration.interval_options",

@@ -47,6 +47,7 @@ from console.portal.config_io import (
     import_document,
     load_catalogue,
     problem_from_stripe,
+    read_document,
     save,
 )
 from console.portal.config_rules import Catalogue, validate
@@ -465,6 +466,7 @@ class ConfigurationsView(QWidget):
             return
         dialog = SaveDiffDialog(
             changes,
+            [self.editor.title_of(change.param) for change in changes],
             configuration=current.name or current.id or self.tr("New configuration"),
             account=self._account_text(),
             live=self._context.live,
@@ -607,7 +609,10 @@ class ConfigurationsView(QWidget):
                     account=self._account_text()
                 )
             )
-        dialog.show_report(self._report_html(checked, self._account_text()), can_go_ahead=True)
+        dialog.show_report(
+            self._report_html(checked, self._account_text(), self._source_names(data)),
+            can_go_ahead=True,
+        )
         self.import_dialog = dialog
         dialog.accepted.connect(lambda: self._run("import", self._import(data, label)))
         dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
@@ -632,7 +637,25 @@ class ConfigurationsView(QWidget):
         elif self._shown_id is not None:
             self.list.select_id(self._shown_id, quietly=True)
 
-    def _report_html(self, result: ImportResult, target: str) -> str:
+    def _source_names(self, data: Any = None) -> dict[str, str]:
+        """What the source's product and price ids stand for, for a report a person reads."""
+        names: dict[str, str] = {}
+        document, _problems = read_document(data) if data is not None else (None, ())
+        if document is not None:
+            names.update({pid: name for pid, name in document.product_names.items() if name})
+            for price in document.prices.values():
+                label = price.lookup_key or ""
+                names[price.id] = f"{price.product_name or ''} {label}".strip()
+        else:
+            names.update({pid: name for pid, name in self._catalogue.products.items() if name})
+            for known in self._catalogue.prices.values():
+                label = known.lookup_key or known.nickname or ""
+                names[known.id] = f"{known.product_name or ''} {label}".strip()
+        return names
+
+    def _report_html(
+        self, result: ImportResult, target: str, names: dict[str, str] | None = None
+    ) -> str:
         """What an import or copy will do (or why it cannot), in plain words."""
         parts = []
         save_result = result.save
@@ -666,9 +689,10 @@ class ConfigurationsView(QWidget):
                 "product_name": self.tr("by product name, amount and interval"),
             }
             parts.append("<p>" + html.escape(self.tr("Products and prices found:")) + "</p><ul>")
+            names = names or {}
             parts += [
-                f"<li>{html.escape(m.source)} → {html.escape(m.target)} "
-                f"({html.escape(how_words[m.how])})</li>"
+                f"<li>{html.escape(names.get(m.source, ''))} {html.escape(m.source)} → "
+                f"{html.escape(m.target)} ({html.escape(how_words[m.how])})</li>"
                 for m in mapping.mapped
             ]
             parts.append("</ul>")
@@ -771,7 +795,8 @@ class ConfigurationsView(QWidget):
             result = await copy_configuration(self._gateway, source_id, gateway, dry_run=dry_run)
         if dry_run:
             dialog.show_report(
-                self._report_html(result, target.label.strip()), can_go_ahead=result.ok
+                self._report_html(result, target.label.strip(), self._source_names()),
+                can_go_ahead=result.ok,
             )
             return
         if not result.ok or result.save is None or result.save.saved is None:
