@@ -212,6 +212,26 @@ def test_plan_switching_without_products_is_marked_then_products_are_picked_and_
     products.check_price(starter, monthly.id)
     products.check_price(starter, yearly.id)
     assert products.row.problem.isHidden()
+    starter_item = products.item_for_product(starter)
+    assert starter_item is not None
+    assert starter_item.checkState(0) == Qt.CheckState.Checked, "a price ticked offers its product"
+
+    # A product offered without a price is marked on its own row.
+    team = next(p for p, name in catalogue.products.items() if name == "Team")
+    team_item = products.item_for_product(team)
+    assert team_item is not None
+    team_item.setCheckState(0, Qt.CheckState.Checked)
+    assert f"Product {team} needs at least one price." in products.row.problem.text()
+    assert team_item.toolTip(0) == f"Product {team} needs at least one price."
+    assert starter_item.toolTip(0) == ""
+    team_item.setCheckState(0, Qt.CheckState.Unchecked)
+    assert products.row.problem.isHidden() and team_item.toolTip(0) == ""
+
+    # The quantity customers may choose, for the product selected in the tree.
+    products.tree.setCurrentItem(starter_item)
+    assert "Starter" in products.quantity_title.text()
+    products.quantity_enabled.setChecked(True)
+    products.quantity_maximum.setValue(5)
     kinds.checks["price"].setChecked(True)
     assert kinds.row.problem.isHidden()
     assert view.problems() == []
@@ -232,6 +252,8 @@ def test_plan_switching_without_products_is_marked_then_products_are_picked_and_
     assert [(p.product, set(p.prices)) for p in update.products] == [
         (starter, {monthly.id, yearly.id})
     ]
+    quantity = update.products[0].adjustable_quantity
+    assert (quantity.enabled, quantity.minimum, quantity.maximum) == (True, 1, 5)
 
 
 def test_a_server_refusal_marks_the_field_keeps_the_edits_and_a_retry_succeeds(

@@ -35,10 +35,6 @@ PROBLEM_TEXT_STYLE = "color: #a4262c;"
 _NOT_SET = ""  # a ChoiceBinding's "not set" item
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ConfigurationFields", text)
-
-
 class FieldRow(QWidget):
     """The control and, hidden until there is one, the message of each problem it has."""
 
@@ -85,7 +81,11 @@ class FieldRow(QWidget):
     def show_changed(self, changed: bool) -> None:
         self._changed = changed
         self.label.setText((CHANGED_MARK if changed else UNCHANGED_MARK) + self._label_text)
-        self.label.setToolTip(_tr("Changed: not saved yet") if changed else "")
+        self.label.setToolTip(
+            QCoreApplication.translate("ConfigurationFields", "Changed: not saved yet")
+            if changed
+            else ""
+        )
 
     def is_changed(self) -> bool:
         return self._changed

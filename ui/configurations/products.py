@@ -43,28 +43,24 @@ _ID = Qt.ItemDataRole.UserRole
 _PROBLEM_BRUSH = QBrush(QColor("#a4262c"))
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ProductPicker", text)
-
-
 def price_label(price: Price) -> str:
     """``9.00 USD / month`` (or ``/ 3 months``), with the lookup key and archived state."""
     if price.unit_amount is None:
-        amount = _tr("metered or tiered")
+        amount = QCoreApplication.translate("ProductPicker", "metered or tiered")
     elif price.currency.lower() in _ZERO_DECIMAL:
         amount = f"{price.unit_amount:,} {price.currency.upper()}"
     else:
         amount = f"{price.unit_amount / 100:,.2f} {price.currency.upper()}"
     count = price.recurring_interval_count or 1
-    unit = price.recurring_interval or _tr("once")
+    unit = price.recurring_interval or QCoreApplication.translate("ProductPicker", "once")
     every = f"{unit}" if count == 1 else f"{count} {unit}s"
     text = f"{amount} / {every}"
     if price.lookup_key:
         text += f"  ({price.lookup_key})"
     if not price.active:
-        text += "  " + _tr("[archived]")
+        text += "  " + QCoreApplication.translate("ProductPicker", "[archived]")
     if price.type != "recurring":
-        text += "  " + _tr("[one-time]")
+        text += "  " + QCoreApplication.translate("ProductPicker", "[one-time]")
     return text
 
 
@@ -74,22 +70,35 @@ class ProductsBinding(Binding):
     def __init__(self) -> None:
         box = QWidget()
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels([_tr("Product / price"), _tr("Id")])
+        self.tree.setHeaderLabels(
+            [
+                QCoreApplication.translate("ProductPicker", "Product / price"),
+                QCoreApplication.translate("ProductPicker", "Id"),
+            ]
+        )
         self.tree.setColumnWidth(0, 380)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setMinimumHeight(220)
-        self.quantity_title = QLabel(_tr("Select a product to set its adjustable quantity."))
-        self.quantity_enabled = QCheckBox(_tr("Customers may change the quantity"))
+        self.quantity_title = QLabel(
+            QCoreApplication.translate(
+                "ProductPicker", "Select a product to set its adjustable quantity."
+            )
+        )
+        self.quantity_enabled = QCheckBox(
+            QCoreApplication.translate("ProductPicker", "Customers may change the quantity")
+        )
         self.quantity_minimum = QSpinBox()
         self.quantity_minimum.setRange(0, 99_999)
         self.quantity_maximum = QSpinBox()
         self.quantity_maximum.setRange(0, 99_999)
-        self.quantity_maximum.setSpecialValueText(_tr("no limit"))
+        self.quantity_maximum.setSpecialValueText(
+            QCoreApplication.translate("ProductPicker", "no limit")
+        )
         quantity = QHBoxLayout()
         quantity.addWidget(self.quantity_enabled)
-        quantity.addWidget(QLabel(_tr("Minimum")))
+        quantity.addWidget(QLabel(QCoreApplication.translate("ProductPicker", "Minimum")))
         quantity.addWidget(self.quantity_minimum)
-        quantity.addWidget(QLabel(_tr("Maximum")))
+        quantity.addWidget(QLabel(QCoreApplication.translate("ProductPicker", "Maximum")))
         quantity.addWidget(self.quantity_maximum)
         quantity.addStretch(1)
         layout = QVBoxLayout(box)
@@ -102,7 +111,10 @@ class ProductsBinding(Binding):
         self._was_none = True
         self._filling = False
         super().__init__(
-            PRODUCTS_PARAM, "features.subscription_update.products", _tr("Products offered"), box
+            PRODUCTS_PARAM,
+            "features.subscription_update.products",
+            QCoreApplication.translate("ProductPicker", "Products offered"),
+            box,
         )
         self.tree.itemChanged.connect(self._item_changed)
         self.tree.currentItemChanged.connect(lambda *_: self._show_quantity())
@@ -150,7 +162,7 @@ class ProductsBinding(Binding):
         name = self._catalogue.products.get(product) if known else None
         title = name or product
         if not known:
-            title += "  " + _tr("[not on this account]")
+            title += "  " + QCoreApplication.translate("ProductPicker", "[not on this account]")
         item = QTreeWidgetItem([title, product])
         item.setData(0, _ID, product)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -169,7 +181,9 @@ class ProductsBinding(Binding):
             label = (
                 price_label(price)
                 if price
-                else _tr("{id}  [not on this account]").format(id=price_id)
+                else QCoreApplication.translate(
+                    "ProductPicker", "{id}  [not on this account]"
+                ).format(id=price_id)
             )
             child = QTreeWidgetItem([label, price_id])
             child.setData(0, _ID, price_id)
@@ -250,7 +264,11 @@ class ProductsBinding(Binding):
         self.quantity_maximum.setValue(quantity.maximum or 0)
         self._filling = False
         name = self._catalogue.products.get(product) or product
-        self.quantity_title.setText(_tr("Adjustable quantity of {name}:").format(name=name))
+        self.quantity_title.setText(
+            QCoreApplication.translate("ProductPicker", "Adjustable quantity of {name}:").format(
+                name=name
+            )
+        )
 
     def _quantity_edited(self, *_args: object) -> None:
         product = self._current_product()

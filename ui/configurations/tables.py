@@ -23,10 +23,6 @@ from console.portal.configuration import Interval, PauseInterval
 from ui.configurations.fields import Binding
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ConfigurationTables", text)
-
-
 class _RowsBox(QWidget):
     """A table with Add and Remove buttons under it."""
 
@@ -55,11 +51,21 @@ class MetadataBinding(Binding):
 
     def __init__(self) -> None:
         self.box = _RowsBox(
-            [_tr("Key"), _tr("Value")], _tr("Add metadata key"), _tr("Remove selected")
+            [
+                QCoreApplication.translate("ConfigurationTables", "Key"),
+                QCoreApplication.translate("ConfigurationTables", "Value"),
+            ],
+            QCoreApplication.translate("ConfigurationTables", "Add metadata key"),
+            QCoreApplication.translate("ConfigurationTables", "Remove selected"),
         )
         self.table = self.box.table
         self._was_none = True
-        super().__init__("metadata", "metadata", _tr("Metadata"), self.box)
+        super().__init__(
+            "metadata",
+            "metadata",
+            QCoreApplication.translate("ConfigurationTables", "Metadata"),
+            self.box,
+        )
         self.table.itemChanged.connect(self._changed)
         self.box.add.clicked.connect(self.add_row)
         self.box.remove.clicked.connect(self._remove_selected)
@@ -117,7 +123,12 @@ class PauseOptionsBinding(Binding):
 
     def __init__(self) -> None:
         self.box = _RowsBox(
-            [_tr("Unit"), _tr("Count")], _tr("Add duration"), _tr("Remove selected")
+            [
+                QCoreApplication.translate("ConfigurationTables", "Unit"),
+                QCoreApplication.translate("ConfigurationTables", "Count"),
+            ],
+            QCoreApplication.translate("ConfigurationTables", "Add duration"),
+            QCoreApplication.translate("ConfigurationTables", "Remove selected"),
         )
         self.table = self.box.table
         self.table.setMinimumHeight(110)
@@ -125,7 +136,7 @@ class PauseOptionsBinding(Binding):
         super().__init__(
             "features[subscription_pause][duration][interval_options]",
             "features.subscription_pause.duration.interval_options",
-            _tr("Pause durations offered"),
+            QCoreApplication.translate("ConfigurationTables", "Pause durations offered"),
             self.box,
         )
         self.box.add.clicked.connect(lambda: self._add(PauseInterval("month", 1), notify=True))
@@ -133,10 +144,10 @@ class PauseOptionsBinding(Binding):
 
     def _unit_names(self) -> dict[str, str]:
         return {
-            "day": _tr("days"),
-            "week": _tr("weeks"),
-            "month": _tr("months"),
-            "year": _tr("years"),
+            "day": QCoreApplication.translate("ConfigurationTables", "days"),
+            "week": QCoreApplication.translate("ConfigurationTables", "weeks"),
+            "month": QCoreApplication.translate("ConfigurationTables", "months"),
+            "year": QCoreApplication.translate("ConfigurationTables", "years"),
         }
 
     def _add(self, option: PauseInterval, *, notify: bool) -> None:

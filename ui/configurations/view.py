@@ -489,7 +489,9 @@ class ConfigurationsView(QWidget):
         checked = await save(self._gateway, original, edited, self._catalogue, dry_run=True)
         if checked.problems:
             raise ValidationError(checked.problems)
+        # Nothing may replace the form while Stripe answers: the answer goes into it.
         self.editor.setEnabled(False)
+        self.list.setEnabled(False)
         self.status.setText(self.tr("Saving…"))
         try:
             # Sent here rather than by config_io.save so that Stripe's error reaches the
@@ -512,6 +514,7 @@ class ConfigurationsView(QWidget):
             raise
         finally:
             self.editor.setEnabled(True)
+            self.list.setEnabled(True)
         saved = configuration_from_stripe(record.raw)
         self._records = [r for r in self._records if r.id != record.id] + [record]
         self._records.sort(key=lambda r: not r.is_default)
@@ -684,15 +687,18 @@ class ConfigurationsView(QWidget):
         mapping = result.mapping
         if mapping is not None and mapping.mapped:
             how_words = {
-                "id": self.tr("same id"),
-                "lookup_key": self.tr("by lookup key"),
-                "product_name": self.tr("by product name, amount and interval"),
+                ("product", "id"): self.tr("same id"),
+                ("product", "lookup_key"): self.tr("through its prices' lookup keys"),
+                ("product", "product_name"): self.tr("by name"),
+                ("price", "id"): self.tr("same id"),
+                ("price", "lookup_key"): self.tr("by lookup key"),
+                ("price", "product_name"): self.tr("by product name, amount and interval"),
             }
             parts.append("<p>" + html.escape(self.tr("Products and prices found:")) + "</p><ul>")
             names = names or {}
             parts += [
                 f"<li>{html.escape(names.get(m.source, ''))} {html.escape(m.source)} → "
-                f"{html.escape(m.target)} ({html.escape(how_words[m.how])})</li>"
+                f"{html.escape(m.target)} ({html.escape(how_words[m.kind, m.how])})</li>"
                 for m in mapping.mapped
             ]
             parts.append("</ul>")
