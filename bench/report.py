@@ -112,7 +112,7 @@ class Part:
 
 
 def read_parts(folder: Path = PARTS) -> list[dict[str, Any]]:
-    order = ["api", "index", "console", "portal"]
+    order = ["api", "index", "console", "portal", "profile"]
     found = [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
     return sorted(found, key=lambda p: order.index(p["name"]) if p["name"] in order else 99)
 

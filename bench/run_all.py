@@ -15,7 +15,7 @@ import time
 import traceback
 from collections.abc import Callable
 
-from bench import api_vs_peer, console_app, index_sync, portal_pages
+from bench import api_vs_peer, console_app, index_sync, portal_pages, profile_api
 from bench.plots import write_plots
 from bench.report import write_summary
 
@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         nargs="*",
-        choices=["api", "index", "console", "portal"],
+        choices=["api", "index", "console", "portal", "profile"],
         default=None,
         help="run only these benchmarks (the table still shows every part on disk)",
     )
@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         "portal": lambda: portal_pages.main(
             ["--reps", "100", "--browser-reps", "5"] if args.quick else []
         ),
+        "profile": lambda: profile_api.main(["--calls", "500" if args.quick else "2000"]),
     }
     failed = []
     for name, step in steps.items():
