@@ -37,7 +37,7 @@ from console.gateway.models import (
     TaxId,
 )
 from console.gateway.pacing import LIVE_MODE_RATE, TEST_MODE_RATE, RetryPolicy, TokenBucket
-from console.redaction import redact_key
+from console.redaction import redact_key, redact_keys
 
 Options = stripe.RequestOptions
 
@@ -516,7 +516,8 @@ def _console_error(error: stripe.StripeError, retries: int) -> ConsoleError:
         message,
         type=(body.type if body and body.type else None) or _type_of(error),
         code=(body.code if body else None) or error.code,
-        param=body.param if body else None,
+        # Stripe names a bad metadata key in ``param``: a key pasted there must not be shown.
+        param=redact_keys(body.param) if body and body.param else None,
         request_id=error.request_id,
         http_status=status,
         decline_code=body.decline_code if body else None,
