@@ -369,7 +369,8 @@ class ConfigurationEditor(QWidget):
             marks = ("⚠ " if any(r.has_problem() for r in rows) else "") + (
                 "● " if any(r.is_changed() for r in rows) else ""
             )
-            self.tabs.setTabText(index, marks + title)
+            if self.tabs.tabText(index) != marks + title:
+                self.tabs.setTabText(index, marks + title)
 
     def title_of(self, param: str) -> str:
         """The label of the field ``param`` belongs to ("" if the form has none for it)."""

@@ -61,24 +61,25 @@ class FieldRow(QWidget):
         layout.addWidget(control)
         layout.addWidget(self.problem)
         self._changed = False
+        self._problem_text = ""
         self.show_changed(False)
 
     def show_problems(self, problems: Sequence[ValidationProblem]) -> None:
-        if problems:
-            self.problem.setText("\n".join(p.message for p in problems))
-            self.problem.show()
-            self.control.setStyleSheet(PROBLEM_STYLE)
-            self.control.setToolTip(self.problem.text())
-        else:
-            self.problem.clear()
-            self.problem.hide()
-            self.control.setStyleSheet("")
-            self.control.setToolTip("")
+        text = "\n".join(p.message for p in problems)
+        if text == self._problem_text:
+            return  # called on every keystroke: restyling unchanged rows is wasted work
+        self._problem_text = text
+        self.problem.setText(text)
+        self.problem.setVisible(bool(text))
+        self.control.setStyleSheet(PROBLEM_STYLE if text else "")
+        self.control.setToolTip(text)
 
     def has_problem(self) -> bool:
-        return not self.problem.isHidden()
+        return bool(self._problem_text)
 
     def show_changed(self, changed: bool) -> None:
+        if changed == self._changed and self.label.text():
+            return
         self._changed = changed
         self.label.setText((CHANGED_MARK if changed else UNCHANGED_MARK) + self._label_text)
         self.label.setToolTip(

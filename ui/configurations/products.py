@@ -294,6 +294,7 @@ class ProductsBinding(Binding):
             if found and int(found.group(1)) < len(offered):
                 wrong.setdefault(offered[int(found.group(1))], []).append(problem.message)
         for item in self._products():
-            messages = wrong.get(item.data(0, _ID))
-            item.setForeground(0, _PROBLEM_BRUSH if messages else QBrush())
-            item.setToolTip(0, "\n".join(messages or ()))
+            tip = "\n".join(wrong.get(item.data(0, _ID)) or ())
+            if item.toolTip(0) != tip:
+                item.setForeground(0, _PROBLEM_BRUSH if tip else QBrush())
+                item.setToolTip(0, tip)
