@@ -136,12 +136,22 @@ def cold_start(part: Part, root: Path, reps: int) -> None:
     folder = root / "demo"
     launch(folder)  # first start seeds the demo data: not what "cold start" means here
     walls, inside, rss = [], [], []
+    phases: dict[str, list[float]] = {}
     for _ in range(reps):
         found = launch(folder)
+        for phase, seconds in found["ready"]["phases"].items():
+            phases.setdefault(phase, []).append(seconds)
         walls.append(found["ready"]["wall_s"])
         inside.append(found["ready"]["seconds_in_process"])
         rss.append(found["memory"]["max_rss_kib"] / 1024)
     wall = Summary.of(walls)
+    medians = {phase: Summary.of(values).median for phase, values in phases.items()}
+    part.raw["cold start phases (median s)"] = medians
+    part.notes.append(
+        "Cold start, where the time goes (medians): "
+        + "; ".join(f"{phase} {seconds:.2f} s" for phase, seconds in medians.items())
+        + "."
+    )
     part.add(
         Row(
             what="cold start to an interactive window (demo sandbox)",
