@@ -118,6 +118,7 @@ def test_cancellation_pause_and_metadata_are_checked_as_you_edit_and_saved(
     cast(QTableWidgetItem, metadata.table.item(row, 0)).setText("owner")
     cast(QTableWidgetItem, metadata.table.item(row, 1)).setText("billing team")
     assert metadata.row.problem.isHidden()
+    save_screenshot(view, "configurations_metadata")
     assert view.problems() == []
     assert set(editor.fields_changed()) == {
         f"{CANCEL}[proration_behavior]",

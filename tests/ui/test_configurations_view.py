@@ -490,6 +490,7 @@ def test_copy_to_another_account_reports_the_mapping_first_then_creates_it(
     report = dialog.report.toPlainText()
     assert "on the target account" in report and "Price price_" in report
     assert not dialog.confirm.isEnabled()
+    save_screenshot(dialog, "configurations_copy_unmapped")
 
     target_gateway = run(source.accounts.open_gateway(other))
     on_connected = target_gateway.for_connected_account(connected_id)
