@@ -190,7 +190,7 @@ def test_open_in_browser_hands_a_sandbox_portal_session_to_the_desktop(
     assert url not in view.status.text()  # the link is a credential: never shown
     assert "opened in the browser" in view.status.text()
     # It is a real session: the link opens this customer's portal.
-    with urllib.request.urlopen(url) as answer:  # noqa: S310 - the sandbox on loopback
+    with urllib.request.urlopen(url) as answer:  # the sandbox, on loopback
         body = answer.read().decode()
     assert customer.email in body
 
@@ -231,6 +231,7 @@ def test_live_mode_disables_opening_with_the_reason_and_the_core_refuses(
     qtbot.keyClicks(customers.search, customer.email)
     qtbot.waitUntil(lambda: customers.model.rowCount() == 1, timeout=10_000)
     customers.select_row(0)
+    qtbot.waitUntil(lambda: "Tax IDs" in customers.detail.toPlainText(), timeout=10_000)
     assert not customers.open_portal_button.isEnabled()
     assert customers.portal_reason.isVisible()
     assert "live mode" in customers.portal_reason.text()
@@ -255,9 +256,9 @@ def test_a_bad_redirect_address_is_shown_at_its_field_and_fixing_it_opens(
     view.open_in_app()
     qtbot.waitUntil(lambda: bool(errors), timeout=5_000)
     assert errors[0].param == "flow_data[after_completion][redirect][return_url]"
-    problem = view._problem_labels["after_redirect"]  # noqa: SLF001
-    assert problem.isVisible()
-    assert "web address" in problem.text()
+    problem = view.problem_at("after_redirect")
+    assert "web address" in problem
+    assert view.after_redirect.hasFocus()  # straight to the field to fix
     assert view.after_redirect.text() == "example.com/thanks"  # the edit is kept
     assert view.flow.currentData() == "payment_method_update"
     assert not view.browser.is_open()
@@ -265,7 +266,7 @@ def test_a_bad_redirect_address_is_shown_at_its_field_and_fixing_it_opens(
     view.after_redirect.setText("https://example.com/thanks")
     with qtbot.waitSignal(view.browser.load_finished, timeout=30_000):
         view.open_in_app()
-    assert not problem.isVisible()
+    assert view.problem_at("after_redirect") == ""
     assert view.browser.is_open()
 
 
@@ -281,9 +282,8 @@ def test_a_subscription_flow_without_a_subscription_is_refused_at_the_subscripti
     view.failed.connect(errors.append)
     view.open_in_app()
     qtbot.waitUntil(lambda: bool(errors), timeout=5_000)
-    problem = view._problem_labels["subscription"]  # noqa: SLF001
-    assert problem.isVisible()
-    assert "subscriptions" in problem.text()
+    problem = view.problem_at("subscription")
+    assert "subscriptions" in problem
 
 
 def test_each_customer_gets_a_fresh_off_the_record_profile(
@@ -303,3 +303,79 @@ def test_each_customer_gets_a_fresh_off_the_record_profile(
         assert customer.email in _page_text(qtbot, view)
     assert profiles[0] is not profiles[1]
     assert first.email not in _page_text(qtbot, view)
+
+
+def _pick_price(view: PortalSessionView, qtbot: Any, *words: str) -> None:
+    def matching() -> int:
+        for index in range(view.confirm_price.count()):
+            text = view.confirm_price.itemText(index)
+            if all(word in text for word in words) and text.startswith(words[0]):
+                return index
+        return -1
+
+    qtbot.waitUntil(lambda: matching() >= 0, timeout=10_000)
+    view.confirm_price.setCurrentIndex(matching())
+
+
+def test_a_prepared_plan_change_opens_on_its_confirmation(
+    qtbot: Any, demo_sandbox: EmbeddedSandbox, demo_context: AccountContext, make_view: MakeView
+) -> None:
+    customer = _demo_customer(demo_sandbox, "card, Starter monthly")
+    view = make_view(demo_context)
+    _choose(view, qtbot, customer)
+    view.language.setCurrentIndex(view.language.findData("en"))
+    view.flow.setCurrentIndex(view.flow.findData("subscription_update_confirm"))
+    assert view.confirm_price.isVisible() and view.confirm_quantity.isVisible()
+    qtbot.waitUntil(lambda: view.subscription.currentData() is not None, timeout=10_000)
+    _pick_price(view, qtbot, "Team ($29.00 / month)")  # the amount the locale's way (Babel)
+    errors: list[ConsoleError] = []
+    loads: list[bool] = []
+    view.failed.connect(errors.append)
+    view.browser.load_finished.connect(loads.append)
+    view.open_in_app()
+    qtbot.waitUntil(lambda: bool(errors) or bool(loads), timeout=30_000)
+    assert errors == []
+    assert loads == [True]
+    text = _page_text(qtbot, view)
+    assert "Team" in text
+    assert "Confirm" in text
+
+
+def test_stripes_refusal_of_a_price_is_shown_at_the_price(
+    qtbot: Any, demo_sandbox: EmbeddedSandbox, demo_context: AccountContext, make_view: MakeView
+) -> None:
+    customer = _demo_customer(demo_sandbox, "card, Starter monthly")
+    view = make_view(demo_context)
+    _choose(view, qtbot, customer)
+    view.flow.setCurrentIndex(view.flow.findData("subscription_update_confirm"))
+    qtbot.waitUntil(lambda: view.subscription.currentData() is not None, timeout=10_000)
+    _pick_price(view, qtbot, "Legacy")  # closed plan: no configuration offers it
+    errors: list[ConsoleError] = []
+    view.failed.connect(errors.append)
+    view.open_in_app()
+    qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
+    assert errors[0].param is not None and errors[0].param.endswith("[price]")
+    assert "configuration" in view.problem_at("items")  # Stripe's reason, at the price
+    assert "Legacy" in view.confirm_price.currentText()  # the choice is kept
+    assert not view.browser.is_open()
+    save_screenshot(view, "portal-session-price-refused")
+
+
+def test_the_views_own_search_finds_a_customer_by_keyboard(
+    qtbot: Any, demo_sandbox: EmbeddedSandbox, demo_context: AccountContext, make_view: MakeView
+) -> None:
+    customer = _demo_customer(demo_sandbox, "five seats of Team")
+    view = make_view(demo_context)
+    view.focus_search()
+    qtbot.keyClicks(view.customer_search, customer.email)
+    qtbot.waitUntil(
+        lambda: view.customer_results.isVisible() and view.customer_results.count() > 0,
+        timeout=10_000,
+    )
+    qtbot.keyClick(view.customer_search, Qt.Key.Key_Down)
+    assert view.customer_results.hasFocus()
+    qtbot.keyClick(view.customer_results, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: customer.email in view.customer_label.text(), timeout=10_000)
+    assert view.customer_id() == customer.id
+    assert not view.customer_results.isVisible()
+    assert view.open_in_app_button.isEnabled()

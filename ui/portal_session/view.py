@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.errors import ConsoleError, ValidationError
-from console.gateway.models import PortalConfigurationRecord, PortalSession, Subscription
+from console.gateway.models import PortalConfigurationRecord, PortalSession, Price, Subscription
 from console.index import find_customers
 from console.portal.quick_view import FlowType, open_portal_as_customer, refuse_live_mode
 from ui.context import AccountContext
@@ -67,6 +67,7 @@ class PortalSessionView(QWidget):
         self._prices_loaded = False
         self._problem_labels: dict[str, QLabel] = {}
         self._cells: dict[str, QWidget] = {}
+        self._fields: dict[str, QWidget] = {}  # what gets the focus when its row has a problem
 
         # --- customer ---
         self.customer_search = QLineEdit()
@@ -238,6 +239,7 @@ class PortalSessionView(QWidget):
         target = buddy if buddy is not None else field
         if isinstance(target, QWidget):
             label.setBuddy(target)
+            self._fields[key] = target
         self._cells[key] = cell
         self.form.addRow(label, cell)
 
@@ -362,9 +364,17 @@ class PortalSessionView(QWidget):
     async def _load_prices(self) -> None:
         if self._context is None:
             return
-        page = await self._context.gateway.list_prices(active=True)
+        gateway = self._context.gateway
+        prices: list[Price] = []
+        cursor: str | None = None
+        while True:
+            page = await gateway.list_prices(active=True, starting_after=cursor)
+            prices.extend(page.data)
+            cursor = page.next_cursor
+            if cursor is None:
+                break
         self._prices_loaded = True
-        for price in page.data:
+        for price in prices:
             if price.type != "recurring":
                 continue
             amount = format_amount(price.unit_amount, price.currency, self.locale().name())
@@ -495,16 +505,26 @@ class PortalSessionView(QWidget):
             if key != "general":
                 label.hide()
 
+    def problem_at(self, field: str) -> str:
+        """The problem shown under ``field`` (a form key such as "after_redirect"), or ""."""
+        label = self._problem_labels[field]
+        return label.text() if label.isVisible() else ""
+
     def _show_problems(self, error: ConsoleError) -> None:
         if isinstance(error, ValidationError):
             pairs = [(problem.param, problem.message) for problem in error.problems]
         else:
             pairs = [(error.param or "", error.message)]
+        first: QWidget | None = None
         for param, message in pairs:
-            label = self._problem_labels[_field_of(param)]
+            key = _field_of(param)
+            label = self._problem_labels[key]
             text = label.text()
             label.setText(f"{text}\n{message}" if text else message)
             label.show()
+            first = first or self._fields.get(key)
+        if first is not None and first.isVisible():
+            first.setFocus(Qt.FocusReason.OtherFocusReason)  # straight to what needs fixing
 
     # --- opening ------------------------------------------------------------------------------
 
