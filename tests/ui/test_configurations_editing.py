@@ -10,12 +10,14 @@ from typing import Any, cast
 import pytest
 from PySide6.QtWidgets import QComboBox, QSpinBox, QTableWidgetItem
 
+from console.errors import NetworkError
 from console.portal.configuration import PauseInterval, configuration_from_stripe
 from console.sandbox_launcher import EmbeddedSandbox, start_embedded_sandbox
 from tests.ui.conftest import save_screenshot
 from tests.ui.test_configurations_view import confirm_save, open_view, records, type_into
 from ui.configurations.fields import CheckBinding, ChoiceBinding
 from ui.configurations.tables import MetadataBinding, PauseOptionsBinding
+from ui.configurations.view import ConfigurationsView
 from ui.context import AccountContext
 
 CANCEL = "features[subscription_cancel]"
@@ -163,3 +165,18 @@ def test_saving_on_a_live_account_says_live_before_anything_is_sent(
     save_screenshot(dialog, "configurations_diff_dialog_live")
     dialog.reject()
     assert view.has_unsaved_edits()
+
+
+def test_an_unreachable_account_is_reported_and_refresh_is_offered(
+    qtbot: Any, make_context: Any, own_sandbox: EmbeddedSandbox
+) -> None:
+    context = make_context(own_sandbox)
+    own_sandbox.stop()
+    view = ConfigurationsView()
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.failed, timeout=15_000) as failure:
+        view.attach(context)
+    assert isinstance(failure.args[0], NetworkError)
+    assert view.heading.text().startswith("The configurations could not be loaded")
+    assert "Ctrl+R" in view.status.text()
+    assert not view.editor.isEnabled() and not view.new_button.isEnabled()

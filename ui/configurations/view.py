@@ -241,7 +241,17 @@ class ConfigurationsView(QWidget):
             self._run("load", self._load())
 
     async def _load(self) -> None:
-        records, catalogue = await asyncio.gather(self._list_all(), load_catalogue(self._gateway))
+        try:
+            records, catalogue = await asyncio.gather(
+                self._list_all(), load_catalogue(self._gateway)
+            )
+        except ConsoleError:
+            if self._base is None:
+                self.heading.setText(
+                    self.tr("The configurations could not be loaded (see the message above).")
+                )
+            self.status.setText(self.tr("Refresh (Ctrl+R) tries again."))
+            raise
         # The default first, then Stripe's order (newest first).
         self._records = sorted(records, key=lambda r: not r.is_default)
         records = self._records
