@@ -29,12 +29,12 @@ from typing import Any
 
 import pytest
 
-from console.redaction import redact_key
+from console.redaction import KeyRedactingFilter, redact_key
 
 KEY_SHAPED = re.compile(rb"(?:sk|rk)_(?:test|live)_[A-Za-z0-9]{8,}")
 ALLOWED_FILES = re.compile(r"(^|/)sandbox\.sqlite3(-wal|-shm|-journal)?$")
 KEYRING_SERVICE = "portal-console"
-MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_FILE_BYTES = 16 * 1024 * 1024  # the head of bigger files (a key sits in text, early)
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -82,7 +82,8 @@ def scan_files(roots: Iterable[Path], known: Iterable[str] = ()) -> tuple[int, l
             if ALLOWED_FILES.search(path.as_posix()):
                 continue
             try:
-                data = path.read_bytes()[:MAX_FILE_BYTES]
+                with path.open("rb") as file:
+                    data = file.read(MAX_FILE_BYTES)
             except OSError:
                 continue
             scanned += 1
@@ -198,11 +199,16 @@ def audit(
 
 
 class LogCollector(logging.Handler):
-    """Keeps every record as its handlers would write it, exception text included."""
+    """Keeps every record as the app's log handlers would write it, exception text included.
+
+    Like every handler of the running app (``install_key_redaction`` in ui/app.py and
+    console/cli.py), it carries the redaction filter: the audit checks that nothing gets past it.
+    """
 
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
         self.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        self.addFilter(KeyRedactingFilter())
         self.lines: list[tuple[str, str]] = []
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -218,7 +224,7 @@ _FAILURE_TEXTS: list[tuple[str, str]] = []
 
 def session_roots(config: pytest.Config) -> list[Path]:
     """The throwaway HOME and XDG folders, the console's base folder if set, pytest's temp
-    folders (where tests keep their data, config and cache dirs) and artifacts/."""
+    folders (where tests keep their data, config and cache dirs) and the screenshots."""
     roots = [
         Path(os.environ[v])
         for v in (
@@ -233,7 +239,9 @@ def session_roots(config: pytest.Config) -> list[Path]:
     factory = getattr(config, "_tmp_path_factory", None)
     if factory is not None:
         roots.append(factory.getbasetemp())
-    roots.append(ROOT / "artifacts")
+    # Screenshots (and their accessible-text sidecars); not artifacts/bench, gigabytes of
+    # generated sandbox databases.
+    roots.append(ROOT / "artifacts" / "screenshots")
     home = Path.home().resolve()
     # Only a throwaway HOME (scripts/with_keyring.sh makes one under the temp folder).
     return [r for r in roots if r.resolve() != home or str(home).startswith("/tmp")]
@@ -253,11 +261,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Exception texts: what a failing test's exception said (pytest's own captured logs are
+    not the app's, they have no redaction filter, and are left out)."""
     if report.failed:
         _FAILURE_TEXTS.append((f"failure of {report.nodeid}", report.longreprtext))
-    for title, content in report.sections:
-        if "log" in title:
-            _FAILURE_TEXTS.append((f"{title} of {report.nodeid}", content))
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -272,6 +279,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     )
     lines = [summary, *map(str, report.leaks), *report.keyring_problems]
     if reporter is not None:
+        reporter.ensure_newline()
         for line in lines:
             reporter.write_line(line)
     if not report.clean:
