@@ -1,0 +1,481 @@
+"""The Branding preview: the portal page as a customer sees it, in any of the 40 languages.
+
+The built-in sandbox renders every preview (``console.portal.preview``): for the open account's
+configuration (picked here, or followed from the Configurations view with
+``show_configuration``), or for unsaved edits (``preview_edits``), with the account's branding.
+One language fills the view; side by side shows two to four. Changes are debounced, the last
+good page stays visible while a new one renders ("Rendering…"), and Ctrl+R reads the branding
+and configuration again. Errors go out through ``failed`` to the window's error bar.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.errors import ConsoleError
+from console.portal.configuration import PortalConfiguration
+from console.portal.preview import (
+    AccountBranding,
+    AccountFiles,
+    CatalogProduct,
+    PreviewSource,
+    SandboxAddress,
+    choose_account_files,
+    load_catalog,
+    load_configuration,
+    portal_locales,
+    read_branding,
+    read_name_only,
+    render_previews,
+)
+from ui.context import AccountContext
+from ui.preview.pane import PreviewPane, locale_caption
+
+log = logging.getLogger(__name__)
+
+RENDER_DELAY_MS = 300  # edits arriving closer together than this render once
+MAX_SIDE_BY_SIDE = 4
+SIDE_BY_SIDE_DEFAULTS = ("de", "ja", "ru", "el", "fr")
+
+
+class PreviewView(QWidget):
+    failed = Signal(object)  # a ConsoleError, for the window's error bar
+    rendered = Signal()  # every pane shows the newest preview
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context: AccountContext | None = None
+        self._files_override: AccountFiles | None = None
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._configuration_id: str | None = None
+        self._edits: PortalConfiguration | None = None
+        self._configurations: dict[str, PortalConfiguration] = {}
+        self._branding: AccountBranding | None = None
+        self._catalogs: dict[tuple[tuple[str, tuple[str, ...]], ...], tuple[CatalogProduct, ...]]
+        self._catalogs = {}
+        self._locales = {entry.code: entry for entry in portal_locales()}
+        self._expected: dict[PreviewPane, str] = {}  # the URL each pane is loading
+        self._rendering = False  # a render is asking the sandbox
+
+        self.configuration_picker = QComboBox()
+        self.configuration_picker.setMinimumContentsLength(24)
+        self.configuration_picker.setToolTip(self.tr("The configuration to preview (Alt+C)"))
+        configuration_label = QLabel(self.tr("&Configuration:"))
+        configuration_label.setBuddy(self.configuration_picker)
+        self.locale_picker = QComboBox()
+        for entry in portal_locales():
+            self.locale_picker.addItem(locale_caption(entry), entry.code)
+        self.locale_picker.setCurrentIndex(self.locale_picker.findData("en"))
+        self.locale_picker.setToolTip(self.tr("The customer's language (Alt+L)"))
+        locale_label = QLabel(self.tr("&Language:"))
+        locale_label.setBuddy(self.locale_picker)
+        self.side_by_side = QCheckBox(self.tr("&Side by side"))
+        self.side_by_side.setToolTip(
+            self.tr("Show two to four languages next to each other (Alt+S; Esc to leave)")
+        )
+        self.rendering = QLabel(self.tr("Rendering…"))
+        self.rendering.setStyleSheet("color: #555;")
+        self.rendering.setVisible(False)
+        self.note = QLabel("")
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #8a6100;")
+        self.note.setVisible(False)
+
+        self.compare_list = QListWidget()
+        self.compare_list.setToolTip(
+            self.tr("Check up to four languages (Space toggles the selected one)")
+        )
+        for entry in portal_locales():
+            item = QListWidgetItem(locale_caption(entry))
+            item.setToolTip(locale_caption(entry))
+            item.setData(Qt.ItemDataRole.UserRole, entry.code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.compare_list.addItem(item)
+        # Long names end in "…" (full name in the tooltip) rather than under a scroll bar.
+        self.compare_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.compare_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.compare_hint = QLabel(self.tr("Languages side by side (up to four):"))
+        self.compare_hint.setWordWrap(True)
+        self.compare_panel = QWidget()
+        compare_layout = QVBoxLayout(self.compare_panel)
+        compare_layout.setContentsMargins(0, 0, 0, 0)
+        compare_layout.addWidget(self.compare_hint)
+        compare_layout.addWidget(self.compare_list, 1)
+        self.compare_panel.setVisible(False)
+
+        self.grid_host = QWidget()
+        self.grid = QGridLayout(self.grid_host)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(6)
+        self.panes: list[PreviewPane] = []
+
+        bar = QHBoxLayout()
+        bar.addWidget(configuration_label)
+        bar.addWidget(self.configuration_picker, 1)
+        bar.addSpacing(12)
+        bar.addWidget(locale_label)
+        bar.addWidget(self.locale_picker, 1)
+        bar.addSpacing(12)
+        bar.addWidget(self.side_by_side)
+        bar.addStretch()
+        bar.addWidget(self.rendering)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.compare_panel)
+        splitter.addWidget(self.grid_host)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([290, 910])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.note)
+        layout.addWidget(splitter, 1)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(RENDER_DELAY_MS)
+        self._debounce.timeout.connect(self._render_now)
+        self.configuration_picker.activated.connect(self._configuration_picked)
+        self.locale_picker.currentIndexChanged.connect(self._locale_picked)
+        self.side_by_side.toggled.connect(self._side_by_side_toggled)
+        self.compare_list.itemChanged.connect(self._compare_changed)
+        self._arrange([self.current_locale()])
+
+    # --- the view API -------------------------------------------------------------------------
+
+    def attach(self, context: AccountContext) -> None:
+        """Previews this account from now on (its default configuration until told otherwise)."""
+        self._context = context
+        self._files_override = None
+        self._configuration_id = None
+        self._edits = None
+        self._forget_loaded()
+        self.configuration_picker.clear()
+        self._run("configurations", self._load_configurations())
+
+    def use_account_files(self, files: AccountFiles) -> None:
+        """Reads the account's branding through ``files`` (until the gateway can read it)."""
+        self._files_override = files
+        self._branding = None
+        self._schedule()
+
+    def refresh(self) -> None:
+        """Ctrl+R: reads branding and configurations again and renders anew."""
+        if self._context is None:
+            return
+        self._forget_loaded()
+        self._run("configurations", self._load_configurations())
+
+    def close_panel(self) -> bool:
+        """Esc: leaves side by side."""
+        if self.side_by_side.isChecked():
+            self.side_by_side.setChecked(False)
+            return True
+        return False
+
+    def shutdown(self) -> None:
+        """Cancels what is under way and lets go of the web pages (the window is closing)."""
+        self._debounce.stop()
+        for task in self._tasks.values():
+            task.cancel()
+        self._tasks.clear()
+        self._expected.clear()
+        for pane in self.panes:
+            pane.release()
+
+    def show_configuration(self, configuration_id: str) -> None:
+        """Preview this saved configuration ("" is a new one: its edits follow)."""
+        if not configuration_id:
+            return
+        self._configuration_id = configuration_id
+        self._edits = None
+        self._select_in_picker(configuration_id)
+        self._schedule()
+
+    def preview_edits(self, configuration: PortalConfiguration) -> None:
+        """Preview a configuration as edited (maybe unsaved); renders after a short pause."""
+        self._edits = configuration
+        self._schedule()
+
+    def current_locale(self) -> str:
+        return str(self.locale_picker.currentData())
+
+    def set_current_locale(self, code: str) -> None:
+        index = self.locale_picker.findData(code)
+        if index >= 0:
+            self.locale_picker.setCurrentIndex(index)
+
+    def show_side_by_side(self, codes: Sequence[str]) -> None:
+        """Side by side with these languages (the first four known ones)."""
+        chosen = [c for c in dict.fromkeys(codes) if c in self._locales][:MAX_SIDE_BY_SIDE]
+        blocked = self.compare_list.blockSignals(True)
+        for row in range(self.compare_list.count()):
+            item = self.compare_list.item(row)
+            checked = item.data(Qt.ItemDataRole.UserRole) in chosen
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.compare_list.blockSignals(blocked)
+        blocked = self.side_by_side.blockSignals(True)
+        self.side_by_side.setChecked(True)
+        self.side_by_side.blockSignals(blocked)
+        self.compare_panel.setVisible(True)
+        self._arrange(chosen or [self.current_locale()])
+        self._schedule(at_once=True)
+
+    def shown_locales(self) -> list[str]:
+        return [pane.portal_locale.code for pane in self.panes]
+
+    # --- choosing what to show ----------------------------------------------------------------
+
+    def _configuration_picked(self, index: int) -> None:
+        chosen = self.configuration_picker.itemData(index)
+        if chosen:
+            self.show_configuration(str(chosen))
+
+    def _select_in_picker(self, configuration_id: str) -> None:
+        index = self.configuration_picker.findData(configuration_id)
+        if index >= 0:
+            self.configuration_picker.setCurrentIndex(index)
+
+    def _locale_picked(self, _index: int) -> None:
+        if not self.side_by_side.isChecked():
+            self._arrange([self.current_locale()])
+            self._schedule(at_once=True)
+
+    def _checked_locales(self) -> list[str]:
+        return [
+            str(self.compare_list.item(row).data(Qt.ItemDataRole.UserRole))
+            for row in range(self.compare_list.count())
+            if self.compare_list.item(row).checkState() == Qt.CheckState.Checked
+        ]
+
+    def _side_by_side_toggled(self, on: bool) -> None:
+        if on:
+            current = self.current_locale()
+            extra = [code for code in SIDE_BY_SIDE_DEFAULTS if code != current]
+            self.show_side_by_side([current, *extra[: MAX_SIDE_BY_SIDE - 2]])
+            self.compare_list.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.compare_panel.setVisible(False)
+            self._arrange([self.current_locale()])
+            self._schedule(at_once=True)
+
+    def _compare_changed(self, item: QListWidgetItem) -> None:
+        checked = self._checked_locales()
+        if len(checked) > MAX_SIDE_BY_SIDE:
+            blocked = self.compare_list.blockSignals(True)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.compare_list.blockSignals(blocked)
+            self.compare_hint.setText(
+                self.tr("Up to four languages side by side: uncheck one first.")
+            )
+            return
+        self.compare_hint.setText(self.tr("Languages side by side (up to four):"))
+        if checked:
+            self._arrange(checked)
+            self._schedule()
+
+    def _arrange(self, codes: Sequence[str]) -> None:
+        """One pane per language (kept where the language stays), laid out in a grid."""
+        if [pane.portal_locale.code for pane in self.panes] == list(codes):
+            return
+        kept = {pane.portal_locale.code: pane for pane in self.panes}
+        panes = [kept.pop(code) if code in kept else self._new_pane(code) for code in codes]
+        for pane in kept.values():
+            self._expected.pop(pane, None)
+            pane.setParent(None)
+            pane.deleteLater()
+        for pane in self.panes:
+            self.grid.removeWidget(pane)
+        columns = 1 if len(panes) == 1 else 2
+        rows = (len(panes) + columns - 1) // columns
+        for position, pane in enumerate(panes):
+            self.grid.addWidget(pane, position // columns, position % columns)
+            pane.show_caption(len(panes) > 1)
+        # Equal shares for the cells in use, none for rows and columns left from a larger grid.
+        for row in range(max(self.grid.rowCount(), rows)):
+            self.grid.setRowStretch(row, 1 if row < rows else 0)
+        for column in range(max(self.grid.columnCount(), columns)):
+            self.grid.setColumnStretch(column, 1 if column < columns else 0)
+        self.panes = panes
+
+    def _new_pane(self, code: str) -> PreviewPane:
+        pane = PreviewPane(self._locales[code], self.grid_host)
+        pane.loaded.connect(lambda ok, url, shown=pane: self._pane_loaded(shown, ok, url))
+        return pane
+
+    # --- rendering -----------------------------------------------------------------------------
+
+    def _schedule(self, *, at_once: bool = False) -> None:
+        if self._context is None:
+            return
+        if at_once:
+            self._debounce.stop()
+            self._render_now()
+        else:
+            self._debounce.start()
+
+    def _render_now(self) -> None:
+        self._run("render", self._render())
+
+    def _forget_loaded(self) -> None:
+        self._configurations.clear()
+        self._catalogs.clear()
+        self._branding = None
+
+    async def _load_configurations(self) -> None:
+        if self._context is None:
+            return
+        gateway = self._context.gateway
+        page = await gateway.list_portal_configurations()
+        records = sorted(page.data, key=lambda r: (not r.is_default, not r.active, r.id))
+        blocked = self.configuration_picker.blockSignals(True)
+        self.configuration_picker.clear()
+        for record in records:
+            name = record.name or record.id
+            if record.is_default:
+                label = self.tr("{name} (default)").format(name=name)
+            elif not record.active:
+                label = self.tr("{name} (inactive)").format(name=name)
+            else:
+                label = name
+            self.configuration_picker.addItem(label, record.id)
+        self.configuration_picker.blockSignals(blocked)
+        if self._configuration_id is None and records:
+            self._configuration_id = records[0].id
+        if self._configuration_id is not None:
+            self._select_in_picker(self._configuration_id)
+        self._schedule(at_once=True)
+
+    async def _configuration(self) -> PortalConfiguration | None:
+        if self._edits is not None:
+            return self._edits
+        if self._context is None or self._configuration_id is None:
+            return None
+        found = self._configurations.get(self._configuration_id)
+        if found is None:
+            found = await load_configuration(self._context.gateway, self._configuration_id)
+            self._configurations[self._configuration_id] = found
+        return found
+
+    async def _account_branding(self) -> AccountBranding:
+        if self._branding is not None:
+            return self._branding
+        assert self._context is not None
+        context = self._context
+        files = self._files_override or choose_account_files(
+            context.gateway, context.account.base_url, self._sandbox()
+        )
+        if files is None:
+            self.note.setText(
+                self.tr(
+                    "Shown with the account's name only: the console cannot read this "
+                    "account's business name, colours, icon and logo yet."
+                )
+            )
+            self.note.setVisible(True)
+            self._branding = await read_name_only(context.gateway)
+        else:
+            self.note.setVisible(False)
+            self._branding = await read_branding(files)
+        return self._branding
+
+    async def _catalog(self, configuration: PortalConfiguration) -> tuple[CatalogProduct, ...]:
+        assert self._context is not None
+        offered = configuration.features.subscription_update.products or ()
+        key = tuple((p.product, tuple(p.prices)) for p in offered)
+        found = self._catalogs.get(key)
+        if found is None:
+            found = await load_catalog(self._context.gateway, configuration)
+            self._catalogs[key] = found
+        return found
+
+    def _sandbox(self) -> SandboxAddress | None:
+        sandbox = None if self._context is None else self._context.sandbox
+        return None if sandbox is None else SandboxAddress(sandbox.url, sandbox.api_key)
+
+    async def _render(self) -> None:
+        sandbox = self._sandbox()
+        if sandbox is None:
+            self._show_note(self.tr("The built-in sandbox is not running, so nothing can render."))
+            return
+        self._rendering = True
+        self.rendering.setVisible(True)
+        try:
+            configuration = await self._configuration()
+            if configuration is None:
+                return
+            branding, catalog = await asyncio.gather(
+                self._account_branding(), self._catalog(configuration)
+            )
+            source = PreviewSource(configuration, branding, catalog)
+            panes = list(self.panes)
+            previews = await render_previews(sandbox, source, [p.portal_locale.code for p in panes])
+            for pane, preview in zip(panes, previews, strict=True):
+                self._expected[pane] = preview.url
+                pane.load(preview.url)
+        finally:
+            self._rendering = False
+            self._settle()
+
+    def _pane_loaded(self, pane: PreviewPane, ok: bool, url: str) -> None:
+        if self._expected.get(pane) != url:
+            return  # an older preview, already replaced
+        del self._expected[pane]
+        if not ok:
+            log.info("A preview page did not load (%s)", pane.portal_locale.code)
+        self._settle()
+
+    def _settle(self) -> None:
+        """Hides "Rendering…" once nothing is asked or loading; says so with ``rendered``."""
+        if self._rendering or self._expected:
+            return
+        if self.rendering.isVisible():
+            self.rendering.setVisible(False)
+            self.rendered.emit()
+
+    def _show_note(self, text: str) -> None:
+        self.note.setText(text)
+        self.note.setVisible(True)
+
+    def is_rendering(self) -> bool:
+        return self.rendering.isVisible()
+
+    # --- tasks ---------------------------------------------------------------------------------
+
+    def _run(self, name: str, work: Coroutine[Any, Any, None]) -> None:
+        """Runs ``work`` as the one task called ``name``, replacing (cancelling) an older one."""
+        older = self._tasks.pop(name, None)
+        if older is not None:
+            older.cancel()
+        task = asyncio.get_running_loop().create_task(self._reporting(work))
+        self._tasks[name] = task
+        task.add_done_callback(lambda done: self._forget(name, done, work))
+
+    def _forget(self, name: str, task: asyncio.Task[None], work: Coroutine[Any, Any, None]) -> None:
+        if self._tasks.get(name) is task:
+            del self._tasks[name]
+        work.close()  # a task cancelled before its first step never started ``work``
+
+    async def _reporting(self, work: Coroutine[Any, Any, None]) -> None:
+        try:
+            await work
+        except ConsoleError as error:
+            log.info("Preview: %s", error.message)
+            self.failed.emit(error)
