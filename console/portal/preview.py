@@ -239,7 +239,8 @@ async def read_branding(source: AccountFiles) -> AccountBranding:
 
 
 async def read_name_only(gateway: Gateway) -> AccountBranding:
-    """The business name alone, for a gateway that cannot read branding and files yet."""
+    """The account's name alone (its dashboard name first, unlike the portal's header), for a
+    gateway that cannot read branding and files yet."""
     account = await gateway.retrieve_account()
     return AccountBranding(business_name=account.name)
 
