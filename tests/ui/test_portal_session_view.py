@@ -379,3 +379,19 @@ def test_the_views_own_search_finds_a_customer_by_keyboard(
     assert view.customer_id() == customer.id
     assert not view.customer_results.isVisible()
     assert view.open_in_app_button.isEnabled()
+
+
+def test_esc_cancels_an_opening_under_way(
+    qtbot: Any, demo_sandbox: EmbeddedSandbox, demo_context: AccountContext, make_view: MakeView
+) -> None:
+    customer = _demo_customer(demo_sandbox, "card, Starter monthly")
+    view = make_view(demo_context)
+    _choose(view, qtbot, customer)
+    view.open_in_app()
+    assert not view.open_in_app_button.isEnabled()  # one opening at a time
+    assert view.close_panel()  # Esc, before the session has come back
+    assert "cancelled" in view.status.text()
+    assert view.open_in_app_button.isEnabled()
+    qtbot.wait(300)
+    assert not view.browser.is_open()
+    assert not view.busy()

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from typing import cast
+from collections.abc import Callable, Coroutine
+from typing import Any, cast
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeyEvent, QKeySequence, QShortcut
@@ -264,11 +264,17 @@ class PortalSessionView(QWidget):
         """Reloads the configurations (and the chosen customer's subscriptions)."""
         if self._context is None:
             return
-        self._tasks.run("configurations", self._load_configurations())
+        self._start("configurations", self._load_configurations())
         if self._customer_id is not None:
-            self._tasks.run("customer", self._load_customer(self._customer_id))
+            self._start("customer", self._load_customer(self._customer_id))
 
     def close_panel(self) -> bool:
+        """Esc: stops an opening under way, else hides the results, else closes the portal."""
+        if self._tasks.running("open"):
+            self._tasks.cancel("open")
+            self.status.setText(self.tr("Opening the portal was cancelled."))
+            self._update_buttons()
+            return True
         if self.customer_results.isVisible():
             self.customer_results.hide()
             self.customer_search.setFocus()
@@ -297,11 +303,21 @@ class PortalSessionView(QWidget):
         self._clear_problems()
         self._update_buttons()
         if self._context is not None:
-            self._tasks.run("customer", self._load_customer(customer_id))
+            self._start("customer", self._load_customer(customer_id))
         self.open_in_app_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def customer_id(self) -> str | None:
         return self._customer_id
+
+    def _start(self, name: str, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        """Runs ``work`` as the task ``name`` (replacing an older one).
+
+        A task cancelled before its first step never starts ``work``; closing it then keeps
+        Python from warning that it was never awaited (closing a finished one does nothing).
+        """
+        task = self._tasks.run(name, work)
+        task.add_done_callback(lambda _done: work.close())
+        return task
 
     # --- loading the choices ------------------------------------------------------------------
 
@@ -418,7 +434,7 @@ class PortalSessionView(QWidget):
             self.customer_results.clear()
             self.customer_results.hide()
             return
-        self._tasks.run("search", self._search(query))
+        self._start("search", self._search(query))
 
     async def _search(self, query: str) -> None:
         if self._context is None:
@@ -466,7 +482,7 @@ class PortalSessionView(QWidget):
             self.form.setRowVisible(self._cells[key], visible)
         if kind == "subscription_update_confirm" and not self._prices_loaded:
             self._prices_loaded = True  # one load per account; refresh() is for the rest
-            self._tasks.run("prices", self._load_prices())
+            self._start("prices", self._load_prices())
         self._clear_problems()
 
     def request(self) -> PortalRequest:
@@ -547,7 +563,7 @@ class PortalSessionView(QWidget):
             return
         self._clear_problems()
         self.status.setText(self.tr("Opening the portal…"))
-        task = self._tasks.run("open", self._open_session(self.request(), show, where))
+        task = self._start("open", self._open_session(self.request(), show, where))
         task.add_done_callback(lambda _done: self._update_buttons())
         self._update_buttons()
 
