@@ -177,11 +177,15 @@ def test_edits_change_the_page_and_each_preview_is_a_fresh_private_page(
     hidden = edit(hidden, "business_profile.headline", "Preview of unsaved edits")
 
     def edit_twice() -> None:
-        # Two edits in quick succession render once, with the last one.
+        # Two edits in quick succession: the page shows the last one.
         view.preview_edits(edit(configuration, "business_profile.headline", "Not this one"))
         view.preview_edits(hidden)
 
-    rerender(qtbot, view, edit_twice)
+    with qtbot.waitSignal(view.rendered, timeout=RENDER_TIMEOUT):
+        edit_twice()
+        # While it renders, "Rendering…" shows and the last page stays.
+        assert view.is_rendering() and view.panes[0].page() is first_page
+    assert not view.is_rendering()
     text = page_text(qtbot, view.panes[0])
     assert "Invoice history" not in text
     assert "Preview of unsaved edits" in text and "Not this one" not in text

@@ -73,6 +73,7 @@ class PreviewView(QWidget):
         self._locales = {entry.code: entry for entry in portal_locales()}
         self._expected: dict[PreviewPane, str] = {}  # the URL each pane is loading
         self._rendering = False  # a render is asking the sandbox
+        self._generation = 0  # counts renders; only the newest one's end counts
 
         self.configuration_picker = QComboBox()
         self.configuration_picker.setMinimumContentsLength(24)
@@ -193,6 +194,9 @@ class PreviewView(QWidget):
     def shutdown(self) -> None:
         """Cancels what is under way and lets go of the web pages (the window is closing)."""
         self._debounce.stop()
+        self._generation += 1
+        self._rendering = False
+        self.rendering.setVisible(False)
         for task in self._tasks.values():
             task.cancel()
         self._tasks.clear()
@@ -325,6 +329,7 @@ class PreviewView(QWidget):
     def _schedule(self, *, at_once: bool = False) -> None:
         if self._context is None:
             return
+        self.rendering.setVisible(True)  # from the change on, until its page is on screen
         if at_once:
             self._debounce.stop()
             self._render_now()
@@ -332,7 +337,9 @@ class PreviewView(QWidget):
             self._debounce.start()
 
     def _render_now(self) -> None:
-        self._run("render", self._render())
+        self._generation += 1
+        self._rendering = True
+        self._run("render", self._render(self._generation))
 
     def _forget_loaded(self) -> None:
         self._configurations.clear()
@@ -410,14 +417,14 @@ class PreviewView(QWidget):
         sandbox = None if self._context is None else self._context.sandbox
         return None if sandbox is None else SandboxAddress(sandbox.url, sandbox.api_key)
 
-    async def _render(self) -> None:
-        sandbox = self._sandbox()
-        if sandbox is None:
-            self._show_note(self.tr("The built-in sandbox is not running, so nothing can render."))
-            return
-        self._rendering = True
-        self.rendering.setVisible(True)
+    async def _render(self, generation: int) -> None:
         try:
+            sandbox = self._sandbox()
+            if sandbox is None:
+                self._show_note(
+                    self.tr("The built-in sandbox is not running, so nothing can render.")
+                )
+                return
             configuration = await self._configuration()
             if configuration is None:
                 return
@@ -431,8 +438,10 @@ class PreviewView(QWidget):
                 self._expected[pane] = preview.url
                 pane.load(preview.url)
         finally:
-            self._rendering = False
-            self._settle()
+            # A replaced (cancelled) render ends after its successor began: leave the flag alone.
+            if generation == self._generation:
+                self._rendering = False
+                self._settle()
 
     def _pane_loaded(self, pane: PreviewPane, ok: bool, url: str) -> None:
         if self._expected.get(pane) != url:
@@ -444,7 +453,7 @@ class PreviewView(QWidget):
 
     def _settle(self) -> None:
         """Hides "Rendering…" once nothing is asked or loading; says so with ``rendered``."""
-        if self._rendering or self._expected:
+        if self._rendering or self._expected or self._debounce.isActive():
             return
         if self.rendering.isVisible():
             self.rendering.setVisible(False)
