@@ -12,13 +12,14 @@ import pytest
 import stripe
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QWidget
 
 from console.errors import ConsoleError, LiveModeRefused
 from console.sandbox_launcher import EmbeddedSandbox
 from tests.ui.conftest import save_screenshot
 from ui.context import AccountContext
 from ui.customers.view import CustomersView
+from ui.main_window import MainWindow
 from ui.portal_session.view import PortalSessionView
 
 MakeView = Callable[[AccountContext], PortalSessionView]
@@ -395,3 +396,39 @@ def test_esc_cancels_an_opening_under_way(
     qtbot.wait(300)
     assert not view.browser.is_open()
     assert not view.busy()
+
+
+def test_in_the_window_ctrl_k_an_email_down_enter_and_ctrl_enter_open_the_portal(
+    qtbot: Any,
+    demo_sandbox: EmbeddedSandbox,
+    make_context: Callable[[EmbeddedSandbox], AccountContext],
+) -> None:
+    customer = _demo_customer(demo_sandbox, "five seats of Team")
+    window = MainWindow()
+    qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    with qtbot.waitSignal(window.customers.sync_finished, timeout=20_000):
+        window.show_context(make_context(demo_sandbox))
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2_000)
+
+    focused = QApplication.focusWidget() or window
+    qtbot.keyClick(focused, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert window.customers.search.hasFocus()
+    qtbot.keyClicks(window.customers.search, customer.email.split("@")[0])
+    qtbot.waitUntil(lambda: window.customers.model.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: "match" in window.customers.results_label.text(), timeout=10_000)
+    qtbot.keyClick(window.customers.search, Qt.Key.Key_Down)
+    qtbot.keyClick(window.customers.table, Qt.Key.Key_Return)
+    portal = window.portal
+    assert window.current_view() is portal
+    qtbot.waitUntil(lambda: customer.email in portal.customer_label.text(), timeout=10_000)
+    assert portal.open_in_app_button.hasFocus()
+    with qtbot.waitSignal(portal.browser.load_finished, timeout=30_000):
+        qtbot.keyClick(
+            portal.open_in_app_button, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+        )
+    assert customer.email in _page_text(qtbot, portal)
+    qtbot.wait(300)  # let the web view paint before the grab
+    save_screenshot(window, "portal-session-in-window")
