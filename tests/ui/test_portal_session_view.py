@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import urllib.request
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -170,11 +171,16 @@ class _UrlCatcher(QObject):
 
 
 def test_open_in_browser_hands_a_sandbox_portal_session_to_the_desktop(
-    qtbot: Any, demo_sandbox: EmbeddedSandbox, demo_context: AccountContext, make_view: MakeView
+    qtbot: Any,
+    caplog: pytest.LogCaptureFixture,
+    demo_sandbox: EmbeddedSandbox,
+    demo_context: AccountContext,
+    make_view: MakeView,
 ) -> None:
     customer = _demo_customer(demo_sandbox, "card, Starter monthly")
     view = make_view(demo_context)
     _choose(view, qtbot, customer)
+    caplog.set_level(logging.DEBUG)
     catcher = _UrlCatcher()
     # Qt's own hook for QDesktopServices.openUrl: the URL arrives here, not in a browser.
     QDesktopServices.setUrlHandler("http", catcher, "open_url")
@@ -189,6 +195,8 @@ def test_open_in_browser_hands_a_sandbox_portal_session_to_the_desktop(
     assert url.startswith(f"{demo_sandbox.url}/p/")
     assert not view.browser.is_open()
     assert url not in view.status.text()  # the link is a credential: never shown
+    assert url not in caplog.text  # nor logged, even at debug level
+    assert "bps_" in caplog.text  # (the session id is)
     assert "opened in the browser" in view.status.text()
     # It is a real session: the link opens this customer's portal.
     with urllib.request.urlopen(url) as answer:  # the sandbox, on loopback
