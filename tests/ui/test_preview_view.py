@@ -331,3 +331,58 @@ def test_a_refused_render_goes_to_the_error_bar_and_keeps_the_page(
     assert wrong_key not in str(error) and wrong_key not in repr(error)
     assert view.panes[0].page() is shown  # the last good page stays
     assert not view.is_rendering()
+
+
+def test_refresh_reads_the_branding_and_configuration_again(
+    qtbot: Any,
+    demo_sandbox: EmbeddedSandbox,
+    other_account: EmbeddedSandbox,
+    make_context: Callable[[EmbeddedSandbox], AccountContext],
+    make_view: Callable[[AccountContext], PreviewView],
+) -> None:
+    context = dataclasses.replace(
+        make_context(other_account),
+        sandbox=BuiltinSandbox(demo_sandbox.url, demo_sandbox.api_key),
+    )
+    view = make_view(context)
+    rerender(
+        qtbot,
+        view,
+        lambda: view.use_account_files(
+            HttpAccountFiles(other_account.api_key, base_url=other_account.url)
+        ),
+    )
+    client = stripe.StripeClient(other_account.api_key, base_addresses={"api": other_account.url})
+    account = client.v1.accounts.retrieve_current()
+    configuration_id = str(view.configuration_picker.currentData())
+    headline = client.v1.billing_portal.configurations.retrieve(
+        configuration_id
+    ).business_profile.headline
+
+    def change(name: str, colour: str, headline: str) -> None:
+        client.v1.accounts.update(
+            account.id,
+            params={
+                "business_profile": {"name": name},
+                "settings": {"branding": {"primary_color": colour}},
+            },
+        )
+        client.v1.billing_portal.configurations.update(
+            configuration_id, params={"business_profile": {"headline": headline}}
+        )
+
+    change("Third Name Inc", "#117733", "Freshly saved headline")
+    try:
+        rerender(qtbot, view, view.refresh)
+        page = view.panes[0].page()
+        assert page is not None
+        text = page_text(qtbot, view.panes[0])
+        assert "Third Name Inc" in text and "Freshly saved headline" in text
+        colour = javascript(
+            qtbot,
+            page,
+            "getComputedStyle(document.documentElement).getPropertyValue('--brand-primary').trim()",
+        )
+        assert colour == "#117733"
+    finally:
+        change("Second Realm Ltd", "#aa3366", headline or "")  # as the module's fixture left it
