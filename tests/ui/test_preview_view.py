@@ -386,3 +386,20 @@ def test_refresh_reads_the_branding_and_configuration_again(
         assert colour == "#117733"
     finally:
         change("Second Realm Ltd", "#aa3366", headline or "")  # as the module's fixture left it
+
+
+def test_a_hidden_view_renders_when_it_is_shown(
+    qtbot: Any, demo_context: AccountContext, qloop: Any
+) -> None:
+    view = PreviewView()
+    qtbot.addWidget(view)
+    view.attach(demo_context)
+    qtbot.waitUntil(lambda: view.configuration_picker.count() >= 3, timeout=RENDER_TIMEOUT)
+    qtbot.wait(200)
+    assert view.panes[0].page() is None  # nothing rendered out of sight
+    try:
+        with qtbot.waitSignal(view.rendered, timeout=RENDER_TIMEOUT):
+            view.show()
+        assert "Payment methods" in page_text(qtbot, view.panes[0])
+    finally:
+        view.shutdown()

@@ -16,6 +16,7 @@ from collections.abc import Coroutine, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -74,6 +75,7 @@ class PreviewView(QWidget):
         self._expected: dict[PreviewPane, str] = {}  # the URL each pane is loading
         self._rendering = False  # a render is asking the sandbox
         self._generation = 0  # counts renders; only the newest one's end counts
+        self._stale = False  # something changed while the view was hidden
 
         self.configuration_picker = QComboBox()
         self.configuration_picker.setMinimumContentsLength(24)
@@ -245,6 +247,12 @@ class PreviewView(QWidget):
     def shown_locales(self) -> list[str]:
         return [pane.portal_locale.code for pane in self.panes]
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self._schedule(at_once=True)
+
     # --- choosing what to show ----------------------------------------------------------------
 
     def _configuration_picked(self, index: int) -> None:
@@ -328,6 +336,10 @@ class PreviewView(QWidget):
 
     def _schedule(self, *, at_once: bool = False) -> None:
         if self._context is None:
+            return
+        if not self.isVisible():
+            # Web pages cost memory and a renderer process: render when the view is shown.
+            self._stale = True
             return
         self.rendering.setVisible(True)  # from the change on, until its page is on screen
         if at_once:
