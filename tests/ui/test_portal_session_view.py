@@ -440,3 +440,30 @@ def test_in_the_window_ctrl_k_an_email_down_enter_and_ctrl_enter_open_the_portal
     assert customer.email in _page_text(qtbot, portal)
     qtbot.wait(300)  # let the web view paint before the grab
     save_screenshot(window, "portal-session-in-window")
+
+
+def test_a_cancel_flow_with_a_retention_coupon_opens_on_the_offer(
+    qtbot: Any, demo_sandbox: EmbeddedSandbox, demo_context: AccountContext, make_view: MakeView
+) -> None:
+    customer = _demo_customer(demo_sandbox, "Starter yearly")
+    view = make_view(demo_context)
+    _choose(view, qtbot, customer)
+    view.language.setCurrentIndex(view.language.findData("en"))
+    view.flow.setCurrentIndex(view.flow.findData("subscription_cancel"))
+    qtbot.waitUntil(lambda: view.subscription.currentData() is not None, timeout=10_000)
+    assert view.coupon.isVisible()
+    qtbot.keyClicks(view.coupon, "NO_SUCH_COUPON")
+    errors: list[ConsoleError] = []
+    view.failed.connect(errors.append)
+    view.open_in_app()
+    qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
+    assert "NO_SUCH_COUPON" in view.problem_at("coupon")
+    assert view.coupon.hasFocus()
+
+    view.coupon.setText("RETENTION25")
+    with qtbot.waitSignal(view.browser.load_finished, timeout=30_000):
+        view.open_in_app()
+    text = _page_text(qtbot, view)
+    assert "Accept offer" in text
+    assert "25%" in text
+    assert view.problem_at("coupon") == ""

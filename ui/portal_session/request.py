@@ -26,6 +26,9 @@ from console.portal.quick_view import (
 from resources import load_json
 
 AfterType = Literal["portal_homepage", "hosted_confirmation", "redirect"]
+COUPON_FLOWS: frozenset[FlowType] = frozenset(
+    {"subscription_cancel", "subscription_update_confirm"}
+)
 SUBSCRIPTION_FLOWS: frozenset[FlowType] = frozenset(
     {
         "subscription_cancel",
@@ -64,6 +67,7 @@ class PortalRequest:
     confirm_item_id: str | None = None  # the subscription item whose price/quantity changes
     confirm_price: str | None = None
     confirm_quantity: int | None = None
+    coupon: str | None = None  # cancel: the retention offer; confirm: a discount to apply
     after_type: AfterType = "portal_homepage"
     after_message: str | None = None
     after_redirect_url: str | None = None
@@ -114,7 +118,7 @@ def flow_of(request: PortalRequest) -> Flow | None:
     if problems or subscription is None:
         raise ValidationError(tuple(problems))
     if kind == "subscription_cancel":
-        return subscription_cancel_flow(subscription, after=after)
+        return subscription_cancel_flow(subscription, retention_coupon=request.coupon, after=after)
     if kind == "subscription_pause":
         return subscription_pause_flow(subscription, after)
     if kind == "subscription_update":
@@ -124,4 +128,6 @@ def flow_of(request: PortalRequest) -> Flow | None:
         price=request.confirm_price,
         quantity=request.confirm_quantity,
     )
-    return subscription_update_confirm_flow(subscription, [item], after=after)
+    return subscription_update_confirm_flow(
+        subscription, [item], coupon=request.coupon, after=after
+    )

@@ -39,6 +39,7 @@ from ui.context import AccountContext
 from ui.customers.money import format_amount
 from ui.portal_session.browser import PortalBrowser
 from ui.portal_session.request import (
+    COUPON_FLOWS,
     SUBSCRIPTION_FLOWS,
     AfterType,
     PortalRequest,
@@ -113,6 +114,14 @@ class PortalSessionView(QWidget):
         self.confirm_quantity = QSpinBox()
         self.confirm_quantity.setRange(0, 10_000)
         self.confirm_quantity.setSpecialValueText(self.tr("Keep the current quantity"))
+        self.coupon = QLineEdit()
+        self.coupon.setPlaceholderText(self.tr("Optional coupon id, e.g. RETENTION25"))
+        self.coupon.setToolTip(
+            self.tr(
+                "Cancel: the portal first offers this coupon to keep the customer. "
+                "Plan change: the coupon applied with the change."
+            )
+        )
         self.after = QComboBox()
         afters: list[tuple[str, AfterType]] = [
             (self.tr("Back to the portal's home page"), "portal_homepage"),
@@ -137,6 +146,7 @@ class PortalSessionView(QWidget):
         self._add_row(self.tr("&Subscription"), self.subscription, "subscription")
         self._add_row(self.tr("New &price"), self.confirm_price, "items")
         self._add_row(self.tr("New &quantity"), self.confirm_quantity, "quantity")
+        self._add_row(self.tr("Co&upon"), self.coupon, "coupon")
         self._add_row(self.tr("&After the flow"), self.after, "after")
         self._add_row(self.tr("&Message"), self.after_message, "after_message")
         self._add_row(self.tr("&Redirect to"), self.after_redirect, "after_redirect")
@@ -474,6 +484,7 @@ class PortalSessionView(QWidget):
             "subscription": kind in SUBSCRIPTION_FLOWS,
             "items": kind == "subscription_update_confirm",
             "quantity": kind == "subscription_update_confirm",
+            "coupon": kind in COUPON_FLOWS,
             "after": kind is not None,
             "after_message": kind is not None and after == "hosted_confirmation",
             "after_redirect": kind is not None and after == "redirect",
@@ -493,15 +504,17 @@ class PortalSessionView(QWidget):
             if subscription.id == subscription_id and subscription.items:
                 item_id = subscription.items[0].id
         quantity = self.confirm_quantity.value()
+        flow_type: FlowType | None = self.flow.currentData()
         return PortalRequest(
             customer_id=self._customer_id,
             configuration=self.configuration.currentData(),
             locale=self.language.currentData(),
-            flow_type=self.flow.currentData(),
+            flow_type=flow_type,
             subscription_id=subscription_id,
             confirm_item_id=item_id,
             confirm_price=self.confirm_price.currentData(),
             confirm_quantity=quantity or None,
+            coupon=(self.coupon.text().strip() or None) if flow_type in COUPON_FLOWS else None,
             after_type=self.after.currentData(),
             after_message=self.after_message.text().strip() or None,
             after_redirect_url=self.after_redirect.text().strip() or None,
@@ -611,6 +624,8 @@ def _field_of(param: str) -> str:
         return "after_message"
     if param.startswith("flow_data[after_completion]"):
         return "after"
+    if "[retention]" in param or "[discounts]" in param:
+        return "coupon"
     if param.endswith("[subscription]"):
         return "subscription"
     if "[items]" in param:
