@@ -467,3 +467,23 @@ def test_a_cancel_flow_with_a_retention_coupon_opens_on_the_offer(
     assert "Accept offer" in text
     assert "25%" in text
     assert view.problem_at("coupon") == ""
+
+
+def test_attaching_another_account_forgets_the_customer_and_the_prices(
+    qtbot: Any, demo_sandbox: EmbeddedSandbox, demo_context: AccountContext, make_view: MakeView
+) -> None:
+    customer = _demo_customer(demo_sandbox, "card, Starter monthly")
+    view = make_view(demo_context)
+    _choose(view, qtbot, customer)
+    view.flow.setCurrentIndex(view.flow.findData("subscription_update_confirm"))
+    qtbot.waitUntil(lambda: view.confirm_price.count() > 1, timeout=10_000)
+    qtbot.wait(200)
+    prices = view.confirm_price.count()
+
+    view.attach(demo_context)  # as when the window switches accounts
+    assert view.customer_id() is None
+    assert "No customer" in view.customer_label.text()
+    assert not view.open_in_app_button.isEnabled()
+    qtbot.waitUntil(lambda: view.confirm_price.count() == prices, timeout=10_000)
+    qtbot.wait(200)
+    assert view.confirm_price.count() == prices  # reloaded, not doubled

@@ -263,10 +263,15 @@ class PortalSessionView(QWidget):
         self._customer_id = None
         self._subscriptions = ()
         self._prices_loaded = False
+        self.customer_search.clear()
+        self.customer_results.clear()
+        self.customer_results.hide()
         self.customer_label.setText(self.tr("No customer chosen yet."))
         self._fill_subscriptions()
-        self._clear_problems()
+        while self.confirm_price.count() > 1:  # the other account's prices
+            self.confirm_price.removeItem(1)
         self.live_notice.setVisible(context.live)
+        self._show_flow_rows()  # reloads the prices if a plan change is chosen
         self._update_buttons()
         self.refresh()
 
