@@ -218,7 +218,7 @@ class MainWindow(QMainWindow):
         account.addSeparator()
         self._action(account, self.tr("&Quit"), self.close, "Ctrl+Q")
 
-        actions = bar.addMenu(self.tr("A&ctions"))
+        actions = bar.addMenu(self.tr("&Edit"))
         self.save_action = self._action(actions, self.tr("&Save"), self.save_current, "Ctrl+S")
         self.refresh_action = self._action(
             actions, self.tr("&Refresh"), self.refresh_current, "Ctrl+R"
