@@ -50,7 +50,8 @@ def client_for(url: str, key: str) -> stripe.StripeClient:
 class Acknowledged:
     """What the sandbox answered 200 to, per writer (only what a client could rely on)."""
 
-    customers: dict[str, str] = field(default_factory=dict)  # id -> the writer's tag
+    customers: dict[str, str] = field(default_factory=dict)  # id -> its idempotency key (= tag)
+    in_flight: dict[int, str] = field(default_factory=dict)  # writer -> key of the unanswered
     subscriptions: set[str] = field(default_factory=set)
     counter: dict[int, int] = field(default_factory=dict)  # writer -> last acknowledged value
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -90,13 +91,15 @@ def burst(
                     with acked.lock:
                         acked.subscriptions.add(sub.id)
                 else:
-                    tag = f"w{writer}-{step}"
+                    key = str(uuid.uuid4())
+                    with acked.lock:
+                        acked.in_flight[writer] = key
                     made = client.v1.customers.create(
-                        params={"metadata": {"tag": tag}},
-                        options={"idempotency_key": str(uuid.uuid4())},
+                        params={"metadata": {"tag": key}}, options={"idempotency_key": key}
                     )
                     with acked.lock:
-                        acked.customers[made.id] = tag
+                        acked.customers[made.id] = key
+                        del acked.in_flight[writer]
             except stripe.APIConnectionError:
                 return  # the process was killed under this request: not acknowledged
 
@@ -106,9 +109,29 @@ def burst(
     return threads
 
 
+def replay(client: stripe.StripeClient, key: str) -> str:
+    made = client.v1.customers.create(
+        params={"metadata": {"tag": key}}, options={"idempotency_key": key}
+    )
+    return made.id
+
+
 def verify(client: stripe.StripeClient, acked: Acknowledged, counters: dict[int, str]) -> None:
-    for customer_id, tag in acked.customers.items():
-        assert client.v1.customers.retrieve(customer_id).metadata["tag"] == tag
+    for customer_id, key in acked.customers.items():
+        assert client.v1.customers.retrieve(customer_id).metadata["tag"] == key
+        # The stored answer was committed with the customer: the same key replays it.
+        assert replay(client, key) == customer_id
+    # A request the kill cut off: committed whole (answer included) or not at all, so the
+    # client's retry with the same key makes exactly one customer either way.
+    for key in acked.in_flight.values():
+        acked.customers[replay(client, key)] = key
+        TALLY["cut-off requests retried"] += 1
+    acked.in_flight.clear()
+    tags = Counter(
+        c.metadata.to_dict().get("tag")
+        for c in client.v1.customers.list(params={"limit": 100}).auto_paging_iter()
+    )
+    assert all(tags[key] == 1 for key in acked.customers.values())
     for writer, customer_id in counters.items():
         stored = int(client.v1.customers.retrieve(customer_id).to_dict()["metadata"].get("n", "0"))
         last = acked.counter.get(writer, 0)
