@@ -40,8 +40,11 @@ from project_info import (
 ICONS = ROOT / "resources" / "icons"
 PNG_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 INSTALL_DIR = f"opt/{APP_ID}"
-# Opened with dlopen by Qt (GLX/EGL integrations) and Chromium: no ELF file lists them.
-RUNTIME_OPENED = ("libgl1", "libegl1")
+WEBENGINE_LOCALES_FOLDER = "_internal/PySide6/Qt/resources/locales"
+# Needed at run time though no ELF file names them: OpenGL/EGL (opened with dlopen by Qt's GLX
+# and EGL integrations and by Chromium), the font configuration the bundled libfontconfig reads,
+# at least one font, and the keyboard layouts the bundled libxkbcommon reads.
+RUNTIME_NEEDS = ("libgl1", "libegl1", "fontconfig-config", "fonts-dejavu-core", "xkb-data")
 DESKTOP_ENTRY = f"""[Desktop Entry]
 Type=Application
 Name={DISPLAY_NAME}
@@ -104,7 +107,7 @@ def system_dependencies(bundle: Path) -> list[str]:
         check=False,
     ).stdout
     packages = {line.split(":")[0] for line in owners.splitlines() if ": " in line}
-    packages.update(RUNTIME_OPENED)
+    packages.update(RUNTIME_NEEDS)
     return sorted(packages)
 
 
@@ -157,6 +160,9 @@ def build_deb(bundle: Path, out: Path, project: ProjectInfo, compression: str) -
     with tempfile.TemporaryDirectory(prefix="portal-console-deb-") as scratch:
         root = Path(scratch) / "root"
         shutil.copytree(bundle, root / INSTALL_DIR, symlinks=True)
+        # Qt WebEngine makes this (empty) folder at start when it may write there (as root):
+        # shipped, it belongs to the package, so a purge leaves no stray folder in /opt.
+        (root / INSTALL_DIR / WEBENGINE_LOCALES_FOLDER).mkdir(parents=True, exist_ok=True)
         (root / "usr" / "bin").mkdir(parents=True)
         (root / "usr" / "bin" / APP_ID).symlink_to(f"/{INSTALL_DIR}/{APP_ID}")
         _share_tree(root / "usr" / "share")

@@ -179,12 +179,13 @@ async def _search(window: MainWindow, name: str, errors: list[ConsoleError]) -> 
     view.search.setText(name)
 
     def found() -> IndexedCustomer | None:
+        # The search's own answer, not a list shown before it (the newest customers may
+        # include the name too): every row is the customer searched for.
         if errors:
             raise errors[0]
-        for row in range(view.model.rowCount()):
-            customer = view.model.customer_at(row)
-            if customer is not None and customer.name == name:
-                return customer
+        rows = [view.model.customer_at(row) for row in range(view.model.rowCount())]
+        if rows and all(c is not None and c.name == name for c in rows):
+            return rows[0]
         return None
 
     return await _until(found, f"a search result named {name!r}", 30)
