@@ -7,6 +7,7 @@ import asyncio
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -65,9 +66,17 @@ def test_the_self_test_passes_on_the_python_install() -> None:
 
 @pytest.mark.slow
 @pytest.mark.timeout(120)
-def test_without_a_keyring_the_self_test_warns_and_still_runs() -> None:
-    # No D-Bus session: the Secret Service is out of reach, as on a bare server.
-    env = {k: v for k, v in os.environ.items() if k != "DBUS_SESSION_BUS_ADDRESS"}
+def test_without_a_keyring_it_warns_still_runs_and_leaves_home_untouched(tmp_path: Path) -> None:
+    # No D-Bus session: the Secret Service is out of reach, as on a bare server. A fresh, empty
+    # HOME (and no XDG folders) shows where the self-test would write: nowhere.
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k != "DBUS_SESSION_BUS_ADDRESS" and not k.startswith("XDG_")
+    }
+    env["HOME"] = str(home)
     result = _self_test(env)
     lines = _report_lines(result.stdout)
     assert result.returncode == 0, "\n".join(lines) + result.stderr[-2000:]
@@ -75,6 +84,7 @@ def test_without_a_keyring_the_self_test_warns_and_still_runs() -> None:
     assert warnings[0].startswith("warn system keyring: keyring.backends.fail.Keyring")
     assert "the app needs a working keyring to keep API keys" in warnings[1]
     assert lines[-1] == "ok   self-test passed"
+    assert sorted(home.rglob("*")) == []  # no settings, accounts, caches or browser data
 
 
 def test_no_display_means_offscreen_and_root_means_no_chromium_sandbox() -> None:
