@@ -118,7 +118,7 @@ def replay(client: stripe.StripeClient, key: str) -> str:
 
 def verify(client: stripe.StripeClient, acked: Acknowledged, counters: dict[int, str]) -> None:
     for customer_id, key in acked.customers.items():
-        assert client.v1.customers.retrieve(customer_id).metadata["tag"] == key
+        assert client.v1.customers.retrieve(customer_id).to_dict()["metadata"]["tag"] == key
         # The stored answer was committed with the customer: the same key replays it.
         assert replay(client, key) == customer_id
     # A request the kill cut off: committed whole (answer included) or not at all, so the
@@ -128,7 +128,7 @@ def verify(client: stripe.StripeClient, acked: Acknowledged, counters: dict[int,
         TALLY["cut-off requests retried"] += 1
     acked.in_flight.clear()
     tags = Counter(
-        c.metadata.to_dict().get("tag")
+        (c.to_dict()["metadata"] or {}).get("tag")
         for c in client.v1.customers.list(params={"limit": 100}).auto_paging_iter()
     )
     assert all(tags[key] == 1 for key in acked.customers.values())

@@ -63,7 +63,7 @@ def run_client(sandbox: Sandbox, number: int, shared: str, own: str, until: floa
                 log.operations["update counters"] += 2
             elif roll < 0.8 and log.created:
                 found = client.v1.customers.retrieve(rng.choice(log.created))
-                assert found.metadata["client"] == str(number)
+                assert found.to_dict()["metadata"]["client"] == str(number)
                 log.operations["retrieve"] += 1
             else:
                 page = client.v1.customers.list(params={"limit": 10})
