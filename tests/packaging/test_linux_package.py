@@ -181,6 +181,37 @@ def test_the_deb_installs_runs_its_self_test_and_uninstalls(
 
 
 @pytest.mark.timeout(900)
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs xvfb-run for an X display")
+def test_the_installed_app_runs_on_an_x_display(installed: Path, tmp_path: Path) -> None:
+    """On a desktop, Qt uses its xcb plugin and the system's X libraries, not offscreen."""
+    shots = SCREENSHOTS / "installed-deb-x11"
+    checked = subprocess.run(
+        [
+            "xvfb-run",
+            "--auto-servernum",
+            "--server-args=-screen 0 1280x800x24",
+            "sh",
+            str(ROOT / "scripts" / "with_keyring.sh"),
+            "portal-console",
+            "--self-test",
+            "--screenshots",
+            str(shots),
+        ],
+        env=_bare_env(),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    lines = [line for line in checked.stdout.splitlines() if line[:5] in ("ok   ", "FAIL ", "note")]
+    assert checked.returncode == 0, "\n".join(lines) + checked.stderr[-3000:]
+    assert "note no display: running offscreen" not in lines
+    assert lines[-1] == "ok   self-test passed"
+    assert (shots / "self-test-window.png").is_file()
+
+
+@pytest.mark.timeout(900)
 def test_the_tarball_holds_the_program_desktop_entry_and_icons(built: Built) -> None:
     top = f"portal-console-{read_project().version}"
     with tarfile.open(built.tarball) as archive:
