@@ -279,7 +279,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     )
     lines = [summary, *map(str, report.leaks), *report.keyring_problems]
     if reporter is not None:
-        reporter.ensure_newline()
+        reporter.write_sep("-", "secrets audit")
         for line in lines:
             reporter.write_line(line)
     if not report.clean:
