@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self._known_accounts: tuple[StoredAccount, ...] = ()
         self._tasks = NamedTasks(self.show_error)
         self._closing_confirmed = False
+        self._shut_down = False
         self.banner = AccountBanner()
         self.error_bar = ErrorBar()
 
@@ -361,6 +362,9 @@ class MainWindow(QMainWindow):
             return
         if self.settings is not None:
             self.settings.save_window(self)
+        # A closed window does no more work; web views let go of their pages before Qt
+        # deletes their profiles.
+        self.shutdown()
         event.accept()
 
     def close_without_asking(self) -> None:
@@ -372,6 +376,10 @@ class MainWindow(QMainWindow):
         self.close()
 
     def shutdown(self) -> None:
+        """Stops every view's work; safe to call again (closing and the app's exit both do)."""
+        if self._shut_down:
+            return
+        self._shut_down = True
         self._tasks.cancel_all()
         for view in self.views:
             shutdown: Callable[[], None] | None = getattr(view, "shutdown", None)

@@ -27,7 +27,7 @@ class NamedTasks:
         self.cancel(name)
         task = asyncio.get_running_loop().create_task(self._reporting(name, work))
         self._tasks[name] = task
-        task.add_done_callback(lambda done: self._forget(name, done))
+        task.add_done_callback(lambda done: self._forget(name, done, work))
         return task
 
     def running(self, name: str) -> bool:
@@ -46,9 +46,12 @@ class NamedTasks:
             task.cancel()
         self._tasks.clear()
 
-    def _forget(self, name: str, task: asyncio.Task[None]) -> None:
+    def _forget(self, name: str, task: asyncio.Task[None], work: Coroutine[Any, Any, None]) -> None:
         if self._tasks.get(name) is task:
             del self._tasks[name]
+        # A task cancelled before its first step never started ``work``: closing it keeps
+        # Python from warning that it was never awaited.
+        work.close()
 
     async def _reporting(self, name: str, work: Coroutine[Any, Any, None]) -> None:
         try:

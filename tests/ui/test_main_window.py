@@ -18,6 +18,7 @@ from typing import Any
 
 import keyring
 import pytest
+import stripe
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QSplitter
 
@@ -149,8 +150,22 @@ def test_acting_for_a_connected_account_shows_it_and_searches_its_customers(
     assert dialog is not None
     qtbot.waitUntil(lambda: dialog.list.count() == 3, timeout=10_000)  # platform + 2 connected
     assert dialog.list.item(0).text().startswith("Sandbox itself")
-    dialog.list.setCurrentRow(1)
-    connected_id = dialog.list.item(1).data(Qt.ItemDataRole.UserRole)
+    # The connected account with customers of its own (the demo's other one has none).
+    assert workspace.sandbox is not None
+    client = stripe.StripeClient(
+        workspace.sandbox.api_key, base_addresses={"api": workspace.sandbox.url}
+    )
+    owned = {
+        row: client.v1.customers.list(
+            {"limit": 100}, {"stripe_account": dialog.list.item(row).data(Qt.ItemDataRole.UserRole)}
+        ).data
+        for row in (1, 2)
+    }
+    row = max(owned, key=lambda r: len(owned[r]))
+    expected = {customer.id for customer in owned[row]}
+    assert 0 < len(expected) < 50
+    dialog.list.setCurrentRow(row)
+    connected_id = dialog.list.item(row).data(Qt.ItemDataRole.UserRole)
     save_screenshot(dialog, "account-connected-picker")
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: connected_id in window.banner.acting_for.text(), timeout=15_000)
@@ -165,9 +180,8 @@ def test_acting_for_a_connected_account_shows_it_and_searches_its_customers(
         ),
         timeout=20_000,
     )
-    # The connected account's customers, not the platform's (the demo has a handful there).
-    total = context.index.count()
-    assert 0 < total < 50
+    # The connected account's customers, not the platform's 50.
+    assert context.index.count() == len(expected)
     save_screenshot(window, "window-connected-account")
 
 

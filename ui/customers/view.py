@@ -54,6 +54,7 @@ class CustomersView(QWidget):
         self._gateway: Gateway | None = None
         self._index: IndexStore | None = None
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._closed = False  # shut down: tasks finishing late must not touch the widgets
         self._query: str | None = None  # None: nothing shown yet
         self._cursor: str | None = None  # where the next page of the results starts
         self._live = False
@@ -151,6 +152,11 @@ class CustomersView(QWidget):
 
     def attach(self, context: AccountContext, *, sync_now: bool = True) -> None:
         """Works on this account from now on; brings its index up to date unless told not to."""
+        # The previous account's work stops here: a sync still running would otherwise keep
+        # filling the old index while the new account never syncs.
+        for task in self._tasks.values():
+            task.cancel()
+        self._tasks.clear()
         self._gateway, self._index = context.gateway, context.index
         self._live = context.live
         self._account = context.account
@@ -168,6 +174,7 @@ class CustomersView(QWidget):
 
     def shutdown(self) -> None:
         """Cancels everything under way (the window is closing)."""
+        self._closed = True
         self._debounce.stop()
         # Qt emits selection signals while it tears the table down; no slot may run by then.
         self.table.selectionModel().selectionChanged.disconnect(self._selection_changed)
@@ -411,10 +418,13 @@ class CustomersView(QWidget):
             )
             outcome = "done"
         except asyncio.CancelledError:
-            self.sync_label.setText(
-                self.tr("Sync cancelled. Search still works (through Stripe); Sync now resumes it.")
-            )
             outcome = "cancelled"
+            if not self._closed:  # after shutdown the widgets may already be gone
+                self.sync_label.setText(
+                    self.tr(
+                        "Sync cancelled. Search still works (through Stripe); Sync now resumes it."
+                    )
+                )
             raise
         except ConsoleError:
             self.sync_label.setText(
@@ -422,5 +432,6 @@ class CustomersView(QWidget):
             )
             raise
         finally:
-            self._show_sync_running(False)
-            self.sync_finished.emit(outcome)
+            if not self._closed:
+                self._show_sync_running(False)
+                self.sync_finished.emit(outcome)
