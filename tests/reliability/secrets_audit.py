@@ -267,20 +267,26 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         _FAILURE_TEXTS.append((f"failure of {report.nodeid}", report.longreprtext))
 
 
+_LINES: list[str] = []
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     logging.getLogger().removeHandler(_COLLECTOR)
     roots = session_roots(session.config)
     report = audit(roots, [*_COLLECTOR.lines, *_FAILURE_TEXTS], registries(roots))
-    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    summary = (
-        f"secrets audit: {report.files_scanned} files, {report.texts_scanned} texts, "
+    _LINES[:] = [
+        f"{report.files_scanned} files, {report.texts_scanned} texts, "
         f"{report.keys_known} keyring keys; {len(report.leaks)} leaks, "
-        f"{len(report.keyring_problems)} keyring problems"
-    )
-    lines = [summary, *map(str, report.leaks), *report.keyring_problems]
-    if reporter is not None:
-        reporter.write_sep("-", "secrets audit")
-        for line in lines:
-            reporter.write_line(line)
+        f"{len(report.keyring_problems)} keyring problems",
+        *map(str, report.leaks),
+        *report.keyring_problems,
+    ]
     if not report.clean:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _LINES:
+        terminalreporter.write_sep("-", "secrets audit")
+        for line in _LINES:
+            terminalreporter.write_line(line)
