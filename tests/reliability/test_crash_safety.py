@@ -24,7 +24,7 @@ import pytest
 import stripe
 
 from console.gateway.client import Gateway
-from console.index import IndexStore, full_sync
+from console.index import IndexStore, full_sync, incremental_sync
 from console.index.sync import sync_status
 from console.sandbox import Sandbox
 from tests.reliability.processes import ROOT, SandboxProcess
@@ -210,7 +210,7 @@ SYNC_SCRIPT = """
 import asyncio, sys
 from pathlib import Path
 from console.gateway.client import Gateway
-from console.index import IndexStore, full_sync
+from console.index import IndexStore, full_sync, incremental_sync
 
 async def main() -> None:
     store = IndexStore(Path(sys.argv[1]))
@@ -249,6 +249,13 @@ def test_index_killed_mid_sync_is_intact_and_resumes(
         sync.stdout.close()
     TALLY["index syncs killed"] += 1
     assert integrity(path) == "ok"
+    # Meanwhile the account changes: customers are added, one already indexed is renamed and
+    # one deleted. The resumed sync plus the events after it must end exactly at the new state.
+    client = client_for(many_customers.url, many_customers.api_key)
+    newest = client.v1.customers.list(params={"limit": 2}).data
+    client.v1.customers.update(newest[0].id, params={"name": "Renamed during the crash"})
+    client.v1.customers.delete(newest[1].id)
+    added = [client.v1.customers.create(params={"name": f"Added {n}"}).id for n in range(3)]
     store = IndexStore(path)
     try:
         status = asyncio.run(sync_status(store))
@@ -260,20 +267,25 @@ def test_index_killed_mid_sync_is_intact_and_resumes(
             async with Gateway(
                 many_customers.api_key, base_url=many_customers.url, requests_per_second=1000
             ) as gateway:
-                return await full_sync(store, gateway, lambda done, _total: seen.append(done))
+                await full_sync(store, gateway, lambda done, _total: seen.append(done))
+                return await incremental_sync(store, gateway)
 
-        assert asyncio.run(resume()) == INDEXED
+        assert asyncio.run(resume()) >= 5  # the three added, the rename, the deletion
         assert seen[0] == status.customers  # resumed where the killed run had committed
-        client = client_for(many_customers.url, many_customers.api_key)
         expected = {
             c.id for c in client.v1.customers.list(params={"limit": 100}).auto_paging_iter()
         }
         connection = sqlite3.connect(path)
         try:
             indexed = [row[0] for row in connection.execute("SELECT id FROM customers")]
+            renamed = connection.execute(
+                "SELECT name FROM customers WHERE id = ?", (newest[0].id,)
+            ).fetchone()
         finally:
             connection.close()
-        assert len(indexed) == len(set(indexed)) == INDEXED  # every customer exactly once
-        assert set(indexed) == expected
+        assert len(indexed) == len(set(indexed)) == INDEXED + 2  # every customer exactly once
+        assert set(indexed) == expected and set(added) <= expected
+        assert newest[1].id not in expected
+        assert renamed == ("Renamed during the crash",)
     finally:
         store.close()
