@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QPushButton,
     QScrollArea,
     QSplitter,
     QStackedWidget,
@@ -228,6 +229,11 @@ class MainWindow(QMainWindow):
             actions, self.tr("&Close panel"), self.close_panel, "Esc"
         )
 
+        # The current view's own buttons, as menu entries: every action is in a menu, and the
+        # menu can never disagree with the buttons (it is read from them as it opens).
+        self.page_menu = bar.addMenu(self.tr("Ac&tions"))
+        self.page_menu.aboutToShow.connect(self._fill_page_menu)
+
         self.view_menu = bar.addMenu(self.tr("&View"))
         self._view_menu_end = self.view_menu.addSeparator()
         self.find_customer_action = self._action(
@@ -239,6 +245,22 @@ class MainWindow(QMainWindow):
         for action in self.findChildren(QAction):
             # Menu shortcuts work wherever the focus is in this window, dialogs excluded.
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+
+    def _fill_page_menu(self) -> None:
+        self.page_menu.clear()
+        view = self.current_view()
+        for button in view.findChildren(QPushButton):
+            if not button.text() or not button.isVisibleTo(view):
+                continue
+            label = button.text()
+            if not button.shortcut().isEmpty():
+                keys = button.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                label = f"{label}\t{keys}"
+            action = self.page_menu.addAction(label)
+            action.setEnabled(button.isEnabled())
+            action.triggered.connect(button.click)
+        if self.page_menu.isEmpty():
+            self.page_menu.addAction(self.tr("(nothing to do here)")).setEnabled(False)
 
     def show_shortcuts(self) -> None:
         ShortcutsDialog(self.menuBar(), self).open()

@@ -268,3 +268,22 @@ def test_sigterm_closes_the_app_cleanly_and_it_remembers_its_window(tmp_path: Pa
             process.communicate()
     assert process.returncode == 0, err
     assert (app_dirs(tmp_path).config / "window.ini").is_file()
+
+
+def test_the_actions_menu_offers_the_current_views_buttons_and_runs_them(
+    qtbot: Any, app_window: Callable[[], tuple[MainWindow, Workspace]]
+) -> None:
+    window, _workspace = app_window()
+    qtbot.waitUntil(lambda: not window.customers.busy(), timeout=20_000)
+    window.show_view(window.views.index(window.customers))
+    window._fill_page_menu()
+    entries = {action.text(): action for action in window.page_menu.actions()}
+    assert "Sync now" in entries and entries["Sync now"].isEnabled()
+    entries["Sync now"].trigger()  # the same as pressing the button
+    qtbot.waitUntil(lambda: "up to date" in window.customers.sync_label.text(), timeout=20_000)
+
+    window.show_view(window.views.index(window.configurations))
+    window._fill_page_menu()
+    texts = [a.text().replace("&", "").split("\t")[0] for a in window.page_menu.actions()]
+    for wanted in ("New", "Import…", "Export…", "Copy to…", "Save…"):
+        assert wanted in texts, texts
