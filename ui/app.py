@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 import qasync
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
 from console import cli
@@ -38,7 +38,10 @@ async def open_on_sandbox(window: MainWindow, dirs: AppDirs) -> Workspace:
     """
     workspace = Workspace(dirs)
     window.workspace = workspace
-    window.banner.show_starting(window.tr("Starting the built-in sandbox…"))
+    # A literal context: lupdate cannot tell the class from ``window.tr``.
+    window.banner.show_starting(
+        QCoreApplication.translate("MainWindow", "Starting the built-in sandbox…")
+    )
     sandbox_account = await workspace.start_sandbox()
     try:
         await window.reload_accounts()
@@ -65,7 +68,9 @@ async def _run(window: MainWindow, dirs: AppDirs, closed: asyncio.Event) -> None
     try:
         workspace = await open_on_sandbox(window, dirs)
     except ConsoleError as error:
-        window.banner.show_starting(window.tr("The built-in sandbox could not be opened."))
+        window.banner.show_starting(
+            QCoreApplication.translate("MainWindow", "The built-in sandbox could not be opened.")
+        )
         window.show_error(error)
     try:
         await closed.wait()

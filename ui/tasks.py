@@ -12,6 +12,8 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
+
 from console.errors import ConsoleError
 
 log = logging.getLogger(__name__)
@@ -67,8 +69,11 @@ class NamedTasks:
             log.exception("Task %s failed", name)
             self._on_error(
                 ConsoleError(
-                    f"Something went wrong ({type(error).__name__}); the action did not finish. "
-                    "Details are in the log.",
+                    QCoreApplication.translate(
+                        "NamedTasks",
+                        "Something went wrong ({error}); the action did not finish. "
+                        "Details are in the log.",
+                    ).format(error=type(error).__name__),
                     code="internal_error",
                 )
             )

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from PySide6.QtCore import QCoreApplication
+
 from console.errors import ValidationError, ValidationProblem
 from console.portal.quick_view import (
     AfterCompletion,
@@ -102,7 +104,10 @@ def flow_of(request: PortalRequest) -> Flow | None:
             ValidationProblem(
                 f"flow_data[{kind}][subscription]",
                 "parameter_missing",
-                "Choose which of the customer's subscriptions the flow is about.",
+                QCoreApplication.translate(
+                    "PortalSessionRequest",
+                    "Choose which of the customer's subscriptions the flow is about.",
+                ),
             )
         )
     if kind == "subscription_update_confirm" and not (
@@ -112,7 +117,10 @@ def flow_of(request: PortalRequest) -> Flow | None:
             ValidationProblem(
                 "flow_data[subscription_update_confirm][items]",
                 "parameter_missing",
-                "Choose the new price or quantity the customer is asked to confirm.",
+                QCoreApplication.translate(
+                    "PortalSessionRequest",
+                    "Choose the new price or quantity the customer is asked to confirm.",
+                ),
             )
         )
     if problems or subscription is None:
