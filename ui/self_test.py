@@ -47,6 +47,7 @@ T = TypeVar("T")
 DEMO_CUSTOMER = "Emily Carter"  # one of the demo customers (console/sandbox/demo.py, locale en)
 PORTAL_LOCALE = "de"  # renders the portal through a bundled catalog, not the source strings
 PORTAL_CATALOG = ("portal", "locale", "de_DE", "LC_MESSAGES", "messages.po")
+PORTAL_STYLESHEET = "portal.css"  # resources/portal/static/, served by the sandbox
 PORTAL_HEADING = "Invoice history"  # on the portal's home page in every demo configuration
 STEP_TIMEOUT_S = 60.0
 KEYRING_PROBE_SERVICE = "portal-console-self-test"
@@ -147,6 +148,8 @@ class Report:
             raise SelfTestError(f"{name}: {error.message}{detail}") from None
         except SelfTestError as error:
             raise SelfTestError(f"{name}: {error}") from None
+        except Exception as error:  # a broken install fails in any way: name the step anyway
+            raise SelfTestError(f"{name}: {type(error).__name__}: {error}") from None
         self.line("ok", f"{name} ({time.monotonic() - started:.1f} s)")
         return result
 
@@ -226,8 +229,12 @@ async def _render_portal(url: str, customer_name: str, shots: Path | None) -> No
         # textContent: innerText would apply the CSS (upper-case headings).
         text = " ".join(str(await _javascript(page, "document.body.textContent")).split())
         lang = str(await _javascript(page, "document.documentElement.lang"))
+        # The portal's own stylesheet (a branded account adds a second one, made on the fly).
         styled = await _javascript(
-            page, "Array.from(document.styleSheets).reduce((n, s) => n + s.cssRules.length, 0)"
+            page,
+            "Array.from(document.styleSheets)"
+            f".filter(s => (s.href || '').endsWith('/{PORTAL_STYLESHEET}'))"
+            ".reduce((n, s) => n + s.cssRules.length, 0)",
         )
         if not lang.startswith(PORTAL_LOCALE):
             raise SelfTestError(f"the page's language is {lang!r}, not {PORTAL_LOCALE!r}")
@@ -236,7 +243,7 @@ async def _render_portal(url: str, customer_name: str, shots: Path | None) -> No
         if customer_name not in text:
             raise SelfTestError(f"the page does not show the customer {customer_name!r}")
         if not styled:
-            raise SelfTestError("the page has no style rules (the portal's CSS is missing)")
+            raise SelfTestError(f"the page has no style rules from {PORTAL_STYLESHEET} (missing?)")
         if shots is not None:
             await asyncio.sleep(0.3)  # let the compositor paint the final frame
             view.grab().save(str(shots / "self-test-portal.png"))

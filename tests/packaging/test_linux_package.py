@@ -212,6 +212,30 @@ def test_the_installed_app_runs_on_an_x_display(installed: Path, tmp_path: Path)
 
 
 @pytest.mark.timeout(900)
+def test_a_damaged_install_fails_its_self_test_with_the_reason(
+    installed: Path, tmp_path: Path
+) -> None:
+    """What a user sees when a file went missing: exit 1 and the step that failed, and why."""
+    Path("/opt/portal-console/_internal/resources/portal/static/portal.css").unlink()
+    checked = subprocess.run(
+        ["sh", str(ROOT / "scripts" / "with_keyring.sh"), "portal-console", "--self-test"],
+        env=_bare_env(),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert checked.returncode == 1, checked.stdout
+    failures = [line for line in checked.stdout.splitlines() if line.startswith("FAIL")]
+    assert failures == [
+        "FAIL portal page rendered (German catalog, styles, customer): "
+        "the page has no style rules from portal.css (missing?)"
+    ]
+    assert "self-test passed" not in checked.stdout
+
+
+@pytest.mark.timeout(900)
 def test_the_tarball_holds_the_program_desktop_entry_and_icons(built: Built) -> None:
     top = f"portal-console-{read_project().version}"
     with tarfile.open(built.tarball) as archive:
