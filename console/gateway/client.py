@@ -17,13 +17,16 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
+from urllib.parse import urlsplit
 
+import httpx
 import stripe
 
 from console.errors import ConsoleError, NetworkError, StripeApiError
 from console.gateway import models
 from console.gateway.models import (
     Account,
+    BrandImage,
     ConnectedAccount,
     Customer,
     Event,
@@ -49,6 +52,16 @@ logging.getLogger("stripe").setLevel(logging.WARNING)
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+STRIPE_API_ORIGIN = ("https", "api.stripe.com", 443)
+STRIPE_FILES_ORIGIN = ("https", "files.stripe.com", 443)
+BRAND_IMAGE_TYPES = {
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+}
+MAX_BRAND_IMAGE_BYTES = 512 * 1024  # Stripe's limit for business_icon / business_logo uploads
 
 SUBSCRIPTION_EXPANDS = [
     "data.items.data.price.product",
@@ -93,6 +106,10 @@ class Gateway:
     ) -> None:
         self.livemode = is_live_key(api_key)
         self.key_hint = redact_key(api_key)
+        # For the one request the stripe library cannot make: a file's contents (see
+        # download_file). Never in repr, logs or errors; only key_hint is shown.
+        self._api_key = api_key
+        self._timeout = timeout
         self.base_url = base_url
         self.stripe_account = stripe_account
         self.retry = retry or RetryPolicy()
@@ -239,6 +256,71 @@ class Gateway:
         return Page(
             tuple(models.connected_account_from_json(_json(a)) for a in page.data), page.has_more
         )
+
+    # --- branding: the account as Stripe sent it, and its image files ------------------------
+
+    async def retrieve_account_json(self) -> dict[str, Any]:
+        """``GET /v1/account`` as Stripe sent it (``settings.branding``, ``business_profile``)."""
+        account = await self._send(
+            lambda o: self._stripe.v1.accounts.retrieve_current_async(options=o)
+        )
+        return _json(account)
+
+    async def download_file(self, file_id: str) -> BrandImage | None:
+        """The image file ``file_id`` (a branding icon or logo), or None when there is no such
+        file or it is not a PNG, JPEG or GIF.
+
+        The File object comes through the stripe library (with ``Stripe-Account`` on Connect);
+        its contents from the file's ``url`` (files.stripe.com at Stripe, which wants the key;
+        the sandbox's own address there), at most ``MAX_BRAND_IMAGE_BYTES``.
+        """
+        try:
+            found = await self._send(
+                lambda o: self._stripe.v1.files.retrieve_async(file_id, options=o)
+            )
+        except StripeApiError as error:
+            if error.http_status == 404:
+                return None  # deleted or expired: the page then shows no image
+            raise
+        described = _json(found)
+        media_type = BRAND_IMAGE_TYPES.get(str(described.get("type") or "").lower())
+        url = described.get("url")
+        if media_type is None or not isinstance(url, str) or not url:
+            return None
+        return BrandImage(media_type, await self._download_contents(file_id, url))
+
+    async def _download_contents(self, file_id: str, url: str) -> bytes:
+        # A url on another origin is fetched WITHOUT the key rather than refused: the key is
+        # what must not travel, and an image someone made public elsewhere (a CDN) is still
+        # worth showing. Redirects are not followed, so the key cannot be led off its origin.
+        headers = {"User-Agent": "PortalConsole"}
+        if key_may_go_to(url, self.base_url):
+            headers["Authorization"] = f"Bearer {self._api_key}"
+            if self.stripe_account:
+                headers["Stripe-Account"] = self.stripe_account
+        await self._bucket.acquire()
+        self.attempts += 1
+        try:
+            async with (
+                httpx.AsyncClient(timeout=self._timeout, follow_redirects=False) as http,
+                http.stream("GET", url, headers=headers) as response,
+            ):
+                if response.status_code != 200:
+                    body = await response.aread()
+                    raise _download_error(file_id, response.status_code, response.headers, body)
+                data = bytearray()
+                async for chunk in response.aiter_bytes():
+                    data += chunk
+                    if len(data) > MAX_BRAND_IMAGE_BYTES:
+                        raise ConsoleError(
+                            f"The file {file_id} is larger than "
+                            f"{MAX_BRAND_IMAGE_BYTES // 1024} KB, Stripe's limit for branding "
+                            "images; it is left out.",
+                            code="file_too_large",
+                        )
+        except httpx.HTTPError as error:
+            raise NetworkError(type(error).__name__) from None
+        return bytes(data)
 
     # --- customers ---------------------------------------------------------------------------
 
@@ -486,6 +568,48 @@ class Gateway:
             lambda o: self._stripe.v1.products.list_async(params=_untyped(params), options=o)
         )
         return Page(tuple(models.product_from_json(_json(p)) for p in page.data), page.has_more)
+
+
+def key_may_go_to(url: str, base_url: str | None) -> bool:
+    """Whether the account's key may be sent to ``url``: only to the account's own API origin
+    (``base_url``; without one, Stripe's API and files hosts). Scheme, host and port count."""
+    target = _origin(url)
+    allowed = {_origin(base_url)} if base_url else {STRIPE_API_ORIGIN, STRIPE_FILES_ORIGIN}
+    return target is not None and target in allowed
+
+
+def _origin(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of ``url``; the host as parsed, so ``https://api.stripe.com@x``
+    is x's origin."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return scheme, parts.hostname.lower(), port or (443 if scheme == "https" else 80)
+
+
+def _download_error(
+    file_id: str, status: int, headers: Mapping[str, str], body: bytes
+) -> ConsoleError:
+    """A refused download, with Stripe's error fields when the answer carries them."""
+    request_id = headers.get("request-id")
+    try:
+        error = json.loads(body)["error"]
+        message = str(error.get("message") or "")
+    except (ValueError, KeyError, TypeError, AttributeError):
+        error, message = {}, ""
+    return StripeApiError(
+        message or f"The file {file_id} could not be downloaded (HTTP {status}).",
+        type=str(error.get("type") or "api_error"),
+        code=error.get("code"),
+        param=error.get("param"),
+        request_id=request_id,
+        http_status=status,
+    )
 
 
 def _fingerprint(account: str | None, change: tuple[object, ...]) -> str:

@@ -8,8 +8,9 @@ unit and times are Unix seconds, as Stripe sends them.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, NewType, TypeVar
 
 AccountId = NewType("AccountId", str)
@@ -53,6 +54,18 @@ class Account:
     livemode: bool | None
     country: str | None
     default_currency: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class BrandImage:
+    """An account's branding icon or logo: the file's bytes (never in the repr) and media type."""
+
+    media_type: str  # image/png, image/jpeg, image/gif
+    data: bytes = field(repr=False)
+
+    @property
+    def data_url(self) -> str:
+        return f"data:{self.media_type};base64,{base64.b64encode(self.data).decode()}"
 
 
 @dataclass(frozen=True, slots=True)
