@@ -41,8 +41,14 @@ class KeyRedactingFilter(logging.Filter):
         if looks_like_key(message):
             record.msg = redact_keys(message)
             record.args = None
+        if record.exc_info and not record.exc_text:
+            # Formatters fill exc_text only after the filters ran: format it here, so the
+            # trace that gets written is the redacted one (formatters reuse exc_text).
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text and looks_like_key(record.exc_text):
             record.exc_text = redact_keys(record.exc_text)
+        if record.stack_info and looks_like_key(record.stack_info):
+            record.stack_info = redact_keys(record.stack_info)
         return True
 
 

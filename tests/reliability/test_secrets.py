@@ -81,12 +81,6 @@ def test_a_logged_message_with_a_key_is_written_redacted() -> None:
     assert len(sa.scan_texts([("raw", f"key {FAKE_LIVE}")])) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="console/redaction.py: KeyRedactingFilter looks at record.exc_text, which is still "
-    "None when filters run (the formatter fills it later), so a key in a logged exception's "
-    "text reaches the log; see /tmp/handoff/reliability.md",
-)
 def test_a_logged_exception_with_a_key_is_written_redacted() -> None:
     logger = logging.getLogger("tests.reliability.secrets.exception")
     with collected(logger.name) as collector:
@@ -173,12 +167,6 @@ async def test_a_key_pasted_into_a_wrong_field_is_never_echoed(sandbox: Sandbox)
         _assert_no_key(error, key)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="console/portal/config_rules.py quotes the bad value in ValidationProblem.message, "
-    "and ValidationProblem (console/errors.py) does not redact it, so a form shows the key "
-    "next to the field; see /tmp/handoff/reliability.md",
-)
 def test_a_key_pasted_into_a_configuration_field_is_not_echoed_by_the_form_checks() -> None:
     key = FAKE_TEST
     problems = validate(PortalConfiguration(default_return_url=key), Catalogue())
