@@ -76,7 +76,11 @@ class StripeApiError(ConsoleError):
 
 
 class NetworkError(ConsoleError):
-    """Stripe could not be reached (no connection, timeout, TLS): nothing was changed for sure."""
+    """Stripe could not be reached (no connection, timeout, TLS).
+
+    A change may or may not have been applied (the connection can break after Stripe acted);
+    asking for the same change again is safe: the gateway reuses its idempotency key.
+    """
 
     type = "network_error"
 
@@ -99,11 +103,19 @@ class LiveModeRefused(ConsoleError):  # noqa: N818 - the name the portal rules u
 
 @dataclass(frozen=True, slots=True)
 class ValidationProblem:
-    """One broken rule; ``param`` names the field in Stripe's bracket form."""
+    """One broken rule; ``param`` names the field in Stripe's bracket form.
+
+    Messages may quote what was typed; a key pasted into the wrong field is redacted here,
+    so no form, bar or log that shows the problem ever shows the key.
+    """
 
     param: str
     code: str
     message: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", redact_keys(self.message))
+        object.__setattr__(self, "param", redact_keys(self.param))
 
 
 class ValidationError(ConsoleError):
