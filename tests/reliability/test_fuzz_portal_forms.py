@@ -231,11 +231,6 @@ def test_fuzzed_login_posts_never_break_the_page(portal: Portal) -> None:
     login()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="console/sandbox/portal/app.py: PortalApp catches Starlette's HTTPException(405) "
-    "for a wrong method as an unexpected error and answers 500; see /tmp/handoff/reliability.md",
-)
 def test_a_get_on_a_post_only_form_route_is_405_not_500(portal: Portal) -> None:
     response = portal.browser.get(f"{portal.base}{portal.invoice_page}/pay")
     assert response.status_code == 405

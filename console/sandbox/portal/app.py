@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, Router
@@ -86,6 +87,19 @@ class PortalApp:
 
         try:
             await self.router(scope, receive, send_secured)
+        except HTTPException as refused:
+            # Starlette raises (rather than answers) a 405 for a GET on a form's POST route:
+            # that is the visitor's mistake, answered as such, not a server error.
+            if started:
+                return
+            response: Response = render(
+                Request(scope, receive),
+                "error.html",
+                {"reason": "not_found"},
+                status=refused.status_code,
+            )
+            response.headers.update(refused.headers or {})
+            await response(scope, receive, send_secured)
         except Exception:
             log.exception("portal page %s failed", scope.get("path"))
             if started:
