@@ -9,7 +9,8 @@ with "/" as the separator on every platform.
 
 from __future__ import annotations
 
-from pathlib import PurePath
+import posixpath
+from pathlib import PurePath, PurePosixPath
 
 _QT_DIRS = ("PySide6/Qt/", "PySide6/")  # Linux/macOS: PySide6/Qt/plugins; Windows: PySide6/plugins
 
@@ -134,3 +135,53 @@ def reachable_binaries(
         for soname in _needed(entry[1]):
             pending.extend(by_soname.get(soname, []))
     return [entry for entry in binaries if entry in kept]
+
+
+def without_dangling_symlinks(
+    binaries: list[tuple[str, str, str]], datas: list[tuple[str, str, str]]
+) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+    """Drops PyInstaller's SYMLINK entries whose target is no longer in the bundle (the
+    top-level aliases of pruned Qt libraries). A target is a destination name relative to the
+    link's folder; it may be a kept file, a folder holding kept files (macOS frameworks'
+    ``Versions/Current``) or another kept link.
+    """
+    entries = binaries + datas
+    present: set[str] = set()
+    for name, _, kind in entries:
+        if kind != "SYMLINK":
+            path = _slashes(name)
+            present.add(path)
+            present.update(str(parent) for parent in PurePosixPath(path).parents)
+    links = {
+        _slashes(name): _link_target(name, target)
+        for name, target, kind in entries
+        if kind == "SYMLINK"
+    }
+
+    def resolve(path: str) -> str:
+        """``path`` with every link along it replaced by its target (as the OS would)."""
+        for _ in range(40):  # deeper chains than this are loops
+            parts = path.split("/")
+            for end in range(len(parts), 0, -1):
+                prefix = "/".join(parts[:end])
+                if prefix in links:
+                    path = posixpath.normpath("/".join([links[prefix], *parts[end:]]))
+                    break
+            else:
+                return path
+        return path
+
+    valid = {link for link in links if resolve(link) in present}
+
+    def keep(entry: tuple[str, str, str]) -> bool:
+        return entry[2] != "SYMLINK" or _slashes(entry[0]) in valid
+
+    return [e for e in binaries if keep(e)], [e for e in datas if keep(e)]
+
+
+def _link_target(name: str, target: str) -> str:
+    return posixpath.normpath(posixpath.join(posixpath.dirname(_slashes(name)), _slashes(target)))
+
+
+def _slashes(name: str) -> str:
+    return name.replace("\\", "/")

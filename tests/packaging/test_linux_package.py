@@ -13,6 +13,7 @@ Build time and package size go to artifacts/packaging/linux.txt and the test's o
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 import subprocess
 import sys
@@ -20,7 +21,7 @@ import tarfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 from make_linux_packages import debian_version
@@ -239,9 +240,33 @@ def test_a_damaged_install_fails_its_self_test_with_the_reason(
 def test_the_tarball_holds_the_program_desktop_entry_and_icons(built: Built) -> None:
     top = f"portal-console-{read_project().version}"
     with tarfile.open(built.tarball) as archive:
-        names = set(archive.getnames())
+        members = archive.getmembers()
         program = archive.getmember(f"{top}/portal-console")
+    names = {member.name for member in members}
+    folders = {str(parent) for name in names for parent in PurePosixPath(name).parents}
+    dangling = [
+        member.name
+        for member in members
+        if member.issym()
+        and posixpath.normpath(posixpath.join(posixpath.dirname(member.name), member.linkname))
+        not in names | folders
+    ]
+    assert dangling == []
     assert program.isfile() and program.mode & 0o111
     assert f"{top}/_internal/resources/portal/templates/home.html" in names
     assert f"{top}/share/applications/portal-console.desktop" in names
     assert f"{top}/share/icons/hicolor/256x256/apps/portal-console.png" in names
+    inside = f"{top}/_internal/"
+    for needed in (
+        "PySide6/Qt/libexec/QtWebEngineProcess",  # the in-app portal and branding preview
+        "PySide6/Qt/plugins/platforms/libqxcb.so",
+        "PySide6/Qt/translations/qtbase_de.qm",  # Qt's own strings in the German UI
+        "console/sandbox/spec/openapi-subset.json",
+        "resources/portal/locale/de_DE/LC_MESSAGES/messages.po",
+        "resources/icons/128.png",
+        "stripe/data/ca-certificates.crt",
+    ):
+        assert inside + needed in names, needed
+    # Never a plain-text keyring; none of the Qt parts the app does not use.
+    for unwanted in ("keyrings/alt", "/qml/", "libqgtk3", "libQt6Quick3D", "libQt6Multimedia"):
+        assert not [name for name in names if unwanted in name], unwanted

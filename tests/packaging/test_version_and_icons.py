@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import make_icons
-from bundle_filter import keep_in_bundle
+from bundle_filter import keep_in_bundle, without_dangling_symlinks
 from make_linux_packages import debian_version
 from PIL import Image
 from project_info import ProjectInfo, read_project
@@ -94,3 +94,25 @@ def test_the_bundle_leaves_out_unused_qt_parts_only() -> None:
     ]
     assert [p for p in kept if not keep_in_bundle(p)] == []
     assert [p for p in dropped if keep_in_bundle(p)] == []
+
+
+def test_links_to_left_out_libraries_go_too() -> None:
+    lib = "PySide6/Qt/lib"
+    framework = f"{lib}/QtCore.framework"
+    binaries = [
+        (f"{lib}/libQt6Core.so.6", "/venv/libQt6Core.so.6", "BINARY"),
+        (f"{framework}/Versions/A/QtCore", "/venv/QtCore", "BINARY"),
+    ]
+    datas = [
+        ("libQt6Core.so.6", f"{lib}/libQt6Core.so.6", "SYMLINK"),
+        ("libQt6Quick3D.so.6", f"{lib}/libQt6Quick3D.so.6", "SYMLINK"),  # library left out
+        (f"{framework}/Versions/Current", "A", "SYMLINK"),  # a folder of kept files
+        (f"{framework}/QtCore", "Versions/Current/QtCore", "SYMLINK"),  # through another link
+    ]
+    kept_binaries, kept_datas = without_dangling_symlinks(binaries, datas)
+    assert kept_binaries == binaries
+    assert [name for name, _, _ in kept_datas] == [
+        "libQt6Core.so.6",
+        f"{framework}/Versions/Current",
+        f"{framework}/QtCore",
+    ]
