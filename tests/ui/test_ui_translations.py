@@ -201,6 +201,12 @@ def test_the_main_window_speaks_german(
     window.show_view(window.views.index(window.configurations))
     qtbot.waitUntil(lambda: "Konfiguration" in window.configurations.status.text(), timeout=15_000)
     save_screenshot(window, "de-main-window-configurations")
+    tabs = window.configurations.editor.tabs
+    titles = [tabs.tabText(index) for index in range(tabs.count())]
+    assert "Tarifwechsel" in titles and "Kündigung" in titles
+    for title, name in (("Kündigung", "cancellation"), ("Tarifwechsel", "plan-switching")):
+        tabs.setCurrentIndex(titles.index(title))
+        save_screenshot(window, f"de-configurations-{name}")
     window.show_view(window.views.index(window.customers))
     qtbot.waitUntil(lambda: customers.model.rowCount() > 0, timeout=15_000)
     assert "Kunden" in customers.results_label.text()
@@ -239,11 +245,12 @@ def test_qt_standard_buttons_and_dialogs_speak_german(
     shortcuts = ShortcutsDialog(window.menuBar(), window)
     shortcuts.show()
     qtbot.waitExposed(shortcuts)
-    headers = [shortcuts.table.horizontalHeaderItem(c).text() for c in range(3)]
+    table = shortcuts.table
+    headers = [table.model().headerData(column, Qt.Orientation.Horizontal) for column in range(3)]
     assert headers == ["Menü", "Aktion", "Tasten"]
     rows = {
-        shortcuts.table.item(row, 1).text(): shortcuts.table.item(row, 2).text()
-        for row in range(shortcuts.table.rowCount())
+        table.model().index(row, 1).data(): table.model().index(row, 2).data()
+        for row in range(table.rowCount())
     }
     # Qt's German names for keys come from qtbase_de: "Strg", not "Ctrl".
     assert rows["Beenden"] == "Strg+Q"
