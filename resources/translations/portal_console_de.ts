@@ -1174,7 +1174,7 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     </message>
     <message>
         <source>Open the customer portal as this customer (Ctrl+O or Enter)</source>
-        <translation>Das Kundenportal als dieser Kunde öffnen (Strg+O oder Eingabe)</translation>
+        <translation>Das Kundenportal als dieser Kunde öffnen (Strg+O oder Enter)</translation>
     </message>
     <message>
         <source>Cancel</source>
@@ -1414,7 +1414,7 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     </message>
     <message>
         <source>The portal opens here, as the customer sees it. Choose a customer and press Open in app (Ctrl+Enter).</source>
-        <translation>Das Portal öffnet sich hier, so wie der Kunde es sieht. Wählen Sie einen Kunden und klicken Sie auf „In der App öffnen“ (Strg+Eingabe).</translation>
+        <translation>Das Portal öffnet sich hier, so wie der Kunde es sieht. Wählen Sie einen Kunden und klicken Sie auf „In der App öffnen“ (Strg+Enter).</translation>
     </message>
     <message>
         <source>Opening the portal…</source>
@@ -1572,7 +1572,7 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     </message>
     <message>
         <source>Open the portal here (Ctrl+Enter)</source>
-        <translation>Das Portal hier öffnen (Strg+Eingabe)</translation>
+        <translation>Das Portal hier öffnen (Strg+Enter)</translation>
     </message>
     <message>
         <source>Open in browser</source>
@@ -1580,7 +1580,7 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     </message>
     <message>
         <source>Open the portal in the system&apos;s web browser (Ctrl+Shift+Enter)</source>
-        <translation>Das Portal im Webbrowser des Systems öffnen (Strg+Umschalt+Eingabe)</translation>
+        <translation>Das Portal im Webbrowser des Systems öffnen (Strg+Umschalt+Enter)</translation>
     </message>
     <message>
         <source>Open the portal as a customer</source>
@@ -1839,7 +1839,7 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     </message>
     <message>
         <source>Save to LIVE</source>
-        <translation>In LIVE speichern</translation>
+        <translation>Im Livemodus speichern</translation>
     </message>
     <message>
         <source>Save</source>
