@@ -99,6 +99,16 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 def installed(built: Built) -> Iterator[Path]:
     if _installed("portal-console"):
         pytest.skip("a portal-console package is installed here already; not replacing it")
+    depends = subprocess.run(
+        ["dpkg-deb", "--field", str(built.deb), "Depends"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    # dpkg -i installs no dependencies: name the missing ones instead of dpkg's half-install.
+    wanted = [relation.split()[0] for relation in depends.split(",")]
+    missing = [package for package in wanted if not _installed(package)]
+    assert not missing, f"install {' '.join(missing)} first (scripts/system_packages.sh)"
     subprocess.run(["dpkg", "-i", str(built.deb)], check=True, capture_output=True, timeout=120)
     try:
         yield Path("/usr/bin/portal-console")
