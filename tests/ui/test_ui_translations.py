@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.portal.config_edit import FieldChange
 from tests.ui.conftest import save_screenshot
 from ui.accounts.add_dialog import AddAccountDialog
+from ui.configurations.dialogs import SaveDiffDialog
 from ui.context import AccountContext
 from ui.i18n import install_translations, ui_language
 from ui.main_window import MainWindow
@@ -270,3 +272,29 @@ def test_qt_standard_buttons_and_dialogs_speak_german(
     assert add.problem.text() == "Fügen Sie zuerst den API-Schlüssel des Kontos ein."
     save_screenshot(add, "de-add-account-dialog")
     add.reject()
+
+
+def test_the_live_save_dialog_warns_in_german(german: list[QTranslator], qtbot: Any) -> None:
+    changes = [
+        FieldChange("features[subscription_cancel][enabled]", True, False),
+        FieldChange("business_profile[headline]", "Old headline", "New headline"),
+    ]
+    dialog = SaveDiffDialog(
+        changes,
+        ["Kündigung", "Überschrift"],
+        configuration="Default",
+        account="Northwind (acct_1)",
+        live=True,
+        creating=False,
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.windowTitle() == "Portalkonfiguration speichern"
+    assert dialog.live_banner is not None
+    assert dialog.live_banner.text().startswith("LIVEMODUS: Dies ändert das Portal")
+    assert dialog.summary.text() == "2 Änderung(en) an „Default“ in Northwind (acct_1) speichern:"
+    assert dialog.rows()[0] == ("features[subscription_cancel][enabled]", "ein", "aus")
+    assert dialog.save_button.text() == "Im Livemodus speichern"
+    save_screenshot(dialog, "de-save-live-dialog")
+    dialog.reject()
