@@ -14,6 +14,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from console.sandbox import Sandbox  # noqa: E402
 
+# After the whole suite: no key in the console's folders, logs, failure texts or screenshots'
+# text, and every account's key in the keyring (tests/reliability/secrets_audit.py).
+pytest_plugins = ["tests.reliability.secrets_audit"]
+
 
 def make_client(sandbox: Sandbox, **kwargs: object) -> stripe.StripeClient:
     return stripe.StripeClient(

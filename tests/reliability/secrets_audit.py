@@ -146,7 +146,7 @@ def accessible_texts(widget: Any) -> list[str]:
     """What a screenshot shows or a screen reader reads of a widget and its children: texts
     as displayed (a password field's masked text), names, descriptions, tooltips, placeholders,
     and the visible rows of item views."""
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import QAbstractListModel, Qt
     from PySide6.QtWidgets import (
         QAbstractButton,
         QAbstractItemView,
@@ -172,8 +172,10 @@ def accessible_texts(widget: Any) -> list[str]:
             texts += [item.itemText(i) for i in range(item.count())]
         elif isinstance(item, QAbstractItemView) and item.model() is not None:
             model = item.model()
+            # A list model hides columnCount from Python: it has the one column.
+            columns = 1 if isinstance(model, QAbstractListModel) else model.columnCount()
             for row in range(min(model.rowCount(), 500)):
-                for column in range(model.columnCount()):
+                for column in range(columns):
                     value = model.data(model.index(row, column), Qt.ItemDataRole.DisplayRole)
                     if value is not None:
                         texts.append(str(value))

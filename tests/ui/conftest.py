@@ -28,6 +28,7 @@ from console.accounts import AccountStore
 from console.index import IndexStore
 from console.paths import app_dirs
 from console.sandbox_launcher import EmbeddedSandbox, start_embedded_sandbox
+from tests.reliability.secrets_audit import accessible_texts
 from ui.context import AccountContext, BuiltinSandbox
 
 T = TypeVar("T")
@@ -101,9 +102,12 @@ def big_sandbox() -> Iterator[EmbeddedSandbox]:
 
 
 def save_screenshot(widget: Any, name: str) -> Path:
+    """Saves the widget as a PNG, and beside it the text a screen reader would find in it
+    (the secrets audit reads that: a key must never be on screen)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     assert widget.grab().save(str(path))
+    path.with_suffix(".txt").write_text("\n".join(accessible_texts(widget)), encoding="utf-8")
     return path
 
 
