@@ -8,38 +8,37 @@ to the sandbox's ``/v1/test_helpers/portal_previews``, which answers with a shor
 read-only page in the chosen locale. The account is never changed, and neither is the sandbox.
 
 Branding comes from the account's ``GET /v1/account`` (``business_profile.name``,
-``settings.branding``) and its files (``GET /v1/files/{id}``, then the file's ``url``). The
-gateway does not read those yet, so :class:`AccountFiles` names the two reads a source must offer
-and :class:`HttpAccountFiles` does them over HTTP for an account whose key the caller holds
-(the built-in sandbox).
+``settings.branding``) and its files (``GET /v1/files/{id}``, then the file's ``url``), read by the
+account's own gateway (:class:`AccountFiles` names the two reads), so a real account's preview
+shows its own name, colours, icon and logo.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-from collections.abc import Mapping, Sequence
+import logging
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol
 from urllib.parse import urlencode, urlsplit
 
 import httpx
 
 from console.errors import ConsoleError, NetworkError, StripeApiError
 from console.gateway.client import Gateway
+from console.gateway.models import BrandImage
 from console.portal.configuration import (
     PortalConfiguration,
     configuration_from_stripe,
     create_params,
 )
-from console.redaction import redact_key
 from resources import load_json
 
-STRIPE_API = "https://api.stripe.com"
-STRIPE_FILES = "https://files.stripe.com"
-IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif"}
-MAX_IMAGE_BYTES = 512 * 1024
+__all__ = ["BrandImage"]  # re-exported: it lives with the gateway, which downloads it
+
+log = logging.getLogger(__name__)
+
 TIMEOUT = 20.0
 
 
@@ -58,16 +57,6 @@ def portal_locales() -> tuple[PortalLocale, ...]:
     """The portal's 40 languages, in the order of resources/stripe/portal-locales.json."""
     table = load_json("stripe", "portal-locales.json")["portal_locales"]
     return tuple(PortalLocale(e["code"], e["english"], e["native"]) for e in table)
-
-
-@dataclass(frozen=True, slots=True)
-class BrandImage:
-    media_type: str  # image/png, image/jpeg, image/gif
-    data: bytes = field(repr=False)
-
-    @property
-    def data_url(self) -> str:
-        return f"data:{self.media_type};base64,{base64.b64encode(self.data).decode()}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,71 +116,12 @@ class SandboxAddress:
 # -- reading an account's branding ---------------------------------------------------------------
 
 
-@runtime_checkable
 class AccountFiles(Protocol):
-    """The two reads branding needs (the gateway should offer them; see the module docstring)."""
+    """The two reads branding needs; :class:`~console.gateway.client.Gateway` offers them."""
 
     async def retrieve_account_json(self) -> Mapping[str, Any]: ...
 
     async def download_file(self, file_id: str) -> BrandImage | None: ...
-
-
-class HttpAccountFiles:
-    """:class:`AccountFiles` over HTTP for an account whose key the caller holds.
-
-    ``base_url`` None means Stripe itself. The key goes only to the API's own origin (and
-    Stripe's files host); a file URL anywhere else is fetched without it.
-    """
-
-    def __init__(
-        self, api_key: str, *, base_url: str | None = None, stripe_account: str | None = None
-    ) -> None:
-        self._api_key = api_key
-        self.base_url = (base_url or STRIPE_API).rstrip("/")
-        self.stripe_account = stripe_account
-
-    def __repr__(self) -> str:
-        return f"HttpAccountFiles({redact_key(self._api_key)}, base_url={self.base_url!r})"
-
-    def _headers(self, url: str) -> dict[str, str]:
-        origin = _origin(url)
-        if origin not in (_origin(self.base_url), STRIPE_FILES):
-            return {}
-        headers = {"Authorization": f"Bearer {self._api_key}"}
-        if self.stripe_account:
-            headers["Stripe-Account"] = self.stripe_account
-        return headers
-
-    async def _get(self, http: httpx.AsyncClient, url: str) -> httpx.Response:
-        try:
-            response = await http.get(url, headers=self._headers(url))
-        except httpx.HTTPError as error:
-            raise NetworkError(type(error).__name__) from None
-        if response.status_code >= 400:
-            raise _api_error(response)
-        return response
-
-    async def retrieve_account_json(self) -> Mapping[str, Any]:
-        async with httpx.AsyncClient(timeout=TIMEOUT) as http:
-            found: Mapping[str, Any] = (await self._get(http, f"{self.base_url}/v1/account")).json()
-            return found
-
-    async def download_file(self, file_id: str) -> BrandImage | None:
-        async with httpx.AsyncClient(timeout=TIMEOUT) as http:
-            described = (await self._get(http, f"{self.base_url}/v1/files/{file_id}")).json()
-            media_type = IMAGE_TYPES.get(str(described.get("type") or "").lower())
-            url = described.get("url")
-            if media_type is None or not isinstance(url, str):
-                return None
-            data = (await self._get(http, url)).content
-            if not data or len(data) > MAX_IMAGE_BYTES:
-                return None
-            return BrandImage(media_type, data)
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _api_error(response: httpx.Response) -> ConsoleError:
@@ -213,8 +143,14 @@ def _api_error(response: httpx.Response) -> ConsoleError:
     )
 
 
-async def read_branding(source: AccountFiles) -> AccountBranding:
-    """The account's branding, with its icon and logo images (fetched at the same time)."""
+async def read_branding(
+    source: AccountFiles, *, image_failed: Callable[[ConsoleError], None] | None = None
+) -> AccountBranding:
+    """The account's branding, with its icon and logo images (fetched at the same time).
+
+    ``image_failed`` given: an image that cannot be downloaded is reported to it and left out,
+    so the page still renders (with the name and colours); otherwise the error is raised.
+    """
     account = await source.retrieve_account_json()
     profile = account.get("business_profile") or {}
     settings = account.get("settings") or {}
@@ -226,7 +162,16 @@ async def read_branding(source: AccountFiles) -> AccountBranding:
 
     async def image(key: str) -> BrandImage | None:
         file_id = branding.get(key)
-        return await source.download_file(str(file_id)) if file_id else None
+        if not file_id:
+            return None
+        try:
+            return await source.download_file(str(file_id))
+        except ConsoleError as error:
+            if image_failed is None:
+                raise
+            log.info("Branding %s left out: %s", key, error.message)
+            image_failed(error)
+            return None
 
     icon, logo = await asyncio.gather(image("icon"), image("logo"))
     return AccountBranding(
@@ -236,13 +181,6 @@ async def read_branding(source: AccountFiles) -> AccountBranding:
         icon=icon,
         logo=logo,
     )
-
-
-async def read_name_only(gateway: Gateway) -> AccountBranding:
-    """The account's name alone (its dashboard name first, unlike the portal's header), for a
-    gateway that cannot read branding and files yet."""
-    account = await gateway.retrieve_account()
-    return AccountBranding(business_name=account.name)
 
 
 # -- gathering and rendering ---------------------------------------------------------------------
@@ -283,15 +221,11 @@ async def load_catalog(
     return tuple(found)
 
 
-async def gather_preview(
-    gateway: Gateway, configuration: PortalConfiguration, branding: AccountFiles | None
-) -> PreviewSource:
-    """What to preview for ``configuration``: the account's branding and the products' names.
-
-    ``branding`` None: only the business name is known (see :func:`read_name_only`).
-    """
-    read = read_branding(branding) if branding is not None else read_name_only(gateway)
-    brand, catalog = await asyncio.gather(read, load_catalog(gateway, configuration))
+async def gather_preview(gateway: Gateway, configuration: PortalConfiguration) -> PreviewSource:
+    """What to preview for ``configuration``: the account's branding and the products' names."""
+    brand, catalog = await asyncio.gather(
+        read_branding(gateway), load_catalog(gateway, configuration)
+    )
     return PreviewSource(configuration=configuration, branding=brand, products=catalog)
 
 
@@ -394,27 +328,6 @@ async def render_previews(
     """One page per locale, rendered at the same time."""
     found = await asyncio.gather(*(render_preview(sandbox, source, code) for code in locales))
     return tuple(found)
-
-
-def choose_account_files(
-    gateway: Gateway, account_base_url: str | None, sandbox: SandboxAddress | None
-) -> AccountFiles | None:
-    """Where the open account's branding can be read from, or None (name only).
-
-    A gateway that offers :class:`AccountFiles` is used as it is; the built-in sandbox's own
-    account is read with the sandbox's key; any other account waits for the gateway.
-    """
-    if isinstance(gateway, AccountFiles):
-        return gateway
-    if sandbox is not None and account_base_url and _same_origin(account_base_url, sandbox.url):
-        return HttpAccountFiles(
-            sandbox.api_key, base_url=sandbox.url, stripe_account=gateway.stripe_account
-        )
-    return None
-
-
-def _same_origin(first: str, second: str) -> bool:
-    return _origin(first.rstrip("/")) == _origin(second.rstrip("/"))
 
 
 def stays_in_preview(url: str, preview_url: str) -> bool:

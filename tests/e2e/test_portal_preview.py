@@ -20,7 +20,6 @@ from console.gateway.client import Gateway
 from console.portal.configuration import PortalConfiguration, configuration_from_stripe, edit
 from console.portal.preview import (
     AccountBranding,
-    HttpAccountFiles,
     PreviewSource,
     SandboxAddress,
     gather_preview,
@@ -327,10 +326,6 @@ async def real_gateway(real_account: Sandbox) -> AsyncIterator[Gateway]:
         yield opened
 
 
-def _files(account: Sandbox) -> HttpAccountFiles:
-    return HttpAccountFiles(account.api_key, base_url=account.url)
-
-
 async def _default_configuration(gateway: Gateway) -> PortalConfiguration:
     page = await gateway.list_portal_configurations()
     return configuration_from_stripe(next(r for r in page.data if r.is_default).raw)
@@ -356,7 +351,7 @@ async def test_the_real_accounts_branding_and_products_render_on_the_builtin_san
     assert offered, "the demo's default configuration offers products"
     first_product = real.v1.products.retrieve(offered[0].product)
 
-    source = await gather_preview(real_gateway, configuration, _files(real_account))
+    source = await gather_preview(real_gateway, configuration)
     assert source.branding.business_name == account.business_profile.name
     assert source.branding.primary_color == branding.primary_color
     assert source.branding.icon is not None and source.branding.icon.data == icon_bytes
@@ -381,7 +376,7 @@ async def test_unsaved_edits_render_without_touching_either_account(
     before = (_state(real), _state(builtin_client))
     configuration = await _default_configuration(real_gateway)
     builtin = SandboxAddress(fresh_sandbox.url, fresh_sandbox.api_key)
-    source = await gather_preview(real_gateway, configuration, _files(real_account))
+    source = await gather_preview(real_gateway, configuration)
     with_cancel = edit(configuration, "features.subscription_cancel.enabled", True)
     without_cancel = edit(configuration, "features.subscription_cancel.enabled", False)
     pages = await render_previews(

@@ -34,16 +34,13 @@ from console.errors import ConsoleError
 from console.portal.configuration import PortalConfiguration
 from console.portal.preview import (
     AccountBranding,
-    AccountFiles,
     CatalogProduct,
     PreviewSource,
     SandboxAddress,
-    choose_account_files,
     load_catalog,
     load_configuration,
     portal_locales,
     read_branding,
-    read_name_only,
     render_previews,
 )
 from ui.context import AccountContext
@@ -63,7 +60,6 @@ class PreviewView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context: AccountContext | None = None
-        self._files_override: AccountFiles | None = None
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._configuration_id: str | None = None
         self._edits: PortalConfiguration | None = None
@@ -166,18 +162,11 @@ class PreviewView(QWidget):
     def attach(self, context: AccountContext) -> None:
         """Previews this account from now on (its default configuration until told otherwise)."""
         self._context = context
-        self._files_override = None
         self._configuration_id = None
         self._edits = None
         self._forget_loaded()
         self.configuration_picker.clear()
         self._run("configurations", self._load_configurations())
-
-    def use_account_files(self, files: AccountFiles) -> None:
-        """Reads the account's branding through ``files`` (until the gateway can read it)."""
-        self._files_override = files
-        self._branding = None
-        self._schedule()
 
     def refresh(self) -> None:
         """Ctrl+R: reads branding and configurations again and renders anew."""
@@ -397,22 +386,10 @@ class PreviewView(QWidget):
         if self._branding is not None:
             return self._branding
         assert self._context is not None
-        context = self._context
-        files = self._files_override or choose_account_files(
-            context.gateway, context.account.base_url, self._sandbox()
-        )
-        if files is None:
-            self.note.setText(
-                self.tr(
-                    "Shown with the account's name only: the console cannot read this "
-                    "account's business name, colours, icon and logo yet."
-                )
-            )
-            self.note.setVisible(True)
-            self._branding = await read_name_only(context.gateway)
-        else:
-            self.note.setVisible(False)
-            self._branding = await read_branding(files)
+        # The account's own gateway reads it (with the account's key, on Stripe or a sandbox).
+        # An icon or logo that cannot be downloaded goes to the error bar and the page renders
+        # without it, with the name and colours.
+        self._branding = await read_branding(self._context.gateway, image_failed=self.failed.emit)
         return self._branding
 
     async def _catalog(self, configuration: PortalConfiguration) -> tuple[CatalogProduct, ...]:
@@ -437,6 +414,7 @@ class PreviewView(QWidget):
                     self.tr("The built-in sandbox is not running, so nothing can render.")
                 )
                 return
+            self.note.setVisible(False)
             configuration = await self._configuration()
             if configuration is None:
                 return

@@ -18,6 +18,7 @@ import stripe
 from console.errors import ConsoleError, NetworkError, StripeApiError
 from console.gateway.client import MAX_BRAND_IMAGE_BYTES, Gateway
 from console.gateway.models import BrandImage
+from console.portal.preview import AccountBranding, read_branding
 from console.sandbox import Sandbox
 from tests.conftest import make_client
 from tests.e2e.test_files import png
@@ -31,7 +32,7 @@ def upload(
     stream = io.BytesIO(data)
     stream.name = name
     made = client.v1.files.create(
-        params={"purpose": purpose, "file": stream},  # type: ignore[typeddict-item]
+        params={"purpose": purpose, "file": stream},
         options=options,  # type: ignore[arg-type]
     )
     return str(made.id)
@@ -239,3 +240,33 @@ async def test_download_errors_are_clear_and_never_show_the_key(
     for error in (refused.value, broken.value, huge.value, gone.value):
         assert KEY not in str(error) and KEY not in repr(error)
     assert KEY not in repr(gateway)
+
+
+@pytest.mark.asyncio
+async def test_an_icon_that_cannot_be_downloaded_is_reported_and_left_out(
+    recorders: tuple[Recorder, Recorder],
+) -> None:
+    # Stripe's files host failing cannot be staged with the sandbox (it always serves its files),
+    # so the stand-in API answers an account whose icon's contents fail with HTTP 500.
+    api, _ = recorders
+    account = {
+        "id": "acct_standin",
+        "object": "account",
+        "business_profile": {"name": "Stand-in Shop"},
+        "settings": {"branding": {"icon": "file_broken", "primary_color": "#224466"}},
+    }
+    api.routes["/v1/account"] = (
+        200,
+        {"Content-Type": "application/json"},
+        json.dumps(account).encode(),
+    )
+    api.routes["/files/broken/contents"] = (500, {"Content-Type": "text/plain"}, b"down")
+    api.file_object("file_broken", "png", api.url + "/files/broken/contents")
+    reported: list[ConsoleError] = []
+    async with Gateway(KEY, base_url=api.url) as gateway:
+        branding = await read_branding(gateway, image_failed=reported.append)
+        with pytest.raises(StripeApiError):
+            await read_branding(gateway)  # nobody to report to: the error is raised
+    assert branding == AccountBranding("Stand-in Shop", primary_color="#224466")
+    [error] = reported
+    assert isinstance(error, StripeApiError) and error.http_status == 500

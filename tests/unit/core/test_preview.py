@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import parse_qsl, urlencode
 
+from console.gateway.client import Gateway, key_may_go_to
 from console.gateway.models import PriceId, ProductId
 from console.portal.configuration import (
     PortalConfiguration,
@@ -16,7 +18,6 @@ from console.portal.preview import (
     BrandImage,
     CatalogPrice,
     CatalogProduct,
-    HttpAccountFiles,
     PreviewSource,
     form_pairs,
     portal_locales,
@@ -97,18 +98,31 @@ def test_params_carry_the_configuration_branding_and_catalog() -> None:
 
 
 def test_the_key_goes_to_the_api_and_stripes_files_only() -> None:
+    # Against Stripe itself (no base_url): its API and files hosts, over HTTPS, default port.
+    assert key_may_go_to("https://files.stripe.com/v1/files/file_1/contents", None)
+    assert key_may_go_to("https://API.stripe.com:443/v1/files/file_1", None)
+    assert not key_may_go_to("http://files.stripe.com/v1/files/file_1/contents", None)
+    assert not key_may_go_to("https://files.stripe.com:8443/x", None)
+    assert not key_may_go_to("https://files.stripe.com.evil.example/x", None)
+    assert not key_may_go_to("https://files.stripe.com@evil.example/x", None)
+    assert not key_may_go_to("https://cdn.example.com/icon.png", None)
+    assert not key_may_go_to("not a url", None)
+    # Against a sandbox: its own origin only, not even Stripe's hosts.
+    sandbox = "http://127.0.0.1:9999"
+    assert key_may_go_to("http://127.0.0.1:9999/files/file_1/contents", sandbox)
+    assert not key_may_go_to("http://127.0.0.1:9998/files/file_1/contents", sandbox)
+    assert not key_may_go_to("https://127.0.0.1:9999/files/file_1/contents", sandbox)
+    assert not key_may_go_to("https://files.stripe.com/v1/files/file_1/contents", sandbox)
+
+
+def test_the_gateway_never_shows_its_key() -> None:
     key = "sk_test_" + "k" * 24
-    files = HttpAccountFiles(key, base_url="http://127.0.0.1:9999", stripe_account="acct_1")
-    assert key not in repr(files)
-    assert files._headers("http://127.0.0.1:9999/files/file_1/contents") == {
-        "Authorization": f"Bearer {key}",
-        "Stripe-Account": "acct_1",
-    }
-    assert files._headers("https://cdn.example.com/icon.png") == {}
-    stripe_itself = HttpAccountFiles(key)
-    assert stripe_itself.base_url == "https://api.stripe.com"
-    assert "Authorization" in stripe_itself._headers("https://files.stripe.com/v1/files/f/contents")
-    assert stripe_itself._headers("http://127.0.0.1:9999/x") == {}
+    gateway = Gateway(key, base_url="http://127.0.0.1:9999", stripe_account="acct_1")
+    assert key not in repr(gateway) and key not in str(gateway)
+    assert gateway.key_hint in repr(gateway)
+    asyncio.run(gateway.aclose())
+    icon = BrandImage("image/png", b"\x89PNG secret-looking bytes")
+    assert "secret-looking" not in repr(icon)
 
 
 def test_a_preview_leads_nowhere_but_its_own_pages() -> None:
