@@ -8,17 +8,22 @@ import base64
 import dataclasses
 import io
 import struct
+import threading
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import httpx
 import pytest
 import stripe
 from PySide6.QtCore import Qt
 from PySide6.QtWebEngineCore import QWebEnginePage
 from shiboken6 import isValid
 
-from console.errors import StripeApiError
+from console.errors import ConsoleError, StripeApiError
+from console.gateway.client import Gateway
 from console.portal.configuration import PortalConfiguration, configuration_from_stripe, edit
 from console.sandbox_launcher import EmbeddedSandbox, start_embedded_sandbox
 from tests.ui.conftest import save_screenshot
@@ -86,7 +91,7 @@ def screenshot(qtbot: Any, view: PreviewView, name: str) -> None:
     save_screenshot(view, name)
 
 
-def rerender(qtbot: Any, view: PreviewView, change: Callable[[], None]) -> None:
+def rerender(qtbot: Any, view: PreviewView, change: Callable[[], object]) -> None:
     with qtbot.waitSignal(view.rendered, timeout=RENDER_TIMEOUT):
         change()
     assert not view.is_rendering()
@@ -305,6 +310,109 @@ def test_another_account_is_previewed_with_its_own_branding(
     assert source.startswith(prefix)
     assert base64.b64decode(source[len(prefix) :]) == OTHER_ICON
     screenshot(qtbot, view, "preview_other_account")
+
+
+@contextmanager
+def failing_files_proxy(target: str, failing_path: str) -> Iterator[str]:
+    """A loopback proxy for the sandbox at ``target`` that answers ``failing_path`` with HTTP 500
+    (and says its own address wherever the sandbox says ``target``, so file URLs lead to it).
+
+    Stripe's files host failing cannot be staged with the sandbox, which always serves its files;
+    everything else is the real sandbox's answer.
+    """
+    forward = httpx.Client(timeout=30)
+    own: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            if self.path == failing_path:
+                status, media, content = 500, "text/plain", b"files host down"
+            else:
+                skip = {"host", "content-length", "accept-encoding"}
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in skip}
+                answer = forward.request(
+                    self.command, target + self.path, headers=headers, content=body
+                )
+                status, media = answer.status_code, answer.headers.get("content-type", "")
+                content = answer.content.replace(target.encode(), own[0].encode())
+            self.send_response(status)
+            self.send_header("Content-Type", media)
+            self.send_header("Content-Length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
+
+        def do_GET(self) -> None:
+            self._answer()
+
+        def do_POST(self) -> None:
+            self._answer()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    own.append(f"http://127.0.0.1:{server.server_address[1]}")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield own[0]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+        forward.close()
+
+
+def test_an_icon_that_cannot_be_downloaded_goes_to_the_error_bar_and_the_page_renders(
+    qtbot: Any,
+    run: Callable[..., Any],
+    demo_sandbox: EmbeddedSandbox,
+    other_account: EmbeddedSandbox,
+    make_context: Callable[[EmbeddedSandbox], AccountContext],
+) -> None:
+    client = stripe.StripeClient(other_account.api_key, base_addresses={"api": other_account.url})
+    branding = client.v1.accounts.retrieve_current().settings
+    assert branding is not None and branding.branding is not None
+    icon = str(branding.branding.icon)
+    with failing_files_proxy(other_account.url, f"/files/{icon}/contents") as proxy:
+        gateway = Gateway(other_account.api_key, base_url=proxy)
+        context = dataclasses.replace(
+            make_context(other_account),
+            gateway=gateway,
+            sandbox=BuiltinSandbox(demo_sandbox.url, demo_sandbox.api_key),
+        )
+        view = PreviewView()
+        qtbot.addWidget(view)
+        view.resize(1200, 820)
+        view.show()
+        errors: list[ConsoleError] = []
+        view.failed.connect(errors.append)
+        try:
+            with qtbot.waitSignal(view.rendered, timeout=RENDER_TIMEOUT):
+                view.attach(context)
+            [error] = errors
+            assert isinstance(error, StripeApiError) and error.http_status == 500
+            assert icon in error.message and other_account.api_key not in str(error)
+            page = view.panes[0].page()
+            assert page is not None
+            text = page_text(qtbot, view.panes[0])
+            assert "Second Realm Ltd" in text and "Payment methods" in text
+            colour = javascript(
+                qtbot,
+                page,
+                "getComputedStyle(document.documentElement)"
+                ".getPropertyValue('--brand-primary').trim()",
+            )
+            assert colour == "#aa3366"
+            images = "document.querySelectorAll('img.brand-icon').length"
+            assert javascript(qtbot, page, images) == 0
+            screenshot(qtbot, view, "preview_icon_not_downloaded")
+        finally:
+            view.shutdown()
+            run(gateway.aclose())
 
 
 def test_a_refused_render_goes_to_the_error_bar_and_keeps_the_page(
