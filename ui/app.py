@@ -21,6 +21,7 @@ from console import cli
 from console.errors import ConsoleError
 from console.paths import AppDirs, app_dirs
 from console.redaction import install_key_redaction
+from ui.about import app_icon
 from ui.i18n import install_translations
 from ui.main_window import MainWindow
 from ui.settings import WindowSettings
@@ -115,6 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     application.setQuitOnLastWindowClosed(False)
     application.setApplicationName("Portal Console")
     application.setDesktopFileName("portal-console")
+    application.setWindowIcon(app_icon())
     translators = install_translations(application)
     follow_system_colour_scheme(application)
     dirs = app_dirs(args.data_dir)

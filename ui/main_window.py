@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from console.accounts import StoredAccount
 from console.errors import ConsoleError
+from ui.about import AboutDialog
 from ui.account_banner import AccountBanner
 from ui.accounts.add_dialog import AddAccountDialog
 from ui.accounts.connected_dialog import ConnectedAccountDialog
@@ -242,6 +243,7 @@ class MainWindow(QMainWindow):
 
         help_menu = bar.addMenu(self.tr("&Help"))
         self._action(help_menu, self.tr("&Keyboard shortcuts"), self.show_shortcuts, "F1")
+        self._action(help_menu, self.tr("&About Portal Console"), self.show_about)
         for action in self.findChildren(QAction):
             # Menu shortcuts work wherever the focus is in this window, dialogs excluded.
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -262,6 +264,9 @@ class MainWindow(QMainWindow):
         if self.page_menu.isEmpty():
             self.page_menu.addAction(self.tr("(nothing to do here)")).setEnabled(False)
 
+    def show_about(self) -> None:
+        AboutDialog(self).open()
+
     def show_shortcuts(self) -> None:
         ShortcutsDialog(self.menuBar(), self).open()
 
@@ -274,10 +279,9 @@ class MainWindow(QMainWindow):
         """
         account = context.account
         self.banner.show_account(account)
+        mode = self.tr("TEST") if account.mode == "test" else self.tr("LIVE")
         self.setWindowTitle(
-            self.tr("Portal Console — {name} ({mode})").format(
-                name=account.name, mode=account.mode.upper()
-            )
+            self.tr("Portal Console — {name} ({mode})").format(name=account.name, mode=mode)
         )
         self.customers.attach(context, sync_now=sync_customers)
         for view in self.views:

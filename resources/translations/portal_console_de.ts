@@ -1347,8 +1347,20 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
         <translation>&amp;Tastenkürzel</translation>
     </message>
     <message>
+        <source>&amp;About Portal Console</source>
+        <translation>Ü&amp;ber Portal Console</translation>
+    </message>
+    <message>
         <source>(nothing to do here)</source>
         <translation>(hier gibt es nichts zu tun)</translation>
+    </message>
+    <message>
+        <source>TEST</source>
+        <translation>TEST</translation>
+    </message>
+    <message>
+        <source>LIVE</source>
+        <translation>LIVE</translation>
     </message>
     <message>
         <source>Portal Console — {name} ({mode})</source>

@@ -36,8 +36,9 @@ from ui.theme import apply_colour_scheme, is_dark
 from ui.workspace import Workspace
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def other_sandbox() -> Iterator[EmbeddedSandbox]:
+    """Each test's own: its account id (and keyring entry) belongs to that test alone."""
     running = start_embedded_sandbox(None, seed="demo")
     yield running
     running.stop()
