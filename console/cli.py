@@ -45,6 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="portal-console",
         description="Run Stripe's customer portal from the desktop, or its local sandbox.",
+        # --self-test is answered before this parser runs (it must not load the command line's
+        # choices), so it is only named here.
+        epilog="Without a command, the desktop window opens on the built-in sandbox. "
+        "portal-console --self-test checks an installation: it starts the sandbox in a temporary "
+        "folder, searches a demo customer and renders their portal page, then exits 0 or 1.",
     )
     parser.add_argument("--version", action="version", version=f"portal-console {_version()}")
     parser.add_argument(
