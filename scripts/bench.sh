@@ -14,4 +14,11 @@ bash scripts/system_packages.sh  # Chromium for the page loads, gnome-keyring fo
 # localstripe 1.15.10 runs on Python 3.11 with today's aiohttp (3.14), so aiohttp is not pinned.
 .venv-bench/bin/python -m pip install --quiet --disable-pip-version-check \
   -e ".[test]" "localstripe==1.15.10" "matplotlib>=3.8"
+# A venv made before a dependency's pin changed can keep packages that no longer fit (PySide6 6.12's
+# separate WebEngine wheels beside 6.11): the app would run on a mix. Say so instead.
+if ! .venv-bench/bin/python -m pip check >/dev/null; then
+  .venv-bench/bin/python -m pip check >&2 || true
+  echo "bench.sh: .venv-bench holds conflicting packages; delete it and run again" >&2
+  exit 1
+fi
 exec bash scripts/with_keyring.sh .venv-bench/bin/python -m bench.run_all "$@"
