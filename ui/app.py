@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -106,6 +107,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     install_key_redaction()
     logging.getLogger("stripe").setLevel(logging.WARNING)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        # Qt WebEngine (preview, in-app portal) refuses to start as root with Chromium's
+        # sandbox on; root is a container or CI, never a desktop user's session.
+        flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+        if "--no-sandbox" not in flags:
+            os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
     existing = QApplication.instance()
     application = (
         existing if isinstance(existing, QApplication) else QApplication(["portal-console"])
