@@ -35,6 +35,12 @@ class NamedTasks:
     def running(self, name: str) -> bool:
         return name in self._tasks
 
+    def __contains__(self, name: object) -> bool:
+        return name in self._tasks
+
+    def get(self, name: str) -> asyncio.Task[None] | None:
+        return self._tasks.get(name)
+
     def busy(self) -> bool:
         return bool(self._tasks)
 

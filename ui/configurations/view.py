@@ -17,7 +17,6 @@ import dataclasses
 import html
 import json
 import logging
-from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +60,7 @@ from ui.configurations.config_list import NEW_ID, ConfigurationList
 from ui.configurations.dialogs import CopyDialog, ReportDialog, SaveDiffDialog
 from ui.configurations.editor import ConfigurationEditor
 from ui.context import AccountContext
+from ui.tasks import NamedTasks
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ class ConfigurationsView(QWidget):
         self._base: PortalConfiguration | None = None  # what the form's fields apply to
         self._shown_id: str | None = None
         self._server_problems: list[ValidationProblem] = []
-        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._tasks = NamedTasks(self.failed.emit)
         self._copy_targets: list[CopyTarget] = []
         self.diff_dialog: SaveDiffDialog | None = None
         self.import_dialog: ReportDialog | None = None
@@ -176,28 +176,8 @@ class ConfigurationsView(QWidget):
 
     # --- tasks -------------------------------------------------------------------------------
 
-    def _run(self, name: str, work: Coroutine[Any, Any, None]) -> None:
-        """Runs ``work`` as the one task called ``name``, replacing (cancelling) an older one."""
-        older = self._tasks.pop(name, None)
-        if older is not None:
-            older.cancel()
-        task = asyncio.get_running_loop().create_task(self._reporting(work))
-        self._tasks[name] = task
-        task.add_done_callback(lambda done: self._forget(name, done))
-
-    def _forget(self, name: str, task: asyncio.Task[None]) -> None:
-        if self._tasks.get(name) is task:
-            del self._tasks[name]
-
-    async def _reporting(self, work: Coroutine[Any, Any, None]) -> None:
-        try:
-            await work
-        except ConsoleError as error:
-            log.info("Configurations view: %s", error.message)
-            self.failed.emit(error)
-
     def busy(self) -> bool:
-        return bool(self._tasks)
+        return self._tasks.busy()
 
     def shutdown(self) -> None:
         """Cancels everything under way (the window is closing or the account changes)."""
@@ -205,9 +185,7 @@ class ConfigurationsView(QWidget):
         for dialog in (self.diff_dialog, self.import_dialog, self.copy_dialog):
             if dialog is not None:
                 dialog.reject()
-        for task in self._tasks.values():
-            task.cancel()
-        self._tasks.clear()
+        self._tasks.cancel_all()
 
     @property
     def _gateway(self) -> Gateway:
@@ -238,7 +216,7 @@ class ConfigurationsView(QWidget):
     def refresh(self) -> None:
         """Reloads the list and the catalogue; unsaved edits in the form are kept."""
         if self._context is not None:
-            self._run("load", self._load())
+            self._tasks.run("load", self._load())
 
     async def _load(self) -> None:
         try:
@@ -484,7 +462,9 @@ class ConfigurationsView(QWidget):
             parent=self,
         )
         self.diff_dialog = dialog
-        dialog.accepted.connect(lambda: self._run("save", self._save(self._original, current)))
+        dialog.accepted.connect(
+            lambda: self._tasks.run("save", self._save(self._original, current))
+        )
         dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
         dialog.open()
 
@@ -555,7 +535,7 @@ class ConfigurationsView(QWidget):
             return
         label = account_label(self._gateway, self._context.account.id)
         document = export_document(current, self._catalogue, account=label)
-        self._run("export", self._write(path, json.dumps(document, indent=2) + "\n"))
+        self._tasks.run("export", self._write(path, json.dumps(document, indent=2) + "\n"))
 
     async def _write(self, path: Path, text: str) -> None:
         try:
@@ -583,7 +563,7 @@ class ConfigurationsView(QWidget):
     def import_from(self, path: Path) -> None:
         """Reads and checks the file; a report of what it will do asks before anything changes."""
         if self._context is not None:
-            self._run("import", self._check_import(path))
+            self._tasks.run("import", self._check_import(path))
 
     async def _check_import(self, path: Path) -> None:
         try:
@@ -627,7 +607,7 @@ class ConfigurationsView(QWidget):
             can_go_ahead=True,
         )
         self.import_dialog = dialog
-        dialog.accepted.connect(lambda: self._run("import", self._import(data, label)))
+        dialog.accepted.connect(lambda: self._tasks.run("import", self._import(data, label)))
         dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
         dialog.open()
 
@@ -726,7 +706,7 @@ class ConfigurationsView(QWidget):
         dialog.accepted.connect(lambda: self._start_copy(dialog))
         dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
         dialog.open()
-        self._run("copy_targets", self._fill_copy_targets(dialog))
+        self._tasks.run("copy_targets", self._fill_copy_targets(dialog))
 
     async def _fill_copy_targets(self, dialog: CopyDialog) -> None:
         assert self._context is not None
@@ -795,12 +775,13 @@ class ConfigurationsView(QWidget):
             else None
         )
         dialog.report.setPlainText(self.tr("Checking what can be copied…"))
-        self._run("copy_check", self._copy(dialog, target, dry_run=True))
+        self._tasks.run("copy_check", self._copy(dialog, target, dry_run=True))
 
     def _start_copy(self, dialog: CopyDialog) -> None:
         index = dialog.target.currentIndex()
         if 1 <= index <= len(self._copy_targets):
-            self._run("copy", self._copy(dialog, self._copy_targets[index - 1], dry_run=False))
+            target = self._copy_targets[index - 1]
+            self._tasks.run("copy", self._copy(dialog, target, dry_run=False))
 
     async def _copy(self, dialog: CopyDialog, target: CopyTarget, *, dry_run: bool) -> None:
         assert self._context is not None and self._original is not None

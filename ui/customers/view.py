@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
-from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -37,6 +35,7 @@ from console.portal.quick_view import refuse_live_mode
 from ui.context import AccountContext
 from ui.customers.detail import CustomerDetailPane
 from ui.customers.model import PAGE_SIZE, CustomersModel
+from ui.tasks import NamedTasks
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +52,7 @@ class CustomersView(QWidget):
         super().__init__(parent)
         self._gateway: Gateway | None = None
         self._index: IndexStore | None = None
-        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._tasks = NamedTasks(self.failed.emit)
         self._closed = False  # shut down: tasks finishing late must not touch the widgets
         self._query: str | None = None  # None: nothing shown yet
         self._cursor: str | None = None  # where the next page of the results starts
@@ -154,9 +153,7 @@ class CustomersView(QWidget):
         """Works on this account from now on; brings its index up to date unless told not to."""
         # The previous account's work stops here: a sync still running would otherwise keep
         # filling the old index while the new account never syncs.
-        for task in self._tasks.values():
-            task.cancel()
-        self._tasks.clear()
+        self._tasks.cancel_all()
         self._gateway, self._index = context.gateway, context.index
         self._live = context.live
         self._account = context.account
@@ -178,42 +175,17 @@ class CustomersView(QWidget):
         self._debounce.stop()
         # Qt emits selection signals while it tears the table down; no slot may run by then.
         self.table.selectionModel().selectionChanged.disconnect(self._selection_changed)
-        for task in self._tasks.values():
-            task.cancel()
-        self._tasks.clear()
-
-    def _run(self, name: str, work: Coroutine[Any, Any, None]) -> None:
-        """Runs ``work`` as the one task called ``name``, replacing (cancelling) an older one."""
-        older = self._tasks.pop(name, None)
-        if older is not None:
-            older.cancel()
-        task = asyncio.get_running_loop().create_task(self._reporting(work))
-        self._tasks[name] = task
-        task.add_done_callback(lambda done: self._forget(name, done, work))
-
-    def _forget(self, name: str, task: asyncio.Task[None], work: Coroutine[Any, Any, None]) -> None:
-        if self._tasks.get(name) is task:
-            del self._tasks[name]
-        # A task cancelled before its first step never started ``work``: close it, or Python
-        # warns that it was never awaited.
-        work.close()
-
-    async def _reporting(self, work: Coroutine[Any, Any, None]) -> None:
-        try:
-            await work
-        except ConsoleError as error:
-            log.info("Customers view: %s", error.message)
-            self.failed.emit(error)
+        self._tasks.cancel_all()
 
     def busy(self) -> bool:
-        return bool(self._tasks)
+        return self._tasks.busy()
 
     def refresh(self) -> None:
         """Runs the current search again and reloads the selected customer (Ctrl+R)."""
         self._query = None
         self._search_now()
         if self._selected_id is not None:
-            self._run("detail", self._load_detail(self._selected_id))
+            self._tasks.run("detail", self._load_detail(self._selected_id))
 
     def close_panel(self) -> bool:
         """Esc: clears the search if it holds anything."""
@@ -276,7 +248,7 @@ class CustomersView(QWidget):
             return
         self._query = query
         self._cursor = None
-        self._run("search", self._search(query) if query else self._recent())
+        self._tasks.run("search", self._search(query) if query else self._recent())
 
     async def _search(self, query: str) -> None:
         if self._gateway is None or self._index is None:
@@ -321,7 +293,7 @@ class CustomersView(QWidget):
         if self._query is None or self._cursor is None:
             self.model.append_page((), has_more=False)  # nothing after these: stop asking
             return
-        self._run("more", self._more(self._query, self._cursor))
+        self._tasks.run("more", self._more(self._query, self._cursor))
 
     async def _more(self, query: str, cursor: str) -> None:
         """The page after ``cursor``: one page of work, however many are shown already."""
@@ -347,7 +319,7 @@ class CustomersView(QWidget):
             self.detail.show_hint(
                 self.tr("Loading {name}…").format(name=customer.name or customer.id)
             )
-            self._run("detail", self._load_detail(customer.id))
+            self._tasks.run("detail", self._load_detail(customer.id))
 
     def select_row(self, row: int) -> None:
         self.table.selectRow(row)
@@ -378,7 +350,7 @@ class CustomersView(QWidget):
 
     def start_sync(self) -> None:
         if "sync" not in self._tasks:
-            self._run("sync", self._sync())
+            self._tasks.run("sync", self._sync())
 
     def cancel_sync(self) -> None:
         task = self._tasks.get("sync")

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
@@ -30,7 +29,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.errors import ConsoleError
 from console.portal.configuration import PortalConfiguration
 from console.portal.preview import (
     AccountBranding,
@@ -45,6 +43,7 @@ from console.portal.preview import (
 )
 from ui.context import AccountContext
 from ui.preview.pane import PreviewPane, locale_caption
+from ui.tasks import NamedTasks
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +59,7 @@ class PreviewView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context: AccountContext | None = None
-        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._tasks = NamedTasks(self.failed.emit)
         self._configuration_id: str | None = None
         self._edits: PortalConfiguration | None = None
         self._configurations: dict[str, PortalConfiguration] = {}
@@ -166,14 +165,14 @@ class PreviewView(QWidget):
         self._edits = None
         self._forget_loaded()
         self.configuration_picker.clear()
-        self._run("configurations", self._load_configurations())
+        self._tasks.run("configurations", self._load_configurations())
 
     def refresh(self) -> None:
         """Ctrl+R: reads branding and configurations again and renders anew."""
         if self._context is None:
             return
         self._forget_loaded()
-        self._run("configurations", self._load_configurations())
+        self._tasks.run("configurations", self._load_configurations())
 
     def close_panel(self) -> bool:
         """Esc: leaves side by side."""
@@ -188,9 +187,7 @@ class PreviewView(QWidget):
         self._generation += 1
         self._rendering = False
         self.rendering.setVisible(False)
-        for task in self._tasks.values():
-            task.cancel()
-        self._tasks.clear()
+        self._tasks.cancel_all()
         self._expected.clear()
         for pane in self.panes:
             pane.release()
@@ -340,7 +337,7 @@ class PreviewView(QWidget):
     def _render_now(self) -> None:
         self._generation += 1
         self._rendering = True
-        self._run("render", self._render(self._generation))
+        self._tasks.run("render", self._render(self._generation))
 
     def _forget_loaded(self) -> None:
         self._configurations.clear()
@@ -455,26 +452,3 @@ class PreviewView(QWidget):
 
     def is_rendering(self) -> bool:
         return self.rendering.isVisible()
-
-    # --- tasks ---------------------------------------------------------------------------------
-
-    def _run(self, name: str, work: Coroutine[Any, Any, None]) -> None:
-        """Runs ``work`` as the one task called ``name``, replacing (cancelling) an older one."""
-        older = self._tasks.pop(name, None)
-        if older is not None:
-            older.cancel()
-        task = asyncio.get_running_loop().create_task(self._reporting(work))
-        self._tasks[name] = task
-        task.add_done_callback(lambda done: self._forget(name, done, work))
-
-    def _forget(self, name: str, task: asyncio.Task[None], work: Coroutine[Any, Any, None]) -> None:
-        if self._tasks.get(name) is task:
-            del self._tasks[name]
-        work.close()  # a task cancelled before its first step never started ``work``
-
-    async def _reporting(self, work: Coroutine[Any, Any, None]) -> None:
-        try:
-            await work
-        except ConsoleError as error:
-            log.info("Preview: %s", error.message)
-            self.failed.emit(error)
