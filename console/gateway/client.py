@@ -337,10 +337,17 @@ class Gateway:
             params["starting_after"] = starting_after
         if email:
             params["email"] = email
-        page = await self._send(
-            lambda o: self._stripe.v1.customers.list_async(params=_untyped(params), options=o)
+        # The raw answer, not stripe's StripeObjects: turning a page of 100 customers into
+        # StripeObjects and back into dicts is ~15 ms of pure Python on the event loop's thread
+        # (a stall the user feels while a full sync walks a million customers). The request,
+        # its errors and so _send's retries and pacing are the same as list_async's; the JSON
+        # is decoded by stripe (json.loads, under a millisecond) and the models are made in a
+        # worker thread.
+        response = await self._send(
+            lambda o: self._stripe.raw_request_async("get", "/v1/customers", **params, **o)
         )
-        return Page(tuple(models.customer_from_json(_json(c)) for c in page.data), page.has_more)
+        listed: Mapping[str, Any] = response.data
+        return await asyncio.to_thread(_customer_page, listed)
 
     async def retrieve_customer(self, customer_id: str) -> Customer:
         customer = await self._send(
@@ -568,6 +575,12 @@ class Gateway:
             lambda o: self._stripe.v1.products.list_async(params=_untyped(params), options=o)
         )
         return Page(tuple(models.product_from_json(_json(p)) for p in page.data), page.has_more)
+
+
+def _customer_page(listed: Mapping[str, Any]) -> Page[Customer]:
+    """A ``/v1/customers`` list answer (decoded JSON) as a page of customers."""
+    customers = tuple(models.customer_from_json(c) for c in listed.get("data") or ())
+    return Page(customers, bool(listed.get("has_more")))
 
 
 def key_may_go_to(url: str, base_url: str | None) -> bool:

@@ -237,3 +237,65 @@ async def test_client_side_rate_limit_holds(scripted: Scripted) -> None:
         elapsed = time.monotonic() - started
     assert elapsed >= 0.45  # a burst of 20, then 10 more at 20/s
     assert len(scripted.requests) == 30
+
+
+# list_customers reads the raw answer (not stripe's StripeObjects, which cost the event loop
+# ~15 ms a page): the same customers, the same request, the same errors and retries.
+
+
+@pytest.mark.asyncio
+async def test_listed_customers_equal_the_retrieved_ones(demo_sandbox: Sandbox) -> None:
+    async with Gateway(demo_sandbox.api_key, base_url=demo_sandbox.url) as gateway:
+        page = await gateway.list_customers(limit=100)
+        assert len(page.data) > 10
+        for listed in page.data:
+            assert listed == await gateway.retrieve_customer(listed.id)
+        someone = next(c for c in page.data if c.email)
+        by_email = await gateway.list_customers(email=someone.email)
+    assert someone in by_email.data
+    assert all(c.email == someone.email for c in by_email.data)
+
+
+@pytest.mark.asyncio
+async def test_customer_list_request_retries_and_errors_as_before(scripted: Scripted) -> None:
+    listed = {"object": "list", "url": "/v1/customers", "has_more": True, "data": [CUSTOMER]}
+    scripted.answers = [RATE_LIMITED, (200, {}, listed)]
+    async with Gateway("sk_test_scripted12345", base_url=scripted.url, retry=FAST) as gateway:
+        on_behalf = gateway.for_connected_account("acct_connected1")
+        page = await on_behalf.list_customers(limit=5, starting_after="cus_0", email="a@b.example")
+        assert page.data[0].id == "cus_1" and page.has_more and page.next_cursor == "cus_1"
+        assert len(scripted.requests) == 2  # the 429 was retried
+        method, path, headers = scripted.requests[-1]
+        assert method == "GET" and path.startswith("/v1/customers?")
+        assert {"limit=5", "starting_after=cus_0", "email=a%40b.example"} <= set(
+            path.split("?", 1)[1].split("&")
+        )
+        assert headers.get("Stripe-Account") == "acct_connected1"
+        assert "Idempotency-Key" not in headers
+        scripted.answers = [
+            (
+                400,
+                {},
+                {
+                    "error": {
+                        "type": "invalid_request_error",
+                        "code": "parameter_invalid_integer",
+                        "param": "limit",
+                        "message": "Invalid integer: 1000",
+                    }
+                },
+            )
+        ]
+        scripted.requests.clear()
+        with pytest.raises(StripeApiError) as caught:
+            await gateway.list_customers(limit=1000)
+    assert len(scripted.requests) == 1  # a 400 is final
+    error = caught.value
+    assert (error.type, error.code, error.param, error.http_status) == (
+        "invalid_request_error",
+        "parameter_invalid_integer",
+        "limit",
+        400,
+    )
+    assert error.request_id and error.request_id.startswith("req_")
+    assert "Invalid integer" in str(error)
