@@ -12,6 +12,7 @@ connection (SQLite connections stay on the thread that opened them).
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import threading
@@ -189,16 +190,22 @@ class IndexStore:
 
     # --- writing -----------------------------------------------------------------------------
 
-    def _upsert(self, db: sqlite3.Connection, row: CustomerRow) -> None:
-        db.execute("DELETE FROM customers WHERE id = ?", (row.id,))
-        slot = (row.created << _SLOT_BITS) | (zlib.crc32(row.id.encode()) & ((1 << _SLOT_BITS) - 1))
-        while db.execute("SELECT 1 FROM customers WHERE rowid = ?", (slot,)).fetchone():
-            slot += 1  # two customers of the same second on one slot: take the next one
-        db.execute(
-            "INSERT INTO customers (rowid, id, name, email, phone, phone_digits, metadata_values,"
-            " created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    def _upsert_all(self, db: sqlite3.Connection, rows: Iterable[CustomerRow]) -> None:
+        """Writes ``rows`` (a page: up to a few hundred) with a handful of statements.
+
+        While a full sync runs, this runs in a worker thread beside the event loop's. SQLite
+        works without the GIL, Python loops hold it: so the rows are prepared in one
+        comprehension and written with ``executemany``, and a statement per row happens only
+        for the rare customer whose rowid slot is taken.
+        """
+        latest = {row.id: row for row in rows}  # the same id twice: the last one wins
+        if not latest:
+            return
+        ids = [(customer_id,) for customer_id in latest]
+        db.executemany("DELETE FROM customers WHERE id = ?", ids)
+        values = [
             (
-                slot,
+                _slot(row),
                 row.id,
                 row.name,
                 row.email,
@@ -206,8 +213,30 @@ class IndexStore:
                 _digits(row.phone),
                 " ".join(row.metadata.values()) or None,
                 row.created,
-            ),
-        )
+            )
+            for row in latest.values()
+        ]
+        # A slot already taken (two customers of the same second on one slot) is left out
+        # here, found below by its missing id, and written on the next free slot.
+        inserted = db.executemany(
+            f"INSERT OR IGNORE INTO customers ({_WRITTEN}) VALUES ({_PLACES})", values
+        ).rowcount
+        if inserted == len(values):
+            return
+        written = {
+            found
+            for (found,) in db.execute(
+                "SELECT id FROM customers WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(list(latest)),),
+            )
+        }
+        for first_try, *rest in values:
+            if rest[0] in written:
+                continue
+            slot = first_try
+            while db.execute("SELECT 1 FROM customers WHERE rowid = ?", (slot,)).fetchone():
+                slot += 1
+            db.execute(f"INSERT INTO customers ({_WRITTEN}) VALUES ({_PLACES})", (slot, *rest))
 
     def apply(
         self,
@@ -217,15 +246,19 @@ class IndexStore:
     ) -> None:
         """Changes customers and the sync state in one transaction: all or nothing."""
         with self._transaction() as db:
-            for row in upserts:
-                self._upsert(db, row)
-            for customer_id in deletions:
-                db.execute("DELETE FROM customers WHERE id = ?", (customer_id,))
-            for key, value in (state or {}).items():
-                if value is None:
-                    db.execute("DELETE FROM sync_state WHERE key = ?", (key,))
-                else:
-                    db.execute("INSERT OR REPLACE INTO sync_state VALUES (?, ?)", (key, value))
+            self._upsert_all(db, upserts)
+            db.executemany(
+                "DELETE FROM customers WHERE id = ?", [(customer_id,) for customer_id in deletions]
+            )
+            changes = (state or {}).items()
+            db.executemany(
+                "DELETE FROM sync_state WHERE key = ?",
+                [(key,) for key, value in changes if value is None],
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO sync_state VALUES (?, ?)",
+                [(key, value) for key, value in changes if value is not None],
+            )
 
     def clear(self) -> None:
         with self._transaction() as db:
@@ -329,6 +362,13 @@ class IndexStore:
 
 
 _COLUMNS = "c.id, c.name, c.email, c.phone, c.created"
+_WRITTEN = "rowid, id, name, email, phone, phone_digits, metadata_values, created"
+_PLACES = ", ".join("?" * 8)
+
+
+def _slot(row: CustomerRow) -> int:
+    """The rowid a customer is first tried on: its ``created`` second, then bits of its id."""
+    return (row.created << _SLOT_BITS) | (zlib.crc32(row.id.encode()) & ((1 << _SLOT_BITS) - 1))
 
 
 def _take(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from console.gateway.client import Gateway
@@ -51,6 +51,13 @@ def row_of(customer: Customer) -> CustomerRow:
         metadata=customer.metadata,
         created=customer.created,
     )
+
+
+def _store_page(
+    store: IndexStore, customers: Sequence[Customer], step: Mapping[str, str | None]
+) -> None:
+    """In a worker thread: the rows are made there too, not on the event loop's thread."""
+    store.apply([row_of(c) for c in customers if not c.deleted], (), step)
 
 
 async def sync_status(store: IndexStore) -> SyncStatus:
@@ -104,8 +111,7 @@ async def full_sync(
                 _EVENT_MARK: None,
             }
         # The page and the cursor after it commit together: resuming never skips a page.
-        rows = [row_of(c) for c in page.data if not c.deleted]
-        await asyncio.to_thread(store.apply, rows, (), step)
+        await asyncio.to_thread(_store_page, store, page.data, step)
         if progress:
             progress(done, max(estimate or 0, done) if estimate is not None else None)
         if finished:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -143,3 +144,53 @@ def test_a_later_page_starts_right_after_the_cursor(crowd: IndexStore) -> None:
     assert page.next_cursor is not None
     later = crowd.recent(5, page.next_cursor)
     assert [c.id for c in later.customers] == [f"cus_J{n}" for n in (19, 18, 17, 16, 15)]
+
+
+def _ids_on_one_slot(how_many: int) -> list[str]:
+    """Customer ids whose rowid slot is the same for the same ``created`` second."""
+    by_slot: dict[int, list[str]] = {}
+    n = 0
+    while True:
+        customer_id = f"cus_slot{n}"
+        found = by_slot.setdefault(zlib.crc32(customer_id.encode()) & 0xFFFFF, [])
+        found.append(customer_id)
+        if len(found) == how_many:
+            return found
+        n += 1
+
+
+def test_customers_on_one_slot_all_stay_in_one_page_and_across_pages(tmp_path: Path) -> None:
+    store = IndexStore(tmp_path / "slots.sqlite3")
+    try:
+        first, second, third = _ids_on_one_slot(3)
+        # One page: two customers of the same second on one rowid slot.
+        store.apply([CustomerRow(i, f"Slotted {i}", None, None, {}, 700) for i in (first, second)])
+        # A later page: a third on that slot, and a customer of the next free slots' second.
+        store.apply(
+            [
+                CustomerRow(third, "Slotted third", None, None, {}, 700),
+                CustomerRow("cus_other", "Other", None, None, {}, 701),
+            ]
+        )
+        assert store.count() == 4
+        assert sorted(ids(store.search("slotted", limit=10))) == sorted([first, second, third])
+        # Updating one of them keeps everyone, changed.
+        store.apply([CustomerRow(second, "Renamed", None, None, {}, 700)])
+        assert ids(store.search("renamed")) == [second]
+        assert sorted(ids(store.search("slotted"))) == sorted([first, third])
+        assert store.count() == 4
+    finally:
+        store.close()
+
+
+def test_the_same_customer_twice_in_a_page_keeps_the_last(store: IndexStore) -> None:
+    store.apply(
+        [
+            CustomerRow("cus_twice", "Before", None, None, {}, 800),
+            CustomerRow("cus_twice", "After", None, None, {}, 800),
+        ],
+        state={"cursor": "cus_twice"},
+    )
+    assert store.get("cus_twice") is not None
+    assert ids(store.search("after")) == ["cus_twice"] and ids(store.search("before")) == []
+    assert store.state()["cursor"] == "cus_twice"
