@@ -15,6 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
 
 import asyncio
+import gc
 import time
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import Any, TypeVar
 
 import pytest
 import qasync
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
 from console.accounts import AccountStore
@@ -47,6 +49,12 @@ def _package_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     loop = qasync.QEventLoop(qapp, already_running=True)
     asyncio.events._set_running_loop(None)
     yield loop
+    # Windows closed by the tests are deleted now, while Qt WebEngine is whole: a web page
+    # left for the interpreter's exit outlives its profile, and Qt then warns, or crashes in
+    # the next test that processes events (the browser tests run after these).
+    gc.collect()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    qapp.processEvents()
     loop._QEventLoop__is_running = False  # qasync's own flag: close() refuses a running loop
     loop.close()
 
