@@ -210,6 +210,21 @@ class Gateway:
             return None
         return self.retry.delay(retries_done + 1, headers.get("retry-after"))
 
+    async def _list_json(self, path: str, params: dict[str, Any]) -> Mapping[str, Any]:
+        """``GET path`` (a list) as Stripe sent it: decoded JSON, no StripeObjects.
+
+        For the lists the index sync reads by the hundred: turning a page of 100 customers
+        (or customer events) into StripeObjects and back into dicts is ~15 ms of pure Python
+        on the event loop's thread, a stall the user feels while a full sync walks a million
+        customers. The request, its errors and so ``_send``'s retries and pacing are those of
+        the typed ``list_async`` calls; stripe decodes the JSON (under a millisecond a page).
+        """
+        response = await self._send(
+            lambda o: self._stripe.raw_request_async("get", path, **params, **o)
+        )
+        listed: Mapping[str, Any] = response.data
+        return listed
+
     # --- account and Connect -----------------------------------------------------------------
 
     async def retrieve_account(self) -> Account:
@@ -337,16 +352,7 @@ class Gateway:
             params["starting_after"] = starting_after
         if email:
             params["email"] = email
-        # The raw answer, not stripe's StripeObjects: turning a page of 100 customers into
-        # StripeObjects and back into dicts is ~15 ms of pure Python on the event loop's thread
-        # (a stall the user feels while a full sync walks a million customers). The request,
-        # its errors and so _send's retries and pacing are the same as list_async's; the JSON
-        # is decoded by stripe (json.loads, under a millisecond) and the models are made in a
-        # worker thread.
-        response = await self._send(
-            lambda o: self._stripe.raw_request_async("get", "/v1/customers", **params, **o)
-        )
-        listed: Mapping[str, Any] = response.data
+        listed = await self._list_json("/v1/customers", params)
         return await asyncio.to_thread(_customer_page, listed)
 
     async def retrieve_customer(self, customer_id: str) -> Customer:
@@ -536,10 +542,8 @@ class Gateway:
             params["starting_after"] = starting_after
         if ending_before:
             params["ending_before"] = ending_before
-        page = await self._send(
-            lambda o: self._stripe.v1.events.list_async(params=_untyped(params), options=o)
-        )
-        return Page(tuple(models.event_from_json(_json(e)) for e in page.data), page.has_more)
+        listed = await self._list_json("/v1/events", params)
+        return await asyncio.to_thread(_event_page, listed)
 
     # --- catalogue, for pickers --------------------------------------------------------------
 
@@ -581,6 +585,12 @@ def _customer_page(listed: Mapping[str, Any]) -> Page[Customer]:
     """A ``/v1/customers`` list answer (decoded JSON) as a page of customers."""
     customers = tuple(models.customer_from_json(c) for c in listed.get("data") or ())
     return Page(customers, bool(listed.get("has_more")))
+
+
+def _event_page(listed: Mapping[str, Any]) -> Page[Event]:
+    """A ``/v1/events`` list answer (decoded JSON) as a page of events."""
+    events = tuple(models.event_from_json(e) for e in listed.get("data") or ())
+    return Page(events, bool(listed.get("has_more")))
 
 
 def key_may_go_to(url: str, base_url: str | None) -> bool:

@@ -7,7 +7,7 @@ import pytest
 
 from console.errors import NetworkError, StripeApiError
 from console.gateway.client import Gateway
-from console.gateway.models import Customer, Subscription
+from console.gateway.models import Customer, Subscription, event_from_json
 from console.gateway.pacing import RetryPolicy
 from console.sandbox import Sandbox
 from tests.e2e.core.conftest import Scripted
@@ -239,8 +239,8 @@ async def test_client_side_rate_limit_holds(scripted: Scripted) -> None:
     assert len(scripted.requests) == 30
 
 
-# list_customers reads the raw answer (not stripe's StripeObjects, which cost the event loop
-# ~15 ms a page): the same customers, the same request, the same errors and retries.
+# list_customers and list_events read the raw answer (not stripe's StripeObjects, which cost
+# the event loop ~15 ms a page): the same values, the same request, the same errors and retries.
 
 
 @pytest.mark.asyncio
@@ -299,3 +299,16 @@ async def test_customer_list_request_retries_and_errors_as_before(scripted: Scri
     )
     assert error.request_id and error.request_id.startswith("req_")
     assert "Invalid integer" in str(error)
+
+
+@pytest.mark.asyncio
+async def test_listed_events_equal_what_stripes_typed_list_gives(demo_sandbox: Sandbox) -> None:
+    types = ["customer.created", "customer.updated"]
+    async with Gateway(demo_sandbox.api_key, base_url=demo_sandbox.url) as gateway:
+        page = await gateway.list_events(types=types, created_gte=1, limit=20)
+        typed = await gateway._stripe.v1.events.list_async(
+            params={"types": types, "created": {"gte": 1}, "limit": 20}
+        )
+    assert page.data and {e.type for e in page.data} <= set(types)
+    assert page.data == tuple(event_from_json(e.to_dict()) for e in typed.data)
+    assert page.has_more == typed.has_more
