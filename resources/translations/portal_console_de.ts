@@ -650,6 +650,17 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     </message>
 </context>
 <context>
+    <name>ConfigurationNames</name>
+    <message>
+        <source>{name} (default)</source>
+        <translation>{name} (Standard)</translation>
+    </message>
+    <message>
+        <source>{name} (inactive)</source>
+        <translation>{name} (inaktiv)</translation>
+    </message>
+</context>
+<context>
     <name>ConfigurationTables</name>
     <message>
         <source>Key</source>
@@ -1607,14 +1618,6 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
         <translation>{id} wird geladen…</translation>
     </message>
     <message>
-        <source>{name} (default)</source>
-        <translation>{name} (Standard)</translation>
-    </message>
-    <message>
-        <source>{name} (inactive)</source>
-        <translation>{name} (inaktiv)</translation>
-    </message>
-    <message>
         <source>{id} could not be loaded (see the message above).</source>
         <translation>{id} konnte nicht geladen werden (siehe Meldung oben).</translation>
     </message>
@@ -1700,14 +1703,6 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     <message>
         <source>Up to four languages side by side: uncheck one first.</source>
         <translation>Höchstens vier Sprachen nebeneinander: Entfernen Sie zuerst ein Häkchen.</translation>
-    </message>
-    <message>
-        <source>{name} (default)</source>
-        <translation>{name} (Standard)</translation>
-    </message>
-    <message>
-        <source>{name} (inactive)</source>
-        <translation>{name} (inaktiv)</translation>
     </message>
     <message>
         <source>The built-in sandbox is not running, so nothing can render.</source>

@@ -35,6 +35,7 @@ from console.errors import ConsoleError, ValidationError
 from console.gateway.models import PortalConfigurationRecord, PortalSession, Price, Subscription
 from console.index import find_customers
 from console.portal.quick_view import FlowType, open_portal_as_customer, refuse_live_mode
+from ui.configuration_names import configuration_label, picker_order
 from ui.context import AccountContext
 from ui.customers.money import format_amount
 from ui.portal_session.browser import PortalBrowser
@@ -351,15 +352,8 @@ class PortalSessionView(QWidget):
         chosen = self.configuration.currentData()
         self.configuration.clear()
         self.configuration.addItem(self.tr("The account's default"), None)
-        for record in sorted(records, key=lambda r: (not r.is_default, not r.active)):
-            name = record.name or record.id
-            if record.is_default:
-                text = self.tr("{name} (default)").format(name=name)
-            elif not record.active:
-                text = self.tr("{name} (inactive)").format(name=name)
-            else:
-                text = name
-            self.configuration.addItem(text, record.id)
+        for record in sorted(records, key=picker_order):
+            self.configuration.addItem(configuration_label(record), record.id)
             self.configuration.setItemData(
                 self.configuration.count() - 1, record.id, Qt.ItemDataRole.ToolTipRole
             )

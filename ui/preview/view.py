@@ -41,6 +41,7 @@ from console.portal.preview import (
     read_branding,
     render_previews,
 )
+from ui.configuration_names import configuration_label, picker_order
 from ui.context import AccountContext
 from ui.preview.pane import PreviewPane, locale_caption
 from ui.tasks import NamedTasks
@@ -349,18 +350,11 @@ class PreviewView(QWidget):
             return
         gateway = self._context.gateway
         page = await gateway.list_portal_configurations()
-        records = sorted(page.data, key=lambda r: (not r.is_default, not r.active, r.id))
+        records = sorted(page.data, key=picker_order)
         blocked = self.configuration_picker.blockSignals(True)
         self.configuration_picker.clear()
         for record in records:
-            name = record.name or record.id
-            if record.is_default:
-                label = self.tr("{name} (default)").format(name=name)
-            elif not record.active:
-                label = self.tr("{name} (inactive)").format(name=name)
-            else:
-                label = name
-            self.configuration_picker.addItem(label, record.id)
+            self.configuration_picker.addItem(configuration_label(record), record.id)
         self.configuration_picker.blockSignals(blocked)
         if self._configuration_id is None and records:
             self._configuration_id = records[0].id
