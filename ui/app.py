@@ -47,11 +47,9 @@ async def open_on_sandbox(window: MainWindow, dirs: AppDirs) -> Workspace:
     )
     sandbox_account = await workspace.start_sandbox()
     try:
-        await window.reload_accounts()
         remembered = window.settings.last_account if window.settings is not None else None
-        chosen = next(
-            (a for a in window._known_accounts if a.handle == remembered), sandbox_account
-        )
+        registered = await workspace.accounts.list_accounts()
+        chosen = next((a for a in registered if a.handle == remembered), sandbox_account)
         try:
             await window.open_account(chosen)
         except ConsoleError as error:
