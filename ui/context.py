@@ -8,23 +8,13 @@ configuration to another account) through ``accounts``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from console.accounts import AccountStore, StoredAccount
 from console.gateway.client import Gateway
 from console.index import IndexStore
 from console.paths import AppDirs
-
-
-@dataclass(frozen=True, slots=True)
-class BuiltinSandbox:
-    """The embedded sandbox's address and key: it renders the portal pages for every preview.
-
-    The key is the sandbox's own test key; the repr never shows it.
-    """
-
-    url: str
-    api_key: str = field(repr=False)
+from console.portal.preview import SandboxAddress
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +24,9 @@ class AccountContext:
     index: IndexStore
     accounts: AccountStore
     dirs: AppDirs
-    sandbox: BuiltinSandbox | None  # None when the built-in sandbox could not start
+    sandbox: (
+        SandboxAddress | None
+    )  # the built-in sandbox (renders previews); None if it could not start
 
     @property
     def live(self) -> bool:

@@ -14,8 +14,9 @@ import logging
 from console.accounts import AccountStore, StoredAccount
 from console.index import IndexStore
 from console.paths import AppDirs
+from console.portal.preview import SandboxAddress
 from console.sandbox_launcher import EmbeddedSandbox, start_embedded_sandbox
-from ui.context import AccountContext, BuiltinSandbox
+from ui.context import AccountContext
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +32,10 @@ class Workspace:
         return f"Workspace({self.dirs.config}, sandbox={self.sandbox!r})"
 
     @property
-    def builtin_sandbox(self) -> BuiltinSandbox | None:
+    def builtin_sandbox(self) -> SandboxAddress | None:
         if self.sandbox is None:
             return None
-        return BuiltinSandbox(self.sandbox.url, self.sandbox.api_key)
+        return SandboxAddress(self.sandbox.url, self.sandbox.api_key)
 
     async def start_sandbox(self) -> StoredAccount:
         """Starts the built-in sandbox (demo data on first start) and registers it as an account."""

@@ -29,9 +29,10 @@ from PySide6.QtWidgets import QApplication
 from console.accounts import AccountStore
 from console.index import IndexStore
 from console.paths import app_dirs
+from console.portal.preview import SandboxAddress
 from console.sandbox_launcher import EmbeddedSandbox, start_embedded_sandbox
 from tests.reliability.secrets_audit import accessible_texts
-from ui.context import AccountContext, BuiltinSandbox
+from ui.context import AccountContext
 
 T = TypeVar("T")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -141,7 +142,7 @@ def make_context(
             index=index,
             accounts=accounts,
             dirs=dirs,
-            sandbox=BuiltinSandbox(sandbox.url, sandbox.api_key),
+            sandbox=SandboxAddress(sandbox.url, sandbox.api_key),
         )
         opened.append(context)
         return context

@@ -25,9 +25,10 @@ from shiboken6 import isValid
 from console.errors import ConsoleError, StripeApiError
 from console.gateway.client import Gateway
 from console.portal.configuration import PortalConfiguration, configuration_from_stripe, edit
+from console.portal.preview import SandboxAddress
 from console.sandbox_launcher import EmbeddedSandbox, start_embedded_sandbox
 from tests.ui.conftest import save_screenshot
-from ui.context import AccountContext, BuiltinSandbox
+from ui.context import AccountContext
 from ui.preview.pane import PreviewPane
 from ui.preview.view import PreviewView
 
@@ -280,7 +281,7 @@ def test_another_account_is_previewed_with_its_own_branding(
 ) -> None:
     context = dataclasses.replace(
         make_context(other_account),
-        sandbox=BuiltinSandbox(demo_sandbox.url, demo_sandbox.api_key),
+        sandbox=SandboxAddress(demo_sandbox.url, demo_sandbox.api_key),
     )
     # Read through the account's own gateway (its key, its sandbox); rendered by the first one.
     view = make_view(context)
@@ -382,7 +383,7 @@ def test_an_icon_that_cannot_be_downloaded_goes_to_the_error_bar_and_the_page_re
         context = dataclasses.replace(
             make_context(other_account),
             gateway=gateway,
-            sandbox=BuiltinSandbox(demo_sandbox.url, demo_sandbox.api_key),
+            sandbox=SandboxAddress(demo_sandbox.url, demo_sandbox.api_key),
         )
         view = PreviewView()
         qtbot.addWidget(view)
@@ -424,7 +425,7 @@ def test_a_refused_render_goes_to_the_error_bar_and_keeps_the_page(
     view = make_view(demo_context)
     shown = view.panes[0].page()
     wrong_key = "sk_test_" + "0" * 24
-    broken = dataclasses.replace(demo_context, sandbox=BuiltinSandbox(demo_sandbox.url, wrong_key))
+    broken = dataclasses.replace(demo_context, sandbox=SandboxAddress(demo_sandbox.url, wrong_key))
     with qtbot.waitSignal(view.failed, timeout=RENDER_TIMEOUT) as failed:
         view.attach(broken)
     error = failed.args[0]
@@ -443,7 +444,7 @@ def test_refresh_reads_the_branding_and_configuration_again(
 ) -> None:
     context = dataclasses.replace(
         make_context(other_account),
-        sandbox=BuiltinSandbox(demo_sandbox.url, demo_sandbox.api_key),
+        sandbox=SandboxAddress(demo_sandbox.url, demo_sandbox.api_key),
     )
     view = make_view(context)
     client = stripe.StripeClient(other_account.api_key, base_addresses={"api": other_account.url})

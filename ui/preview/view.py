@@ -394,8 +394,7 @@ class PreviewView(QWidget):
         return found
 
     def _sandbox(self) -> SandboxAddress | None:
-        sandbox = None if self._context is None else self._context.sandbox
-        return None if sandbox is None else SandboxAddress(sandbox.url, sandbox.api_key)
+        return None if self._context is None else self._context.sandbox
 
     async def _render(self, generation: int) -> None:
         try:
