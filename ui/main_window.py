@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
-from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -63,8 +63,6 @@ class View(Protocol):
 
 
 class MainWindow(QMainWindow):
-    account_opened = Signal(object)  # the AccountContext now shown
-
     def __init__(self) -> None:
         super().__init__()
         self.setWindowTitle(self.tr("Portal Console"))
@@ -290,7 +288,6 @@ class MainWindow(QMainWindow):
         self.remove_account_action.setEnabled(not account.sandbox)
         if self.settings is not None:
             self.settings.last_account = account.handle
-        self.account_opened.emit(context)
 
     def busy(self) -> bool:
         """True while the window itself is opening, switching or removing an account."""

@@ -52,9 +52,6 @@ class WindowSettings:
             if isinstance(state, QByteArray):
                 splitter.restoreState(state)
 
-    def sync(self) -> None:
-        self._settings.sync()
-
 
 def _named_splitters(root: QWidget) -> list[QSplitter]:
     # Only splitters with a name are remembered: a name is what finds them again next time.

@@ -32,9 +32,6 @@ class NamedTasks:
         task.add_done_callback(lambda done: self._forget(name, done, work))
         return task
 
-    def running(self, name: str) -> bool:
-        return name in self._tasks
-
     def __contains__(self, name: object) -> bool:
         return name in self._tasks
 

@@ -286,7 +286,7 @@ class PortalSessionView(QWidget):
 
     def close_panel(self) -> bool:
         """Esc: stops an opening under way, else hides the results, else closes the portal."""
-        if self._tasks.running("open"):
+        if "open" in self._tasks:
             self._tasks.cancel("open")
             self.status.setText(self.tr("Opening the portal was cancelled."))
             self._update_buttons()
@@ -523,7 +523,7 @@ class PortalSessionView(QWidget):
     def _update_buttons(self) -> None:
         live = self._context is not None and self._context.live
         usable = self._context is not None and not live and self._customer_id is not None
-        opening = self._tasks.running("open")
+        opening = "open" in self._tasks
         for button in (self.open_in_app_button, self.open_in_browser_button):
             button.setEnabled(usable and not opening)
 
@@ -571,7 +571,7 @@ class PortalSessionView(QWidget):
             self.status.setText(self.tr("The system has no web browser to open the portal in."))
 
     def _open(self, show: Callable[[PortalSession], None], where: str) -> None:
-        if self._context is None or self._tasks.running("open"):
+        if self._context is None or "open" in self._tasks:
             return
         self._clear_problems()
         self.status.setText(self.tr("Opening the portal…"))
