@@ -187,17 +187,11 @@ def add_lines(ctx: Context, params: JSON, invoice: str) -> JSON:
         charge_ = invoiceitems.charge_from_params(
             ctx, _line_charge_params(ctx, entry, found["currency"], where), prefix=where
         )
-        period = entry.get("period") or {"start": ctx.now(), "end": ctx.now()}
-        item = invoiceitems.new_item(
+        item = invoiceitems.item_for_line(
             ctx,
             found["customer"],
-            amount=charge_["amount"],
-            currency=charge_["currency"],
-            quantity=charge_["quantity"],
-            period_start=period["start"],
-            period_end=period["end"],
-            price=charge_["price"],
-            unit_amount_decimal=charge_["unit_amount_decimal"],
+            charge_,
+            entry,
             description=entry.get("description")
             or invoiceitems.default_description(ctx, charge_["price"]),
         )

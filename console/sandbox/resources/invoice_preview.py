@@ -188,17 +188,11 @@ def _extra_items(ctx: Context, invoice: JSON, entries: list[JSON]) -> None:
             if not any(k in data for k in ("pricing", "price_data", "currency")):
                 data["currency"] = invoice["currency"]
             charge_ = invoiceitems.charge_from_params(ctx, data, prefix=where)
-            period = entry.get("period") or {"start": ctx.now(), "end": ctx.now()}
-            item = invoiceitems.new_item(
+            item = invoiceitems.item_for_line(
                 ctx,
                 invoice["customer"],
-                amount=charge_["amount"],
-                currency=charge_["currency"],
-                quantity=charge_["quantity"],
-                period_start=period["start"],
-                period_end=period["end"],
-                price=charge_["price"],
-                unit_amount_decimal=charge_["unit_amount_decimal"],
+                charge_,
+                entry,
                 description=entry.get("description") or None,
             )
             if "discountable" in entry:

@@ -168,6 +168,26 @@ def _price_amount(price: JSON, quantity: int, param: str) -> int:
     return round_amount(unit * quantity)
 
 
+def item_for_line(
+    ctx: Context, customer: str, charge: JSON, entry: JSON, *, description: str | None
+) -> JSON:
+    """An invoice item (not stored) for a line given on an invoice: ``charge`` is what
+    ``charge_from_params`` made of it, ``entry`` the line's own parameters (its period)."""
+    period = entry.get("period") or {"start": ctx.now(), "end": ctx.now()}
+    return new_item(
+        ctx,
+        customer,
+        amount=charge["amount"],
+        currency=charge["currency"],
+        quantity=charge["quantity"],
+        period_start=period["start"],
+        period_end=period["end"],
+        price=charge["price"],
+        unit_amount_decimal=charge["unit_amount_decimal"],
+        description=description,
+    )
+
+
 def charge_from_params(ctx: Context, params: JSON, *, prefix: str = "") -> JSON:
     """Amount, currency, quantity and price from ``pricing``/``price_data``/``amount``/decimal."""
 
