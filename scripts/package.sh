@@ -6,7 +6,8 @@
 #
 #   bash scripts/package.sh [--compression xz]      (Linux: zstd by default, xz for releases)
 #
-# The version is pyproject.toml's. The venv gets the build extra (PyInstaller) first.
+# The version is pyproject.toml's. The venv gets the locked dev packages (PyInstaller with them)
+# first, as CI tested them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "$(uname -s)" in
@@ -19,7 +20,10 @@ case "$(uname -s)" in
   MINGW* | MSYS* | CYGWIN*)
     # setup.sh expects .venv/bin; on Windows the venv has Scripts\ instead.
     [ -x .venv/Scripts/python.exe ] || py -3.11 -m venv .venv
-    .venv/Scripts/python.exe -m pip install --quiet --disable-pip-version-check -e ".[build]"
+    pip=(.venv/Scripts/python.exe -m pip install --quiet --disable-pip-version-check)
+    "${pip[@]}" --require-hashes -r requirements/tools.txt
+    "${pip[@]}" --require-hashes -r requirements/dev.txt
+    "${pip[@]}" --no-deps --no-build-isolation --no-index -e .
     exec powershell.exe -NoProfile -ExecutionPolicy Bypass -File build_spec/build_windows.ps1 ;;
   *)
     echo "package.sh: no installer recipe for $(uname -s)" >&2
