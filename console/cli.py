@@ -120,7 +120,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "configs" and args.configs_command == "import":
         return _run_with_gateway(
             args,
-            lambda gateway: portal_cli.configs_import(gateway, args.path, dry_run=args.dry_run),
+            # The streams are passed as they are now, not as they were at import time (the
+            # functions' defaults), so a caller that redirects them sees the messages.
+            lambda gateway: portal_cli.configs_import(
+                gateway, args.path, dry_run=args.dry_run, out=sys.stdout, err=sys.stderr
+            ),
         )
     if args.command == "quick-view":
         return _run_with_gateway(

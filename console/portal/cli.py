@@ -17,6 +17,7 @@ from typing import Any, Protocol, TextIO
 from console.errors import ConsoleError, LiveModeRefused, ValidationError, ValidationProblem
 from console.gateway.models import Account
 from console.portal import quick_view as qv
+from console.portal.config_document import read_document_file
 from console.portal.config_io import (
     ConfigurationGateway,
     account_label,
@@ -130,9 +131,13 @@ async def configs_import(
 ) -> int:
     """Validates and maps the document, then creates or updates it (unless ``dry_run``)."""
     try:
-        data: Any = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError) as error:
-        print(f"error: cannot read {path}: {error}", file=err)
+        data: Any = read_document_file(path)
+    except OSError as error:
+        print(f"error: cannot read {path}: {error.strerror or error}", file=err)
+        return 2
+    except ValidationError as error:
+        _report(error, err)
+        print("Nothing was sent.", file=err)
         return 2
     try:
         account = account_label(gateway, (await gateway.retrieve_account()).id)

@@ -28,6 +28,7 @@ from console.gateway.models import (
     Product,
     ProductId,
 )
+from console.portal.config_document import shape_problems
 from console.portal.config_rules import Catalogue, validate
 from console.portal.configuration import (
     Params,
@@ -239,18 +240,12 @@ def read_document(data: Any) -> tuple[Document | None, tuple[ValidationProblem, 
             )
         )
     raw = data.get("configuration")
-    if not isinstance(raw, Mapping) or not isinstance(raw.get("features"), Mapping):
-        problems.append(
-            ValidationProblem(
-                "configuration", "document_invalid", "The configuration or its features is missing."
-            )
-        )
     products = data.get("products", [])
-    if not isinstance(products, list) or not all(
-        isinstance(p, Mapping) and isinstance(p.get("id"), str) for p in products
-    ):
+    problems.extend(shape_problems(raw, products))
+    account = data.get("account")
+    if account is not None and not isinstance(account, str):
         problems.append(
-            ValidationProblem("products", "document_invalid", "products must be a list of objects.")
+            ValidationProblem("account", "document_invalid", "account must be a string or null.")
         )
     if problems:
         return None, tuple(problems)
@@ -280,7 +275,7 @@ def read_document(data: Any) -> tuple[Document | None, tuple[ValidationProblem, 
                 interval=recurring.get("interval"),
                 interval_count=recurring.get("interval_count"),
             )
-    return Document(config, references, names, data.get("account")), ()
+    return Document(config, references, names, account), ()
 
 
 # --- mapping onto another catalogue ---------------------------------------------------------
