@@ -15,8 +15,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from console.sandbox import Sandbox  # noqa: E402
 
 # After the whole suite: no key in the console's folders, logs, failure texts or screenshots'
-# text, and every account's key in the keyring (tests/reliability/secrets_audit.py).
-pytest_plugins = ["tests.reliability.secrets_audit"]
+# text, and every account's key in the keyring (tests/reliability/secrets_audit.py). During each
+# test: no log record at WARNING or above that the test did not expect (tests/log_guard.py), no
+# connection beyond loopback (tests/socket_guard.py).
+pytest_plugins = ["tests.reliability.secrets_audit", "tests.log_guard", "tests.socket_guard"]
 
 
 def make_client(sandbox: Sandbox, **kwargs: object) -> stripe.StripeClient:
