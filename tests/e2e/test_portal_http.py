@@ -301,34 +301,6 @@ def test_page_language_follows_session_then_customer_then_browser(
     assert '<html lang="ja-JP">' in by_browser.text
 
 
-def test_login_page_gives_a_new_link_only_for_a_known_email_and_needs_its_token(
-    client: stripe.StripeClient, browser: httpx.Client, portal: Any
-) -> None:
-    _, customer = portal
-    config = configuration(client, login_page={"enabled": True})
-    login = path_of(config.login_page.url)
-    page = browser.get(login)
-    assert page.status_code == 200
-    assert_secure(page)
-    token = csrf_of(page.text)
-    unknown = browser.post(login, data={"email": "nobody@example.com", "csrf_token": token})
-    known = browser.post(login, data={"email": customer.email, "csrf_token": csrf_of(page.text)})
-    assert unknown.status_code == known.status_code == 200
-    neutral = "If this email belongs to a customer"
-    assert neutral in unknown.text and neutral in known.text
-    assert "/p/session/" not in unknown.text
-    link = re.search(r'href="(http://[^"]+/p/session/[^"]+)"', known.text)
-    assert link, known.text
-    opened = browser.get(path_of(link.group(1)))
-    assert opened.status_code == 200
-    assert customer.email in opened.text
-    with httpx.Client(base_url=str(browser.base_url), trust_env=False) as other:
-        forged = other.post(login, data={"email": customer.email, "csrf_token": token})
-    assert forged.status_code == 403
-    assert "/p/session/" not in forged.text
-    assert browser.get("/p/login/" + secrets.token_urlsafe(16)).status_code == 404
-
-
 def test_sessions_of_a_connected_account_open_with_its_branding(
     client: stripe.StripeClient, sandbox: Sandbox, browser: httpx.Client
 ) -> None:

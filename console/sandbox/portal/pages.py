@@ -1,5 +1,5 @@
 """The portal's pages other than subscriptions: home, invoices, payment methods, customer
-information, the login page, and the end of a deep-link flow.
+information, and the end of a deep-link flow (the login link is ``login.py``).
 
 Every change goes through the API (``portal.call``), so it follows the API's rules
 and emits its events. What the session's configuration doesn't allow is neither
@@ -9,7 +9,6 @@ shown nor accepted: a hand-made POST for a disabled feature or a field outside
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -18,18 +17,16 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from console.sandbox import ids
 from console.sandbox.errors import StripeError
-from console.sandbox.portal.app import redirect, route, session_route
+from console.sandbox.portal.app import redirect, session_route
 from console.sandbox.portal.render import N_, gettext, render, request_locale
-from console.sandbox.portal.session import Portal, PortalExit, api_of, brand_for, read_form
+from console.sandbox.portal.session import Portal, PortalExit
 from console.sandbox.spec import JSON
 from resources import load_json
 
 HIDDEN_INVOICE_STATUSES = ("draft",)
 ENDED_SUBSCRIPTIONS = ("canceled", "incomplete_expired")
 LIST_LIMIT = 100
-LOGIN_COOKIE = "portal_login_csrf"
 
 # Flow type -> the URL its deep link opens on; the subscription pages add theirs.
 FLOW_ENTRIES: dict[str, Callable[[Portal], str]] = {
@@ -544,7 +541,12 @@ FIELD_GROUPS = {
 
 
 def _allowed(portal: Portal) -> list[str]:
-    return list(portal.feature("customer_update").get("allowed_updates") or [])
+    allowed = list(portal.feature("customer_update").get("allowed_updates") or [])
+    if portal.session.get("_opened_by_login"):
+        # Stripe: customers can't update their email through the login link (whoever
+        # controls the email signed in with it; changing it would hand the account over).
+        return [update for update in allowed if update != "email"]
+    return allowed
 
 
 def _countries(portal: Portal) -> list[tuple[str, str]]:
@@ -672,72 +674,6 @@ def remove_tax_id(request: Request, portal: Portal) -> Response:
     return redirect(portal.url("customer") + "?notice=tax_id_removed")
 
 
-# -- login page ----------------------------------------------------------------------------------
-
-
-def _login_config(request: Request) -> JSON | None:
-    from console.sandbox.resources.portal_configurations import resolve_login_token
-
-    token = request.path_params["token"]
-    if not token or len(token) > 128:
-        return None
-    return resolve_login_token(api_of(request).store, token)
-
-
-def _login_page(request: Request, config: JSON, *, status: int = 200, **context: Any) -> Response:
-    # The double-submit value stays while the cookie lives, so several tabs keep working.
-    csrf = request.cookies.get(LOGIN_COOKIE, "")
-    if not (16 <= len(csrf) <= 64):
-        csrf = ids.new_token(16)
-    api = api_of(request)
-    account = api.store.owner(config["id"]) or api.platform
-    response = render(
-        request,
-        "login.html",
-        {"login_csrf": csrf, "brand": brand_for(api, account, config), **context},
-        status=status,
-    )
-    response.set_cookie(
-        LOGIN_COOKIE, csrf, path="/p/login/", httponly=True, samesite="strict", max_age=3600
-    )
-    return response
-
-
-async def login(request: Request) -> Response:
-    config = _login_config(request)
-    if config is None:
-        return render(request, "expired.html", {"reason": "unknown"}, status=404)
-    if request.method == "GET":
-        return _login_page(request, config)
-    form = await read_form(request)
-    cookie = request.cookies.get(LOGIN_COOKIE, "")
-    sent = form.get("csrf_token", "")
-    if not cookie or not hmac.compare_digest(cookie.encode(), sent.encode()):
-        return _login_page(request, config, status=403, refused=True)
-    email = form.get("email", "").strip()
-    if not email or "@" not in email or len(email) > 512:
-        return _login_page(request, config, status=400, email_error=True, email=email)
-    link = _login_link(request, config, email)
-    return _login_page(request, config, sent=True, link=link)
-
-
-def _login_link(request: Request, config: JSON, email: str) -> str | None:
-    """A new session's link for a customer of the configuration's account with this email."""
-    api = api_of(request)
-    account = api.store.owner(config["id"]) or api.platform
-    found = api.call("GetCustomers", {"email": email, "limit": 1}, scope=account)
-    if not found["data"]:
-        return None
-    params: JSON = {"customer": found["data"][0]["id"], "configuration": config["id"]}
-    if not config.get("default_return_url"):
-        params["return_url"] = config["login_page"]["url"]
-    try:
-        session = api.call("PostBillingPortalSessions", params, scope=account)
-    except StripeError:
-        return None
-    return str(session["url"])
-
-
 def not_found_page(request: Request) -> Response:
     return render(
         request, "error.html", {"reason": "not_found"}, status=404, locale=request_locale(request)
@@ -758,4 +694,3 @@ session_route("/customer", customer_page)
 session_route("/customer", update_customer, methods=["POST"])
 session_route("/tax-ids", add_tax_id, methods=["POST"])
 session_route("/tax-ids/{tax_id}/remove", remove_tax_id, methods=["POST"])
-route("/login/{token}", login, methods=["GET", "POST"])
