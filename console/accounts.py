@@ -27,6 +27,7 @@ import keyring.errors
 from console.errors import AccountError, ValidationError, ValidationProblem
 from console.gateway.client import Gateway
 from console.gateway.models import ConnectedAccount
+from console.keyring_check import check_keyring_is_safe
 from console.paths import AppDirs
 from console.redaction import redact_key
 
@@ -36,8 +37,6 @@ SANDBOX_NAME = "Sandbox"
 Mode = Literal["test", "live"]
 
 _KEY_SHAPE = re.compile(r"^(sk|rk)_(test|live)_[A-Za-z0-9]{8,}$")
-# Backends that keep secrets in a plain (or merely obfuscated) file, or nowhere.
-_UNSAFE_MODULES = ("keyrings.alt", "keyring.backends.fail", "keyring.backends.null")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,23 +73,6 @@ def mode_of_key(api_key: str) -> Mode:
         )
         raise ValidationError((ValidationProblem("api_key", "api_key_invalid", message),))
     return "live" if match.group(2) == "live" else "test"
-
-
-def check_keyring_is_safe(backend: keyring.backend.KeyringBackend) -> None:
-    """Refuses a keyring that would lose keys or keep them in plain text."""
-    backends: list[keyring.backend.KeyringBackend] = list(
-        getattr(backend, "backends", None) or [backend]
-    )
-    for each in backends:
-        module = type(each).__module__
-        if module.startswith(_UNSAFE_MODULES):
-            raise AccountError(
-                f"The system keyring ({type(each).__module__}.{type(each).__name__}) cannot "
-                "keep API keys safely. Install and unlock a Secret Service keyring "
-                "(GNOME Keyring or KWallet) on Linux, or use the macOS Keychain or Windows "
-                "Credential Locker, then try again.",
-                code="keyring_unsafe",
-            )
 
 
 class AccountStore:

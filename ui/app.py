@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication
 
 from console import cli
 from console.errors import ConsoleError
+from console.keyring_check import check_keyring
 from console.paths import AppDirs, app_dirs
 from console.redaction import install_key_redaction
 from ui.about import app_icon
@@ -33,12 +34,38 @@ from ui.workspace import Workspace
 log = logging.getLogger(__name__)
 
 
+async def wait_for_keyring(window: MainWindow) -> None:
+    """Returns once the system keyring can keep keys; until then the window says what to fix.
+
+    Every account's key, the built-in sandbox's included, lives in the keyring, so nothing can
+    open without one. Each "Try again" checks anew (a keyring unlocked or installed meanwhile).
+    """
+    while True:
+        window.banner.show_starting(
+            QCoreApplication.translate("MainWindow", "Checking the system keyring…")
+        )
+        window.keyring_notice.try_again.setEnabled(False)
+        status = await check_keyring()
+        if status.usable:
+            window.hide_keyring_problem()
+            return
+        log.warning("The keyring cannot keep keys (%s): %s", status.backend, status.message)
+        window.show_keyring_problem(status)
+        retry = asyncio.Event()
+        window.keyring_notice.retry.connect(retry.set)
+        try:
+            await retry.wait()
+        finally:
+            window.keyring_notice.retry.disconnect(retry.set)
+
+
 async def open_on_sandbox(window: MainWindow, dirs: AppDirs) -> Workspace:
     """Starts the sandbox (its data under ``dirs.data``) and shows the last account used.
 
     The last account is the one the window's settings remember, if it is still registered;
     otherwise the sandbox. The returned workspace's ``aclose`` ends it all.
     """
+    await wait_for_keyring(window)
     workspace = Workspace(dirs)
     window.workspace = workspace
     # A literal context: lupdate cannot tell the class from ``window.tr``.
@@ -66,8 +93,17 @@ async def open_on_sandbox(window: MainWindow, dirs: AppDirs) -> Workspace:
 
 async def _run(window: MainWindow, dirs: AppDirs, closed: asyncio.Event) -> None:
     workspace: Workspace | None = None
+    opening = asyncio.ensure_future(open_on_sandbox(window, dirs))
+    # Closing the window while start-up still waits (on the keyring, say) ends the start-up.
+    window_closed = asyncio.ensure_future(closed.wait())
+    await asyncio.wait({opening, window_closed}, return_when=asyncio.FIRST_COMPLETED)
+    window_closed.cancel()
+    if not opening.done():
+        opening.cancel()
     try:
-        workspace = await open_on_sandbox(window, dirs)
+        workspace = await opening
+    except asyncio.CancelledError:
+        pass
     except ConsoleError as error:
         window.banner.show_starting(
             QCoreApplication.translate("MainWindow", "The built-in sandbox could not be opened.")

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from console.accounts import StoredAccount
 from console.errors import ConsoleError
+from console.keyring_check import KeyringStatus
 from ui.about import AboutDialog
 from ui.account_banner import AccountBanner
 from ui.accounts.add_dialog import AddAccountDialog
@@ -39,6 +40,7 @@ from ui.configurations.view import ConfigurationsView
 from ui.context import AccountContext
 from ui.customers.view import CustomersView
 from ui.error_bar import ErrorBar
+from ui.keyring_notice import KeyringNotice
 from ui.portal_session.view import PortalSessionView
 from ui.preview.view import PreviewView
 from ui.report.view import CancellationReportView
@@ -103,14 +105,18 @@ class MainWindow(QMainWindow):
         self.sidebar.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.sidebar.setCurrentRow(0)
 
-        body = QHBoxLayout()
+        self.body = QWidget()
+        body = QHBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(self.sidebar)
         body.addWidget(self.pages, 1)
+        self.keyring_notice = KeyringNotice()
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.banner)
         layout.addWidget(self.error_bar)
-        layout.addLayout(body, 1)
+        layout.addWidget(self.keyring_notice, 1)
+        layout.addWidget(self.body, 1)
         self.setCentralWidget(central)
 
     # --- views ---------------------------------------------------------------------------------
@@ -288,6 +294,17 @@ class MainWindow(QMainWindow):
         self.remove_account_action.setEnabled(not account.sandbox)
         if self.settings is not None:
             self.settings.last_account = account.handle
+
+    def show_keyring_problem(self, status: KeyringStatus) -> None:
+        """No account can open: the notice says why and how to fix it, in place of the views."""
+        self.banner.show_starting(self.tr("No keyring to keep API keys"))
+        self.body.hide()
+        self.keyring_notice.show_status(status)
+        self.keyring_notice.try_again.setFocus()
+
+    def hide_keyring_problem(self) -> None:
+        self.keyring_notice.hide()
+        self.body.show()
 
     def busy(self) -> bool:
         """True while the window itself is opening, switching or removing an account."""

@@ -7,9 +7,10 @@ catalogs are used) and renders that portal page in Qt WebEngine. Every step prin
 
 Without a display (servers, CI) it runs offscreen; as root, WebEngine runs without Chromium's
 sandbox (which refuses root). The keyring: the system keyring is checked with a round trip on
-a throwaway entry of its own, and reported; the app's own steps then keep the throwaway
-sandbox's key in this process's memory, so the self-test never adds to or overwrites entries
-in the user's keyring, and still runs where no keyring exists (a warning, not a failure).
+a throwaway entry of its own (console/keyring_check.py); without one that can keep keys the
+self-test fails there, saying what is missing and how to fix it, since the app cannot keep an
+account without it. The app's own steps then keep the throwaway sandbox's key in this process's
+memory, so the self-test never adds to or overwrites entries in the user's keyring.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,8 +31,8 @@ import keyring.backend
 import keyring.errors
 from keyring.compat import properties
 
-from console.accounts import check_keyring_is_safe
 from console.errors import ConsoleError
+from console.keyring_check import probe_keyring
 from console.redaction import redact_keys
 from resources import path
 
@@ -50,7 +50,6 @@ PORTAL_CATALOG = ("portal", "locale", "de_DE", "LC_MESSAGES", "messages.po")
 PORTAL_STYLESHEET = "portal.css"  # resources/portal/static/, served by the sandbox
 PORTAL_HEADING = "Invoice history"  # on the portal's home page in every demo configuration
 STEP_TIMEOUT_S = 60.0
-KEYRING_PROBE_SERVICE = "portal-console-self-test"
 
 
 class SelfTestError(Exception):
@@ -104,28 +103,6 @@ class _ProcessMemoryKeyring(keyring.backend.KeyringBackend):
     def delete_password(self, service: str, username: str) -> None:
         if self._keys.pop((service, username), None) is None:
             raise keyring.errors.PasswordDeleteError(username)
-
-
-def probe_system_keyring() -> tuple[bool, str]:
-    """(usable, what was found): a set/get/delete round trip on a throwaway entry."""
-    backend = keyring.get_keyring()
-    name = f"{type(backend).__module__}.{type(backend).__name__}"
-    try:
-        check_keyring_is_safe(backend)
-    except ConsoleError as error:
-        return False, f"{name}: {error.message}"
-    username, secret = uuid.uuid4().hex, uuid.uuid4().hex
-    try:
-        backend.set_password(KEYRING_PROBE_SERVICE, username, secret)
-        try:
-            read = backend.get_password(KEYRING_PROBE_SERVICE, username)
-        finally:
-            backend.delete_password(KEYRING_PROBE_SERVICE, username)
-    except keyring.errors.KeyringError as error:
-        return False, f"{name}: {type(error).__name__} ({error})"
-    if read != secret:
-        return False, f"{name}: a stored secret did not read back"
-    return True, name
 
 
 @dataclass(slots=True)
@@ -338,10 +315,13 @@ def main(argv: Sequence[str], out: TextIO = sys.stdout) -> int:
         return 1
     report.line("ok", f"portal-console {version} ({'bundled' if _frozen() else 'Python install'})")
 
-    usable, found = probe_system_keyring()
-    report.line("ok" if usable else "warn", f"system keyring: {found}")
-    if not usable:
-        report.line("warn", "the app needs a working keyring to keep API keys")
+    found = probe_keyring()
+    if not found.usable:
+        detail = f" ({found.detail})" if found.detail else ""
+        report.line("FAIL", f"system keyring: {found.backend}: {found.message}{detail}")
+        report.line("FAIL", f"to fix: {found.remedy}")
+        return 1
+    report.line("ok", f"system keyring: {found.backend}")
     keyring.set_keyring(_ProcessMemoryKeyring())
 
     if args.screenshots is not None:

@@ -1268,6 +1268,65 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     </message>
 </context>
 <context>
+    <name>KeyringNotice</name>
+    <message>
+        <source>Portal Console needs the system keyring</source>
+        <translation>Portal Console braucht den Schlüsselbund des Systems</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Erneut versuchen</translation>
+    </message>
+    <message>
+        <source>Keyring found: {backend}</source>
+        <translation>Gefundener Schlüsselbund: {backend}</translation>
+    </message>
+    <message>
+        <source>No keyring was found on this desktop. Portal Console keeps API keys only in the system keyring, so no account can be opened without one.</source>
+        <translation>Auf diesem Desktop wurde kein Schlüsselbund gefunden. Portal Console bewahrt API-Schlüssel nur im Schlüsselbund des Systems auf; ohne ihn lässt sich kein Konto öffnen.</translation>
+    </message>
+    <message>
+        <source>The only keyring found would keep API keys in a plain file, so Portal Console does not use it.</source>
+        <translation>Der einzige gefundene Schlüsselbund würde API-Schlüssel unverschlüsselt in einer Datei ablegen; Portal Console verwendet ihn deshalb nicht.</translation>
+    </message>
+    <message>
+        <source>The keyring is locked, or its password prompt was closed.</source>
+        <translation>Der Schlüsselbund ist gesperrt, oder seine Passwortabfrage wurde geschlossen.</translation>
+    </message>
+    <message>
+        <source>The keyring did not answer.</source>
+        <translation>Der Schlüsselbund hat nicht geantwortet.</translation>
+    </message>
+    <message>
+        <source>The keyring could not store a test entry.</source>
+        <translation>Der Schlüsselbund konnte keinen Testeintrag speichern.</translation>
+    </message>
+    <message>
+        <source>Unlock the “Login” keyring: it opens when you log in to the desktop, or open the Passwords and Keys app and unlock it there. Then choose Try again.</source>
+        <translation>Entsperren Sie den Schlüsselbund „Anmeldung“: Er öffnet sich, wenn Sie sich am Desktop anmelden, oder Sie entsperren ihn in der App „Passwörter und Verschlüsselung“. Wählen Sie dann „Erneut versuchen“.</translation>
+    </message>
+    <message>
+        <source>Unlock the system keychain, then choose Try again.</source>
+        <translation>Entsperren Sie den Schlüsselbund des Systems und wählen Sie dann „Erneut versuchen“.</translation>
+    </message>
+    <message>
+        <source>If a password prompt of the keyring is open, answer it. Otherwise log out and back in, then choose Try again.</source>
+        <translation>Ist eine Passwortabfrage des Schlüsselbunds offen, beantworten Sie sie. Sonst melden Sie sich ab und wieder an und wählen dann „Erneut versuchen“.</translation>
+    </message>
+    <message>
+        <source>Install a Secret Service keyring and log in again: on Debian or Ubuntu, run “sudo apt install gnome-keyring” and log out and back in; on KDE, turn on KWallet. A remote or headless session needs a desktop session with D-Bus.</source>
+        <translation>Installieren Sie einen Secret-Service-Schlüsselbund und melden Sie sich neu an: Unter Debian oder Ubuntu mit „sudo apt install gnome-keyring“, danach ab- und wieder anmelden; unter KDE schalten Sie KWallet ein. Eine entfernte Sitzung ohne Desktop braucht eine Desktop-Sitzung mit D-Bus.</translation>
+    </message>
+    <message>
+        <source>Sign out of macOS and back in, then choose Try again.</source>
+        <translation>Melden Sie sich bei macOS ab und wieder an und wählen Sie dann „Erneut versuchen“.</translation>
+    </message>
+    <message>
+        <source>Sign out of Windows and back in, then choose Try again.</source>
+        <translation>Melden Sie sich bei Windows ab und wieder an und wählen Sie dann „Erneut versuchen“.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Portal Console</source>
@@ -1378,6 +1437,10 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
         <translation>Portal Console — {name} ({mode})</translation>
     </message>
     <message>
+        <source>No keyring to keep API keys</source>
+        <translation>Kein Schlüsselbund für die API-Schlüssel</translation>
+    </message>
+    <message>
         <source>(no accounts yet)</source>
         <translation>(noch keine Konten)</translation>
     </message>
@@ -1392,6 +1455,10 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     <message>
         <source>Remove {name} ({mode}) from the console and delete its key from the keyring? Nothing changes in Stripe.</source>
         <translation>{name} ({mode}) aus der Konsole entfernen und den Schlüssel aus dem Schlüsselbund löschen? In Stripe ändert sich nichts.</translation>
+    </message>
+    <message>
+        <source>Checking the system keyring…</source>
+        <translation>Schlüsselbund des Systems wird geprüft…</translation>
     </message>
     <message>
         <source>Starting the built-in sandbox…</source>

@@ -14,13 +14,8 @@ import pytest
 
 from console.errors import AccountError
 from tests.packaging.conftest import ROOT, SCREENSHOTS
-from ui.self_test import (
-    DEMO_CUSTOMER,
-    Report,
-    SelfTestError,
-    prepare_environment,
-    probe_system_keyring,
-)
+from console.keyring_check import PROBE_SERVICE, probe_keyring
+from ui.self_test import DEMO_CUSTOMER, Report, SelfTestError, prepare_environment
 
 STEPS = (
     "bundled sandbox started, main window open on it",
@@ -67,7 +62,9 @@ def test_the_self_test_passes_on_the_python_install() -> None:
 
 @pytest.mark.slow
 @pytest.mark.timeout(120)
-def test_without_a_keyring_it_warns_still_runs_and_leaves_home_untouched(tmp_path: Path) -> None:
+def test_without_a_keyring_it_fails_saying_what_to_do_and_leaves_home_untouched(
+    tmp_path: Path,
+) -> None:
     # No D-Bus session: the Secret Service is out of reach, as on a bare server. A fresh, empty
     # HOME (and no XDG folders) shows where the self-test would write: nowhere.
     home = tmp_path / "home"
@@ -80,11 +77,11 @@ def test_without_a_keyring_it_warns_still_runs_and_leaves_home_untouched(tmp_pat
     env["HOME"] = str(home)
     result = _self_test(env)
     lines = _report_lines(result.stdout)
-    assert result.returncode == 0, "\n".join(lines) + result.stderr[-2000:]
-    warnings = [line for line in lines if line.startswith("warn")]
-    assert warnings[0].startswith("warn system keyring: keyring.backends.fail.Keyring")
-    assert "the app needs a working keyring to keep API keys" in warnings[1]
-    assert lines[-1] == "ok   self-test passed"
+    assert result.returncode == 1, "\n".join(lines) + result.stderr[-2000:]
+    failures = [line for line in lines if line.startswith("FAIL")]
+    assert failures[0].startswith("FAIL system keyring: keyring.backends.fail.Keyring: No keyring")
+    assert "sudo apt install gnome-keyring" in failures[1]
+    assert not any(line.startswith("ok   bundled sandbox") for line in lines)
     assert sorted(home.rglob("*")) == []  # no settings, accounts, caches or browser data
 
 
@@ -113,17 +110,15 @@ def test_no_display_means_offscreen_and_root_means_no_chromium_sandbox() -> None
 def test_the_keyring_probe_leaves_no_entry_behind() -> None:
     import keyring
 
-    from ui.self_test import KEYRING_PROBE_SERVICE
-
-    usable, found = probe_system_keyring()
-    assert usable, found
-    assert found == "keyring.backends.SecretService.Keyring"
+    found = probe_keyring()
+    assert found.usable, found
+    assert found.backend == "keyring.backends.SecretService.Keyring"
     collection = keyring.get_keyring().get_preferred_collection()  # type: ignore[attr-defined]
     with closing(collection.connection):  # its own D-Bus connection: left open, it leaks a socket
         left = [
             i
             for i in collection.get_all_items()
-            if i.get_attributes().get("service") == KEYRING_PROBE_SERVICE
+            if i.get_attributes().get("service") == PROBE_SERVICE
         ]
     assert left == []
 
