@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from console.sandbox import ids
+from console.sandbox.app import read_body
 from console.sandbox.context import Context
 from console.sandbox.errors import StripeError
 from console.sandbox.invoice_math import format_date, format_money
@@ -244,6 +245,12 @@ async def pdf(request: Request) -> Response:
     )
 
 
+def _closing(response: Response) -> Response:
+    """``response``, then the connection closes: the body we refused to read is not drained."""
+    response.headers["Connection"] = "close"
+    return response
+
+
 def _expiry(value: str) -> tuple[int, int] | None:
     month, _, year = value.replace(" ", "").partition("/")
     if not (month.isdigit() and year.isdigit()):
@@ -255,13 +262,22 @@ def _expiry(value: str) -> tuple[int, int] | None:
 async def pay(request: Request) -> Response:
     api = _api(request)
     token = request.path_params["token"]
-    body = await request.body()
-    form = {k: v[0] for k, v in parse_qs(body[:MAX_FORM].decode("utf-8", "replace")).items()}
     with api.store.transaction():
         found = _locate(api, token)
     if found is None:
-        return not_found()
+        return _closing(not_found())
     ctx, invoice = found
+    # The token first, the body after, and never more of it than a payment form needs.
+    declared = request.headers.get("content-length", "")
+    try:
+        if declared.isdigit() and int(declared) > MAX_FORM:
+            raise StripeError("Request body too large.")
+        body = await read_body(request.receive, MAX_FORM)
+    except StripeError:
+        return _closing(
+            _with_csrf(invoice, status=413, message="This form is too large to be a payment.")
+        )
+    form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
     cookie = request.cookies.get(CSRF_COOKIE, "")
     sent = form.get("csrf", "")
     if not cookie or not hmac.compare_digest(cookie.encode(), sent.encode()):

@@ -26,9 +26,13 @@ from console.sandbox.portal.render import render
 from console.sandbox.portal.session import (
     Portal,
     PortalExit,
+    closing,
+    known_link,
     open_portal,
     read_form,
     set_cookie,
+    too_large,
+    unknown_link,
     valid_color,
 )
 from resources import path
@@ -132,7 +136,14 @@ def session_route(subpath: str, handler: SessionHandler, methods: Iterable[str] 
     """
 
     async def endpoint(request: Request) -> Response:
-        form = await read_form(request) if request.method == "POST" else None
+        form: dict[str, str] | None = None
+        if request.method == "POST":
+            # The link first, the body after: a stranger's upload is never read.
+            if not known_link(request, request.path_params["token"]):
+                return closing(unknown_link(request))
+            form = await read_form(request)
+            if form is None:
+                return too_large(request)
         try:
             portal = open_portal(request, request.path_params["token"], form)
             response = handler(request, portal)

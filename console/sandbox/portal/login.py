@@ -32,7 +32,7 @@ from console.sandbox import ids
 from console.sandbox.errors import StripeError
 from console.sandbox.portal.app import redirect, route
 from console.sandbox.portal.render import render
-from console.sandbox.portal.session import api_of, brand_for, read_form
+from console.sandbox.portal.session import api_of, brand_for, closing, read_form
 from console.sandbox.spec import JSON
 from console.sandbox.store import Store
 
@@ -191,10 +191,13 @@ def _code_page(
 async def login(request: Request) -> Response:
     config = _login_config(request)
     if config is None:
-        return render(request, "expired.html", {"reason": "unknown"}, status=404)
+        unknown = render(request, "expired.html", {"reason": "unknown"}, status=404)
+        return closing(unknown) if request.method == "POST" else unknown
     if request.method == "GET":
         return _login_page(request, config)
     form = await read_form(request)
+    if form is None:
+        return closing(_login_page(request, config, status=413, refused=True))
     cookie = request.cookies.get(LOGIN_COOKIE, "")
     sent = form.get("csrf_token", "")
     if not cookie or not hmac.compare_digest(cookie.encode(), sent.encode()):

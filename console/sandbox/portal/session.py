@@ -31,6 +31,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from console.sandbox import ids
+from console.sandbox.errors import StripeError
 from console.sandbox.portal.render import PageLocale, choose_locale, render, request_locale
 from console.sandbox.spec import JSON
 
@@ -199,12 +200,35 @@ def _locale_for(request: Request, session: JSON, customer: JSON | None) -> PageL
     return choose_locale(session.get("locale"), preferred, request.headers.get("accept-language"))
 
 
-async def read_form(request: Request) -> dict[str, str]:
-    """A url-encoded form, size-limited; repeated keys keep the last value."""
-    body = await request.body()
-    if len(body) > MAX_FORM:
-        return {}
+async def read_form(request: Request) -> dict[str, str] | None:
+    """A url-encoded form, or None once it passes ``MAX_FORM`` bytes (read no further than
+    that, however long the body); repeated keys keep the last value. Check the link first."""
+    from console.sandbox.app import read_body
+
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_FORM:
+        return None
+    try:
+        body = await read_body(request.receive, MAX_FORM)
+    except StripeError:
+        return None
     return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+
+
+def closing(response: Response) -> Response:
+    """``response``, then the connection closes: the body we refused to read is not drained."""
+    response.headers["Connection"] = "close"
+    return response
+
+
+def too_large(request: Request) -> Response:
+    """The answer to a form past ``MAX_FORM``: no portal form is anywhere near that size."""
+    return closing(render(request, "error.html", {"reason": "csrf"}, status=413))
+
+
+def known_link(request: Request, token: str) -> bool:
+    """Whether ``token`` names a portal session (lapsed or not): the check before any body."""
+    return _lookup(api_of(request), token) is not None
 
 
 def open_portal(request: Request, token: str, form: dict[str, str] | None) -> Portal:
