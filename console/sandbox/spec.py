@@ -14,6 +14,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from console.sandbox.string_limits import with_string_limits
+
 JSON = dict[str, Any]
 
 SPEC_FILE = "openapi-subset.json"
@@ -125,7 +127,7 @@ def spec_operations() -> tuple[Operation, ...]:
                     method=method.upper(),
                     path=path,
                     segments=_split(path),
-                    params_schema=params,
+                    params_schema=with_string_limits(raw["operationId"], params, resolve),
                     response_schema=response_schema,
                 )
             )

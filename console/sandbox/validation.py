@@ -181,8 +181,19 @@ def _validate_scalar(value: Any, schema: JSON, path: list[str]) -> Any:
         raise invalid(f"Invalid {name}: must be one of {_one_of(enum)}", param=name)
     max_length = schema.get("maxLength")
     if max_length is not None and len(value) > max_length:
-        raise invalid(f"Invalid {name}: must be at most {max_length} characters", param=name)
+        raise _too_long(value, max_length, name)
     return value
+
+
+def _too_long(value: str, max_length: int, name: str) -> StripeError:
+    """Stripe's words for a string past its cap, e.g. ``Invalid string: Lottery Re...iting line;
+    must be at most 40 characters`` (the value's first and last ten characters).
+
+    Stripe sends no ``code`` with it: its published list of error codes has none for a string
+    that is too long (no ``parameter_invalid_string_too_long``), so none is invented here.
+    """
+    shown = value if len(value) <= 20 else f"{value[:10]}...{value[-10:]}"
+    return invalid(f"Invalid string: {shown}; must be at most {max_length} characters", param=name)
 
 
 def _one_of(values: list[Any]) -> str:
