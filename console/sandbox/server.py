@@ -58,8 +58,12 @@ class WebhookSender:
                 next_at = self.api.store.next_delivery_at()
                 timeout = 5.0 if next_at is None else max(0.0, min(5.0, next_at - time.time()))
                 self.wake.clear()
+                # asyncio.timeout, not wait_for: under Python 3.11 wait_for loses a cancellation
+                # that comes in the loop step in which the event is set, and the server's
+                # shutdown would wait for this loop until Sandbox.stop gave up on it.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.wake.wait(), timeout)
+                    async with asyncio.timeout(timeout):
+                        await self.wake.wait()
 
     async def _deliver_due(self, client: httpx.AsyncClient) -> None:
         store = self.api.store
