@@ -350,6 +350,8 @@ def test_other_payment_method_types_are_shown_read_only_even_as_the_default(
     assert {pm.id for pm in attached} == {sepa.id, ideal.id}
 
 
+# The bug is logged with its traceback (for the developer), the customer sees the error page.
+@pytest.mark.expect_log("ERROR", "console.sandbox.portal.app", r"portal page /boom failed")
 def test_an_exception_in_a_page_shows_the_error_page_not_a_trace() -> None:
     from starlette.routing import Route
 
