@@ -28,6 +28,7 @@ from starlette.types import Receive, Scope, Send
 
 from console.sandbox.app import Api, read_body
 from console.sandbox.errors import StripeError
+from console.sandbox.hosts import HostCheck, url_host
 from console.sandbox.registry import PAGE_ROUTES
 from console.sandbox.spec import JSON
 from console.sandbox.state import State, default_db_path, open_state
@@ -243,7 +244,7 @@ class Sandbox:
 
     @property
     def url(self) -> str:
-        return f"http://{_url_host(self.host)}:{self.port}"
+        return f"http://{url_host(self.host)}:{self.port}"
 
     def start(self) -> Sandbox:
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
@@ -263,7 +264,7 @@ class Sandbox:
         seeding.bootstrap(self.api)
         seeding.apply(self.api, self._seed, progress=self._progress)
         config = uvicorn.Config(
-            self._app,
+            HostCheck(self._app, self.host, self.port),
             log_level="warning",
             access_log=False,
             lifespan="on",
@@ -321,6 +322,3 @@ class Sandbox:
     ) -> None:
         self.stop()
 
-
-def _url_host(host: str) -> str:
-    return f"[{host}]" if ":" in host else host
