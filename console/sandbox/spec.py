@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from console.sandbox.removed_params import with_removed_params
 from console.sandbox.string_limits import with_string_limits
 
 JSON = dict[str, Any]
@@ -127,7 +128,10 @@ def spec_operations() -> tuple[Operation, ...]:
                     method=method.upper(),
                     path=path,
                     segments=_split(path),
-                    params_schema=with_string_limits(raw["operationId"], params, resolve),
+                    params_schema=with_removed_params(
+                        raw["operationId"],
+                        with_string_limits(raw["operationId"], params, resolve),
+                    ),
                     response_schema=response_schema,
                 )
             )

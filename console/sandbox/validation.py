@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from console.sandbox.errors import StripeError, invalid, missing_param, unknown_param
+from console.sandbox.removed_params import REMOVED_KEY
 from console.sandbox.spec import JSON, resolve
 from console.sandbox.wire import bracket
 
@@ -113,6 +114,9 @@ def _validate_object(value: Any, schema: JSON, path: list[str]) -> JSON:
             result[key] = "" if item == "" else validate(item, extra, child)
         elif extra is True and not properties:
             result[key] = item
+        elif key in schema.get(REMOVED_KEY, {}):
+            removed = schema[REMOVED_KEY][key]
+            raise invalid(removed["message"], param=bracket(child), code=removed["code"])
         else:
             raise unknown_param(bracket(child))
     for key in schema.get("required", []):
