@@ -8,6 +8,9 @@ phase it happened in, so code that treats the error as "offline" and carries on 
 Asyncio, httpx, the stripe library and ssl all connect through these, in any thread;
 subprocesses are out of reach.
 
+A test whose point is an address of this machine beyond loopback (that the sandbox is not
+reachable there) says so: ``@pytest.mark.allow_connect_beyond_loopback(reason)``.
+
 Registered from tests/conftest.py (``pytest_plugins``).
 """
 
@@ -54,6 +57,14 @@ _attempts: list[str] = []
 _attempts_lock = threading.Lock()
 
 
+MARKER = "allow_connect_beyond_loopback"
+_allowed = threading.Event()  # set while a test with the marker runs
+
+
+def _refused(family: int, address: object) -> bool:
+    return not _allowed.is_set() and not is_loopback(family, address)
+
+
 def _refuse(address: object) -> NonLoopbackConnectionError:
     text = f"{address!r} (thread {threading.current_thread().name})"
     with _attempts_lock:
@@ -74,13 +85,13 @@ _ORIGINAL_CREATE_CONNECTION = socket.create_connection
 
 
 def _guarded_connect(self: socket.socket, address: Any) -> None:
-    if not is_loopback(self.family, address):
+    if _refused(self.family, address):
         raise _refuse(address)
     _ORIGINAL_CONNECT(self, address)
 
 
 def _guarded_connect_ex(self: socket.socket, address: Any) -> int:
-    if not is_loopback(self.family, address):
+    if _refused(self.family, address):
         raise _refuse(address)
     return _ORIGINAL_CONNECT_EX(self, address)
 
@@ -88,7 +99,7 @@ def _guarded_connect_ex(self: socket.socket, address: Any) -> int:
 def _guarded_create_connection(
     address: tuple[str, int], *args: Any, **kwargs: Any
 ) -> socket.socket:
-    if not is_loopback(socket.AF_INET, address):  # checked as a name, before DNS
+    if _refused(socket.AF_INET, address):  # checked as a name, before DNS
         raise _refuse(address)
     return _ORIGINAL_CREATE_CONNECTION(address, *args, **kwargs)
 
@@ -102,6 +113,10 @@ _REPLACED: tuple[tuple[object, str, Callable[..., Any], Callable[..., Any]], ...
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(reason): the test connects to this machine beyond loopback on purpose",
+    )
     for owner, name, _original, guarded in _REPLACED:
         setattr(owner, name, guarded)
 
@@ -111,11 +126,19 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         setattr(owner, name, original)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker(MARKER) is not None:
+        _allowed.set()
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
+    if report.when == "teardown":
+        _allowed.clear()
     attempts = _take_attempts()
     if attempts:
         fail_report(report, f"connections beyond loopback during {report.when}", attempts)

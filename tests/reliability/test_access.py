@@ -29,6 +29,7 @@ def outward_address() -> str | None:
     return None if address.startswith("127.") else address
 
 
+@pytest.mark.allow_connect_beyond_loopback("tries this machine's own network address")
 def test_the_sandbox_listens_on_loopback_only_by_default(tmp_path: Path) -> None:
     with Sandbox(":memory:") as embedded:
         assert embedded.host == "127.0.0.1"

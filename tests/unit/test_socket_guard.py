@@ -104,6 +104,17 @@ def test_from_a_thread():
     thread.join()
 
 
+@pytest.mark.allow_connect_beyond_loopback("its point is an unroutable address")
+def test_allowed_by_its_marker():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("192.0.2.5", 9))  # UDP: routes, sends nothing
+
+
+def test_refused_again_after_the_allowed_one():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("192.0.2.6", 9))
+
+
 def test_asyncio():
     async def connect():
         with pytest.raises(NonLoopbackConnectionError):
@@ -130,6 +141,8 @@ def guarded_session(tmp_path_factory: pytest.TempPathFactory) -> str:
         ("test_error_swallowed_by_the_code", "FAILED", "('192.0.2.2', 80)"),
         ("test_from_a_thread", "FAILED", "('192.0.2.3', 80) (thread fetcher)"),
         ("test_asyncio", "FAILED", "('192.0.2.4', 80)"),
+        ("test_allowed_by_its_marker", "PASSED", ""),
+        ("test_refused_again_after_the_allowed_one", "FAILED", "('192.0.2.6', 9)"),
     ],
 )
 def test_verdicts(guarded_session: str, test: str, verdict: str, said: str) -> None:
