@@ -30,6 +30,7 @@ from console.sandbox.clock import Clock
 from console.sandbox.context import API_VERSION, Context, public
 from console.sandbox.errors import StripeError
 from console.sandbox.expand import expand
+from console.sandbox.hosted_urls import rebase_links
 from console.sandbox.multipart import is_multipart, parse_multipart, upload_digest
 from console.sandbox.registry import EXTRA_OPERATIONS, HANDLERS
 from console.sandbox.spec import JSON, Operation, spec_operations
@@ -225,7 +226,7 @@ class Api:
                     expand_paths = params.get("expand") or []
                     if expand_paths:
                         result = expand(ctx, result, list(expand_paths))
-                    payload = public(result)
+                    payload = rebase_links(public(result), self.base_url)
                     if remember is not None:
                         remember(200, payload)
         except StripeError:

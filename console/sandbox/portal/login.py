@@ -30,6 +30,7 @@ from starlette.responses import Response
 
 from console.sandbox import ids
 from console.sandbox.errors import StripeError
+from console.sandbox.hosted_urls import rebased
 from console.sandbox.portal.app import redirect, route
 from console.sandbox.portal.render import render
 from console.sandbox.portal.session import api_of, brand_for, closing, read_form
@@ -259,7 +260,7 @@ def _open_session(request: Request, config: JSON, customer: str) -> str | None:
     account = api.store.owner(config["id"]) or api.platform
     params: JSON = {"customer": customer, "configuration": config["id"]}
     if not config.get("default_return_url"):
-        params["return_url"] = config["login_page"]["url"]
+        params["return_url"] = rebased(config["login_page"]["url"], api.base_url)
     try:
         session = api.call("PostBillingPortalSessions", params, scope=account)
     except StripeError:

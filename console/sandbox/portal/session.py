@@ -32,6 +32,7 @@ from starlette.responses import Response
 
 from console.sandbox import ids
 from console.sandbox.errors import StripeError
+from console.sandbox.hosted_urls import rebased
 from console.sandbox.portal.render import PageLocale, choose_locale, render, request_locale
 from console.sandbox.spec import JSON
 
@@ -185,7 +186,7 @@ def lapsed_link(request: Request, session: JSON, locale: PageLocale) -> Response
     if after.get("type") == "customer_login":
         config = api_of(request).store.get(str(session["configuration"]))
         if config is not None and config["login_page"]["enabled"]:
-            login_url = config["login_page"]["url"]
+            login_url = rebased(config["login_page"]["url"], api_of(request).base_url)
     return render(
         request,
         "expired.html",
