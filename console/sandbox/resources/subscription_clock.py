@@ -15,12 +15,12 @@ from console.sandbox.resources.subscriptions import (
     _embed_items,
     _finish,
     _interval_of,
-    _payment_method,
     _set_periods,
     _settle,
     _steps,
     cancel_now,
     next_due,
+    trial_ends_without_payment_method,
 )
 from console.sandbox.spec import JSON
 
@@ -28,23 +28,8 @@ from console.sandbox.spec import JSON
 
 
 def _end_trial(ctx: Context, sub: JSON, at: int) -> None:
-    if _payment_method(ctx, sub) is None and sub["collection_method"] == "charge_automatically":
-        missing = sub["trial_settings"]["end_behavior"]["missing_payment_method"]
-        if missing == "cancel":
-            cancel_now(ctx, sub, ended_at=at)
-            return
-        if missing == "pause":
-            sub["status"] = "paused"
-            sub["status_details"] = {
-                "paused": {
-                    "subscription": {"type": "trial_end_without_payment_method"},
-                    "transitioned_at": at,
-                    "type": "subscription",
-                }
-            }
-            ctx.emit("customer.subscription.paused", sub)
-            return
-    _bill_next_period(ctx, sub, at, billed_from=at)
+    if not trial_ends_without_payment_method(ctx, sub, at):
+        _bill_next_period(ctx, sub, at, billed_from=at)
 
 
 def _renew(ctx: Context, sub: JSON, at: int) -> None:

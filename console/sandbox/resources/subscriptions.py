@@ -198,6 +198,33 @@ def _payment_method(ctx: Context, sub: JSON) -> str | None:
     return str(pm) if pm else None
 
 
+def trial_ends_without_payment_method(ctx: Context, sub: JSON, at: int) -> bool:
+    """Stripe's ``trial_settings.end_behavior.missing_payment_method`` at a trial's end.
+
+    With no payment method to charge, ``cancel`` ends the subscription and ``pause`` pauses it
+    (``customer.subscription.paused``) instead of billing; True when it did either, False when
+    the trial ends as usual (``create_invoice``, or there is a way to pay).
+    """
+    if _payment_method(ctx, sub) is not None or sub["collection_method"] != "charge_automatically":
+        return False
+    missing = sub["trial_settings"]["end_behavior"]["missing_payment_method"]
+    if missing == "cancel":
+        cancel_now(ctx, sub, ended_at=at)
+        return True
+    if missing == "pause":
+        sub["status"] = "paused"
+        sub["status_details"] = {
+            "paused": {
+                "subscription": {"type": "trial_end_without_payment_method"},
+                "transitioned_at": at,
+                "type": "subscription",
+            }
+        }
+        ctx.emit("customer.subscription.paused", sub)
+        return True
+    return False
+
+
 def _bill(
     ctx: Context,
     sub: JSON,
@@ -1350,6 +1377,20 @@ def update(ctx: Context, params: JSON, subscription_exposed_id: str) -> JSON:
     trial_end = params.get("trial_end")
     if trial_end == "now" and sub["status"] != "trialing":
         trial_end = None  # no trial to end: Stripe accepts it and changes nothing
+    if trial_end == "now":
+        # Ending the trial early is a trial end like the clock's: with no way to pay, the
+        # subscription pauses or cancels as trial_settings say rather than going past due.
+        # (Stripe documents the setting for "when the trial ends"; that an early end by
+        # trial_end=now follows it too is our reading, not a documented statement.)
+        now = ctx.now()
+        sub["trial_end"] = now
+        if trial_ends_without_payment_method(ctx, sub, now):
+            if sub["status"] == "canceled":
+                return sub
+            trial_end = None
+            _set_periods(ctx, sub, _current_period(sub)[0], now)  # the trial ended now
+        else:
+            sub["trial_end"] = before["trial_end"]
     if "items" in params or reset_anchor or trial_end is not None or params.get("trial_from_plan"):
         _reprice(
             ctx,
