@@ -627,6 +627,11 @@ def charge(ctx: Context, invoice: JSON, payment_method: str) -> JSON | None:
         _mark_paid(ctx, invoice, payment=payment)
         return None
     error = intent.get("last_payment_error") or {}
+    if error.get("code") == "authentication_required":
+        # The card needs 3-D Secure, which an off-session charge cannot do: Stripe tells the
+        # merchant to bring the customer back (invoice.payment_action_required) as well as
+        # reporting the failed attempt (invoice.payment_failed, below).
+        ctx.emit("invoice.payment_action_required", invoice)
     _record_failure(ctx, invoice, before)
     return {
         "code": error.get("code") or "card_declined",
