@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from console.sandbox import ids
+from console.sandbox import ids, testcards
 from console.sandbox.context import Context, changed, snapshot
 from console.sandbox.errors import invalid
 from console.sandbox.fields import address, assign, metadata
@@ -69,6 +69,27 @@ def _invoice_settings(ctx: Context, customer: JSON, value: Any) -> None:
             "amount_tax_display": options.get("amount_tax_display") or None,
             "template": options.get("template"),
         }
+
+
+def _add_source(ctx: Context, customer: JSON, token: str) -> None:
+    """Stripe's legacy ``source``: a card token becomes the customer's card and default source.
+
+    Stripe makes a Card (``card_…``), charged when nothing else is set as the default and usable
+    wherever a PaymentMethod id is; the sandbox makes the same card as a PaymentMethod with a
+    ``card_`` id. Only Stripe's test card tokens (``tok_visa``...) exist here.
+    """
+    if token not in testcards.TOK_CARD_TOKENS:
+        # A missing object named in a parameter is Stripe's 400, not the URL's 404.
+        raise invalid(f"No such token: '{token}'", param="source", code="resource_missing")
+    pm_module = importlib.import_module("console.sandbox.resources.payment_methods")
+    card = pm_module.from_params(ctx, {"type": "card", "card": {"token": token}})
+    card["id"] = ctx.new_id("card")
+    failure = pm_module.validation_error(card)
+    if failure is not None:
+        raise pm_module.card_error(failure)
+    ctx.insert(card)
+    pm_module.mark_attached(ctx, card, customer["id"])
+    customer["default_source"] = card["id"]
 
 
 def _apply(ctx: Context, customer: JSON, params: JSON) -> None:
@@ -151,6 +172,8 @@ def create(ctx: Context, params: JSON) -> JSON:
             settings = {**settings, "default_payment_method": attached["id"]}
     if settings is not None:
         _invoice_settings(ctx, customer, settings)
+    if params.get("source"):
+        _add_source(ctx, customer, params["source"])
     ctx.save(customer)
     ctx.emit("customer.created", customer)
     for position, tax_id in enumerate(params.get("tax_id_data") or []):
@@ -175,6 +198,8 @@ def update(ctx: Context, params: JSON, customer: str) -> JSON:
     _apply(ctx, found, params)
     if "invoice_settings" in params:
         _invoice_settings(ctx, found, params["invoice_settings"])
+    if params.get("source"):
+        _add_source(ctx, found, params["source"])
     if params.get("default_source"):
         raise invalid(
             "The sandbox supports PaymentMethods, not legacy sources; set "
@@ -233,7 +258,13 @@ def subscriptions_of(ctx: Context, customer: JSON) -> JSON:
 
 @includable("customer", "sources")
 def sources_of(ctx: Context, customer: JSON) -> JSON:
-    return embedded_list([], f"/v1/customers/{customer['id']}/sources")
+    """The cards added with ``source`` (the sandbox's ``card_`` PaymentMethods)."""
+    cards = [
+        pm
+        for pm in ctx.store.scan(account=ctx.account, type_="payment_method", parent=customer["id"])
+        if str(pm["id"]).startswith("card_")
+    ]
+    return embedded_list(cards, f"/v1/customers/{customer['id']}/sources")
 
 
 @includable("customer", "cash_balance")

@@ -560,7 +560,8 @@ def _mark_paid(
 
 
 def default_payment_method(ctx: Context, invoice: JSON) -> str | None:
-    """Stripe's order: the invoice's, the subscription's, the customer's invoice default."""
+    """Stripe's order: the invoice's, the subscription's, the customer's invoice default, then
+    the customer's default source (a card added with ``source``)."""
     if invoice.get("default_payment_method"):
         return str(invoice["default_payment_method"])
     subscription_id = subscription_of(invoice)
@@ -570,6 +571,7 @@ def default_payment_method(ctx: Context, invoice: JSON) -> str | None:
             return str(subscription["default_payment_method"])
     customer = ctx.find(invoice["customer"]) or {}
     found = (customer.get("invoice_settings") or {}).get("default_payment_method")
+    found = found or customer.get("default_source")
     return str(found) if found else None
 
 

@@ -195,6 +195,7 @@ def _payment_method(ctx: Context, sub: JSON) -> str | None:
         return str(sub["default_payment_method"])
     customer = ctx.find(sub["customer"]) or {}
     pm = (customer.get("invoice_settings") or {}).get("default_payment_method")
+    pm = pm or customer.get("default_source")  # a card added with ``source``
     return str(pm) if pm else None
 
 
