@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import stripe
 
@@ -27,7 +29,7 @@ def test_create_retrieve_update_keeps_what_was_sent(client: stripe.StripeClient)
     updated = client.v1.customers.update(
         created.id, params={"metadata": {"segment": "", "tier": "2"}, "address": ""}
     )
-    assert updated.metadata.to_dict() == {"tier": "2"}
+    assert updated.metadata is not None and updated.metadata.to_dict() == {"tier": "2"}
     assert updated.address is None
     assert updated.phone == "+44 20 7946 0000"
 
@@ -53,8 +55,9 @@ def test_list_filters_by_exact_email(client: stripe.StripeClient) -> None:
 def test_unknown_parameter_is_refused_and_nothing_is_created(
     fresh_client: stripe.StripeClient,
 ) -> None:
+    typo: Any = {"emial": "typo@example.com"}  # not a CustomerCreateParams: that is the point
     with pytest.raises(stripe.InvalidRequestError) as raised:
-        fresh_client.v1.customers.create(params={"emial": "typo@example.com"})  # type: ignore[typeddict-unknown-key]
+        fresh_client.v1.customers.create(params=typo)
     assert raised.value.code == "parameter_unknown"
     assert raised.value.param == "emial"
     assert fresh_client.v1.customers.list().data == []

@@ -251,7 +251,7 @@ def test_a_preview_needs_the_sandbox_key(fresh_sandbox: Sandbox, http: httpx.Cli
 
 
 def _state(client: stripe.StripeClient) -> dict[str, list[str]]:
-    lists = {
+    lists: dict[str, stripe.ListObject[Any]] = {
         "customers": client.v1.customers.list(params={"limit": 100}),
         "subscriptions": client.v1.subscriptions.list(params={"limit": 100, "status": "all"}),
         "invoices": client.v1.invoices.list(params={"limit": 100}),
@@ -344,8 +344,12 @@ async def test_the_real_accounts_branding_and_products_render_on_the_builtin_san
 ) -> None:
     real = make_client(real_account)
     account = real.v1.accounts.retrieve_current()
+    assert account.settings is not None and account.business_profile is not None  # the demo's
     branding = account.settings.branding
-    icon_bytes = httpx.get(real.v1.files.retrieve(branding.icon).url).content
+    assert isinstance(branding.icon, str)  # a file id (not expanded)
+    icon_file = real.v1.files.retrieve(branding.icon)
+    assert icon_file.url is not None
+    icon_bytes = httpx.get(icon_file.url).content
     configuration = await _default_configuration(real_gateway)
     offered = configuration.features.subscription_update.products or ()
     assert offered, "the demo's default configuration offers products"

@@ -37,8 +37,9 @@ def test_the_committed_icons_are_the_ones_the_svg_makes() -> None:
             assert png.size == (size, size)
             assert png.mode == "RGBA"
             # Drawn, not blank: the corner is transparent, the middle (the doorway) is opaque.
-            assert png.getpixel((0, 0))[3] == 0
-            assert png.getpixel((size // 2, size * 3 // 4))[3] == 255
+            corner, doorway = png.getpixel((0, 0)), png.getpixel((size // 2, size * 3 // 4))
+            assert isinstance(corner, tuple) and corner[3] == 0
+            assert isinstance(doorway, tuple) and doorway[3] == 255
 
 
 def test_the_windows_and_macos_icons_hold_every_size() -> None:

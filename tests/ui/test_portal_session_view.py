@@ -183,7 +183,8 @@ def test_open_in_browser_hands_a_sandbox_portal_session_to_the_desktop(
     caplog.set_level(logging.DEBUG)
     catcher = _UrlCatcher()
     # Qt's own hook for QDesktopServices.openUrl: the URL arrives here, not in a browser.
-    QDesktopServices.setUrlHandler("http", catcher, "open_url")
+    # PySide6's stubs want the slot's name as bytes, its binding refuses bytes and takes a str.
+    QDesktopServices.setUrlHandler("http", catcher, "open_url")  # type: ignore[arg-type]
     try:
         with qtbot.waitSignal(view.session_opened, timeout=10_000) as opened:
             qtbot.mouseClick(view.open_in_browser_button, Qt.MouseButton.LeftButton)

@@ -122,7 +122,7 @@ class PlaintextKeyring(keyring.backend.KeyringBackend):
     """Stands in for keyrings.alt's plaintext file backend (never installed here)."""
 
     # keyring registers every subclass; priority 0 keeps it out of the process's own choice.
-    priority = 0  # type: ignore[assignment]
+    priority = 0
 
     def get_password(self, service: str, username: str) -> str | None:
         raise AssertionError("must not be read")
@@ -141,7 +141,9 @@ PlaintextKeyring.__module__ = "keyrings.alt.file"
 async def test_plaintext_and_missing_keyrings_are_refused(tmp_path: Path) -> None:
     from keyring.backends import fail
 
-    for backend in (PlaintextKeyring(), fail.Keyring()):
+    # keyring's backends have an untyped __init__.
+    backends = (PlaintextKeyring(), fail.Keyring())  # type: ignore[no-untyped-call]
+    for backend in backends:
         store = AccountStore(app_dirs(tmp_path), backend=backend)
         with pytest.raises(AccountError) as caught:
             await store.add_account("sk_test_abcdefgh12345678")

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from typing import Any
 
 import pytest
 
@@ -35,28 +37,37 @@ async def test_all_four_parts_of_a_demo_customer(demo_sandbox: Sandbox) -> None:
 
 
 @pytest.mark.asyncio
-async def test_parts_are_fetched_concurrently(demo_sandbox: Sandbox) -> None:
+async def test_parts_are_fetched_concurrently(
+    demo_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parts = 5  # customer, subscriptions (+ its customer, later), invoices, methods, tax IDs
     async with Gateway(
         demo_sandbox.api_key, base_url=demo_sandbox.url, requests_per_second=1000
     ) as gateway:
         customer_id = (await gateway.list_customers(limit=1)).data[0].id
         in_flight = 0
         most = 0
+        all_started = asyncio.Event()
         send = gateway._send
 
-        async def counting_send(*args: object, **kwargs: object) -> object:
+        async def counting_send(*args: Any, **kwargs: Any) -> Any:
+            """Holds each request until every part has started: fetched one after another,
+            the first would wait out the timeout alone."""
             nonlocal in_flight, most
             in_flight += 1
             most = max(most, in_flight)
+            if in_flight >= parts:
+                all_started.set()
             try:
-                await asyncio.sleep(0.05)  # long enough for the others to start
-                return await send(*args, **kwargs)  # type: ignore[arg-type]
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(all_started.wait(), 5)
+                return await send(*args, **kwargs)
             finally:
                 in_flight -= 1
 
-        gateway._send = counting_send  # type: ignore[method-assign]
+        monkeypatch.setattr(gateway, "_send", counting_send)
         await load_customer_detail(gateway, customer_id)
-    assert most >= 5  # customer, subscriptions (+ its customer), invoices, methods, tax IDs
+    assert most >= parts
 
 
 @pytest.mark.asyncio

@@ -12,7 +12,7 @@ def test_payment_method_display_names_what_people_recognise() -> None:
     sepa = {"id": "pm_2", "type": "sepa_debit", "sepa_debit": {"last4": "3000"}}
     link = {"id": "pm_3", "type": "link", "link": {"email": "jenny@example.com"}}
     assert models.payment_method_from_json(card, "pm_1") == models.PaymentMethod(
-        "pm_1", "card", "Visa •••• 4242", True
+        models.PaymentMethodId("pm_1"), "card", "Visa •••• 4242", True
     )
     assert models.payment_method_from_json(sepa, "pm_1").display == "SEPA •••• 3000"
     assert models.payment_method_from_json(link, None).display == "Link (jenny@example.com)"

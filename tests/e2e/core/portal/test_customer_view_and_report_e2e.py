@@ -6,6 +6,7 @@ import time
 
 import pytest
 import stripe
+from stripe.params import SubscriptionUpdateParamsCancellationDetails
 
 from console.errors import StripeApiError
 from console.gateway.client import Gateway
@@ -81,7 +82,7 @@ async def test_report_counts_reasons_comments_and_exports_csv(
         sub = demo_client.v1.subscriptions.create(
             params={"customer": customer.id, "items": [{"price": price.id}]}
         )
-        details: stripe.SubscriptionUpdateParamsCancellationDetails = {"feedback": feedback}
+        details: SubscriptionUpdateParamsCancellationDetails = {"feedback": feedback}
         if comment:
             details["comment"] = comment
         demo_client.v1.subscriptions.update(

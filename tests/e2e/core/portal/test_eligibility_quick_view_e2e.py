@@ -12,13 +12,14 @@ import pytest
 
 from console.errors import LiveModeRefused, StripeApiError
 from console.gateway.client import Gateway
+from console.gateway.models import Customer, CustomerId, SubscriptionId
 from console.portal import cli
 from console.portal.config_io import load_catalogue
 from console.portal.configuration import configuration_from_stripe
 from console.portal.eligibility import evaluate
 from console.portal.quick_view import open_portal_as_customer, subscription_update_flow
 
-Verdict = tuple[str, str, bool, tuple[str, ...], bool, str]
+Verdict = tuple[CustomerId, SubscriptionId, bool, tuple[str, ...], bool, str]
 
 
 async def verdicts(gateway: Gateway) -> list[Verdict]:
@@ -27,7 +28,7 @@ async def verdicts(gateway: Gateway) -> list[Verdict]:
     page = await gateway.list_portal_configurations()
     config = configuration_from_stripe(next(r for r in page.data if r.is_default).raw)
     catalogue = await load_catalogue(gateway)
-    customers = []
+    customers: list[Customer] = []
     cursor: str | None = None
     while True:
         found = await gateway.list_customers(starting_after=cursor)
@@ -35,7 +36,7 @@ async def verdicts(gateway: Gateway) -> list[Verdict]:
         cursor = found.next_cursor
         if cursor is None:
             break
-    results = []
+    results: list[Verdict] = []
     for customer in customers:
         for sub in await gateway.list_subscriptions(customer.id):
             ours = evaluate(sub, config, catalogue.prices)

@@ -42,7 +42,10 @@ def config() -> PortalConfiguration:
 
 
 def roundtrip() -> dict[str, object]:
-    return json.loads(json.dumps(export_document(config(), SOURCE, account="acct_src")))
+    document: dict[str, object] = json.loads(
+        json.dumps(export_document(config(), SOURCE, account="acct_src"))
+    )
+    return document
 
 
 def test_export_names_every_price_with_its_lookup_key_and_product() -> None:
