@@ -112,7 +112,7 @@ def test_first_visit_sets_an_http_only_lax_cookie_scoped_to_the_portal(
     session = session_for(client, customer.id, config.id)
     response = browser.get(path_of(session.url))
     cookie = response.headers["set-cookie"]
-    assert cookie.startswith("portal_session=")
+    assert cookie.startswith("portal_session_")
     flags = [part.strip().lower() for part in cookie.split(";")]
     assert "httponly" in flags
     assert "samesite=lax" in flags

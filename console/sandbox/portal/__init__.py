@@ -11,7 +11,7 @@ For page modules (the subscription pages use exactly this):
   (synchronous). Before the handler runs, the session is opened
   (``session.open_portal``): an unknown link answers 404, a lapsed one 410
   (sandbox clock: 5 min unused, 1 h idle), each request counts as activity, the
-  first visit sets the ``portal_session`` cookie, and a POST must carry that
+  first visit sets the session's ``portal_session_<id>`` cookie, and a POST must carry that
   cookie and the CSRF token (form field ``csrf_token``; templates write
   ``<input type="hidden" name="{{ csrf_field }}" value="{{ csrf_token }}">``).
   The posted form is ``portal.form`` (a ``dict[str, str]``).

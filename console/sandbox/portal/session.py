@@ -6,11 +6,12 @@ it (a localized 404 page for an unknown link, 410 for a lapsed one) when the
 sandbox clock says it has lapsed: five minutes after creation while unused, an
 hour after the last request once used. Each request counts as activity.
 
-The first visit sets the ``portal_session`` cookie (HttpOnly, SameSite=Lax,
-Path=/p/): a random id that a lookup maps to the session on the server. A POST
-is accepted only with that cookie *and* the session's CSRF token in the form
+The first visit sets the session's own cookie, ``portal_session_<id>``
+(HttpOnly, SameSite=Lax, Path=/p/): a random value kept in the session. A POST is
+accepted only with that cookie *and* the session's CSRF token in the form
 (compared in constant time), so neither another site nor a page of another
-customer's session can act in this one.
+customer's session can act in this one; one cookie per session lets two portals
+open in one browser both keep working.
 
 Everything a page needs is gathered in a :class:`Portal` (the session, its
 configuration, the customer, the branding, the page language); page handlers
@@ -39,9 +40,7 @@ from console.sandbox.spec import JSON
 if TYPE_CHECKING:
     from console.sandbox.app import Api
 
-COOKIE = "portal_session"
-COOKIE_KIND = "portal_cookie"
-ANY_ACCOUNT = "*"
+COOKIE_PREFIX = "portal_session_"
 CSRF_FIELD = "csrf_token"
 MAX_FORM = 16_384
 _COLOR = re.compile(r"^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
@@ -169,11 +168,17 @@ def _lookup(api: Api, token: str) -> JSON | None:
     return resolve_token(api.store, None, token)
 
 
-def _cookie_session(api: Api, request: Request) -> str | None:
-    value = request.cookies.get(COOKIE, "")
-    if not value or len(value) > 128:
-        return None
-    return api.store.lookup(ANY_ACCOUNT, COOKIE_KIND, value)
+def cookie_name(session: JSON) -> str:
+    """Each session its own cookie: a second portal opened in the same browser (the console's
+    Quick view, across customers) must not overwrite the first tab's, or its forms fail."""
+    return COOKIE_PREFIX + str(session["id"]).rpartition("_")[2]
+
+
+def _has_cookie(request: Request, session: JSON) -> bool:
+    """The browser carries this session's cookie: it opened the link, not another site."""
+    sent = request.cookies.get(cookie_name(session), "")
+    expected = str(session.get("_cookie") or "")
+    return bool(sent and expected) and hmac.compare_digest(sent.encode(), expected.encode())
 
 
 def unknown_link(request: Request) -> Response:
@@ -248,12 +253,12 @@ def open_portal(request: Request, token: str, form: dict[str, str] | None) -> Po
         now = api.clock.now()
         if now >= _lapse_moment(session) or customer is None or customer.get("deleted"):
             raise PortalExit(lapsed_link(request, session, _locale_for(request, session, customer)))
-        bound = _cookie_session(api, request)
+        bound = _has_cookie(request, session)
         if form is not None:
             sent = form.get(CSRF_FIELD, "")
             expected = str(session.get("_csrf") or "")
             if (
-                bound != session["id"]
+                not bound
                 or not expected
                 or not hmac.compare_digest(sent.encode(), expected.encode())
             ):
@@ -270,10 +275,13 @@ def open_portal(request: Request, token: str, form: dict[str, str] | None) -> Po
         session["_used_at"] = now
         if not session.get("_csrf"):
             session["_csrf"] = ids.new_token(24)
+        # The cookie's value lives in the session itself: a visit without the cookie stores
+        # nothing new (a row per cookieless visit would grow the database without end).
+        if not session.get("_cookie"):
+            session["_cookie"] = ids.new_token(24)
         api.store.save(session)
-        if bound != session["id"]:
-            new_cookie = ids.new_token(24)
-            api.store.set_lookup(ANY_ACCOUNT, COOKIE_KIND, new_cookie, session["id"])
+        if not bound:
+            new_cookie = str(session["_cookie"])
         account = api.store.owner(session["id"]) or api.platform
         configuration = api.store.get(str(session["configuration"]))
         if configuration is None:
@@ -302,10 +310,12 @@ def open_portal(request: Request, token: str, form: dict[str, str] | None) -> Po
 
 
 def set_cookie(request: Request, response: Response) -> Response:
-    """Attach the session cookie made by this request's first visit, if any."""
+    """Attach the session's cookie when this request came without it."""
     value = getattr(request.state, "portal_cookie", None)
-    if value:
-        response.set_cookie(COOKIE, value, path="/p/", httponly=True, samesite="lax")
+    portal: Portal | None = getattr(request.state, "portal", None)
+    if value and portal is not None:
+        name = cookie_name(portal.session)
+        response.set_cookie(name, value, path="/p/", httponly=True, samesite="lax")
     return response
 
 
