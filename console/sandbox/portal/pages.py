@@ -609,8 +609,11 @@ def update_customer(request: Request, portal: Portal) -> Response:
         raise refuse(request, portal)
     params: JSON = {}
     for key in ("name", "email", "phone"):
-        if key in groups:
-            params[key] = posted.get(key, "").strip()
+        value = posted.get(key, "").strip()
+        # The form posts every field it shows: an unchanged one is not sent, or a customer
+        # without a phone number could not save anything (the API refuses an empty phone).
+        if key in groups and value != (portal.customer.get(key) or ""):
+            params[key] = value
     if "address" in groups:
         params["address"] = _address(portal.form, "address")
     if "shipping" in groups:
