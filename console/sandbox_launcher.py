@@ -85,12 +85,16 @@ def start_embedded_sandbox(data_dir: Path | None, *, seed: str = "demo") -> Embe
     ``data_dir`` None keeps it in memory (tests); otherwise its database is
     ``<data_dir>/sandbox.sqlite3``, so the demo data survives restarts. Blocks while it
     starts (about a second, more on the first, seeding start): call it from a worker thread.
+    A database the sandbox cannot use (damaged, read-only, another program's, in use by
+    another sandbox) is a :class:`ConsoleError` whose message says which and what to do.
     """
-    from console.sandbox import Sandbox
+    from console.sandbox import DatabaseUnusableError, Sandbox
 
     db = None if data_dir is None else data_dir / "sandbox.sqlite3"
-    if db is not None:
-        db.parent.mkdir(parents=True, exist_ok=True)
-    running = Sandbox(":memory:" if db is None else str(db), seed=seed).start()
+    try:
+        running = Sandbox(":memory:" if db is None else str(db), seed=seed).start()
+    except DatabaseUnusableError as error:
+        # Only the sandbox's message crosses over: it names the file and what to do.
+        raise ConsoleError(str(error), code="sandbox_database_unusable") from None
     log.info("Embedded sandbox started at %s", running.url)
     return EmbeddedSandbox(running, db)

@@ -5,6 +5,7 @@ shares none of the console's rules: tests that compare the two prove something
 only because they were written apart.
 """
 
+from console.sandbox.database_file import DatabaseUnusableError
 from console.sandbox.server import Sandbox
 
-__all__ = ["Sandbox"]
+__all__ = ["DatabaseUnusableError", "Sandbox"]

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable
 from types import FrameType
 
+from console.sandbox.database_file import DatabaseUnusableError
 from console.sandbox.server import Sandbox
 from console.sandbox.state import BadKeyError, default_db_path
 
@@ -70,6 +71,9 @@ def run(args: argparse.Namespace, on_ready: Callable[[str, str], None] | None = 
     except BadKeyError as error:
         print(f"portal-console sandbox: {error}", file=sys.stderr)
         return 2
+    except DatabaseUnusableError as error:
+        print(f"portal-console sandbox: {error}", file=sys.stderr)
+        return 1
     try:
         sandbox.start()
     except OSError as error:

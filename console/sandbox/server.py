@@ -247,6 +247,14 @@ class Sandbox:
         return f"http://{url_host(self.host)}:{self.port}"
 
     def start(self) -> Sandbox:
+        try:
+            return self._start()
+        except BaseException:
+            # Not started: let the database go (its lock too) for whoever tries next.
+            self.stop()
+            raise
+
+    def _start(self) -> Sandbox:
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         # IPPROTO_TCP explicitly: asyncio turns Nagle off (TCP_NODELAY) only for sockets that say
         # they are TCP, and with Nagle on every response waits ~40 ms for a delayed ACK.

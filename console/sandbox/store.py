@@ -13,15 +13,18 @@ lets another process (a second sandbox, a backup) read meanwhile.
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+
+from console.sandbox import database_file
+from console.sandbox.database_file import DatabaseLock, DatabaseUnusableError
 
 JSON = dict[str, Any]
 
@@ -93,20 +96,61 @@ class Store:
     """Objects by id, lists by account and type, in one SQLite database."""
 
     def __init__(self, path: str) -> None:
+        """Open (or make) the database; :class:`DatabaseUnusableError` says why it is unusable."""
         self.path = path
+        self._file_lock: DatabaseLock | None = None
         if path != ":memory:":
-            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            try:
+                database_file.prepare(path)
+                self._file_lock = DatabaseLock(path)
+            except OSError as error:
+                raise DatabaseUnusableError(
+                    f"The sandbox database {path} cannot be made or opened ({error.strerror}). "
+                    "Make its folder writable for you, or give the sandbox another database file."
+                ) from None
+        try:
+            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self._open()
+        except (sqlite3.Error, DatabaseUnusableError) as error:
+            with contextlib.suppress(AttributeError, sqlite3.Error):
+                self._db.close()
+            if self._file_lock is not None:
+                self._file_lock.release()
+            if isinstance(error, DatabaseUnusableError):
+                raise
+            raise database_file.describe(path, error) from None
+        if path != ":memory:":
+            database_file.narrow_modes(path)
         self._lock = threading.RLock()
         self._depth = 0
+        # Work that may only happen once the open transaction is stored (the clock's move).
+        self._on_commit: list[Callable[[], None]] = []
+
+    def _open(self) -> None:
+        # Another program's database is left as it is: no tables added, no WAL switched on.
+        tables = {
+            str(row[0])
+            for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        if tables and not {"objects", "meta"} <= tables:
+            raise database_file.not_a_sandbox_database(self.path, tables)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(_SCHEMA)
+        # A read-only file opens and reads fine and would fail at the first change: find out
+        # now, with a write that is rolled back.
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('opened', '')")
+        finally:
+            self._db.execute("ROLLBACK")
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            if self._file_lock is not None:
+                self._file_lock.release()
 
     # -- transactions -------------------------------------------------------
 
@@ -125,13 +169,30 @@ class Store:
             self._depth = 1
             try:
                 yield
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            else:
+                # A COMMIT can fail too (disk full, I/O error): the transaction is then still
+                # open and must be rolled back, or the next BEGIN fails and nothing ever commits.
                 self._db.execute("COMMIT")
+            except BaseException:
+                self._on_commit.clear()
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
             finally:
                 self._depth = 0
+            committed, self._on_commit = self._on_commit, []
+            for callback in committed:
+                callback()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the open transaction is stored, never if it is rolled back.
+
+        Outside a transaction each statement commits on its own, so it runs at once.
+        """
+        with self._lock:
+            if self._depth:
+                self._on_commit.append(callback)
+                return
+        callback()
 
     @contextmanager
     def rolled_back(self) -> Iterator[None]:
