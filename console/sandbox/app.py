@@ -21,6 +21,7 @@ import binascii
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +33,7 @@ from console.sandbox.errors import StripeError
 from console.sandbox.expand import expand
 from console.sandbox.hosted_urls import rebase_links
 from console.sandbox.multipart import is_multipart, parse_multipart, upload_digest
-from console.sandbox.registry import EXTRA_OPERATIONS, HANDLERS
+from console.sandbox.registry import CLOCK_MOVERS, EXTRA_OPERATIONS, HANDLERS
 from console.sandbox.spec import JSON, Operation, spec_operations
 from console.sandbox.store import Store
 from console.sandbox.sweep import run_due
@@ -41,6 +42,8 @@ from console.sandbox.wire import parse_form
 
 log = logging.getLogger(__name__)
 
+# Stripe keeps idempotency keys for at least 24 hours of real time: the sandbox clock moving on
+# does not age them (a retry seconds after an advance must still replay, not duplicate).
 IDEMPOTENCY_TTL = 24 * 3600
 MAX_IDEMPOTENCY_KEY = 255
 # Operations whose multipart body may carry file parts; elsewhere a file part is refused.
@@ -52,6 +55,8 @@ class Reply:
     status: int
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
+    # The request moved the clock: the due work is to be done before this is sent.
+    due_work: bool = False
 
 
 def redact_key(key: str) -> str:
@@ -107,6 +112,7 @@ class Api:
         key = headers.get("idempotency-key")
         if key is not None:
             reply_headers["Idempotency-Key"] = key
+        due_work = False
         try:
             account = self._authenticate(headers)
             matched = self.router.match(method, path)
@@ -127,10 +133,13 @@ class Api:
                 raw = parse_form(body) if method == "POST" else parse_form(query)
             params = validate_params(raw, op.params_schema)
             if method == "POST" and key is not None:
-                return self._idempotent(
+                reply = self._idempotent(
                     op, path, path_params, params, account, key, request_id, reply_headers
                 )
+                reply.due_work = reply.status == 200 and op.operation_id in CLOCK_MOVERS
+                return reply
             status, payload = self._run(op, path_params, params, account, request_id, None)
+            due_work = op.operation_id in CLOCK_MOVERS
         except StripeError as error:
             status, payload = error.status, error.body(request_id)
         except Exception:
@@ -143,7 +152,7 @@ class Api:
                 type="api_error",
             )
             status, payload = unexpected.status, unexpected.body(request_id)
-        return Reply(status, _encode(payload), reply_headers)
+        return Reply(status, _encode(payload), reply_headers, due_work)
 
     # -- steps ------------------------------------------------------------------
 
@@ -275,7 +284,7 @@ class Api:
                 )
             return Reply(status, body.encode(), {**reply_headers, "Idempotent-Replayed": "true"})
 
-        now = self.clock.now()
+        now = int(time.time())  # real time: see IDEMPOTENCY_TTL
 
         def remember(status: int, payload: JSON) -> None:
             self.store.remember_result(
@@ -293,13 +302,31 @@ class Api:
 
     # -- time -------------------------------------------------------------------
 
-    def sweep(self) -> int:
-        """Act on every object whose ``due`` moment the clock has passed; returns how many."""
-        used = run_due(self.store, self.clock.now, self._owner_context)
+    def sweep(self, max_objects: int | None = None) -> int:
+        """Act on objects whose ``due`` moment the clock has passed (all, or at most
+        ``max_objects``, each in its own transaction); returns how many were acted on."""
+        used = run_due(self.store, self.clock.now, self._owner_context, max_objects=max_objects)
         if any(ctx.events for ctx in used):
             self.on_events()
-        self.store.forget_results_before(self.clock.now() - IDEMPOTENCY_TTL)
         return len(used)
+
+    def has_due_work(self) -> bool:
+        return bool(self.store.due_before(self.clock.now(), limit=1))
+
+    def forget_old_results(self) -> None:
+        """Drop stored idempotent answers older than Stripe keeps them (real time)."""
+        self.store.forget_results_before(int(time.time()) - IDEMPOTENCY_TTL)
+
+    def due_work_failed(self, reply: Reply) -> Reply:
+        """The answer to a clock move whose due work then failed (logged by the caller)."""
+        error = StripeError(
+            "The sandbox clock moved, but acting on what then fell due failed (see the "
+            "sandbox's log); what was done is kept, and the rest is retried every second.",
+            status=500,
+            type="api_error",
+        )
+        request_id = reply.headers.get("Request-Id", "")
+        return Reply(error.status, _encode(error.body(request_id)), reply.headers)
 
     def _owner_context(self, owner: str) -> Context:
         return self._context(owner or self.platform, None, None)
@@ -322,6 +349,8 @@ class Api:
         _status, payload = self._run(
             op, path, checked, scope or self.platform, ids.new_id("req", 14), None
         )
+        if operation_id in CLOCK_MOVERS:
+            self.sweep()
         return payload
 
 

@@ -27,9 +27,20 @@ class Clock:
     def offset(self) -> int:
         return self._offset
 
-    def advance_to(self, moment: int) -> None:
-        """Move forward to ``moment`` (never back: Stripe's test clocks only go forward)."""
+    def advance_to(self, moment: int) -> int:
+        """Move forward to ``moment`` (never back: Stripe's test clocks only go forward).
+
+        Returns the new offset. The stored offset is written in the caller's transaction, and
+        this clock moves only once that transaction commits: a write that fails (full disk,
+        read-only file) leaves the time unchanged here as on disk, so later objects are not
+        dated ahead of a clock that a restart would bring back.
+        """
         target_offset = moment - int(time.time())
-        if target_offset > self._offset:
-            self._offset = target_offset
-            self._store.set_meta("clock_offset", str(self._offset))
+        if target_offset <= self._offset:
+            return self._offset
+        self._store.set_meta("clock_offset", str(target_offset))
+        self._store.after_commit(lambda: self._moved_to(target_offset))
+        return target_offset
+
+    def _moved_to(self, offset: int) -> None:
+        self._offset = max(self._offset, offset)

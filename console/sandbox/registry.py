@@ -22,6 +22,9 @@ HANDLERS: dict[str, Handler] = {}
 EXTRA_OPERATIONS: list[Operation] = []
 DUE_HANDLERS: dict[str, DueHandler] = {}
 INCLUDABLE: dict[tuple[str, str], Includer] = {}
+# Operations that move the sandbox clock: the work that falls due is done after they commit,
+# in batches, before they answer (the server's catch-up; Api.call sweeps at once).
+CLOCK_MOVERS: set[str] = set()
 
 
 def operation(operation_id: str) -> Callable[[Handler], Handler]:

@@ -1,7 +1,7 @@
 """The clock's work: act on every object whose ``due`` moment has passed, oldest first.
 
-Runs from the server's background sweeper (wall time moving on) and straight
-away when a test or user advances the sandbox clock.
+Runs from the server's catch-up: every second (wall time moving on) and as soon as a
+test or user advances the sandbox clock, in batches so that requests are answered between them.
 """
 
 from __future__ import annotations
@@ -14,17 +14,31 @@ from console.sandbox.registry import DUE_HANDLERS
 from console.sandbox.store import Store
 
 MAX_ROUNDS = 10_000
+ROUND_SIZE = 200
 
 
 def run_due(
-    store: Store, now: Callable[[], int], context_for: Callable[[str], Context]
+    store: Store,
+    now: Callable[[], int],
+    context_for: Callable[[str], Context],
+    *,
+    max_objects: int | None = None,
 ) -> list[Context]:
-    """Call each due object's handler in its owner's scope; returns the contexts (their events)."""
+    """Call each due object's handler in its owner's scope; returns the contexts (their events).
+
+    Each object is acted on in a transaction of its own. ``max_objects`` stops after that
+    many, leaving the rest due for the next call (the server's catch-up, in batches).
+    """
     used: list[Context] = []
+    looked_at = 0
     for _ in range(MAX_ROUNDS):
-        due = store.due_before(now(), limit=200)
+        size = ROUND_SIZE if max_objects is None else min(ROUND_SIZE, max_objects - looked_at)
+        if size <= 0:
+            break
+        due = store.due_before(now(), limit=size)
         if not due:
             break
+        looked_at += len(due)
         for obj in due:
             ctx = context_for(store.owner(obj["id"]) or "")
             with store.transaction():

@@ -1,5 +1,5 @@
-"""The sandbox's database file: its user's only, one sandbox process at a time, and a file it
-cannot use gets a message, not a traceback."""
+"""The sandbox's database file: a failed write moves no clock, the file is its user's only,
+one sandbox process at a time, and a file it cannot use gets a message, not a traceback."""
 
 from __future__ import annotations
 
@@ -43,6 +43,35 @@ def _run_cli(db: Path) -> subprocess.CompletedProcess[str]:
         timeout=60,
         check=False,
     )
+
+
+# -- a failed write ---------------------------------------------------------------------------
+
+
+@pytest.mark.expect_log("ERROR", "console.sandbox.app", r"PostSandboxClockAdvance")
+def test_an_advance_whose_write_fails_leaves_the_clock_where_it_was(tmp_path: Path) -> None:
+    db = tmp_path / "sandbox.sqlite3"
+    with Sandbox(str(db)) as sandbox:
+        client = make_client(sandbox)
+        before = _clock(client)
+        # The disk fills up just as the clock's new time is written (a real SQLite failure,
+        # raised by a trigger that another connection adds).
+        other = sqlite3.connect(db)
+        other.execute(
+            "CREATE TRIGGER disk_full BEFORE INSERT ON meta WHEN NEW.key = 'clock_offset' "
+            "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+        )
+        other.commit()
+        other.close()
+        with pytest.raises(stripe.APIError) as raised:
+            client.raw_request("post", "/v1/test_helpers/sandbox_clock/advance", seconds=40 * DAY)
+        assert raised.value.http_status == 500
+        assert "changed nothing" in str(raised.value.user_message)
+        assert _clock(client)["offset"] == before["offset"]
+        customer = client.v1.customers.create()
+        assert customer.created < before["now"] + DAY  # not dated 40 days ahead
+    with Sandbox(str(db)) as restarted:
+        assert _clock(make_client(restarted))["offset"] == before["offset"]
 
 
 # -- who may read it ---------------------------------------------------------------------------

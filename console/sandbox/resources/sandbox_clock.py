@@ -3,31 +3,35 @@
 Stripe's test clocks move time for the customers attached to each clock; the
 sandbox has one clock for everything, which is simpler to drive and covers what
 the console needs (renewals, trial ends, period-end cancellations, portal
-session expiry). Moving it runs the due work before answering, so the answer
-already reflects the new time.
+session expiry).
+
+An advance is bounded as Stripe bounds a test clock's (``clock_bounds``). This
+handler only moves the clock: its transaction stores the new time, and the due
+work that follows is done once it commits, in batches, by the server's catch-up
+(``CLOCK_MOVERS``), which answers the advance only when that work is done but
+serves other requests between batches. Stripe answers an advance at once with
+``status: advancing`` and works in the background; the sandbox keeps answering
+after the work so that callers (tests, the demo seed) see its results at once.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from console.sandbox.clock_bounds import advance_limit
 from console.sandbox.context import Context
 from console.sandbox.errors import invalid
-from console.sandbox.registry import extra
+from console.sandbox.registry import CLOCK_MOVERS, extra
 from console.sandbox.spec import JSON
-from console.sandbox.sweep import run_due
 
 
-def _clock(ctx: Context) -> JSON:
-    return {
-        "object": "sandbox.clock",
-        "now": ctx.now(),
-        "offset": ctx.clock.offset,
-        "livemode": False,
-    }
+def _clock(now: int, offset: int) -> JSON:
+    return {"object": "sandbox.clock", "now": now, "offset": offset, "livemode": False}
 
 
 @extra("GetSandboxClock", "GET", "/v1/test_helpers/sandbox_clock")
 def retrieve(ctx: Context, params: JSON) -> JSON:
-    return _clock(ctx)
+    return _clock(ctx.now(), ctx.clock.offset)
 
 
 @extra(
@@ -39,28 +43,34 @@ def retrieve(ctx: Context, params: JSON) -> JSON:
 def advance(ctx: Context, params: JSON) -> JSON:
     if ("seconds" in params) == ("frozen_time" in params):
         raise invalid("Pass exactly one of seconds or frozen_time.", param="seconds")
+    now = ctx.now()
     if "seconds" in params:
+        param = "seconds"
         if params["seconds"] < 0:
-            raise invalid("The sandbox clock only moves forward.", param="seconds")
-        target = ctx.now() + params["seconds"]
+            raise invalid("The sandbox clock only moves forward.", param=param)
+        target = now + params["seconds"]
     else:
+        param = "frozen_time"
         target = params["frozen_time"]
-        if target < ctx.now():
+        if target < now:
             raise invalid(
-                "frozen_time is in the past; the sandbox clock only moves forward.",
-                param="frozen_time",
+                "frozen_time is in the past; the sandbox clock only moves forward.", param=param
             )
-    ctx.clock.advance_to(target)
-
-    def context_for(owner: str) -> Context:
-        return Context(
-            store=ctx.store,
-            clock=ctx.clock,
-            account=owner or ctx.platform,
-            platform=ctx.platform,
-            base_url=ctx.base_url,
-            events=ctx.events,  # shared, so the request's webhooks are queued and woken
+    limit = advance_limit(ctx.store, ctx.platform, now)
+    if target > limit.latest:
+        # Stripe's own wording for this refusal is not documented; this names the bound.
+        raise invalid(
+            f"The sandbox clock cannot move more than {limit.reason} at once: from "
+            f"{_iso(now)} it can reach {_iso(limit.latest)} (frozen_time {limit.latest}) "
+            "at most. Advance in smaller steps.",
+            param=param,
         )
+    offset = ctx.clock.advance_to(target)
+    return _clock(max(now, target), offset)
 
-    run_due(ctx.store, ctx.now, context_for)
-    return _clock(ctx)
+
+CLOCK_MOVERS.add("PostSandboxClockAdvance")
+
+
+def _iso(moment: int) -> str:
+    return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")

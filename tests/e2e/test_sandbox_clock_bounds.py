@@ -1,0 +1,139 @@
+"""How far and how the sandbox clock moves: Stripe's bound on one advance, other requests
+answered while a long advance works, idempotency keys that the clock does not age."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from typing import Any
+
+import pytest
+import stripe
+
+from console.sandbox import Sandbox
+from tests.conftest import make_client
+
+DAY = 86_400
+
+
+def _clock(client: stripe.StripeClient) -> Any:
+    return client.deserialize(
+        client.raw_request("get", "/v1/test_helpers/sandbox_clock"), api_mode="V1"
+    )
+
+
+def _advance(client: stripe.StripeClient, **params: int) -> Any:
+    answer = client.raw_request("post", "/v1/test_helpers/sandbox_clock/advance", **params)
+    return client.deserialize(answer, api_mode="V1")
+
+
+def _monthly_and_weekly_subscriptions(client: stripe.StripeClient) -> str:
+    customer = client.v1.customers.create(params={"email": "bounds@example.com"})
+    card = client.v1.payment_methods.attach("pm_card_visa", params={"customer": customer.id})
+    client.v1.customers.update(
+        customer.id, params={"invoice_settings": {"default_payment_method": card.id}}
+    )
+    product = client.v1.products.create(params={"name": "Plan"})
+    for interval in ("month", "week"):
+        price = client.v1.prices.create(
+            params={
+                "product": product.id,
+                "currency": "usd",
+                "unit_amount": 500,
+                "recurring": {"interval": interval},
+            }
+        )
+        client.v1.subscriptions.create(
+            params={"customer": customer.id, "items": [{"price": price.id}]}
+        )
+    return customer.id
+
+
+def test_a_huge_advance_is_refused_at_once_and_changes_nothing(
+    fresh_client: stripe.StripeClient,
+) -> None:
+    before = _clock(fresh_client)
+    with pytest.raises(stripe.InvalidRequestError) as raised:
+        _advance(fresh_client, seconds=1_000_000_000_000)
+    assert raised.value.param == "seconds"
+    assert "two years" in str(raised.value.user_message)
+    with pytest.raises(stripe.InvalidRequestError) as raised:
+        _advance(fresh_client, frozen_time=before["now"] + 2 * 366 * DAY + DAY)
+    assert raised.value.param == "frozen_time"
+    assert _clock(fresh_client)["offset"] == before["offset"]
+    # Without subscriptions, up to two years in one go.
+    moved = _advance(fresh_client, seconds=700 * DAY)
+    assert moved["now"] >= before["now"] + 700 * DAY
+
+
+def test_the_shortest_subscription_bounds_an_advance(fresh_client: stripe.StripeClient) -> None:
+    customer = _monthly_and_weekly_subscriptions(fresh_client)
+    invoices_before = len(fresh_client.v1.invoices.list(params={"customer": customer}).data)
+    before = _clock(fresh_client)
+    with pytest.raises(stripe.InvalidRequestError) as raised:
+        _advance(fresh_client, seconds=15 * DAY)  # more than two weeks
+    assert raised.value.param == "seconds"
+    assert "every week" in str(raised.value.user_message)
+    assert _clock(fresh_client)["offset"] == before["offset"]
+    assert len(fresh_client.v1.invoices.list(params={"customer": customer}).data) == (
+        invoices_before
+    )
+    _advance(fresh_client, seconds=13 * DAY)
+    renewed = fresh_client.v1.invoices.list(params={"customer": customer}).data
+    assert [i.billing_reason for i in renewed].count("subscription_cycle") == 1
+
+
+def test_a_long_advance_lets_other_requests_through() -> None:
+    # Hundreds of monthly subscriptions (the scale seed): 55 days renew each once or twice,
+    # some seconds of work.
+    with Sandbox(":memory:", seed="scale:600") as sandbox:
+        client = make_client(sandbox)
+        target = _clock(client)["now"] + 55 * DAY
+        answered = threading.Event()
+        failures: list[BaseException] = []
+
+        def advance() -> None:
+            try:
+                _advance(client, frozen_time=target)
+            except BaseException as error:  # reported by the test's thread
+                failures.append(error)
+            finally:
+                answered.set()
+
+        worker = threading.Thread(target=advance)
+        worker.start()
+        # Requests answered after the clock moved and before the advance answered, each
+        # recording how many subscriptions were still waiting for their renewal then.
+        waiting_seen: list[int] = []
+        while not answered.is_set():
+            now = _clock(client)["now"]
+            page = client.v1.subscriptions.list(params={"limit": 100})
+            if now >= target and not answered.is_set():
+                waiting_seen.append(
+                    sum(1 for s in page.data if s["items"].data[0].current_period_end <= now)
+                )
+        # (subscriptions.list leaves out canceled ones, whose periods no longer move.)
+        worker.join()
+        assert not failures
+        # Served in the middle of the advance: the clock had moved, renewals were under way.
+        assert any(waiting > 0 for waiting in waiting_seen), waiting_seen
+        # And when the advance answered, its work was done.
+        final = client.v1.subscriptions.list(params={"limit": 100}).data
+        assert all(s["items"].data[0].current_period_end > target for s in final)
+
+
+def test_an_idempotency_key_outlives_a_clock_advance(fresh_client: stripe.StripeClient) -> None:
+    key = str(uuid.uuid4())
+    first = fresh_client.v1.customers.create(
+        params={"email": "once@example.com"}, options={"idempotency_key": key}
+    )
+    _advance(fresh_client, seconds=30 * DAY)
+    # Stored answers are dropped by the background sweep (every 0.2 s in tests): let it run.
+    time.sleep(1.0)
+    again = fresh_client.v1.customers.create(
+        params={"email": "once@example.com"}, options={"idempotency_key": key}
+    )
+    assert again.id == first.id
+    found = fresh_client.v1.customers.list(params={"email": "once@example.com"}).data
+    assert [c.id for c in found] == [first.id]
