@@ -19,7 +19,11 @@ RATE_LIMITED = (
     {"Retry-After": "0.2"},
     {"error": {"type": "rate_limit_error", "message": "Too many requests"}},
 )
-SERVER_ERROR = (500, {}, {"error": {"type": "api_error", "message": "Something broke"}})
+SERVER_ERROR: tuple[int, dict[str, str], dict[str, object]] = (
+    500,
+    {},
+    {"error": {"type": "api_error", "message": "Something broke"}},
+)
 CONFIG = {
     "id": "bpc_1",
     "object": "billing_portal.configuration",
