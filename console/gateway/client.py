@@ -1,7 +1,8 @@
 """``Gateway``: the console's async client for one Stripe account (or one connected account).
 
 It is the only place that touches the ``stripe`` library. Every call goes through
-``_send``, which paces requests (token bucket), retries what is safe to retry
+``_send``, which paces requests (the account's RequestBudget: by endpoint, interactive before
+background), retries what is safe to retry
 (429, 5xx, lost connections; ``Retry-After`` honoured; the same ``Idempotency-Key``
 on every attempt of a POST), and turns stripe's exceptions into ``console.errors``.
 Answers come back as the frozen values of ``console.gateway.models``.
@@ -24,6 +25,14 @@ import stripe
 
 from console.errors import ConsoleError, NetworkError, StripeApiError
 from console.gateway import models
+from console.gateway.budget import (
+    LIVE_MODE_LIMITS,
+    TEST_MODE_LIMITS,
+    Priority,
+    RequestBudget,
+    StripeLimits,
+    endpoint_of,
+)
 from console.gateway.models import (
     Account,
     BrandImage,
@@ -39,7 +48,7 @@ from console.gateway.models import (
     Subscription,
     TaxId,
 )
-from console.gateway.pacing import LIVE_MODE_RATE, TEST_MODE_RATE, RetryPolicy, TokenBucket
+from console.gateway.pacing import RetryPolicy
 from console.redaction import redact_key, redact_keys
 
 Options = stripe.RequestOptions
@@ -102,6 +111,8 @@ class Gateway:
         stripe_account: str | None = None,
         retry: RetryPolicy | None = None,
         requests_per_second: float | None = None,
+        budget: RequestBudget | None = None,
+        background_share: float = 0.5,
         timeout: float = 30.0,
     ) -> None:
         self.livemode = is_live_key(api_key)
@@ -120,8 +131,20 @@ class Gateway:
             http_client=self._http,
             max_network_retries=0,  # we retry ourselves, with pacing and our own keys
         )
-        rate = requests_per_second or (LIVE_MODE_RATE if self.livemode else TEST_MODE_RATE)
-        self._bucket = TokenBucket(rate)
+        if budget is not None:
+            self.budget = budget
+        elif requests_per_second is not None:
+            # A flat pace for every endpoint and priority (tests, benchmarks, local sandboxes).
+            flat = StripeLimits(
+                requests_per_second, requests_per_second, requests_per_second, requests_per_second
+            )
+            self.budget = RequestBudget(flat, background_share=1.0)
+        else:
+            limits = LIVE_MODE_LIMITS if self.livemode else TEST_MODE_LIMITS
+            self.budget = RequestBudget(limits, background_share=background_share)
+        # Interactive: someone waits for the answer. The index sync works on a background()
+        # copy, which gets at most its share of the limits and goes after interactive requests.
+        self.priority: Priority = "interactive"
         self._owns_http = True
         # The key of a change whose outcome is unknown (every answer lost, or 5xx/429 to the
         # end), by what the change was: asking for the same change again reuses it, so Stripe
@@ -144,6 +167,14 @@ class Gateway:
         if self._owns_http:
             await self._http.close_async()  # type: ignore[no-untyped-call]  # untyped in stripe
 
+    def background(self) -> Gateway:
+        """The same connection and budget, for work nobody waits on (the index sync): it takes
+        at most the background share of Stripe's limits and yields to interactive requests."""
+        other = copy.copy(self)
+        other.priority = "background"
+        other._owns_http = False
+        return other
+
     def for_connected_account(self, account_id: str | None) -> Gateway:
         """The same connection and pacing, acting on behalf of a connected account."""
         other = copy.copy(self)
@@ -163,11 +194,13 @@ class Gateway:
         self,
         call: Callable[[Options], Awaitable[T]],
         *,
+        endpoint: str,
         post: bool = False,
         connected: bool = True,
         change: tuple[object, ...] = (),
     ) -> T:
-        """``change`` (for a POST) says what is changed: operation, ids and parameters."""
+        """``endpoint`` (``GET /v1/customers/{id}``) is what Stripe's per-endpoint limit counts;
+        ``change`` (for a POST) says what is changed: operation, ids and parameters."""
         options = self._options(connected=connected)
         unsettled = key = ""
         if post:
@@ -177,11 +210,13 @@ class Gateway:
             options["idempotency_key"] = key
         retries = 0
         while True:
-            await self._bucket.acquire()
+            await self.budget.acquire(endpoint, self.priority)
             self.attempts += 1
             try:
                 return await call(options)
             except stripe.StripeError as error:
+                if error.http_status == 429:
+                    self.budget.throttled(endpoint, self.priority)
                 wait = self._retry_wait(error, retries)
                 if wait is None:
                     if post and change and _outcome_unknown(error):
@@ -220,7 +255,8 @@ class Gateway:
         the typed ``list_async`` calls; stripe decodes the JSON (under a millisecond a page).
         """
         response = await self._send(
-            lambda o: self._stripe.raw_request_async("get", path, **params, **o)
+            lambda o: self._stripe.raw_request_async("get", path, **params, **o),
+            endpoint=endpoint_of("GET", path),
         )
         listed: Mapping[str, Any] = response.data
         return listed
@@ -229,7 +265,8 @@ class Gateway:
 
     async def retrieve_account(self) -> Account:
         account = await self._send(
-            lambda o: self._stripe.v1.accounts.retrieve_current_async(options=o)
+            lambda o: self._stripe.v1.accounts.retrieve_current_async(options=o),
+            endpoint="GET /v1/account",
         )
         return models.account_from_json(_json(account))
 
@@ -249,7 +286,7 @@ class Gateway:
         )
         for probe in probes:
             try:
-                page = await self._send(probe)
+                page = await self._send(probe, endpoint="GET /v1/customers")
             except StripeApiError as error:
                 if error.type == "permission_error" or error.http_status == 403:
                     continue  # a restricted key without this permission
@@ -267,6 +304,7 @@ class Gateway:
         page = await self._send(
             lambda o: self._stripe.v1.accounts.list_async(params=_untyped(params), options=o),
             connected=False,
+            endpoint="GET /v1/accounts",
         )
         return Page(
             tuple(models.connected_account_from_json(_json(a)) for a in page.data), page.has_more
@@ -277,7 +315,8 @@ class Gateway:
     async def retrieve_account_json(self) -> dict[str, Any]:
         """``GET /v1/account`` as Stripe sent it (``settings.branding``, ``business_profile``)."""
         account = await self._send(
-            lambda o: self._stripe.v1.accounts.retrieve_current_async(options=o)
+            lambda o: self._stripe.v1.accounts.retrieve_current_async(options=o),
+            endpoint="GET /v1/account",
         )
         return _json(account)
 
@@ -291,7 +330,8 @@ class Gateway:
         """
         try:
             found = await self._send(
-                lambda o: self._stripe.v1.files.retrieve_async(file_id, options=o)
+                lambda o: self._stripe.v1.files.retrieve_async(file_id, options=o),
+                endpoint="GET /v1/files/{id}",
             )
         except StripeApiError as error:
             if error.http_status == 404:
@@ -313,7 +353,7 @@ class Gateway:
             headers["Authorization"] = f"Bearer {self._api_key}"
             if self.stripe_account:
                 headers["Stripe-Account"] = self.stripe_account
-        await self._bucket.acquire()
+        await self.budget.acquire("GET /v1/files/{id}/contents", self.priority)
         self.attempts += 1
         try:
             async with (
@@ -345,19 +385,32 @@ class Gateway:
         limit: int = 100,
         starting_after: str | None = None,
         email: str | None = None,
+        created_gte: int | None = None,
+        created_lt: int | None = None,
     ) -> Page[Customer]:
-        """Newest first, like Stripe; pass the page's ``next_cursor`` to get the next one."""
+        """Newest first, like Stripe; pass the page's ``next_cursor`` to get the next one.
+
+        ``created_gte``/``created_lt`` keep to customers created in that range (Unix seconds).
+        """
         params: dict[str, Any] = {"limit": limit}
         if starting_after:
             params["starting_after"] = starting_after
         if email:
             params["email"] = email
+        created = {
+            bound: value
+            for bound, value in (("gte", created_gte), ("lt", created_lt))
+            if value is not None
+        }
+        if created:
+            params["created"] = created
         listed = await self._list_json("/v1/customers", params)
         return await asyncio.to_thread(_customer_page, listed)
 
     async def retrieve_customer(self, customer_id: str) -> Customer:
         customer = await self._send(
-            lambda o: self._stripe.v1.customers.retrieve_async(customer_id, options=o)
+            lambda o: self._stripe.v1.customers.retrieve_async(customer_id, options=o),
+            endpoint="GET /v1/customers/{id}",
         )
         return models.customer_from_json(_json(customer))
 
@@ -365,7 +418,8 @@ class Gateway:
         """Stripe's search (``email:'x'``, ``name~'x'``): may lag writes by a minute on Stripe."""
         params: dict[str, Any] = {"query": query, "limit": limit}
         found = await self._send(
-            lambda o: self._stripe.v1.customers.search_async(params=_untyped(params), options=o)
+            lambda o: self._stripe.v1.customers.search_async(params=_untyped(params), options=o),
+            endpoint="GET /v1/customers/search",
         )
         return tuple(models.customer_from_json(_json(c)) for c in found.data)
 
@@ -374,7 +428,10 @@ class Gateway:
         params: dict[str, Any] = {"query": "created>0", "limit": 1, "expand": ["total_count"]}
         try:
             found = await self._send(
-                lambda o: self._stripe.v1.customers.search_async(params=_untyped(params), options=o)
+                lambda o: self._stripe.v1.customers.search_async(
+                    params=_untyped(params), options=o
+                ),
+                endpoint="GET /v1/customers/search",
             )
         except StripeApiError:
             return None  # search is not offered everywhere (e.g. some regions, restricted keys)
@@ -386,7 +443,8 @@ class Gateway:
         customer = await self._send(
             lambda o: self._stripe.v1.customers.retrieve_async(
                 customer_id, params=_untyped(params), options=o
-            )
+            ),
+            endpoint="GET /v1/customers/{id}",
         )
         return _json(customer)
 
@@ -401,7 +459,8 @@ class Gateway:
             "expand": SUBSCRIPTION_EXPANDS,
         }
         subscriptions_call = self._send(
-            lambda o: self._stripe.v1.subscriptions.list_async(params=_untyped(params), options=o)
+            lambda o: self._stripe.v1.subscriptions.list_async(params=_untyped(params), options=o),
+            endpoint="GET /v1/subscriptions",
         )
         page, customer = await asyncio.gather(
             subscriptions_call, self._customer_with_default_payment_method(customer_id)
@@ -417,7 +476,8 @@ class Gateway:
         if starting_after:
             params["starting_after"] = starting_after
         page = await self._send(
-            lambda o: self._stripe.v1.invoices.list_async(params=_untyped(params), options=o)
+            lambda o: self._stripe.v1.invoices.list_async(params=_untyped(params), options=o),
+            endpoint="GET /v1/invoices",
         )
         return Page(tuple(models.invoice_from_json(_json(i)) for i in page.data), page.has_more)
 
@@ -429,10 +489,12 @@ class Gateway:
                 customer_id,
                 params=_untyped(params),
                 options=o,
-            )
+            ),
+            endpoint="GET /v1/customers/{id}/payment_methods",
         )
         retrieve_call = self._send(
-            lambda o: self._stripe.v1.customers.retrieve_async(customer_id, options=o)
+            lambda o: self._stripe.v1.customers.retrieve_async(customer_id, options=o),
+            endpoint="GET /v1/customers/{id}",
         )
         page, customer = await asyncio.gather(methods_call, retrieve_call)
         default_id = models.customer_from_json(_json(customer)).default_payment_method_id
@@ -445,7 +507,8 @@ class Gateway:
                 customer_id,
                 params=_untyped(params),
                 options=o,
-            )
+            ),
+            endpoint="GET /v1/customers/{id}/tax_ids",
         )
         return tuple(models.tax_id_from_json(_json(t)) for t in page.data)
 
@@ -461,7 +524,8 @@ class Gateway:
             lambda o: self._stripe.v1.billing_portal.configurations.list_async(
                 params=_untyped(params),
                 options=o,
-            )
+            ),
+            endpoint="GET /v1/billing_portal/configurations",
         )
         return Page(
             tuple(models.portal_configuration_from_json(_json(c)) for c in page.data),
@@ -475,7 +539,8 @@ class Gateway:
             lambda o: self._stripe.v1.billing_portal.configurations.retrieve_async(
                 configuration_id,
                 options=o,
-            )
+            ),
+            endpoint="GET /v1/billing_portal/configurations/{id}",
         )
         return models.portal_configuration_from_json(_json(found))
 
@@ -490,6 +555,7 @@ class Gateway:
             ),
             post=True,
             change=("create_portal_configuration", sent),
+            endpoint="POST /v1/billing_portal/configurations",
         )
         return models.portal_configuration_from_json(_json(made))
 
@@ -505,6 +571,7 @@ class Gateway:
             ),
             post=True,
             change=("update_portal_configuration", configuration_id, sent),
+            endpoint="POST /v1/billing_portal/configurations/{id}",
         )
         return models.portal_configuration_from_json(_json(updated))
 
@@ -518,6 +585,7 @@ class Gateway:
             ),
             post=True,
             change=("create_portal_session", sent),
+            endpoint="POST /v1/billing_portal/sessions",
         )
         return models.portal_session_from_json(_json(made))
 
@@ -563,7 +631,8 @@ class Gateway:
         if starting_after:
             params["starting_after"] = starting_after
         page = await self._send(
-            lambda o: self._stripe.v1.prices.list_async(params=_untyped(params), options=o)
+            lambda o: self._stripe.v1.prices.list_async(params=_untyped(params), options=o),
+            endpoint="GET /v1/prices",
         )
         return Page(tuple(models.price_from_json(_json(p)) for p in page.data), page.has_more)
 
@@ -576,7 +645,8 @@ class Gateway:
         if starting_after:
             params["starting_after"] = starting_after
         page = await self._send(
-            lambda o: self._stripe.v1.products.list_async(params=_untyped(params), options=o)
+            lambda o: self._stripe.v1.products.list_async(params=_untyped(params), options=o),
+            endpoint="GET /v1/products",
         )
         return Page(tuple(models.product_from_json(_json(p)) for p in page.data), page.has_more)
 

@@ -31,6 +31,15 @@ class TokenBucket:
         self._updated = time.monotonic()
         self._lock = asyncio.Lock()
 
+    def set_rate(self, rate: float) -> None:
+        """A new pace from now on; the burst follows it, so a slower bucket does not burst."""
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self._refill()
+        self.rate = rate
+        self.burst = max(1.0, rate)
+        self._tokens = min(self._tokens, self.burst)
+
     def _refill(self) -> None:
         now = time.monotonic()
         self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)

@@ -110,6 +110,7 @@ async def test_card_error_maps(sandbox: Sandbox) -> None:
     async with Gateway(sandbox.api_key, base_url=sandbox.url) as gateway:
         made = await gateway._send(
             lambda o: gateway._stripe.v1.customers.create_async(params={}, options=o),
+            endpoint="POST /v1/customers",
             post=True,
         )
         customer_id = made.id
@@ -118,6 +119,7 @@ async def test_card_error_maps(sandbox: Sandbox) -> None:
                 lambda o: gateway._stripe.v1.payment_methods.attach_async(
                     "pm_card_chargeDeclined", params={"customer": customer_id}, options=o
                 ),
+                endpoint="POST /v1/payment_methods/{id}/attach",
                 post=True,
             )
     assert (caught.value.type, caught.value.http_status) == ("card_error", 402)
