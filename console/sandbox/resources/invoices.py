@@ -595,6 +595,16 @@ def _record_failure(ctx: Context, invoice: JSON, before: JSON) -> None:
     hook = _hook("subscription_payments", "on_invoice_payment_failed")
     if hook is not None:
         hook(ctx, invoice)
+    retries_used_up = (
+        retry is None
+        and invoice.get("auto_advance")
+        and invoice["collection_method"] == "charge_automatically"
+        and invoice["attempt_count"] > len(RETRY_DAYS)
+    )
+    if retries_used_up:
+        final = _hook("subscription_payments", "on_final_payment_failure")
+        if final is not None:
+            final(ctx, invoice)
 
 
 def _description(invoice: JSON) -> str:

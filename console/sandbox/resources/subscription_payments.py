@@ -10,6 +10,7 @@ from console.sandbox.resources.subscriptions import (
     _embed_items,
     _finish,
     _restore,
+    cancel_now,
 )
 from console.sandbox.spec import JSON
 
@@ -58,6 +59,29 @@ def on_invoice_payment_failed(ctx: Context, invoice: JSON) -> None:
     if sub["status"] == "active" and sub.get("latest_invoice") == invoice["id"]:
         before = snapshot(sub)
         sub["status"] = "past_due"
+        _finish(ctx, sub, before)
+
+
+def on_final_payment_failure(ctx: Context, invoice: JSON) -> None:
+    """The last retry of a subscription's invoice failed: do what the account's setting says
+    (``billing_settings``: cancel, mark unpaid or leave past due; the invoice uncollectible or
+    left open)."""
+    from console.sandbox.resources import billing_settings, invoices
+
+    sub_id = ((invoice.get("parent") or {}).get("subscription_details") or {}).get("subscription")
+    sub = ctx.find(str(sub_id or ""))
+    if sub is None or sub.get("object") != "subscription" or sub["status"] in ENDED:
+        return
+    settings = billing_settings.settings_of(ctx)
+    if settings["invoice_after_final_failure"] == "mark_uncollectible":
+        invoices.mark_uncollectible(ctx, invoice)
+    outcome = settings["subscription_after_final_failure"]
+    if outcome == "cancel":
+        # Stripe records a dunning cancellation as reason payment_failed.
+        cancel_now(ctx, sub, reason="payment_failed")
+    elif outcome == "mark_unpaid" and sub["status"] == "past_due":
+        before = snapshot(sub)
+        sub["status"] = "unpaid"
         _finish(ctx, sub, before)
 
 
