@@ -12,6 +12,7 @@ from typing import TextIO
 from console.accounts import AccountStore
 from console.errors import ConsoleError
 from console.index import IndexedCustomer, IndexStore, find_customers, sync
+from console.index.sync import EVENTS_EXPIRED
 from console.paths import AppDirs, app_dirs
 
 
@@ -44,7 +45,10 @@ async def search_customers_of_account(
                 of = f" of about {total}" if total else ""
                 print(f"Indexing customers: {done}{of}", file=err, flush=True)
 
-            await sync(index, gateway, report)
+            def rebuilding() -> None:
+                print(EVENTS_EXPIRED, file=err, flush=True)
+
+            await sync(index, gateway, report, rebuilding)
             result = await find_customers(index, gateway, query, limit=limit)
     finally:
         await asyncio.to_thread(index.close)

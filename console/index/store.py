@@ -55,6 +55,9 @@ CREATE TRIGGER IF NOT EXISTS customers_ad AFTER DELETE ON customers BEGIN
             old.metadata_values);
 END;
 CREATE TABLE IF NOT EXISTS sync_state (key TEXT PRIMARY KEY, value TEXT);
+-- While the index is rebuilt in place (the old rows stay searchable), the customers the rebuild
+-- has written; those it never wrote are gone from Stripe and are removed at its end.
+CREATE TABLE IF NOT EXISTS rebuild_seen (id TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 
 # Low bits of a rowid that tell apart customers created in the same second.
@@ -243,27 +246,60 @@ class IndexStore:
         upserts: Iterable[CustomerRow] = (),
         deletions: Iterable[str] = (),
         state: Mapping[str, str | None] | None = None,
+        *,
+        rebuilding: bool = False,
     ) -> None:
-        """Changes customers and the sync state in one transaction: all or nothing."""
+        """Changes customers and the sync state in one transaction: all or nothing.
+
+        ``rebuilding``: the upserts come from a rebuild in place and are remembered as seen.
+        """
+        upserts = list(upserts)
         with self._transaction() as db:
             self._upsert_all(db, upserts)
+            if rebuilding:
+                db.executemany(
+                    "INSERT OR IGNORE INTO rebuild_seen VALUES (?)", [(row.id,) for row in upserts]
+                )
             db.executemany(
                 "DELETE FROM customers WHERE id = ?", [(customer_id,) for customer_id in deletions]
             )
-            changes = (state or {}).items()
-            db.executemany(
-                "DELETE FROM sync_state WHERE key = ?",
-                [(key,) for key, value in changes if value is None],
-            )
-            db.executemany(
-                "INSERT OR REPLACE INTO sync_state VALUES (?, ?)",
-                [(key, value) for key, value in changes if value is not None],
-            )
+            self._write_state(db, state or {})
+
+    @staticmethod
+    def _write_state(db: sqlite3.Connection, state: Mapping[str, str | None]) -> None:
+        """Sets the sync state's keys; None removes a key."""
+        changes = state.items()
+        db.executemany(
+            "DELETE FROM sync_state WHERE key = ?",
+            [(key,) for key, value in changes if value is None],
+        )
+        db.executemany(
+            "INSERT OR REPLACE INTO sync_state VALUES (?, ?)",
+            [(key, value) for key, value in changes if value is not None],
+        )
 
     def clear(self) -> None:
         with self._transaction() as db:
             db.execute("DELETE FROM customers")
             db.execute("DELETE FROM sync_state")
+            db.execute("DELETE FROM rebuild_seen")
+
+    def begin_rebuild(self, state: Mapping[str, str]) -> None:
+        """A rebuild in place starts: nothing seen yet; the customers stay searchable."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM rebuild_seen")
+            db.executemany("INSERT OR REPLACE INTO sync_state VALUES (?, ?)", state.items())
+
+    def finish_rebuild(self, state: Mapping[str, str | None]) -> int:
+        """Removes the customers the rebuild did not see and writes ``state``, in one
+        transaction; returns how many customers were removed."""
+        with self._transaction() as db:
+            gone = db.execute(
+                "DELETE FROM customers WHERE id NOT IN (SELECT id FROM rebuild_seen)"
+            ).rowcount
+            db.execute("DELETE FROM rebuild_seen")
+            self._write_state(db, state)
+        return int(gone)
 
     # --- reading -----------------------------------------------------------------------------
 

@@ -1212,12 +1212,12 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
         <translation>{n} Kunden passen zu „{query}“ (aus dem lokalen Index).</translation>
     </message>
     <message>
-        <source>{n} customer matches “{query}” (from Stripe&apos;s search).</source>
-        <translation>{n} Kunde passt zu „{query}“ (aus der Stripe-Suche).</translation>
+        <source>{n} customer matches “{query}” (from Stripe&apos;s search, which can miss changes of the last minute).</source>
+        <translation>{n} Kunde passt zu „{query}“ (aus Stripes Suche, der Änderungen der letzten Minute fehlen können).</translation>
     </message>
     <message>
-        <source>{n} customers match “{query}” (from Stripe&apos;s search).</source>
-        <translation>{n} Kunden passen zu „{query}“ (aus der Stripe-Suche).</translation>
+        <source>{n} customers match “{query}” (from Stripe&apos;s search, which can miss changes of the last minute).</source>
+        <translation>{n} Kunden passen zu „{query}“ (aus Stripes Suche, der Änderungen der letzten Minute fehlen können).</translation>
     </message>
     <message>
         <source>The account has no customers yet.</source>
@@ -1236,8 +1236,16 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
         <translation>Der Kunde konnte nicht geladen werden (siehe Meldung oben).</translation>
     </message>
     <message>
+        <source>Rebuilding the customer index (Stripe keeps events 30 days, and the index is older): {done} of about {total}. Search uses the old index until then.</source>
+        <translation>Der Kundenindex wird neu aufgebaut (Stripe bewahrt Ereignisse 30 Tage auf, der Index ist älter): {done} von etwa {total}. Bis dahin sucht die Suche im alten Index.</translation>
+    </message>
+    <message>
         <source>Syncing the customer index: {done} of about {total}</source>
         <translation>Kundenindex wird synchronisiert: {done} von etwa {total}</translation>
+    </message>
+    <message>
+        <source>Rebuilding the customer index (Stripe keeps events 30 days, and the index is older): {done}. Search uses the old index until then.</source>
+        <translation>Der Kundenindex wird neu aufgebaut (Stripe bewahrt Ereignisse 30 Tage auf, der Index ist älter): {done}. Bis dahin sucht die Suche im alten Index.</translation>
     </message>
     <message>
         <source>Syncing the customer index: {done}</source>

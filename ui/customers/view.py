@@ -54,6 +54,7 @@ class CustomersView(QWidget):
         self._index: IndexStore | None = None
         self._tasks = NamedTasks(self.failed.emit)
         self._closed = False  # shut down: tasks finishing late must not touch the widgets
+        self._rebuilding = False  # the index is being rebuilt in place (events expired)
         self._query: str | None = None  # None: nothing shown yet
         self._cursor: str | None = None  # where the next page of the results starts
         self._live = False
@@ -265,10 +266,17 @@ class CustomersView(QWidget):
                 else self.tr("{n} customers match “{query}” (from the local index).")
             )
         else:
+            # Stripe's search index trails its data by up to a minute (longer in incidents).
             text = (
-                self.tr("{n} customer matches “{query}” (from Stripe's search).")
+                self.tr(
+                    "{n} customer matches “{query}” (from Stripe's search, which can miss "
+                    "changes of the last minute)."
+                )
                 if count == 1
-                else self.tr("{n} customers match “{query}” (from Stripe's search).")
+                else self.tr(
+                    "{n} customers match “{query}” (from Stripe's search, which can miss "
+                    "changes of the last minute)."
+                )
             )
         self.results_label.setText(text.format(n=shown, query=query))
 
@@ -361,17 +369,32 @@ class CustomersView(QWidget):
         if total:
             self.sync_bar.setRange(0, total)
             self.sync_bar.setValue(min(done, total))
-            self.sync_label.setText(
-                self.tr("Syncing the customer index: {done} of about {total}").format(
-                    done=self._number(done), total=self._number(total)
+            text = (
+                self.tr(
+                    "Rebuilding the customer index (Stripe keeps events 30 days, and the "
+                    "index is older): {done} of about {total}. Search uses the old index "
+                    "until then."
                 )
+                if self._rebuilding
+                else self.tr("Syncing the customer index: {done} of about {total}")
             )
+            self.sync_label.setText(text.format(done=self._number(done), total=self._number(total)))
         else:
             self.sync_bar.setRange(0, 0)  # busy indicator: Stripe gave no estimate
-            self.sync_label.setText(
-                self.tr("Syncing the customer index: {done}").format(done=self._number(done))
+            text = (
+                self.tr(
+                    "Rebuilding the customer index (Stripe keeps events 30 days, and the "
+                    "index is older): {done}. Search uses the old index until then."
+                )
+                if self._rebuilding
+                else self.tr("Syncing the customer index: {done}")
             )
+            self.sync_label.setText(text.format(done=self._number(done)))
         self.sync_progressed.emit(done, total)
+
+    def _rebuild_started(self) -> None:
+        self._rebuilding = True
+        self._progress(0, None)
 
     async def _sync(self) -> None:
         if self._gateway is None or self._index is None:
@@ -380,8 +403,9 @@ class CustomersView(QWidget):
         self.sync_bar.setRange(0, 0)
         self.sync_label.setText(self.tr("Syncing the customer index…"))
         outcome = "failed"
+        self._rebuilding = False
         try:
-            await sync(self._index, self._gateway, self._progress)
+            await sync(self._index, self._gateway, self._progress, self._rebuild_started)
             count = await asyncio.to_thread(self._index.count)
             self.sync_label.setText(
                 self.tr("Customer index up to date: {count} customers.").format(

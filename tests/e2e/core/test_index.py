@@ -151,3 +151,46 @@ async def test_lookups_the_index_cannot_answer_go_to_stripe(
     assert (by_name.source, [c.id for c in by_name.customers]) == ("stripe", [later.id])
     assert (by_id.source, [c.id for c in by_id.customers]) == ("stripe", [later.id])
     assert nothing.customers == ()
+
+
+@pytest.mark.asyncio
+async def test_a_rebuild_keeps_the_old_index_searchable_until_it_is_complete(
+    fresh_sandbox: Sandbox, fresh_client: stripe.StripeClient, store: IndexStore
+) -> None:
+    for i in range(250):
+        fresh_client.v1.customers.create(params={"name": f"Customer {i:03d}"})
+    gone = fresh_client.v1.customers.create(params={"name": "Wilhelmina Gone"})
+    renamed = fresh_client.v1.customers.create(params={"name": "Old Name"})
+    first_page = asyncio.Event()
+
+    def progress(done: int, total: int | None) -> None:
+        if done > 0:
+            first_page.set()
+
+    async with Gateway(
+        fresh_sandbox.api_key, base_url=fresh_sandbox.url, requests_per_second=1000
+    ) as gateway:
+        await full_sync(store, gateway)
+        # Changes the index never heard of (as when Stripe no longer has their events).
+        fresh_client.v1.customers.delete(gone.id)
+        fresh_client.v1.customers.update(renamed.id, params={"name": "Brand New Name"})
+
+        rebuild = asyncio.create_task(
+            full_sync(store, gateway, progress, restart=True, rebuild=True, workers=1)
+        )
+        await first_page.wait()
+        rebuild.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await rebuild
+        status = await sync_status(store)
+        # Half-way: still the whole old index to search, the deleted customer included.
+        assert status.synced and status.resumable
+        assert [c.id for c in store.search("wilhelmina")] == [gone.id]
+        assert store.count() == 252
+
+        outcome = await sync(store, gateway)  # resumes the rebuild
+    assert outcome.full
+    assert store.get(gone.id) is None
+    assert [c.id for c in store.search("brand new")] == [renamed.id]
+    assert store.count() == 251
+    assert not (await sync_status(store)).resumable
