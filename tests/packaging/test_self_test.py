@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from console.errors import AccountError
-from tests.packaging.conftest import ROOT, SCREENSHOTS
 from console.keyring_check import PROBE_SERVICE, probe_keyring
+from tests.packaging.conftest import ROOT, SCREENSHOTS
 from ui.self_test import DEMO_CUSTOMER, Report, SelfTestError, prepare_environment
 
 STEPS = (

@@ -8,8 +8,9 @@ import keyring
 import keyring.backend
 import pytest
 
-from console.accounts import KEYRING_SERVICE, AccountStore, check_keyring_is_safe
+from console.accounts import KEYRING_SERVICE, AccountStore
 from console.errors import AccountError, ValidationError
+from console.keyring_check import check_keyring_is_safe
 from console.paths import app_dirs
 from console.sandbox import Sandbox
 from tests.e2e.core.conftest import Scripted
