@@ -156,6 +156,11 @@ class Api:
 
     # -- steps ------------------------------------------------------------------
 
+    def authenticate(self, headers: dict[str, str]) -> str:
+        """The account a request's key (and ``Stripe-Account``) acts for, else StripeError: for
+        pages outside ``/v1`` that want the key too (a file's contents)."""
+        return self._authenticate(headers)
+
     def _authenticate(self, headers: dict[str, str]) -> str:
         header = headers.get("authorization", "")
         key = ""

@@ -90,7 +90,7 @@ def test_contents_served_at_url(fresh_client: stripe.StripeClient) -> None:
     assert "max-age" in response.headers["cache-control"]
     assert response.headers["x-content-type-options"] == "nosniff"
     missing = httpx.get(created.url.replace(created.id, "file_doesnotexist"))
-    assert missing.status_code == 404
+    assert missing.status_code == 401  # without the key an unknown id looks like a private file
 
 
 def test_wrong_type_refused(fresh_client: stripe.StripeClient) -> None:

@@ -1,10 +1,11 @@
 """Files: upload (multipart), retrieve, list, and the contents served at the file's ``url``.
 
 Stripe keeps uploads on files.stripe.com behind authentication; the sandbox
-keeps the bytes in the object (base64 under the hidden ``_content``; uploads
-are small) and serves them at ``/files/{id}/contents`` without a key, so that a
-portal page's ``<img>`` can show a merchant's icon and logo. File ids are long
-and random, which is the only protection a local sandbox needs.
+keeps the bytes in the object (base64 under the hidden ``_content``) and serves
+them at ``/files/{id}/contents``. Like Stripe, it wants the secret key there,
+except for the branding images a hosted page shows to customers
+(:data:`PUBLIC_PURPOSES`), which a portal page's ``<img>`` loads without one.
+An identity document is never served to whoever merely knows its id.
 
 Per-purpose rules follow Stripe's file upload guide: which formats a purpose
 accepts, its size limit, and when its files expire.
@@ -16,11 +17,12 @@ import base64
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from console.sandbox import ids
 from console.sandbox.context import Context
-from console.sandbox.errors import invalid, no_such
+from console.sandbox.errors import StripeError, invalid, no_such
 from console.sandbox.listing import list_objects
 from console.sandbox.multipart import Upload
 from console.sandbox.registry import PAGE_ROUTES, operation
@@ -45,6 +47,10 @@ PURPOSES: dict[str, tuple[tuple[str, ...], int, int | None]] = {
     "pci_document": (("pdf",), 16 * MB, None),
     "tax_document_user_upload": (("pdf", "jpg", "png", "csv", "txt"), 16 * MB, None),
 }
+# Purposes whose contents are served without a key: Stripe shows a business's icon and logo
+# on its hosted pages (portal, Checkout, invoices) to anyone. Whether files.stripe.com itself
+# answers them without a key is not documented; every other purpose needs the key there.
+PUBLIC_PURPOSES = frozenset({"business_icon", "business_logo"})
 # Purposes outside the table (terminal files, platform terms...) take any format.
 DEFAULT_RULE: tuple[tuple[str, ...], int, int | None] = ((), 16 * MB, None)
 
@@ -239,6 +245,12 @@ def contents_of(file: JSON) -> bytes:
 async def serve_contents(request: Request) -> Response:
     api = request.app.state.api
     found = api.store.get(str(request.path_params["file_id"]))
+    # Unknown ids want the key too, or a 404 against a 401 would tell which ids exist.
+    if found is None or found.get("purpose") not in PUBLIC_PURPOSES:
+        try:
+            api.authenticate({k.lower(): v for k, v in request.headers.items()})
+        except StripeError as refused:
+            return JSONResponse(refused.body(ids.new_id("req", 14)), status_code=refused.status)
     if not isinstance(found, dict) or found.get("object") != "file" or "_content" not in found:
         return Response("File not found.", status_code=404, media_type="text/plain")
     type_ = found.get("type")
