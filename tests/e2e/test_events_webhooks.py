@@ -99,6 +99,25 @@ def _object_ids(client: stripe.StripeClient, **params: Any) -> list[str]:
     return [e.data.object["id"] for e in client.v1.events.list(params=sent).data]
 
 
+def _customers_delivered(receiver: Receiver) -> list[str]:
+    return [
+        json.loads(payload)["data"]["object"]["id"] for _headers, payload in receiver.received()
+    ]
+
+
+def _delivered_through_a_marker(
+    client: stripe.StripeClient, receiver: Receiver, options: stripe.RequestOptions | None = None
+) -> str:
+    """Creates a customer (the marker) and waits until the receiver has its customer.created.
+
+    The sandbox sends deliveries one at a time, in the order they were queued, to every endpoint:
+    once the marker's has arrived, every delivery queued before it, to any endpoint, has been made.
+    What receivers hold then is all they get from before it, proven instead of slept on."""
+    marker = client.v1.customers.create(params={"name": "Marker"}, options=options or {}).id
+    _wait_until(lambda: marker in _customers_delivered(receiver))
+    return marker
+
+
 def _wait_until(check: Callable[[], bool], timeout: float = DEADLINE) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -270,8 +289,8 @@ def test_deliveries_are_signed_and_only_for_enabled_types(
     fresh_client.v1.customers.update(first.id, params={"name": "Not delivered"})
     second = fresh_client.v1.customers.create(params={"name": "Second"})
     got = receiver.wait_for(2)
-    time.sleep(0.3)
-    assert len(receiver.received()) == 2
+    marker = _delivered_through_a_marker(fresh_client, receiver)
+    assert _customers_delivered(receiver) == [first.id, second.id, marker]  # no customer.updated
 
     delivered: list[Any] = []
     for headers, payload in got:
@@ -321,8 +340,8 @@ def test_failed_delivery_is_retried_until_it_succeeds(
     _wait_until(lambda: fresh_client.v1.events.retrieve(event_id).pending_webhooks == 0)
     assert _events(fresh_client, delivery_success=False) == []
     assert event_id in _events(fresh_client, delivery_success=True)
-    time.sleep(0.5)
-    assert len(receiver.received()) == 4
+    marker = _delivered_through_a_marker(fresh_client, receiver)
+    assert _customers_delivered(receiver) == [customer.id] * 4 + [marker]  # none after success
 
 
 def test_connect_endpoints_get_only_connected_account_events(
@@ -339,9 +358,10 @@ def test_connect_endpoints_get_only_connected_account_events(
 
     (_platform_headers, platform_payload), *_ = platform_receiver.wait_for(1)
     (connect_headers, connect_payload), *_ = connect_receiver.wait_for(1)
-    time.sleep(0.3)
-    assert len(platform_receiver.received()) == 1
-    assert len(connect_receiver.received()) == 1
+    platform_marker = _delivered_through_a_marker(fresh_client, platform_receiver)
+    connect_marker = _delivered_through_a_marker(fresh_client, connect_receiver, scoped)
+    assert _customers_delivered(platform_receiver) == [ours.id, platform_marker]
+    assert _customers_delivered(connect_receiver) == [theirs.id, connect_marker]
     platform_event = json.loads(platform_payload)
     assert platform_event["data"]["object"]["id"] == ours.id
     assert platform_event.get("account") is None
@@ -367,8 +387,8 @@ def test_disabled_and_deleted_endpoints_get_nothing(
     customer = fresh_client.v1.customers.create(params={"name": "Quiet"})
     (_headers, payload), *_ = control.wait_for(1)
     assert json.loads(payload)["data"]["object"]["id"] == customer.id
-    time.sleep(0.5)
-    assert disabled.received() == [] and deleted.received() == []
     event = fresh_client.v1.events.list(params={"type": "customer.created"}).data[0]
     assert event.data.object["id"] == customer.id
     _wait_until(lambda: fresh_client.v1.events.retrieve(event.id).pending_webhooks == 0)
+    _delivered_through_a_marker(fresh_client, control)
+    assert disabled.received() == [] and deleted.received() == []
