@@ -74,6 +74,59 @@ def test_an_advance_whose_write_fails_leaves_the_clock_where_it_was(tmp_path: Pa
         assert _clock(make_client(restarted))["offset"] == before["offset"]
 
 
+@pytest.mark.expect_log("ERROR", "console.sandbox.server", r"due work failed")
+def test_due_work_that_fails_after_the_clock_moved_is_kept_due_and_done_later(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "sandbox.sqlite3"
+    # No background sweep during the test: the retry below is the test's own.
+    with Sandbox(str(db), sweep_interval=3600) as sandbox:
+        client = make_client(sandbox)
+        customer = client.v1.customers.create()
+        card = client.v1.payment_methods.attach("pm_card_visa", params={"customer": customer.id})
+        product = client.v1.products.create(params={"name": "Plan"})
+        price = client.v1.prices.create(
+            params={
+                "product": product.id,
+                "currency": "usd",
+                "unit_amount": 700,
+                "recurring": {"interval": "month"},
+            }
+        )
+        sub = client.v1.subscriptions.create(
+            params={
+                "customer": customer.id,
+                "items": [{"price": price.id}],
+                "default_payment_method": card.id,
+            }
+        )
+        period_end = sub["items"].data[0].current_period_end
+        other = sqlite3.connect(db)
+        other.execute(
+            "CREATE TRIGGER disk_full BEFORE INSERT ON objects WHEN NEW.type = 'invoice' "
+            "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+        )
+        other.commit()
+        with pytest.raises(stripe.APIError) as raised:
+            client.raw_request(
+                "post", "/v1/test_helpers/sandbox_clock/advance", frozen_time=period_end + 60
+            )
+        assert "The sandbox clock moved" in str(raised.value.user_message)
+        moved = _clock(client)
+        assert moved["now"] >= period_end + 60
+        renewed = client.v1.subscriptions.retrieve(sub.id)
+        assert renewed["items"].data[0].current_period_end == period_end  # not yet
+        other.execute("DROP TRIGGER disk_full")
+        other.commit()
+        other.close()
+        # The renewal is still due: the next catch-up (here an advance by nothing) does it.
+        client.raw_request("post", "/v1/test_helpers/sandbox_clock/advance", seconds=0)
+        renewed = client.v1.subscriptions.retrieve(sub.id)
+        assert renewed["items"].data[0].current_period_start == period_end
+    with Sandbox(str(db), sweep_interval=3600) as restarted:
+        assert _clock(make_client(restarted))["offset"] == moved["offset"]
+
+
 # -- who may read it ---------------------------------------------------------------------------
 
 
