@@ -68,6 +68,16 @@ def wait_for(condition: Any, timeout: float = 10.0) -> None:
         time.sleep(0.05)
 
 
+def refused_deliveries(sandbox: Sandbox) -> int:
+    """Deliveries tried at least once, refused, and queued again (the sandbox's own queue: a
+    receiver that is down sees nothing, so this is where "it was tried" shows)."""
+    rows = sandbox.state.store.query(
+        "SELECT COUNT(*) FROM deliveries"
+        " WHERE status = 'pending' AND attempts >= 1 AND last_error IS NOT NULL"
+    )
+    return int(rows[0][0])
+
+
 def delivered_ids(got: list[tuple[str, str]], secret: str) -> set[str]:
     ids = set()
     for signature, payload in list(got):
@@ -84,7 +94,7 @@ def test_a_receiver_that_was_down_gets_every_event_later(fresh_sandbox: Sandbox)
         params={"url": f"http://127.0.0.1:{port}/hooks", "enabled_events": ["customer.created"]}
     )
     made = [client.v1.customers.create(params={"name": f"Down {n}"}).id for n in range(EVENTS)]
-    time.sleep(0.5)  # the first attempts are refused: nothing listens
+    wait_for(lambda: refused_deliveries(fresh_sandbox) == EVENTS)  # nothing listens
     pending = client.v1.events.list(params={"delivery_success": False, "limit": 100}).data
     assert len(pending) == EVENTS
     with receiver_on(port) as got:
@@ -109,7 +119,7 @@ def test_undelivered_events_survive_a_sandbox_restart(tmp_path: Path) -> None:
         )
         for n in range(EVENTS):
             client.v1.customers.create(params={"name": f"Restart {n}"})
-        time.sleep(0.3)
+        wait_for(lambda: refused_deliveries(first) == EVENTS)
         unsent = client.v1.events.list(params={"delivery_success": False, "limit": 100}).data
         assert len(unsent) == EVENTS  # refused so far: the receiver is still down
     with receiver_on(port) as got, Sandbox(db, webhook_retry_base=0.2) as second:
