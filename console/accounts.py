@@ -16,6 +16,7 @@ import json
 import os
 import re
 import tempfile
+import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -127,11 +128,41 @@ class AccountStore:
     # --- the registry file (worker thread) ---------------------------------------------------
 
     def _load(self) -> list[StoredAccount]:
+        path = self.dirs.registry_file
         try:
-            raw = json.loads(self.dirs.registry_file.read_text("utf-8"))
+            data = path.read_bytes()
         except FileNotFoundError:
             return []
-        return [_account_from_json(entry) for entry in raw.get("accounts", [])]
+        except OSError as error:
+            raise AccountError(
+                f"The account list {path} cannot be read ({error.strerror or error}). Check "
+                "that the file and its folder belong to you and can be read.",
+                code="registry_unreadable",
+            ) from None
+        accounts, damage = _parse_registry(data)
+        if damage is None:
+            return accounts
+        # A damaged registry is kept aside, never deleted: it may be repaired by hand, and the
+        # keys it names stay in the keyring either way. What could be read is kept.
+        stamp = time.strftime("%Y%m%dT%H%M%S")
+        aside = path.with_name(f"{path.stem}.damaged-{stamp}.json")
+        for number in range(2, 1000):  # never over an earlier damaged copy
+            if not aside.exists():
+                break
+            aside = path.with_name(f"{path.stem}.damaged-{stamp}-{number}.json")
+        path.replace(aside)
+        if accounts:
+            self._save(accounts)
+        kept = (
+            f"{len(accounts)} account(s) could be read and are kept; add the others again"
+            if accounts
+            else "add your accounts again"
+        )
+        raise AccountError(
+            f"The account list {path} was damaged ({damage}). It was moved to {aside}; "
+            f"{kept}. Their API keys are still in the keyring; nothing was deleted.",
+            code="registry_damaged",
+        )
 
     def _save(self, accounts: list[StoredAccount]) -> None:
         folder = self.dirs.registry_file.parent
@@ -267,6 +298,34 @@ class AccountStore:
                 cursor = page.next_cursor
                 if cursor is None:
                     return tuple(found)
+
+
+def _parse_registry(data: bytes) -> tuple[list[StoredAccount], str | None]:
+    """The accounts in a registry file, and what is wrong with it (None: nothing)."""
+    try:
+        raw = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        return [], f"it is not JSON: {error}"
+    entries = raw.get("accounts") if isinstance(raw, dict) else None
+    if not isinstance(entries, list):
+        return [], 'it has no "accounts" list'
+    accounts = [_account_from_json(entry) for entry in entries if _entry_is_valid(entry)]
+    unreadable = len(entries) - len(accounts)
+    if unreadable:
+        return accounts, f"{unreadable} of its {len(entries)} entries are unreadable"
+    return accounts, None
+
+
+def _entry_is_valid(entry: Any) -> bool:
+    """An entry as ``_save`` writes it: id and name strings, optional strings where None fits."""
+    if not isinstance(entry, dict):
+        return False
+    required = all(isinstance(entry.get(key), str) and entry[key] for key in ("id", "name"))
+    optional = all(
+        entry.get(key) is None or isinstance(entry[key], str)
+        for key in ("mode", "key_hint", "base_url", "connected_account_id")
+    )
+    return required and optional and entry.get("mode", "test") in ("test", "live")
 
 
 def _account_from_json(entry: dict[str, Any]) -> StoredAccount:
