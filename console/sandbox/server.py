@@ -27,6 +27,7 @@ from starlette.responses import JSONResponse
 from starlette.types import Receive, Scope, Send
 
 from console.sandbox.app import Api, read_body
+from console.sandbox.body_limits import api_body_limit
 from console.sandbox.errors import StripeError
 from console.sandbox.hosts import HostCheck, url_host
 from console.sandbox.registry import PAGE_ROUTES
@@ -162,7 +163,8 @@ class SandboxApp:
     async def _api(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         try:
-            body = await read_body(receive)
+            limit = api_body_limit(scope["method"], scope["path"], headers, self.api)
+            body = await read_body(receive, limit)
         except StripeError as error:
             reply_status, reply_body = error.status, json.dumps(error.body("req_unread")).encode()
             reply_headers: dict[str, str] = {}

@@ -34,15 +34,17 @@ DAY = 86400
 
 IMAGE_TYPES = ("jpg", "png", "gif")
 DOCUMENT_TYPES = ("pdf", "jpg", "png")
-# purpose -> (accepted types, max size in bytes, lifetime in seconds or None for never)
+# purpose -> (accepted types, max size in bytes, lifetime in seconds or None for never), from
+# https://docs.stripe.com/file-upload (older copies of that page say 16 MB for
+# account_requirement and identity_document; the current one says 64 MB and 32 MB).
 PURPOSES: dict[str, tuple[tuple[str, ...], int, int | None]] = {
-    "account_requirement": (DOCUMENT_TYPES, 16 * MB, None),
+    "account_requirement": (DOCUMENT_TYPES, 64 * MB, None),
     "additional_verification": (DOCUMENT_TYPES, 16 * MB, None),
     "business_icon": (IMAGE_TYPES, 512 * KB, None),
     "business_logo": (IMAGE_TYPES, 512 * KB, None),
     "customer_signature": (("jpg", "png", "svg"), 4 * MB, 7 * DAY),
     "dispute_evidence": (DOCUMENT_TYPES, 5 * MB, 274 * DAY),
-    "identity_document": (DOCUMENT_TYPES, 16 * MB, None),
+    "identity_document": (DOCUMENT_TYPES, 32 * MB, None),
     "issuing_regulatory_reporting": (("pdf", "jpg", "png", "csv", "txt"), 16 * MB, None),
     "pci_document": (("pdf",), 16 * MB, None),
     "tax_document_user_upload": (("pdf", "jpg", "png", "csv", "txt"), 16 * MB, None),
