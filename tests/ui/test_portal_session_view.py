@@ -478,7 +478,7 @@ def test_attaching_another_account_forgets_the_customer_and_the_prices(
     _choose(view, qtbot, customer)
     view.flow.setCurrentIndex(view.flow.findData("subscription_update_confirm"))
     qtbot.waitUntil(lambda: view.confirm_price.count() > 1, timeout=10_000)
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: not view.busy(), timeout=10_000)  # every price is in
     prices = view.confirm_price.count()
 
     view.attach(demo_context)  # as when the window switches accounts
@@ -486,5 +486,5 @@ def test_attaching_another_account_forgets_the_customer_and_the_prices(
     assert "No customer" in view.customer_label.text()
     assert not view.open_in_app_button.isEnabled()
     qtbot.waitUntil(lambda: view.confirm_price.count() == prices, timeout=10_000)
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: not view.busy(), timeout=10_000)  # no load left to add more
     assert view.confirm_price.count() == prices  # reloaded, not doubled
