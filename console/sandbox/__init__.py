@@ -6,6 +6,7 @@ only because they were written apart.
 """
 
 from console.sandbox.database_file import DatabaseUnusableError
+from console.sandbox.network import STRIPE_LIVE, STRIPE_TEST, NetworkProfile
 from console.sandbox.server import Sandbox
 
-__all__ = ["DatabaseUnusableError", "Sandbox"]
+__all__ = ["STRIPE_LIVE", "STRIPE_TEST", "DatabaseUnusableError", "NetworkProfile", "Sandbox"]

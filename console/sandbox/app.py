@@ -33,6 +33,7 @@ from console.sandbox.errors import StripeError
 from console.sandbox.expand import expand
 from console.sandbox.hosted_urls import rebase_links
 from console.sandbox.multipart import is_multipart, parse_multipart, upload_digest
+from console.sandbox.network.profile import NETWORK_OFF, NetworkProfile
 from console.sandbox.registry import CLOCK_MOVERS, EXTRA_OPERATIONS, HANDLERS
 from console.sandbox.spec import JSON, Operation, spec_operations
 from console.sandbox.store import Store
@@ -101,6 +102,8 @@ class Api:
         served = [op for op in spec_operations() if op.operation_id in HANDLERS]
         self.router = Router([*served, *EXTRA_OPERATIONS])
         self.on_events: Callable[[], None] = lambda: None
+        # What handlers read of the network profile (search lag, event retention).
+        self.network: NetworkProfile = NETWORK_OFF
 
     # -- entry point --------------------------------------------------------------
 
@@ -211,6 +214,7 @@ class Api:
             request_id=request_id,
             idempotency_key=key,
             base_url=self.base_url,
+            network=self.network,
         )
 
     def _run(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import signal
 import sys
 import threading
@@ -10,6 +11,7 @@ from collections.abc import Callable
 from types import FrameType
 
 from console.sandbox.database_file import DatabaseUnusableError
+from console.sandbox.network import PROFILES, NetworkProfile
 from console.sandbox.server import Sandbox
 from console.sandbox.state import BadKeyError, default_db_path
 
@@ -33,6 +35,49 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--api-key",
         default=None,
         help="the sandbox's test secret key (sk_test_...); made at random for a new database",
+    )
+    parser.add_argument(
+        "--network",
+        default="off",
+        choices=sorted(PROFILES),
+        help="behave like Stripe's network: latency, rate limits (429), search lag, 30-day "
+        "event retention (stripe-test: 25 requests/s; stripe-live: 100/s); off by default",
+    )
+    parser.add_argument(
+        "--latency-ms",
+        type=_non_negative,
+        default=None,
+        help="median answer time in ms, overriding the profile's (0: none)",
+    )
+    parser.add_argument(
+        "--latency-spread",
+        type=_non_negative,
+        default=None,
+        help="spread of answer times (the lognormal's sigma; 0: always the median)",
+    )
+    parser.add_argument(
+        "--search-lag-s",
+        type=_non_negative,
+        default=None,
+        help="seconds before search sees new and changed objects, overriding the profile's",
+    )
+
+
+def _non_negative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, not {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number of 0 or more, not {text!r}")
+    return value
+
+
+def _network(args: argparse.Namespace) -> NetworkProfile:
+    return PROFILES[args.network].with_overrides(
+        latency_ms=args.latency_ms,
+        latency_spread=args.latency_spread,
+        search_lag_s=args.search_lag_s,
     )
 
 
@@ -67,6 +112,7 @@ def run(args: argparse.Namespace, on_ready: Callable[[str, str], None] | None = 
             seed=seed,
             api_key=args.api_key,
             progress=lambda message: print(message, file=sys.stderr, flush=True),
+            network=_network(args),
         )
     except BadKeyError as error:
         print(f"portal-console sandbox: {error}", file=sys.stderr)

@@ -15,6 +15,7 @@ from typing import Any
 from console.sandbox import ids
 from console.sandbox.clock import Clock
 from console.sandbox.errors import no_such
+from console.sandbox.network.profile import NETWORK_OFF, NetworkProfile
 from console.sandbox.spec import JSON
 from console.sandbox.store import Store
 
@@ -31,6 +32,8 @@ class Context:
     idempotency_key: str | None = None
     base_url: str = ""
     events: list[JSON] = field(default_factory=list)
+    # The network profile's search lag and event retention (off: neither).
+    network: NetworkProfile = NETWORK_OFF
 
     @property
     def connected(self) -> bool:

@@ -30,6 +30,8 @@ from console.sandbox.app import Api, read_body
 from console.sandbox.body_limits import api_body_limit
 from console.sandbox.errors import StripeError
 from console.sandbox.hosts import HostCheck, url_host
+from console.sandbox.network import NETWORK_OFF, NetworkConditions, NetworkProfile
+from console.sandbox.network.gate import cross_network
 from console.sandbox.registry import PAGE_ROUTES
 from console.sandbox.spec import JSON
 from console.sandbox.state import State, default_db_path, open_state
@@ -141,6 +143,7 @@ class SandboxApp:
         self.api = api
         self.sender = WebhookSender(api, webhook_retry_base)
         self.sweep_interval = sweep_interval
+        self.network = NetworkConditions()
         self._tasks: list[asyncio.Task[None]] = []
         self._catching_up = asyncio.Lock()
         self.pages = Starlette(routes=list(PAGE_ROUTES))
@@ -169,9 +172,10 @@ class SandboxApp:
             reply_status, reply_body = error.status, json.dumps(error.body("req_unread")).encode()
             reply_headers: dict[str, str] = {}
         else:
-            reply = self.api.handle(
-                scope["method"], scope["path"], scope.get("query_string", b""), body, headers
-            )
+            method, path, query = scope["method"], scope["path"], scope.get("query_string", b"")
+            router, network = self.api.router, self.network
+            refused = await cross_network(network, router, method, path, query, headers)
+            reply = refused or self.api.handle(method, path, query, body, headers)
             if reply.due_work:
                 try:
                     await self.catch_up()
@@ -259,6 +263,7 @@ class Sandbox:
         webhook_retry_base: float = 30.0,
         sweep_interval: float = 1.0,
         progress: Callable[[str], None] | None = None,
+        network: NetworkProfile = NETWORK_OFF,
     ) -> None:
         self.host = host
         self.port = port
@@ -269,6 +274,9 @@ class Sandbox:
         self._app = SandboxApp(
             self.api, webhook_retry_base=webhook_retry_base, sweep_interval=sweep_interval
         )
+        # Latency and rate limits at the door (the app), search lag and retention in handlers.
+        self._app.network = NetworkConditions(network)
+        self.api.network = network
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None

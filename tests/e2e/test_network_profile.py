@@ -1,0 +1,201 @@
+"""The sandbox as Stripe's network: 429s past the limits, latency, search lag, event retention.
+
+Each test starts a sandbox of its own with the profile under test and talks to it with the
+real ``stripe`` library. Rate-limit tests widen the window (``window_s``) so that a burst
+sent by a slow, shared machine still falls inside one window; timing bounds are generous.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from typing import Any
+
+import pytest
+import stripe
+
+from console.sandbox import STRIPE_LIVE, STRIPE_TEST, NetworkProfile, Sandbox
+from console.sandbox.network import Latency, RateLimits
+from tests.conftest import make_client
+
+WIDE_WINDOW_S = 30.0
+
+
+def limits_only(profile: NetworkProfile) -> NetworkProfile:
+    """The profile's rate limits over a wide window, without latency, lag or retention."""
+    assert profile.limits is not None
+    return NetworkProfile(name=profile.name, limits=replace(profile.limits, window_s=WIDE_WINDOW_S))
+
+
+@pytest.fixture
+def running() -> Iterator[Callable[[NetworkProfile], Sandbox]]:
+    started: list[Sandbox] = []
+
+    def start(profile: NetworkProfile) -> Sandbox:
+        sandbox = Sandbox(":memory:", sweep_interval=0.2, network=profile).start()
+        started.append(sandbox)
+        return sandbox
+
+    yield start
+    for sandbox in started:
+        sandbox.stop()
+
+
+def refused(call: Callable[[], Any]) -> stripe.RateLimitError:
+    with pytest.raises(stripe.RateLimitError) as caught:
+        call()
+    return caught.value
+
+
+def assert_stripes_429(error: stripe.RateLimitError, reason: str) -> None:
+    assert error.http_status == 429
+    assert isinstance(error.json_body, dict)
+    body = error.json_body["error"]
+    assert body["type"] == "invalid_request_error"
+    assert body["code"] == "rate_limit"
+    assert body["message"].startswith("Request rate limit exceeded.")
+    assert error.headers is not None
+    assert error.headers.get("stripe-rate-limited-reason") == reason
+    assert error.request_id is not None and error.request_id.startswith("req_")
+
+
+# -- rate limits ---------------------------------------------------------------------------
+
+
+def test_past_the_endpoint_limit_stripe_answers_429_and_other_endpoints_still_answer(
+    running: Callable[[NetworkProfile], Sandbox],
+) -> None:
+    # Live mode: the global budget (100) is wider than an endpoint's (25).
+    client = make_client(running(limits_only(STRIPE_LIVE)))
+    customer = client.v1.customers.create()  # another endpoint: not counted below
+    for _ in range(25):
+        client.v1.customers.retrieve(customer.id)
+
+    error = refused(lambda: client.v1.customers.retrieve(customer.id))
+    assert_stripes_429(error, "endpoint-rate")
+    # Another id is the same endpoint; another operation is not.
+    other = client.v1.customers.create()
+    refused(lambda: client.v1.customers.retrieve(other.id))
+    assert client.v1.customers.list(params={"limit": 1}).data
+
+
+def test_past_the_global_limit_every_endpoint_answers_429(
+    running: Callable[[NetworkProfile], Sandbox],
+) -> None:
+    # Test mode: 25 requests in all, whichever endpoints they go to.
+    client = make_client(running(limits_only(STRIPE_TEST)))
+    for _ in range(13):
+        client.v1.customers.create()
+    for _ in range(12):
+        client.v1.customers.list(params={"limit": 1})
+
+    assert_stripes_429(refused(client.v1.products.list), "global-rate")
+    assert_stripes_429(refused(client.v1.customers.create), "global-rate")
+
+
+def test_refused_requests_change_nothing(running: Callable[[NetworkProfile], Sandbox]) -> None:
+    sandbox = running(limits_only(STRIPE_TEST))
+    client = make_client(sandbox)
+    for n in range(25):
+        client.v1.customers.create(params={"name": f"kept {n}"})
+    refused(lambda: client.v1.customers.create(params={"name": "refused"}))
+
+    # Counted with the limiter's budget spent: read the store, as a restarted sandbox would.
+    names = {
+        str(c["name"])
+        for c in sandbox.api.store.scan(account=sandbox.state.platform, type_="customer")
+    }
+    assert "refused" not in names and len(names) == 25
+
+
+def test_search_has_its_own_lower_limit(running: Callable[[NetworkProfile], Sandbox]) -> None:
+    client = make_client(running(limits_only(STRIPE_LIVE)))
+    for n in range(20):
+        # Two search endpoints, one budget: the Search API's 20 reads.
+        if n % 2:
+            client.v1.customers.search(params={"query": "email:'a@example.com'"})
+        else:
+            client.v1.invoices.search(params={"query": "status:'paid'"})
+
+    error = refused(lambda: client.v1.customers.search(params={"query": "name:'x'"}))
+    assert_stripes_429(error, "endpoint-rate")
+    assert "search budget allows 20 requests" in str(error.json_body)
+    # Lists of the same resources are not search, and still answer.
+    client.v1.customers.list(params={"limit": 1})
+
+
+def test_without_a_profile_nothing_is_rate_limited(
+    running: Callable[[NetworkProfile], Sandbox],
+) -> None:
+    client = make_client(running(NetworkProfile()))
+    customer = client.v1.customers.create()
+
+    def retrieve(_n: int) -> str:
+        return str(client.v1.customers.retrieve(customer.id).id)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answered = list(pool.map(retrieve, range(120)))
+    assert answered == [customer.id] * 120
+
+
+# -- latency -------------------------------------------------------------------------------
+
+
+def test_latency_is_applied_and_concurrent_requests_overlap(
+    running: Callable[[NetworkProfile], Sandbox],
+) -> None:
+    profile = NetworkProfile(name="slow", latency=Latency(median_ms=200.0, spread=0.0), seed=7)
+    client = make_client(running(profile))
+    customer = client.v1.customers.create()
+
+    started = time.monotonic()
+    client.v1.customers.retrieve(customer.id)
+    client.v1.customers.retrieve(customer.id)
+    sequential = time.monotonic() - started
+    assert sequential >= 0.4  # two answers, one after the other, 200 ms each
+
+    def retrieve(_n: int) -> str:
+        return str(client.v1.customers.retrieve(customer.id).id)
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answered = list(pool.map(retrieve, range(8)))
+    concurrent = time.monotonic() - started
+    assert answered == [customer.id] * 8
+    # Eight waits of 200 ms side by side: far less than 8 x 200 ms one after the other.
+    assert 0.2 <= concurrent < 1.0
+
+
+def test_a_page_of_100_takes_longer_than_a_retrieve(
+    running: Callable[[NetworkProfile], Sandbox],
+) -> None:
+    profile = NetworkProfile(
+        name="pages", latency=Latency(median_ms=50.0, spread=0.0, per_item_ms=4.0)
+    )
+    client = make_client(running(profile))
+    customer = client.v1.customers.create()
+
+    started = time.monotonic()
+    client.v1.customers.retrieve(customer.id)
+    retrieve = time.monotonic() - started
+    started = time.monotonic()
+    client.v1.customers.list(params={"limit": 100})
+    page = time.monotonic() - started
+    assert retrieve >= 0.05
+    assert page >= 0.45  # 50 ms + 100 x 4 ms
+    assert page > retrieve
+
+
+def test_the_stripe_profiles_use_stripes_published_limits() -> None:
+    assert STRIPE_TEST.limits == RateLimits(global_requests=25)
+    assert STRIPE_LIVE.limits == RateLimits(global_requests=100)
+    for profile in (STRIPE_TEST, STRIPE_LIVE):
+        assert profile.limits is not None
+        assert profile.limits.endpoint_requests == 25
+        assert profile.limits.search_requests == 20
+        assert profile.limits.files_requests == 20
+        assert profile.limits.window_s == 1.0
+        assert profile.event_retention_s == 30 * 86400
+        assert 0 < profile.search_lag_s < 60
