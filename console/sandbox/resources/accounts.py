@@ -10,6 +10,7 @@ from console.sandbox.fields import assign, metadata
 from console.sandbox.listing import list_objects
 from console.sandbox.registry import operation
 from console.sandbox.spec import JSON
+from console.sandbox.urls import check_url
 
 BUSINESS_PROFILE_KEYS = (
     "mcc",
@@ -20,6 +21,8 @@ BUSINESS_PROFILE_KEYS = (
     "support_url",
     "url",
 )
+# Shown as links on hosted pages: Stripe takes only http(s) URLs there.
+URL_KEYS = ("support_url", "url")
 
 
 def new_account(
@@ -212,6 +215,8 @@ def _apply(account: JSON, params: JSON) -> None:
         account["metadata"] = metadata(account.get("metadata"), params["metadata"])
     profile: Any = params.get("business_profile")
     if isinstance(profile, dict):
+        for key in URL_KEYS:
+            check_url(profile.get(key), f"business_profile[{key}]")
         for key in BUSINESS_PROFILE_KEYS:
             if key in profile:
                 account["business_profile"][key] = profile[key] or None

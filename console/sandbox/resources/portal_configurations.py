@@ -15,7 +15,6 @@ behind a link from any account (the portal pages don't know the account).
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlparse
 
 from console.sandbox import ids
 from console.sandbox.context import Context, changed, snapshot
@@ -25,6 +24,7 @@ from console.sandbox.listing import list_objects
 from console.sandbox.registry import operation
 from console.sandbox.spec import JSON
 from console.sandbox.store import Store
+from console.sandbox.urls import check_url
 
 OBJECT = "billing_portal.configuration"
 LOGIN_KIND = "portal_login"
@@ -40,19 +40,6 @@ MAX_PAUSE = {"day": 365 * 3, "week": 52 * 3, "month": 12 * 3, "year": 3}
 FEATURES = "features"
 SUB_UPDATE = "features[subscription_update]"
 SUB_CANCEL = "features[subscription_cancel]"
-
-
-def valid_url(value: str) -> bool:
-    """An absolute http(s) URL with a host, as Stripe requires of every link it stores."""
-    if not value or any(c.isspace() for c in value):
-        return False
-    parsed = urlparse(value)
-    return parsed.scheme in ("http", "https") and bool(parsed.hostname)
-
-
-def check_url(value: Any, param: str) -> None:
-    if isinstance(value, str) and value and not valid_url(value):
-        raise invalid(f"Not a valid URL: {value}", param=param, code="url_invalid")
 
 
 def login_url(ctx: Context, token: str) -> str:

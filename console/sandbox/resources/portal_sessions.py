@@ -21,6 +21,7 @@ from console.sandbox.errors import StripeError, invalid, missing_param, no_such
 from console.sandbox.registry import operation
 from console.sandbox.spec import JSON
 from console.sandbox.store import Store
+from console.sandbox.urls import check_url
 
 OBJECT = "billing_portal.session"
 TOKEN_KIND = "portal_session"
@@ -124,9 +125,7 @@ def _on_behalf_of(ctx: Context, account_id: str) -> str:
 
 
 def _url(value: str, param: str) -> str:
-    from console.sandbox.resources import portal_configurations
-
-    portal_configurations.check_url(value, param)
+    check_url(value, param)
     return value
 
 
