@@ -33,8 +33,9 @@ def test_a_connected_account_s_business_urls_must_be_http(
     after = client.v1.accounts.retrieve(account.id)
     assert after.business_profile is not None
     assert (after.business_profile.name, after.business_profile[key]) == ("Shop", None)
+    create: Any = {"type": "standard", "business_profile": {key: bad}}
     with pytest.raises(stripe.InvalidRequestError):
-        client.v1.accounts.create(params={"type": "standard", "business_profile": {key: bad}})
+        client.v1.accounts.create(params=create)
 
 
 def test_a_connected_account_takes_an_https_business_url(client: stripe.StripeClient) -> None:
