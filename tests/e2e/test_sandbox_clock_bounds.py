@@ -28,13 +28,15 @@ def _advance(client: stripe.StripeClient, **params: int) -> Any:
     return client.deserialize(answer, api_mode="V1")
 
 
-def _monthly_and_weekly_subscriptions(client: stripe.StripeClient) -> str:
+def _monthly_and_weekly_subscriptions(client: stripe.StripeClient) -> tuple[str, dict[str, str]]:
+    """A customer with a monthly and a weekly subscription: (customer, {interval: id})."""
     customer = client.v1.customers.create(params={"email": "bounds@example.com"})
     card = client.v1.payment_methods.attach("pm_card_visa", params={"customer": customer.id})
     client.v1.customers.update(
         customer.id, params={"invoice_settings": {"default_payment_method": card.id}}
     )
     product = client.v1.products.create(params={"name": "Plan"})
+    subscriptions: dict[str, str] = {}
     for interval in ("month", "week"):
         price = client.v1.prices.create(
             params={
@@ -44,10 +46,10 @@ def _monthly_and_weekly_subscriptions(client: stripe.StripeClient) -> str:
                 "recurring": {"interval": interval},
             }
         )
-        client.v1.subscriptions.create(
+        subscriptions[interval] = client.v1.subscriptions.create(
             params={"customer": customer.id, "items": [{"price": price.id}]}
-        )
-    return customer.id
+        ).id
+    return customer.id, subscriptions
 
 
 def test_a_huge_advance_is_refused_at_once_and_changes_nothing(
@@ -68,7 +70,7 @@ def test_a_huge_advance_is_refused_at_once_and_changes_nothing(
 
 
 def test_the_shortest_subscription_bounds_an_advance(fresh_client: stripe.StripeClient) -> None:
-    customer = _monthly_and_weekly_subscriptions(fresh_client)
+    customer, _subscriptions = _monthly_and_weekly_subscriptions(fresh_client)
     invoices_before = len(fresh_client.v1.invoices.list(params={"customer": customer}).data)
     before = _clock(fresh_client)
     with pytest.raises(stripe.InvalidRequestError) as raised:
@@ -82,6 +84,19 @@ def test_the_shortest_subscription_bounds_an_advance(fresh_client: stripe.Stripe
     _advance(fresh_client, seconds=13 * DAY)
     renewed = fresh_client.v1.invoices.list(params={"customer": customer}).data
     assert [i.billing_reason for i in renewed].count("subscription_cycle") == 1
+
+
+def test_an_ended_subscription_no_longer_bounds_an_advance(
+    fresh_client: stripe.StripeClient,
+) -> None:
+    _customer, subscriptions = _monthly_and_weekly_subscriptions(fresh_client)
+    fresh_client.v1.subscriptions.cancel(subscriptions["week"])
+    before = _clock(fresh_client)
+    moved = _advance(fresh_client, seconds=40 * DAY)  # within two months, beyond two weeks
+    assert moved["now"] >= before["now"] + 40 * DAY
+    with pytest.raises(stripe.InvalidRequestError) as raised:
+        _advance(fresh_client, seconds=63 * DAY)  # beyond two months from the new now
+    assert "every month" in str(raised.value.user_message)
 
 
 def test_a_long_advance_lets_other_requests_through() -> None:
