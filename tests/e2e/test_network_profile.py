@@ -199,3 +199,74 @@ def test_the_stripe_profiles_use_stripes_published_limits() -> None:
         assert profile.limits.window_s == 1.0
         assert profile.event_retention_s == 30 * 86400
         assert 0 < profile.search_lag_s < 60
+
+
+# -- event retention -----------------------------------------------------------------------
+
+DAY = 86400
+
+
+def retention_only(profile: NetworkProfile) -> NetworkProfile:
+    return NetworkProfile(name=profile.name, event_retention_s=profile.event_retention_s)
+
+
+def advance_days(client: stripe.StripeClient, days: int) -> None:
+    client.raw_request("post", "/v1/test_helpers/sandbox_clock/advance", seconds=days * DAY)
+
+
+def customer_events(client: stripe.StripeClient, customer_id: str) -> list[str]:
+    return [
+        event.id
+        for event in client.v1.events.list(params={"limit": 100}).auto_paging_iter()
+        if event.to_dict()["data"]["object"].get("id") == customer_id
+    ]
+
+
+def test_events_older_than_30_days_are_gone(running: Callable[[NetworkProfile], Sandbox]) -> None:
+    client = make_client(running(retention_only(STRIPE_TEST)))
+    old = client.v1.customers.create(params={"name": "Old"})
+    old_events = customer_events(client, old.id)
+    assert old_events  # customer.created
+    advance_days(client, 20)
+    recent = client.v1.customers.create(params={"name": "Recent"})
+    recent_events = customer_events(client, recent.id)
+    assert client.v1.events.retrieve(old_events[0]).id == old_events[0]
+
+    advance_days(client, 11)  # the first events are 31 days old, the others 11
+
+    with pytest.raises(stripe.InvalidRequestError) as caught:
+        client.v1.events.retrieve(old_events[0])
+    assert caught.value.http_status == 404
+    assert caught.value.code == "resource_missing"
+    assert caught.value.param == "id"
+    assert customer_events(client, old.id) == []
+    assert customer_events(client, recent.id) == recent_events
+    assert client.v1.events.retrieve(recent_events[0]).id == recent_events[0]
+    # A created filter reaching further back still finds only what is kept.
+    since_start = client.v1.events.list(params={"created": {"gte": old.created}, "limit": 100})
+    assert old_events[0] not in [event.id for event in since_start.data]
+
+
+def test_a_cursor_naming_an_expired_event_is_refused_like_an_unknown_one(
+    running: Callable[[NetworkProfile], Sandbox],
+) -> None:
+    client = make_client(running(retention_only(STRIPE_TEST)))
+    client.v1.customers.create()
+    cursor = client.v1.events.list(params={"limit": 1}).data[0].id
+    advance_days(client, 31)
+
+    for name in ("starting_after", "ending_before"):
+        with pytest.raises(stripe.InvalidRequestError) as caught:
+            client.v1.events.list(params={name: cursor})  # type: ignore[arg-type]
+        assert caught.value.code == "resource_missing"
+        assert caught.value.param == name
+        assert caught.value.user_message == f"No such event: '{cursor}'"
+
+
+def test_without_a_profile_events_are_kept(running: Callable[[NetworkProfile], Sandbox]) -> None:
+    client = make_client(running(NetworkProfile()))
+    customer = client.v1.customers.create()
+    events = customer_events(client, customer.id)
+    advance_days(client, 400)
+    assert client.v1.events.retrieve(events[0]).id == events[0]
+    assert customer_events(client, customer.id) == events

@@ -3,6 +3,13 @@
 Events are written by ``console.sandbox.events.record`` in the account where the
 change happened; this module only lists and retrieves them, in the scope of
 the request (a connected account sees its own events).
+
+With a network profile that keeps events for a time (Stripe: "List events, going back up
+to 30 days"; retrieve works "if it was created in the last 30 days",
+https://docs.stripe.com/api/events), older events are gone by the sandbox clock: a
+retrieve is a 404, lists leave them out, and a cursor naming one is refused as a cursor
+naming an unknown event is. They stay in the database (nothing reads them there but the
+webhook sender, whose retries end long before); the answers are what Stripe gives.
 """
 
 from __future__ import annotations
@@ -11,8 +18,8 @@ import re
 from typing import Any
 
 from console.sandbox.context import Context
-from console.sandbox.errors import StripeError, invalid
-from console.sandbox.listing import list_objects
+from console.sandbox.errors import StripeError, invalid, no_such
+from console.sandbox.listing import created_filter, list_objects
 from console.sandbox.registry import operation
 from console.sandbox.spec import JSON
 
@@ -53,10 +60,49 @@ def list_events(ctx: Context, params: JSON) -> JSON:
             checks.append(lambda event: int(event.get("pending_webhooks") or 0) > 0)
     predicate = (lambda event: all(check(event) for check in checks)) if checks else None
     return list_objects(
-        ctx, params, object_type="event", url="/v1/events", where=where, predicate=predicate
+        ctx,
+        _within_retention(ctx, params),
+        object_type="event",
+        url="/v1/events",
+        where=where,
+        predicate=predicate,
     )
 
 
 @operation("GetEventsId")
 def retrieve(ctx: Context, params: JSON, id: str) -> JSON:
-    return ctx.fetch("event", id, param="id")
+    event = ctx.fetch("event", id, param="id")
+    if _expired(ctx, event):
+        raise no_such("event", id, param="id")
+    return event
+
+
+def _oldest_kept(ctx: Context) -> int | None:
+    """The ``created`` of the oldest event still kept, or None when all are."""
+    kept_for = ctx.network.event_retention_s
+    return None if kept_for is None else ctx.now() - kept_for
+
+
+def _expired(ctx: Context, event: JSON) -> bool:
+    oldest = _oldest_kept(ctx)
+    return oldest is not None and int(event["created"]) < oldest
+
+
+def _within_retention(ctx: Context, params: JSON) -> JSON:
+    """The list's parameters narrowed to kept events; a cursor naming a gone one is refused.
+
+    Stripe's answer to such a cursor was not checked against a live account: the sandbox
+    gives the answer it gives for any cursor that names no event in scope.
+    """
+    oldest = _oldest_kept(ctx)
+    if oldest is None:
+        return params
+    for cursor in ("starting_after", "ending_before"):
+        named = params.get(cursor)
+        if named:
+            event = ctx.find(str(named))
+            if event is not None and event.get("object") == "event" and _expired(ctx, event):
+                raise no_such("event", str(named), param=cursor)
+    created = created_filter(params) or {}
+    created["gte"] = max(int(created.get("gte", oldest)), oldest)
+    return {**params, "created": created}
