@@ -11,7 +11,8 @@ from typing import TextIO
 
 from console.accounts import AccountStore
 from console.errors import ConsoleError
-from console.index import IndexedCustomer, IndexStore, find_customers, sync
+from console.index import IndexedCustomer, find_customers, sync
+from console.index.recovery import open_index
 from console.index.sync import EVENTS_EXPIRED
 from console.paths import AppDirs, app_dirs
 
@@ -37,7 +38,10 @@ async def search_customers_of_account(
     store = AccountStore(dirs)
     account = await store.find_account(account_name_or_id)
     index_key = account.connected_account_id or account.id
-    index = IndexStore(dirs.index_file(index_key, account.mode))
+    opened = await asyncio.to_thread(open_index, dirs.index_file(index_key, account.mode))
+    index = opened.store
+    if opened.rebuilt_because is not None:
+        print(opened.rebuilt_because, file=err, flush=True)
     try:
         async with await store.open_gateway(account) as gateway:
 

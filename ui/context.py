@@ -27,6 +27,8 @@ class AccountContext:
     sandbox: (
         SandboxAddress | None
     )  # the built-in sandbox (renders previews); None if it could not start
+    # Said once when the account opens: its customer index was damaged and is being rebuilt.
+    index_rebuilt_because: str | None = None
 
     @property
     def live(self) -> bool:

@@ -349,6 +349,8 @@ class MainWindow(QMainWindow):
                 self.banner.show_account(previous.account)
             raise
         self.show_context(context)
+        if context.index_rebuilt_because is not None:
+            self.show_error(ConsoleError(context.index_rebuilt_because, code="index_rebuilt"))
         replaced = self.workspace.swap(context)
         if replaced is not None:
             await self.workspace.close_context(replaced)

@@ -12,7 +12,7 @@ import contextlib
 import logging
 
 from console.accounts import AccountStore, StoredAccount
-from console.index import IndexStore
+from console.index.recovery import open_index
 from console.paths import AppDirs
 from console.portal.preview import SandboxAddress
 from console.sandbox_launcher import EmbeddedSandbox, start_embedded_sandbox
@@ -54,17 +54,18 @@ class Workspace:
         # A connected account's customers are its own: they get their own index.
         owner = account.connected_account_id or account.id
         try:
-            index = await asyncio.to_thread(IndexStore, self.dirs.index_file(owner, account.mode))
+            opened = await asyncio.to_thread(open_index, self.dirs.index_file(owner, account.mode))
         except BaseException:
             await gateway.aclose()
             raise
         return AccountContext(
             account=account,
             gateway=gateway,
-            index=index,
+            index=opened.store,
             accounts=self.accounts,
             dirs=self.dirs,
             sandbox=self.builtin_sandbox,
+            index_rebuilt_because=opened.rebuilt_because,
         )
 
     def swap(self, context: AccountContext) -> AccountContext | None:
