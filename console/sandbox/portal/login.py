@@ -17,10 +17,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import threading
 import time
-import weakref
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -32,10 +29,10 @@ from console.sandbox import ids
 from console.sandbox.errors import StripeError
 from console.sandbox.hosted_urls import rebased
 from console.sandbox.portal.app import redirect, route
+from console.sandbox.portal.memory import PerStore, Recent
 from console.sandbox.portal.render import render
 from console.sandbox.portal.session import api_of, brand_for, closing, read_form
 from console.sandbox.spec import JSON
-from console.sandbox.store import Store
 
 LOGIN_COOKIE = "portal_login_csrf"
 # Stripe documents neither its passcode's lifetime nor how many guesses it allows: ten
@@ -66,12 +63,11 @@ class LoginCode:
     tries_left: int
 
 
-class LoginCodes:
+class LoginCodes(Recent[LoginCode]):
     """The pending codes of one sandbox, in memory, oldest first."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._by_id: OrderedDict[str, LoginCode] = OrderedDict()
+        super().__init__(MAX_PENDING)
 
     def start(
         self, configuration: str, customer: str | None, email: str, browser: str
@@ -86,21 +82,17 @@ class LoginCodes:
             expires_at=time.monotonic() + CODE_TTL,
             tries_left=MAX_TRIES,
         )
-        with self._lock:
-            self._by_id[pending.id] = pending
-            while len(self._by_id) > MAX_PENDING:
-                self._by_id.popitem(last=False)
+        self.add(pending.id, pending)
         return pending
 
     def find(self, code_id: str, configuration: str, browser: str) -> LoginCode | None:
         """The live code ``code_id`` of this login page, asked for by this browser."""
-        with self._lock:
-            found = self._by_id.get(code_id)
-            if found is None:
-                return None
-            if time.monotonic() >= found.expires_at:
-                del self._by_id[code_id]
-                return None
+        found = self.get(code_id)
+        if found is None:
+            return None
+        if time.monotonic() >= found.expires_at:
+            self.pop(code_id)
+            return None
         if found.configuration != configuration or not hmac.compare_digest(
             found.browser.encode(), browser.encode()
         ):
@@ -110,10 +102,10 @@ class LoginCodes:
     def guess(self, pending: LoginCode, code: str) -> Guess:
         """``right`` uses ``pending`` up; a miss costs a try, and the last one a new code."""
         right = hmac.compare_digest(pending.code.encode(), code.encode())
-        with self._lock:
-            if right and pending.customer is not None:
-                self._by_id.pop(pending.id, None)
-                return "right"
+        if right and pending.customer is not None:
+            self.pop(pending.id)
+            return "right"
+        with self.lock:
             pending.tries_left -= 1
             if pending.tries_left > 0:
                 return "wrong"
@@ -127,16 +119,7 @@ def _new_code() -> str:
     return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
 
 
-_CODES: weakref.WeakKeyDictionary[Store, LoginCodes] = weakref.WeakKeyDictionary()
-_CODES_LOCK = threading.Lock()
-
-
-def codes_of(store: Store) -> LoginCodes:
-    with _CODES_LOCK:
-        found = _CODES.get(store)
-        if found is None:
-            found = _CODES[store] = LoginCodes()
-        return found
+codes_of = PerStore(LoginCodes)
 
 
 # -- the page ------------------------------------------------------------------------------------

@@ -21,9 +21,6 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-import threading
-import weakref
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -37,12 +34,12 @@ from console.sandbox.errors import invalid, missing_param
 from console.sandbox.portal import pages, subscriptions
 from console.sandbox.portal import portal_rules as rules
 from console.sandbox.portal.app import route
+from console.sandbox.portal.memory import PerStore, Recent
 from console.sandbox.portal.render import page_locale, render, request_locale
 from console.sandbox.portal.session import Brand, Portal, api_of, valid_color
 from console.sandbox.registry import extra
 from console.sandbox.resources.portal_configurations import new_configuration
 from console.sandbox.spec import JSON, spec_operations
-from console.sandbox.store import Store
 from resources import load_json
 
 OBJECT = "sandbox.portal_preview"
@@ -155,38 +152,21 @@ class Preview:
     expires_at: int
 
 
-class _Previews:
+class _Previews(Recent[Preview]):
     """The previews of one sandbox, in memory (never in its store), oldest first."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._by_token: OrderedDict[str, Preview] = OrderedDict()
-
-    def add(self, preview: Preview) -> None:
-        with self._lock:
-            self._by_token[preview.token] = preview
-            while len(self._by_token) > MAX_PREVIEWS:
-                self._by_token.popitem(last=False)
+        super().__init__(MAX_PREVIEWS)
 
     def find(self, token: str, now: int) -> Preview | None:
-        with self._lock:
-            found = self._by_token.get(token)
-            if found is not None and now >= found.expires_at:
-                del self._by_token[token]
-                return None
-            return found
-
-
-_PREVIEWS: weakref.WeakKeyDictionary[Store, _Previews] = weakref.WeakKeyDictionary()
-_PREVIEWS_LOCK = threading.Lock()
-
-
-def previews_of(store: Store) -> _Previews:
-    with _PREVIEWS_LOCK:
-        found = _PREVIEWS.get(store)
-        if found is None:
-            found = _PREVIEWS[store] = _Previews()
+        found = self.get(token)
+        if found is not None and now >= found.expires_at:
+            self.pop(token)
+            return None
         return found
+
+
+previews_of = PerStore(_Previews)
 
 
 # -- the test helper -----------------------------------------------------------------------------
@@ -315,7 +295,7 @@ def create_preview(ctx: Context, params: JSON) -> JSON:
         created=now,
         expires_at=now + PREVIEW_LIFETIME,
     )
-    previews_of(ctx.store).add(preview)
+    previews_of(ctx.store).add(preview.token, preview)
     return {
         "id": preview.id,
         "object": OBJECT,
