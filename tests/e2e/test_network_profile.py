@@ -270,3 +270,97 @@ def test_without_a_profile_events_are_kept(running: Callable[[NetworkProfile], S
     advance_days(client, 400)
     assert client.v1.events.retrieve(events[0]).id == events[0]
     assert customer_events(client, customer.id) == events
+
+
+# -- search lag ------------------------------------------------------------------------------
+
+LAG_S = 1.0
+
+
+def lag_only(lag_s: float = LAG_S) -> NetworkProfile:
+    return NetworkProfile(name="lagging", search_lag_s=lag_s)
+
+
+def found_by_search(client: stripe.StripeClient, query: str) -> list[str]:
+    return [c.id for c in client.v1.customers.search(params={"query": query}).data]
+
+
+def wait_until(condition: Callable[[], bool], timeout_s: float = 15.0) -> float:
+    """Seconds it took for ``condition`` to hold (fails the test past ``timeout_s``)."""
+    started = time.monotonic()
+    while not condition():
+        assert time.monotonic() - started < timeout_s, "the condition never held"
+        time.sleep(0.1)
+    return time.monotonic() - started
+
+
+def test_search_finds_a_new_customer_only_after_the_lag_and_lists_at_once(
+    running: Callable[[NetworkProfile], Sandbox],
+) -> None:
+    client = make_client(running(lag_only()))
+    created_at = time.monotonic()
+    customer = client.v1.customers.create(params={"email": "lagging@example.com"})
+    query = "email:'lagging@example.com'"
+
+    assert found_by_search(client, query) == []
+    assert [c.id for c in client.v1.customers.list(params={"email": "lagging@example.com"})] == [
+        customer.id
+    ]
+    wait_until(lambda: found_by_search(client, query) == [customer.id])
+    assert time.monotonic() - created_at >= LAG_S
+
+
+def test_search_matches_a_changed_customer_on_its_old_values_until_the_lag_passes(
+    running: Callable[[NetworkProfile], Sandbox],
+) -> None:
+    client = make_client(running(lag_only()))
+    customer = client.v1.customers.create(params={"email": "before@example.com"})
+    wait_until(lambda: found_by_search(client, "email:'before@example.com'") == [customer.id])
+
+    client.v1.customers.update(
+        customer.id, params={"email": "after@example.com", "metadata": {"tier": "gold"}}
+    )
+
+    assert found_by_search(client, "email:'after@example.com'") == []
+    assert found_by_search(client, "metadata['tier']:'gold'") == []
+    still = client.v1.customers.search(params={"query": "email:'before@example.com'"}).data
+    assert [c.id for c in still] == [customer.id]
+    assert still[0].email == "after@example.com"  # the object itself is as it is now
+    wait_until(lambda: found_by_search(client, "email:'after@example.com'") == [customer.id])
+    assert found_by_search(client, "metadata['tier']:'gold'") == [customer.id]
+    assert found_by_search(client, "email:'before@example.com'") == []
+
+
+def test_changed_objects_keep_their_place_across_search_pages(
+    running: Callable[[NetworkProfile], Sandbox],
+) -> None:
+    client = make_client(running(lag_only()))
+    made = [
+        client.v1.customers.create(params={"name": f"Paged {n}", "metadata": {"set": "a"}})
+        for n in range(5)
+    ]
+    newest_first = [c.id for c in reversed(made)]
+    query = "metadata['set']:'a'"
+    wait_until(lambda: found_by_search(client, query) == newest_first)
+    client.v1.customers.update(made[2].id, params={"metadata": {"set": "b"}})
+
+    pages: list[str] = []
+    page = client.v1.customers.search(
+        params={"query": query, "limit": 2, "expand": ["total_count"]}
+    )
+    assert page.to_dict()["total_count"] == 5
+    pages += [c.id for c in page.data]
+    while page.has_more:
+        page = client.v1.customers.search(
+            params={"query": query, "limit": 2, "page": page.to_dict()["next_page"]}
+        )
+        pages += [c.id for c in page.data]
+    assert pages == newest_first  # the changed one still matches, in its place
+
+
+def test_without_a_profile_search_sees_changes_at_once(
+    running: Callable[[NetworkProfile], Sandbox],
+) -> None:
+    client = make_client(running(NetworkProfile()))
+    customer = client.v1.customers.create(params={"email": "now@example.com"})
+    assert found_by_search(client, "email:'now@example.com'") == [customer.id]

@@ -4,7 +4,8 @@ The query becomes one SQL condition (see :mod:`console.sandbox.search`) on the
 account's objects of one type; pages are keyset cursors on (created, seq), so
 the hundredth page costs what the first does, even with a million customers.
 ``total_count`` is computed only when asked for (``expand[]=total_count``), as
-Stripe includes it only then.
+Stripe includes it only then. With a network profile's search lag, search sees the
+store as it was that long ago (see :mod:`console.sandbox.search_lag`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from console.sandbox.search import (
     read_page_token,
     select_sql,
 )
+from console.sandbox.search_lag import lagged_view
 from console.sandbox.spec import JSON
 
 
@@ -36,13 +38,22 @@ def search(ctx: Context, params: JSON, object_type: str, url: str) -> JSON:
     compiled = compile_query(parse(text), object_type)
     token_print = fingerprint(text, object_type, ctx.account)
     after = read_page_token(str(params["page"]), token_print) if params.get("page") else None
+    view = lagged_view(ctx, object_type)
+    earlier = view.earlier_matches(ctx, compiled) if view is not None else []
+    if view is not None:
+        compiled = view.hide_recent(compiled)
     args: list[object] = [ctx.account, *compiled.args]
     page_args = [*args, *(after or ()), limit + 1]
     store = ctx.store
     rows = store.query(select_sql(object_type, compiled, paged=after is not None), page_args)
+    if earlier:
+        # The few changed objects matched on their indexed state join the page in its order.
+        on_page = [row for row in earlier if after is None or (row[1], row[2]) < after]
+        rows = sorted([*rows, *on_page], key=lambda row: (row[1], row[2]), reverse=True)
+        rows = rows[: limit + 1]
     total = None
     if "total_count" in (params.get("expand") or []):
-        total = int(store.query(count_sql(object_type, compiled), args)[0][0])
+        total = int(store.query(count_sql(object_type, compiled), args)[0][0]) + len(earlier)
     has_more = len(rows) > limit
     rows = rows[:limit]
     result: JSON = {
