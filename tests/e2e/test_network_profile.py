@@ -7,6 +7,8 @@ sent by a slow, shared machine still falls inside one window; timing bounds are 
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +21,7 @@ import stripe
 from console.sandbox import STRIPE_LIVE, STRIPE_TEST, NetworkProfile, Sandbox
 from console.sandbox.network import Latency, RateLimits
 from tests.conftest import make_client
+from tests.e2e.test_cli import running_sandbox
 
 WIDE_WINDOW_S = 30.0
 
@@ -364,3 +367,47 @@ def test_without_a_profile_search_sees_changes_at_once(
     client = make_client(running(NetworkProfile()))
     customer = client.v1.customers.create(params={"email": "now@example.com"})
     assert found_by_search(client, "email:'now@example.com'") == [customer.id]
+
+
+def test_files_have_their_own_lower_limit(running: Callable[[NetworkProfile], Sandbox]) -> None:
+    client = make_client(running(limits_only(STRIPE_LIVE)))
+    for _ in range(20):
+        client.v1.files.list(params={"limit": 1})
+
+    error = refused(lambda: client.v1.files.list(params={"limit": 1}))
+    assert_stripes_429(error, "endpoint-rate")
+    assert "files-read budget allows 20 requests" in str(error.json_body)
+
+
+# -- the command line ----------------------------------------------------------------------
+
+
+def test_command_line_profile_answers_429_past_stripes_test_mode_limit() -> None:
+    # Stripe's real one-second window: 120 requests in 16 threads cannot all fit in it.
+    flags = ("--db", ":memory:", "--network", "stripe-test", "--latency-ms", "0")
+    with running_sandbox(*flags, "--search-lag-s", "0") as (url, key, _process):
+        client = stripe.StripeClient(key, base_addresses={"api": url}, max_network_retries=0)
+
+        def list_customers(_n: int) -> int:
+            try:
+                client.v1.customers.list(params={"limit": 1})
+            except stripe.RateLimitError as error:
+                return error.http_status or 0
+            return 200
+
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            statuses = list(pool.map(list_customers, range(120)))
+        assert set(statuses) == {200, 429}
+        assert statuses.count(200) >= 25
+
+
+def test_command_line_refuses_a_bad_network_value() -> None:
+    finished = subprocess.run(
+        [sys.executable, "-m", "console", "sandbox", "--network", "fast"],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert finished.returncode == 2
+    assert "--network: invalid choice: 'fast'" in finished.stderr
