@@ -15,7 +15,7 @@ import time
 import traceback
 from collections.abc import Callable
 
-from bench import api_vs_peer, console_app, index_sync, portal_pages, profile_api
+from bench import api_vs_peer, console_app, index_sync, portal_pages, profile_api, real_conditions
 from bench.plots import write_plots
 from bench.report import write_summary
 
@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         nargs="*",
-        choices=["api", "index", "console", "portal", "profile"],
+        choices=["api", "index", "network", "console", "portal", "profile"],
         default=None,
         help="run only these benchmarks (the table still shows every part on disk)",
     )
@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     steps: dict[str, Callable[[], object]] = {
         "api": lambda: api_vs_peer.main(["--calls", "300" if args.quick else "1000"]),
         "index": lambda: index_sync.main(["--quick"] if args.quick else []),
+        "network": lambda: real_conditions.main(["--quick"] if args.quick else []),
         "console": lambda: console_app.main(
             ["--customers", str(big), "--sync-customers", str(big)]
             + (["--starts", "3"] if args.quick else [])

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,10 +57,17 @@ def _read_line(process: subprocess.Popen[str], prefix: str, deadline: float) -> 
     raise TimeoutError(f"server did not say {prefix!r} in time")
 
 
-def start_sandbox(db: Path | str, *, seed: str = "none", timeout: float = 1800) -> Server:
-    """``portal-console sandbox`` on ``db`` (seeded on its first start, which can take minutes)."""
+def start_sandbox(
+    db: Path | str,
+    *,
+    seed: str = "none",
+    timeout: float = 1800,
+    extra_args: Sequence[str] = (),
+) -> Server:
+    """``portal-console sandbox`` on ``db`` (seeded on its first start, which can take minutes);
+    ``extra_args`` such as ``--network stripe-test``."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "console", "sandbox", "--db", str(db), "--seed", seed],
+        [sys.executable, "-m", "console", "sandbox", "--db", str(db), "--seed", seed, *extra_args],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench.sh [--quick] [--only api index console portal]: run every benchmark and write the table.
+# bench.sh [--quick] [--only api index network console portal profile]: run every benchmark, write the table.
 # Makes .venv-bench (the project plus what only the benchmarks need: localstripe, the peer it is
 # compared with, and matplotlib for the plots), then runs bench/run_all.py inside a throwaway
 # keyring session (the desktop app needs one). Results: artifacts/bench/results.md, results.json,

@@ -4,10 +4,10 @@ Full sync. Stripe lists customers newest first, 100 a page, one page after anoth
 at real Stripe's 300 ms or more a page, one such walk reads about 300 customers a second, a tenth
 of what the account's rate limit allows. So the full sync walks several ranges of ``created``
 at once (like Airbyte's date slices): a range's first page shows where its customers are; the
-older rest of the range is split in two for idle workers, and customers sharing the second the
-page ended in are read on by cursor. Workers go through the gateway's background budget (at most
-its share of Stripe's limits, after interactive requests), and one writer stores each page with
-the ranges still to read, in one transaction: a crash or a cancel leaves a consistent index that
+range reads on by cursor while its older part is cut into ranges of their own for idle workers.
+Workers go through the gateway's background budget (at most its share of Stripe's limits,
+after interactive requests), and one writer stores each page with the ranges still to read, in
+one transaction: a crash or a cancel leaves a consistent index that
 the next run resumes, and fetching goes on while a page is written.
 
 Before it starts it notes the newest ``customer.*`` event; incremental sync then applies every
@@ -37,8 +37,8 @@ log = logging.getLogger(__name__)
 CUSTOMER_EVENTS = ("customer.created", "customer.updated", "customer.deleted")
 PAGE_SIZE = 100
 # Ranges read at once. The budget sets the pace; these only keep enough requests in flight
-# to use it at Stripe's latency (12.5 requests a second x 0.3-0.8 s needs 4 to 10).
-DEFAULT_WORKERS = 8
+# to use it at Stripe's latency (12.5 requests a second x 0.5-1.2 s a page needs 7 to 15).
+DEFAULT_WORKERS = 16
 # Every customer was created in [0, 2**40) seconds (the year 36812): the first range.
 _ALL_TIME = (0, 2**40)
 
@@ -119,22 +119,40 @@ async def sync_status(store: IndexStore) -> SyncStatus:
     return SyncStatus(synced=_SYNCED in state, resumable=_IN_PROGRESS in state, customers=count)
 
 
-def _next_ranges(taken: _Range, page: Page[Customer], split: bool) -> list[_Range]:
-    """What is left of ``taken`` after ``page``: nothing, or the rest of the second the page
-    ended in (by cursor) and the older part of the range (in two halves when ``split``)."""
+def _next_ranges(
+    taken: _Range, page: Page[Customer], idle: int, remaining: int | None = None
+) -> list[_Range]:
+    """What is left of ``taken`` after ``page``: nothing, or the range read on by cursor and,
+    with ``idle`` workers, its older part cut into ranges of their own for them.
+
+    Where the older customers are is a guess from the page: its customers per second, and the
+    ``remaining`` customers of the whole sync (Stripe's estimate), say how far back most of
+    them lie; that span is cut in equal parts, and anything older is one more range.
+    """
     if not page.has_more or not page.data:
         return []
     last = page.data[-1]
-    # Newest first: every customer of the range created after ``last.created`` was on this
-    # page or an earlier one; those of the same second may go on past it.
-    same_second = _Range(last.created, last.created + 1, last.id)
-    if last.created <= taken.lo:
-        return [_Range(taken.lo, taken.hi, last.id)]
-    older = (taken.lo, last.created)
-    if not split or older[1] - older[0] < 2:
-        return [same_second, _Range(*older)]
-    middle = older[1] - (older[1] - older[0]) // 2
-    return [same_second, _Range(middle, older[1]), _Range(older[0], middle)]
+    # Newest first: what is left is older than ``last`` (or as old, and after it). Read on by
+    # cursor, a range keeps to its created bounds, so the newest part goes on from ``last``.
+    read_on = _Range(taken.lo, taken.hi, last.id)
+    if idle <= 0 or last.created - taken.lo < 2:
+        return [read_on]
+    span = max(1, page.data[0].created - last.created)
+    likely_lo = taken.lo
+    if remaining:
+        # Twice the span the rest would take at this page's pace: growth makes older customers
+        # sparser, so most of them are within it.
+        likely_lo = max(taken.lo, last.created - 2 * remaining * span // len(page.data))
+    parts = min(idle + 1, last.created - likely_lo)
+    if parts < 2:
+        return [read_on]
+    width = (last.created - likely_lo) / parts
+    bounds = [last.created - round(width * n) for n in range(parts)] + [likely_lo]
+    found = [_Range(bounds[1], taken.hi, last.id)]
+    found += [_Range(bounds[n + 1], bounds[n]) for n in range(1, parts)]
+    if likely_lo > taken.lo:
+        found.append(_Range(taken.lo, likely_lo))
+    return found
 
 
 async def full_sync(
@@ -202,6 +220,7 @@ class _FullSync:
         # What the index has committed: the ranges still to read after its last page.
         self.committed = {r.key: r for r in ranges}
         self.done = int(state.get(_DONE_COUNT, "0"))
+        self.fetched = self.done  # read from Stripe, written or not
         estimate_text = state.get(_ESTIMATE)
         self.estimate = int(estimate_text) if estimate_text else None
         self.todo: asyncio.Queue[_Range | None] = asyncio.Queue()
@@ -249,7 +268,11 @@ class _FullSync:
                 created_lt=taken.hi,
             )
             # Split while there are fewer ranges than workers to read them.
-            following = _next_ranges(taken, page, split=self.open_ranges < self.workers)
+            remaining = self.estimate - self.fetched if self.estimate is not None else None
+            self.fetched += len(page.data)
+            following = _next_ranges(
+                taken, page, idle=self.workers - self.open_ranges, remaining=remaining
+            )
             self.open_ranges += len(following) - 1
             # The page goes to the writer before its successors can be read: pages are
             # committed in an order in which every range exists before its own pages.
