@@ -56,6 +56,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="spread of answer times (the lognormal's sigma; 0: always the median)",
     )
     parser.add_argument(
+        "--latency-per-item-ms",
+        type=_non_negative,
+        default=None,
+        help="ms a list or search page takes on top for each object it may hold (its limit); "
+        "0 makes pages as fast as retrieves",
+    )
+    parser.add_argument(
         "--search-lag-s",
         type=_non_negative,
         default=None,
@@ -77,6 +84,7 @@ def _network(args: argparse.Namespace) -> NetworkProfile:
     return PROFILES[args.network].with_overrides(
         latency_ms=args.latency_ms,
         latency_spread=args.latency_spread,
+        latency_per_item_ms=args.latency_per_item_ms,
         search_lag_s=args.search_lag_s,
     )
 

@@ -72,11 +72,12 @@ class NetworkProfile:
         *,
         latency_ms: float | None = None,
         latency_spread: float | None = None,
+        latency_per_item_ms: float | None = None,
         search_lag_s: float | None = None,
     ) -> NetworkProfile:
         """This profile with the command line's overrides applied (None leaves a part as is)."""
         profile = self
-        if latency_ms is not None or latency_spread is not None:
+        if latency_ms is not None or latency_spread is not None or latency_per_item_ms is not None:
             base = profile.latency or Latency(median_ms=0.0)
             profile = replace(
                 profile,
@@ -84,6 +85,9 @@ class NetworkProfile:
                     base,
                     median_ms=base.median_ms if latency_ms is None else latency_ms,
                     spread=base.spread if latency_spread is None else latency_spread,
+                    per_item_ms=base.per_item_ms
+                    if latency_per_item_ms is None
+                    else latency_per_item_ms,
                 ),
             )
         if search_lag_s is not None:
