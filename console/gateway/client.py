@@ -228,13 +228,17 @@ class Gateway:
 
     def _retry_wait(self, error: stripe.StripeError, retries_done: int) -> float | None:
         """Seconds to wait before trying again, or None when this error is final."""
-        if retries_done >= self.retry.max_retries:
+        status = error.http_status or 0
+        patient = status == 429 and self.priority == "background"
+        limit = (
+            self.retry.max_throttled_background_retries if patient else self.retry.max_retries
+        )
+        if retries_done >= limit:
             return None
         headers = {k.lower(): v for k, v in (error.headers or {}).items()}
         should_retry = headers.get("stripe-should-retry")
         if should_retry == "false":
             return None
-        status = error.http_status or 0
         retryable = (
             isinstance(error, stripe.APIConnectionError)
             or status == 429

@@ -59,6 +59,9 @@ class RetryPolicy:
     """Exponential backoff with full jitter, capped; ``Retry-After`` wins when Stripe sends it."""
 
     max_retries: int = 3
+    # Background work told 429 (the account's limit is busy with the merchant's own traffic)
+    # waits longer rather than fail: nobody is waiting for it, and giving up loses the sync.
+    max_throttled_background_retries: int = 12
     base_delay: float = 0.5
     max_delay: float = 8.0
     max_retry_after: float = 60.0
