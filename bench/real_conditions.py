@@ -1,8 +1,9 @@
 """The console under Stripe's real conditions: the sandbox's Stripe-like network profile.
 
-The sandbox runs as ``portal-console sandbox --network stripe-test --latency-ms N``: every answer
-takes about N ms (lognormal), and Stripe's rate limits answer 429 past 25 requests a second for
-the account and per endpoint. Through it, the console's own code:
+The sandbox runs as ``portal-console sandbox --network stripe-test --latency-ms N
+--latency-per-item-ms 0``: every answer, a page of 100 as a retrieve, takes about N ms
+(lognormal), and Stripe's rate limits answer 429 past 25 requests a second for the account and
+per endpoint. Through it, the console's own code:
 
 - full sync of N customers (the parallel ``created``-range sync, and beside it the same sync
   with one worker, which is one cursor walk as before): customers a second, and that as a
@@ -79,6 +80,7 @@ def measure(part: Part, count: int, latency_ms: int, sequential: bool) -> None:
     path = CACHE / f"index-network-{count}.sqlite3"
     label = f"{count:,} customers at {latency_ms} ms"
     args = ["--network", "stripe-test", "--latency-ms", str(latency_ms)]
+    args += ["--latency-per-item-ms", "0"]
     with start_sandbox(db, extra_args=args) as sandbox:
         for workers in (8, 1) if sequential else (8,):
             took, synced, throttled = asyncio.run(

@@ -58,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="keep settings, data and caches under this folder (tests, trials)",
     )
+    sandbox_launcher.add_app_sandbox_arguments(parser)
     commands_ = parser.add_subparsers(dest="command", metavar="COMMAND")
     sandbox = commands_.add_parser(
         "sandbox",

@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -26,6 +27,34 @@ def add_sandbox_arguments(parser: argparse.ArgumentParser) -> None:
     from console.sandbox.cli import add_arguments
 
     add_arguments(parser)
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxNetwork:
+    """How the built-in sandbox imitates Stripe's network (``off``: answers at once)."""
+
+    profile: str = "off"
+    latency_ms: float | None = None
+
+
+def add_app_sandbox_arguments(parser: argparse.ArgumentParser) -> None:
+    """The desktop app's options for its built-in sandbox: try the console under Stripe's
+    latency and rate limits without a Stripe account."""
+    from console.sandbox.network import PROFILES
+
+    parser.add_argument(
+        "--sandbox-network",
+        default="off",
+        choices=sorted(PROFILES),
+        help="the built-in sandbox behaves like Stripe's network: latency, rate limits (429), "
+        "search lag, 30-day events (off by default)",
+    )
+    parser.add_argument(
+        "--sandbox-latency-ms",
+        type=float,
+        default=None,
+        help="the built-in sandbox's median answer time in ms, with --sandbox-network",
+    )
 
 
 def run_sandbox(args: argparse.Namespace) -> int:
@@ -79,7 +108,9 @@ class EmbeddedSandbox:
         self._running.stop()
 
 
-def start_embedded_sandbox(data_dir: Path | None, *, seed: str = "demo") -> EmbeddedSandbox:
+def start_embedded_sandbox(
+    data_dir: Path | None, *, seed: str = "demo", network: SandboxNetwork | None = None
+) -> EmbeddedSandbox:
     """Starts the built-in sandbox on 127.0.0.1 (a free port), seeded on first start only.
 
     ``data_dir`` None keeps it in memory (tests); otherwise its database is
@@ -89,10 +120,13 @@ def start_embedded_sandbox(data_dir: Path | None, *, seed: str = "demo") -> Embe
     another sandbox) is a :class:`ConsoleError` whose message says which and what to do.
     """
     from console.sandbox import DatabaseUnusableError, Sandbox
+    from console.sandbox.network import PROFILES
 
+    chosen = network or SandboxNetwork()
+    profile = PROFILES[chosen.profile].with_overrides(latency_ms=chosen.latency_ms)
     db = None if data_dir is None else data_dir / "sandbox.sqlite3"
     try:
-        running = Sandbox(":memory:" if db is None else str(db), seed=seed).start()
+        running = Sandbox(":memory:" if db is None else str(db), seed=seed, network=profile).start()
     except DatabaseUnusableError as error:
         # Only the sandbox's message crosses over: it names the file and what to do.
         raise ConsoleError(str(error), code="sandbox_database_unusable") from None

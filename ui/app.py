@@ -24,6 +24,7 @@ from console.errors import ConsoleError
 from console.keyring_check import check_keyring
 from console.paths import AppDirs, app_dirs
 from console.redaction import install_key_redaction
+from console.sandbox_launcher import SandboxNetwork
 from ui.about import app_icon
 from ui.i18n import install_translations
 from ui.main_window import MainWindow
@@ -59,14 +60,16 @@ async def wait_for_keyring(window: MainWindow) -> None:
             window.keyring_notice.retry.disconnect(retry.set)
 
 
-async def open_on_sandbox(window: MainWindow, dirs: AppDirs) -> Workspace:
+async def open_on_sandbox(
+    window: MainWindow, dirs: AppDirs, sandbox_network: SandboxNetwork | None = None
+) -> Workspace:
     """Starts the sandbox (its data under ``dirs.data``) and shows the last account used.
 
     The last account is the one the window's settings remember, if it is still registered;
     otherwise the sandbox. The returned workspace's ``aclose`` ends it all.
     """
     await wait_for_keyring(window)
-    workspace = Workspace(dirs)
+    workspace = Workspace(dirs, sandbox_network)
     window.workspace = workspace
     # A literal context: lupdate cannot tell the class from ``window.tr``.
     window.banner.show_starting(
@@ -91,9 +94,11 @@ async def open_on_sandbox(window: MainWindow, dirs: AppDirs) -> Workspace:
     return workspace
 
 
-async def _run(window: MainWindow, dirs: AppDirs, closed: asyncio.Event) -> None:
+async def _run(
+    window: MainWindow, dirs: AppDirs, closed: asyncio.Event, network: SandboxNetwork
+) -> None:
     workspace: Workspace | None = None
-    opening = asyncio.ensure_future(open_on_sandbox(window, dirs))
+    opening = asyncio.ensure_future(open_on_sandbox(window, dirs, network))
     # Closing the window while start-up still waits (on the keyring, say) ends the start-up.
     window_closed = asyncio.ensure_future(closed.wait())
     await asyncio.wait({opening, window_closed}, return_when=asyncio.FIRST_COMPLETED)
@@ -174,6 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _quit_on_termination(window)
     window.show()
     with loop:
-        loop.run_until_complete(_run(window, dirs, closed))
+        network = SandboxNetwork(args.sandbox_network, args.sandbox_latency_ms)
+        loop.run_until_complete(_run(window, dirs, closed, network))
     del translators  # kept alive until the window closed
     return 0

@@ -15,15 +15,16 @@ from console.accounts import AccountStore, StoredAccount
 from console.index.recovery import open_index
 from console.paths import AppDirs
 from console.portal.preview import SandboxAddress
-from console.sandbox_launcher import EmbeddedSandbox, start_embedded_sandbox
+from console.sandbox_launcher import EmbeddedSandbox, SandboxNetwork, start_embedded_sandbox
 from ui.context import AccountContext
 
 log = logging.getLogger(__name__)
 
 
 class Workspace:
-    def __init__(self, dirs: AppDirs) -> None:
+    def __init__(self, dirs: AppDirs, sandbox_network: SandboxNetwork | None = None) -> None:
         self.dirs = dirs
+        self.sandbox_network = sandbox_network
         self.accounts = AccountStore(dirs)
         self.sandbox: EmbeddedSandbox | None = None
         self.context: AccountContext | None = None
@@ -39,7 +40,9 @@ class Workspace:
 
     async def start_sandbox(self) -> StoredAccount:
         """Starts the built-in sandbox (demo data on first start) and registers it as an account."""
-        sandbox = await asyncio.to_thread(start_embedded_sandbox, self.dirs.data)
+        sandbox = await asyncio.to_thread(
+            start_embedded_sandbox, self.dirs.data, network=self.sandbox_network
+        )
         try:
             account = await self.accounts.ensure_sandbox_account(sandbox.url, sandbox.api_key)
         except BaseException:
