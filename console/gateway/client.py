@@ -230,9 +230,7 @@ class Gateway:
         """Seconds to wait before trying again, or None when this error is final."""
         status = error.http_status or 0
         patient = status == 429 and self.priority == "background"
-        limit = (
-            self.retry.max_throttled_background_retries if patient else self.retry.max_retries
-        )
+        limit = self.retry.max_throttled_background_retries if patient else self.retry.max_retries
         if retries_done >= limit:
             return None
         headers = {k.lower(): v for k, v in (error.headers or {}).items()}
