@@ -95,7 +95,10 @@ async def open_on_sandbox(
 
 
 async def _run(
-    window: MainWindow, dirs: AppDirs, closed: asyncio.Event, network: SandboxNetwork
+    window: MainWindow,
+    dirs: AppDirs,
+    closed: asyncio.Event,
+    network: SandboxNetwork | None = None,
 ) -> None:
     workspace: Workspace | None = None
     opening = asyncio.ensure_future(open_on_sandbox(window, dirs, network))
