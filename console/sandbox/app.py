@@ -29,7 +29,7 @@ from typing import Any
 from console.sandbox import ids, resources
 from console.sandbox.clock import Clock
 from console.sandbox.context import API_VERSION, Context, public
-from console.sandbox.errors import StripeError
+from console.sandbox.errors import StripeError, as_answered
 from console.sandbox.expand import expand
 from console.sandbox.hosted_urls import rebase_links
 from console.sandbox.multipart import is_multipart, parse_multipart, upload_digest
@@ -235,6 +235,7 @@ class Api:
                 try:
                     result = handler(ctx, params, **path_params)
                 except StripeError as error:
+                    as_answered(error, path_params)
                     if not error.keep_changes:
                         raise
                     kept = error

@@ -12,6 +12,7 @@ The status decides which exception the ``stripe`` library raises:
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 JSON = dict[str, Any]
@@ -52,6 +53,23 @@ class StripeError(Exception):
         error.update(self.extra)
         error["request_log_url"] = f"https://dashboard.stripe.com/test/logs/{request_id}"
         return {"error": error}
+
+
+def as_answered(error: StripeError, path_params: Collection[str]) -> StripeError:
+    """``error`` with the status Stripe gives it where it was raised.
+
+    A missing object is a 404 when the URL names it (``GET /v1/customers/cus_gone``, whose
+    error names ``id`` or the path's own parameter) and a 400 when a parameter does
+    (``customer=cus_gone`` on ``POST /v1/subscriptions``); the code (``resource_missing``),
+    message and param are the same. Handlers raise ``no_such`` alike for both.
+    """
+    if (
+        error.status == 404
+        and error.code == "resource_missing"
+        and error.param not in ("id", *path_params)
+    ):
+        error.status = 400
+    return error
 
 
 def invalid(message: str, *, param: str | None = None, code: str | None = None) -> StripeError:

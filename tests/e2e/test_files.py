@@ -165,7 +165,7 @@ def test_branding_icon_must_name_an_uploaded_icon(fresh_client: stripe.StripeCli
         fresh_client.v1.accounts.update(
             platform.id, params={"settings": {"branding": {"icon": "file_doesnotexist"}}}
         )
-    assert missing.value.http_status == 404
+    assert missing.value.http_status == 400  # named in a parameter, not in the URL
     assert missing.value.code == "resource_missing"
     assert missing.value.param == "settings[branding][icon]"
 

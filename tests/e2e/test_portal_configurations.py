@@ -489,14 +489,14 @@ INVALID: list[tuple[str, Build, int, str | None, str]] = [
     (
         "unknown product",
         _products(lambda made: [{"product": "prod_missing", "prices": [made[1]]}]),
-        404,
+        400,  # a missing object named in a parameter: 400 (404 is for the URL's own)
         "resource_missing",
         f"{PRODUCTS}[0][product]",
     ),
     (
         "unknown price",
         _products(lambda made: [{"product": made[0], "prices": ["price_missing"]}]),
-        404,
+        400,
         "resource_missing",
         f"{PRODUCTS}[0][prices][0]",
     ),
@@ -569,7 +569,7 @@ INVALID: list[tuple[str, Build, int, str | None, str]] = [
                 "feedback_options": ["bfo_nope"],
             }
         ),
-        404,
+        400,
         "resource_missing",
         "features[subscription_cancel][cancellation_reason][feedback_options][0]",
     ),

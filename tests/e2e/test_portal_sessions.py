@@ -134,7 +134,8 @@ def test_configuration_must_exist_and_be_active(client: stripe.StripeClient, cus
     inactive = _refused(client, customer=customer, configuration=retired)
     assert inactive.param == "configuration"
     missing = _refused(client, customer=customer, configuration="bpc_missing")
-    assert missing.http_status == 404
+    # Named in a parameter, a missing object is Stripe's 400 (a 404 is for the URL's own).
+    assert missing.http_status == 400
     assert (missing.code, missing.param) == ("resource_missing", "configuration")
 
 
@@ -143,7 +144,7 @@ def test_customer_rules(client: stripe.StripeClient, customer: str) -> None:
     absent = _refused(client)
     assert (absent.code, absent.param) == ("parameter_missing", "customer")
     unknown = _refused(client, customer="cus_missing")
-    assert unknown.http_status == 404
+    assert unknown.http_status == 400
     assert (unknown.code, unknown.param) == ("resource_missing", "customer")
     accounts_v2 = _refused(client, customer_account="acct_v2customer")
     assert accounts_v2.param == "customer_account"
@@ -152,7 +153,7 @@ def test_customer_rules(client: stripe.StripeClient, customer: str) -> None:
     gone = client.v1.customers.create(params={"name": "Gone"}).id
     client.v1.customers.delete(gone)
     deleted = _refused(client, customer=gone)
-    assert (deleted.http_status, deleted.param) == (404, "customer")
+    assert (deleted.http_status, deleted.param) == (400, "customer")
 
 
 def test_locale_and_after_expiration(
@@ -359,7 +360,7 @@ FLOW_ERRORS: list[tuple[str, JSON, int, str | None, str]] = [
     (
         "unknown subscription",
         {"type": "subscription_cancel", "subscription_cancel": {"subscription": "sub_missing"}},
-        404,
+        400,
         "resource_missing",
         "flow_data[subscription_cancel][subscription]",
     ),
@@ -504,7 +505,7 @@ def test_cancel_flow_with_a_retention_coupon(shop: Shop) -> None:
             },
         }
     )
-    assert missing.http_status == 404
+    assert missing.http_status == 400
     assert missing.param == "flow_data[subscription_cancel][retention][coupon_offer][coupon]"
 
 
