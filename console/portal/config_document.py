@@ -295,7 +295,7 @@ def shape_problems(configuration: Any, products: Any) -> list[ValidationProblem]
         )
     elif "features" not in configuration:
         problems.append(
-            ValidationProblem("features", INVALID, "The configuration has no features.")
+            ValidationProblem("configuration", INVALID, "The configuration has no features.")
         )
     if isinstance(configuration, Mapping):
         _walk(CONFIGURATION, configuration, "", problems)
@@ -310,11 +310,6 @@ def parse_document_bytes(data: bytes, name: str) -> Any:
     def refuse(message: str) -> ValidationError:
         return ValidationError((ValidationProblem("", INVALID, message),))
 
-    if len(data) > MAX_DOCUMENT_BYTES:
-        raise refuse(
-            f"{name} is larger than {MAX_DOCUMENT_BYTES:,} bytes; a configuration document is "
-            "a few kilobytes. Is it the right file?"
-        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -331,12 +326,29 @@ def parse_document_bytes(data: bytes, name: str) -> Any:
         raise refuse(f"{name} is not a readable JSON document: {error}.") from error
 
 
+def read_capped(path: Path) -> bytes:
+    """The file's bytes, reading at most one byte past the cap (``/dev/zero`` ends at once);
+    a ``ValidationError`` when there are more. ``OSError`` is left to the caller."""
+    with path.open("rb") as file:
+        data = file.read(MAX_DOCUMENT_BYTES + 1)
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ValidationError(
+            (
+                ValidationProblem(
+                    "",
+                    INVALID,
+                    f"{path.name} is larger than {MAX_DOCUMENT_BYTES:,} bytes; a configuration "
+                    "document is a few kilobytes. Is it the right file?",
+                ),
+            )
+        )
+    return data
+
+
 def read_document_file(path: Path) -> Any:
-    """The JSON value in the file at ``path``, reading at most one byte past the cap.
+    """The JSON value in the file at ``path``.
 
     ``OSError`` (missing, a folder, no permission) is left to the caller, which knows how to
     say it; everything about the content is a ``ValidationError``.
     """
-    with path.open("rb") as file:
-        data = file.read(MAX_DOCUMENT_BYTES + 1)
-    return parse_document_bytes(data, path.name)
+    return parse_document_bytes(read_capped(path), path.name)

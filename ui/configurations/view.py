@@ -37,6 +37,7 @@ from console.accounts import StoredAccount
 from console.errors import ConsoleError, StripeApiError, ValidationError, ValidationProblem
 from console.gateway.client import Gateway
 from console.gateway.models import PortalConfigurationRecord
+from console.portal.config_document import read_capped
 from console.portal.config_edit import diff, owning_field
 from console.portal.config_io import (
     ImportResult,
@@ -567,7 +568,8 @@ class ConfigurationsView(QWidget):
 
     async def _check_import(self, path: Path) -> None:
         try:
-            text = await asyncio.to_thread(path.read_text, "utf-8")
+            # At most a document's worth: a huge file (or /dev/zero) is refused, not read on.
+            text = (await asyncio.to_thread(read_capped, path)).decode("utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise ConsoleError(
                 self.tr("{path} could not be read: {reason}").format(path=path, reason=error),
