@@ -20,7 +20,7 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
 from console import cli
-from console.errors import ConsoleError
+from console.errors import AccountError, ConsoleError
 from console.keyring_check import check_keyring
 from console.paths import AppDirs, app_dirs
 from console.redaction import install_key_redaction
@@ -75,7 +75,15 @@ async def open_on_sandbox(
     window.banner.show_starting(
         QCoreApplication.translate("MainWindow", "Starting the built-in sandbox…")
     )
-    sandbox_account = await workspace.start_sandbox()
+    try:
+        sandbox_account = await workspace.start_sandbox()
+    except AccountError as error:
+        if error.code != "registry_damaged":
+            raise
+        # The damaged account list was set aside (the error says where): say so, and start
+        # on what could be kept rather than not at all.
+        window.show_error(error)
+        sandbox_account = await workspace.start_sandbox()
     try:
         remembered = window.settings.last_account if window.settings is not None else None
         registered = await workspace.accounts.list_accounts()
