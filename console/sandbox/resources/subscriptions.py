@@ -213,17 +213,18 @@ def trial_ends_without_payment_method(ctx: Context, sub: JSON, at: int) -> bool:
         cancel_now(ctx, sub, ended_at=at)
         return True
     if missing == "pause":
-        sub["status"] = "paused"
-        sub["status_details"] = {
-            "paused": {
-                "subscription": {"type": "trial_end_without_payment_method"},
-                "transitioned_at": at,
-                "type": "subscription",
-            }
-        }
+        _mark_paused(sub, "trial_end_without_payment_method", at)
         ctx.emit("customer.subscription.paused", sub)
         return True
     return False
+
+
+def _mark_paused(sub: JSON, why: str, at: int) -> None:
+    """Status ``paused``, with Stripe's ``status_details`` saying why and since when."""
+    sub["status"] = "paused"
+    sub["status_details"] = {
+        "paused": {"subscription": {"type": why}, "transitioned_at": at, "type": "subscription"}
+    }
 
 
 def _bill(
@@ -1479,14 +1480,7 @@ def pause(ctx: Context, params: JSON, subscription: str) -> JSON:
             _bill(
                 ctx, sub, reason="subscription_update", lines=[], period_start=now, period_end=now
             )
-    sub["status"] = "paused"
-    sub["status_details"] = {
-        "paused": {
-            "subscription": {"type": "pause_requested"},
-            "transitioned_at": now,
-            "type": "subscription",
-        }
-    }
+    _mark_paused(sub, "pause_requested", now)
     ctx.save(sub, due=next_due(sub))
     ctx.emit("customer.subscription.paused", sub)
     previous = changed(before, sub)
