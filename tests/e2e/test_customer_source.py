@@ -58,3 +58,12 @@ def test_a_declining_card_token_is_refused_as_stripe_refuses_it(
         fresh_client.v1.customers.create(params={"source": "tok_chargeDeclined"})
     assert refused.value.code == "card_declined"
     assert fresh_client.v1.customers.list().data == []
+
+
+def test_detaching_the_card_clears_the_default_source(client: stripe.StripeClient) -> None:
+    customer = client.v1.customers.create(params={"source": "tok_visa"})
+    card = str(customer.default_source)
+    client.v1.payment_methods.detach(card)
+    assert client.v1.customers.retrieve(customer.id).default_source is None
+    sub = billing.subscribe(client, customer.id, billing.price(client, 700))
+    assert sub.status == "incomplete"

@@ -696,15 +696,16 @@ def detach_from_customer(ctx: Context, pm: JSON) -> JSON:
     _reparent(ctx, pm, None)
     ctx.emit("payment_method.detached", pm, changed(before, pm))
     customer = ctx.find(customer_id) if customer_id else None
-    if (
-        customer is not None
-        and customer.get("object") == "customer"
-        and customer["invoice_settings"].get("default_payment_method") == pm["id"]
-    ):
+    if customer is not None and customer.get("object") == "customer":
         customer_before = snapshot(customer)
-        customer["invoice_settings"]["default_payment_method"] = None
-        ctx.save(customer)
-        ctx.emit("customer.updated", customer, changed(customer_before, customer))
+        if customer["invoice_settings"].get("default_payment_method") == pm["id"]:
+            customer["invoice_settings"]["default_payment_method"] = None
+        if customer.get("default_source") == pm["id"]:  # a card added with ``source``
+            customer["default_source"] = None
+        previous = changed(customer_before, customer)
+        if previous:
+            ctx.save(customer)
+            ctx.emit("customer.updated", customer, previous)
     return pm
 
 
