@@ -25,7 +25,7 @@ Resolve = Callable[[JSON], JSON]
 DEFAULT_LIMIT = 5000
 
 # Where each number comes from: Stripe's spec, latest/openapi.spec3.json (2026-09-30.endive),
-# read for PostCustomers and PostInvoices; the others as noted.
+# read for customers, invoices and subscriptions; the others as noted.
 _CUSTOMER = {
     "name": 256,  # "The customer's full name or business name." maxLength 256
     "phone": 20,  # maxLength 20
@@ -43,10 +43,9 @@ _INVOICE = {
     "custom_fields.*.value": 140,
     "shipping_cost.shipping_rate_data.display_name": 100,  # maxLength 100
 }
-_SUBSCRIPTION = {
-    # The spec's subscription description is 500 (not re-read for this API version: the
-    # number is the one Stripe has published for years).
-    "description": 500,
+_SUBSCRIPTION = {  # read for PostSubscriptionsSubscriptionExposedId
+    "description": 500,  # "meant to be displayable to the customer" maxLength 500
+    "invoice_settings.description": 1500,  # as an invoice's description
     "invoice_settings.custom_fields.*.name": 40,
     "invoice_settings.custom_fields.*.value": 140,
 }
