@@ -135,6 +135,10 @@ def test_adding_an_account_switches_to_it_and_the_console_remembers_it(
     splitter.setSizes([300, 700])
     remembered_sizes = splitter.sizes()
     window.close()
+    # As the app ends when its window closes: its sandbox stops, and the next start may open
+    # the same database (one sandbox process per database).
+    window.shutdown()
+    run(workspace.aclose())
     again, _ = app_window()
     qtbot.waitUntil(lambda: added.id in again.banner.account_name.text(), timeout=15_000)
     assert (again.width(), again.height()) == (760, 540)
