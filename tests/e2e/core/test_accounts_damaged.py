@@ -37,7 +37,10 @@ def store(tmp_path: Path) -> AccountStore:
 async def added(store: AccountStore, sandbox: Sandbox) -> AsyncIterator[StoredAccount]:
     account = await store.add_account(sandbox.api_key, base_url=sandbox.url)
     yield account
+    # Gone from the keyring and from the registry alike: the secrets audit after the suite
+    # checks that every registered account still has its key.
     keyring.delete_password(KEYRING_SERVICE, account.keyring_username)
+    store.dirs.registry_file.unlink(missing_ok=True)
 
 
 def _damaged_copies(store: AccountStore) -> list[Path]:
