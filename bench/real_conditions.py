@@ -29,7 +29,7 @@ from console.customer_detail import load_customer_detail
 from console.gateway.budget import TEST_MODE_LIMITS
 from console.gateway.client import Gateway
 from console.index.store import IndexStore
-from console.index.sync import PAGE_SIZE, full_sync
+from console.index.sync import DEFAULT_WORKERS, PAGE_SIZE, full_sync
 
 # What the console's background work may use of a test-mode account: its share of the tighter
 # of the account's and the list endpoint's limit, 100 customers a page.
@@ -82,7 +82,7 @@ def measure(part: Part, count: int, latency_ms: int, sequential: bool) -> None:
     args = ["--network", "stripe-test", "--latency-ms", str(latency_ms)]
     args += ["--latency-per-item-ms", "0"]
     with start_sandbox(db, extra_args=args) as sandbox:
-        for workers in (8, 1) if sequential else (8,):
+        for workers in (DEFAULT_WORKERS, 1) if sequential else (DEFAULT_WORKERS,):
             took, synced, throttled = asyncio.run(
                 _sync(sandbox.url, sandbox.api_key, path, workers)
             )
@@ -90,7 +90,9 @@ def measure(part: Part, count: int, latency_ms: int, sequential: bool) -> None:
                 raise RuntimeError(f"synced {synced} customers, the sandbox has {count}")
             rate = count / took
             fraction = rate / ALLOWED_CUSTOMERS_PER_S
-            how = "parallel ranges, 8 workers" if workers > 1 else "one cursor walk (before)"
+            how = (
+                f"parallel ranges, {workers} workers" if workers > 1 else "one cursor walk (before)"
+            )
             print(f"  {label}: {how}: {took:.1f} s = {rate:,.0f}/s", flush=True)
             part.add(
                 Row(
