@@ -481,38 +481,6 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
         <translation>Angebotene Gründe</translation>
     </message>
     <message>
-        <source>Too expensive</source>
-        <translation>Zu teuer</translation>
-    </message>
-    <message>
-        <source>Missing features</source>
-        <translation>Fehlende Funktionen</translation>
-    </message>
-    <message>
-        <source>Switched service</source>
-        <translation>Anbieter gewechselt</translation>
-    </message>
-    <message>
-        <source>Unused</source>
-        <translation>Nicht genutzt</translation>
-    </message>
-    <message>
-        <source>Customer service</source>
-        <translation>Kundenservice</translation>
-    </message>
-    <message>
-        <source>Too complex</source>
-        <translation>Zu kompliziert</translation>
-    </message>
-    <message>
-        <source>Low quality</source>
-        <translation>Geringe Qualität</translation>
-    </message>
-    <message>
-        <source>Other</source>
-        <translation>Sonstiges</translation>
-    </message>
-    <message>
         <source>Custom reasons</source>
         <translation>Eigene Gründe</translation>
     </message>

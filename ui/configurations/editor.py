@@ -24,6 +24,7 @@ from console.errors import ValidationProblem
 from console.portal.config_edit import owning_field, problems_by_field
 from console.portal.config_rules import Catalogue
 from console.portal.configuration import PortalConfiguration
+from ui.cancellation_reasons import STRIPE_REASONS, reason_label
 from ui.configurations.fields import (
     PROBLEM_TEXT_STYLE,
     Binding,
@@ -205,16 +206,7 @@ class ConfigurationEditor(QWidget):
                     f"{CANCEL}[cancellation_reason][options]",
                     "features.subscription_cancel.cancellation_reason.options",
                     self.tr("Reasons offered"),
-                    [
-                        ("too_expensive", self.tr("Too expensive")),
-                        ("missing_features", self.tr("Missing features")),
-                        ("switched_service", self.tr("Switched service")),
-                        ("unused", self.tr("Unused")),
-                        ("customer_service", self.tr("Customer service")),
-                        ("too_complex", self.tr("Too complex")),
-                        ("low_quality", self.tr("Low quality")),
-                        ("other", self.tr("Other")),
-                    ],
+                    [(reason, reason_label(reason)) for reason in STRIPE_REASONS],
                     columns=2,
                 ),
                 IdListBinding(

@@ -31,26 +31,22 @@ from console.errors import ValidationProblem
 from console.gateway.models import Price, PriceId, ProductId
 from console.portal.config_rules import Catalogue
 from console.portal.configuration import AdjustableQuantity, UpdatableProduct
-from resources import load_json
 from ui.configurations.fields import Binding
+from ui.money import FALLBACK_LOCALE, format_amount
 
 PRODUCTS_PARAM = "features[subscription_update][products]"
 _INDEX = re.compile(re.escape(PRODUCTS_PARAM) + r"\[(\d+)\]")
-_ZERO_DECIMAL = frozenset(
-    load_json("stripe", "zero-decimal-currencies.json")["zero_decimal_currencies"]
-)
 _ID = Qt.ItemDataRole.UserRole
 _PROBLEM_BRUSH = QBrush(QColor("#a4262c"))
 
 
-def price_label(price: Price) -> str:
-    """``9.00 USD / month`` (or ``/ 3 months``), with the lookup key and archived state."""
+def price_label(price: Price, locale: str = FALLBACK_LOCALE) -> str:
+    """``$9.00 / month`` (or ``/ 3 months``) for ``locale``, with the lookup key and archived
+    state; amounts the one way the window writes money (ui/money.py)."""
     if price.unit_amount is None:
         amount = QCoreApplication.translate("ProductPicker", "metered or tiered")
-    elif price.currency.lower() in _ZERO_DECIMAL:
-        amount = f"{price.unit_amount:,} {price.currency.upper()}"
     else:
-        amount = f"{price.unit_amount / 100:,.2f} {price.currency.upper()}"
+        amount = format_amount(price.unit_amount, price.currency, locale)
     count = price.recurring_interval_count or 1
     unit = price.recurring_interval or QCoreApplication.translate("ProductPicker", "once")
     every = f"{unit}" if count == 1 else f"{count} {unit}s"
@@ -179,7 +175,7 @@ class ProductsBinding(Binding):
         ]
         for price_id, price in prices:
             label = (
-                price_label(price)
+                price_label(price, self.tree.locale().name())
                 if price
                 else QCoreApplication.translate(
                     "ProductPicker", "{id}  [not on this account]"

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 from console.gateway.models import Invoice, Subscription
 from console.portal.customer_view import CustomerView, SubscriptionView
 from console.portal.eligibility import Action, Eligibility
-from ui.customers.money import FALLBACK_LOCALE, format_amount
+from ui.money import FALLBACK_LOCALE, format_amount
 
 
 def _action_words(action: Action) -> str:

@@ -37,7 +37,7 @@ from console.index import find_customers
 from console.portal.quick_view import FlowType, open_portal_as_customer, refuse_live_mode
 from ui.configuration_names import configuration_label, picker_order
 from ui.context import AccountContext
-from ui.customers.money import format_amount
+from ui.money import format_amount
 from ui.portal_session.browser import PortalBrowser
 from ui.portal_session.request import (
     COUPON_FLOWS,

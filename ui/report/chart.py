@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QWidget
 
 from console.portal.cancellation_report import Bucket
 from console.portal.report_period import Grouping
-from ui.report.reasons import ordered, reason_colour, reason_label
+from ui.cancellation_reasons import ordered, reason_colour, reason_label
 
 # More category labels than this overlap on a normal window width; the others stay blank.
 MAX_AXIS_LABELS = 16

@@ -12,7 +12,7 @@ from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt, QTimeZone
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 from console.portal.cancellation_report import Report
-from ui.report.reasons import ordered, reason_label
+from ui.cancellation_reasons import ordered, reason_label
 
 
 def utc_time(moment: int, locale: QLocale) -> str:

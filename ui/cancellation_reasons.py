@@ -1,7 +1,9 @@
-"""Names and colours of the cancellation reasons, as the report's legend and tables show them.
+"""Stripe's cancellation reasons as the window names and colours them: one set of labels for the
+configuration editor's "Reasons offered", the report's legend and its tables.
 
-The keys are Stripe's ``cancellation_details.feedback`` values plus ``none`` (the core's key
-for a cancellation without one). The colours come from the Okabe-Ito palette, which stays
+The keys are Stripe's ``cancellation_details.feedback`` values (resources/stripe/
+cancellation-reasons.json, in the portal's order) plus ``none`` (the core's key for a
+cancellation without one). The colours come from the Okabe-Ito palette, which stays
 distinguishable for colour-blind readers, with the yellow darkened and the blue lightened so
 that every bar reads on a light and on a dark chart background; ``none`` is a neutral grey.
 """
@@ -11,17 +13,12 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
-REASONS = (
-    "too_expensive",
-    "missing_features",
-    "switched_service",
-    "unused",
-    "customer_service",
-    "too_complex",
-    "low_quality",
-    "other",
-    "none",
+from resources import load_json
+
+STRIPE_REASONS: tuple[str, ...] = tuple(
+    load_json("stripe", "cancellation-reasons.json")["cancellation_reasons"]
 )
+REASONS = (*STRIPE_REASONS, "none")
 
 _COLOURS = {
     "too_expensive": "#E69F00",
