@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Protocol, runtime_checkable
 
-from PySide6.QtCore import Qt, SignalInstance
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -47,21 +46,10 @@ from ui.report.view import CancellationReportView
 from ui.settings import WindowSettings
 from ui.shortcuts_dialog import ShortcutsDialog
 from ui.tasks import NamedTasks
+from ui.view import View
 from ui.workspace import Workspace
 
 log = logging.getLogger(__name__)
-
-
-@runtime_checkable
-class View(Protocol):
-    """What the window needs of a view (save/has_unsaved_edits/confirm_discard are optional)."""
-
-    failed: SignalInstance
-
-    def attach(self, context: AccountContext) -> None: ...
-    def refresh(self) -> None: ...
-    def close_panel(self) -> bool: ...
-    def shutdown(self) -> None: ...
 
 
 class MainWindow(QMainWindow):
@@ -89,7 +77,7 @@ class MainWindow(QMainWindow):
         self.sidebar.setStyleSheet("QListWidget#sidebar::item { padding: 7px 6px; }")
         self.sidebar.setAccessibleName(self.tr("Views"))
         self.pages = QStackedWidget()
-        self.views: list[QWidget] = []
+        self.views: list[View] = []
         self.view_actions: list[QAction] = []
 
         self._build_menus()
@@ -121,7 +109,7 @@ class MainWindow(QMainWindow):
 
     # --- views ---------------------------------------------------------------------------------
 
-    def add_view(self, title: str, view: QWidget) -> None:
+    def add_view(self, title: str, view: View) -> None:
         """Adds ``view`` to the sidebar with the next Ctrl+<number>, and its errors to the bar."""
         number = len(self.views) + 1
         self.views.append(view)
@@ -141,9 +129,7 @@ class MainWindow(QMainWindow):
         page.setWidgetResizable(True)
         page.setWidget(view)
         self.pages.addWidget(page)
-        failed = getattr(view, "failed", None)
-        if failed is not None:
-            failed.connect(self.show_error)
+        view.failed.connect(self.show_error)
         action = QAction(title, self)
         action.setShortcut(shortcut)
         action.triggered.connect(lambda _checked=False, row=number - 1: self.show_view(row))
@@ -154,7 +140,7 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(row)
         self.views[row].setFocus(Qt.FocusReason.ShortcutFocusReason)
 
-    def current_view(self) -> QWidget:
+    def current_view(self) -> View:
         return self.views[self.pages.currentIndex()]
 
     def focus_customer_search(self) -> None:
@@ -166,30 +152,23 @@ class MainWindow(QMainWindow):
         self.portal.set_customer(customer_id)
 
     def save_current(self) -> None:
-        save: Callable[[], None] | None = getattr(self.current_view(), "save", None)
-        if save is not None:
-            save()
+        self.current_view().save()
 
     def refresh_current(self) -> None:
-        refresh: Callable[[], None] | None = getattr(self.current_view(), "refresh", None)
-        if refresh is not None:
-            refresh()
+        self.current_view().refresh()
 
     def close_panel(self) -> None:
-        close: Callable[[], bool] | None = getattr(self.current_view(), "close_panel", None)
-        if close is not None and close():
-            return
-        self.error_bar.hide()
+        if not self.current_view().close_panel():
+            self.error_bar.hide()
 
-    def views_with_unsaved_edits(self) -> list[QWidget]:
-        return [v for v in self.views if getattr(v, "has_unsaved_edits", lambda: False)()]
+    def views_with_unsaved_edits(self) -> list[View]:
+        return [view for view in self.views if view.has_unsaved_edits()]
 
     def confirm_discard(self) -> bool:
         """Asks each view with unsaved edits; False if the user chose to stay."""
         for view in self.views_with_unsaved_edits():
             self.show_view(self.views.index(view))
-            confirm: Callable[[], bool] | None = getattr(view, "confirm_discard", None)
-            if confirm is not None and not confirm():
+            if not view.confirm_discard():
                 return False
         return True
 
@@ -289,7 +268,7 @@ class MainWindow(QMainWindow):
         )
         self.customers.attach(context, sync_now=sync_customers)
         for view in self.views:
-            if view is not self.customers and isinstance(view, View):
+            if view is not self.customers:
                 view.attach(context)
         self.remove_account_action.setEnabled(not account.sandbox)
         if self.settings is not None:
@@ -424,6 +403,4 @@ class MainWindow(QMainWindow):
         self._shut_down = True
         self._tasks.cancel_all()
         for view in self.views:
-            shutdown: Callable[[], None] | None = getattr(view, "shutdown", None)
-            if shutdown is not None:
-                shutdown()
+            view.shutdown()

@@ -62,6 +62,7 @@ from ui.configurations.dialogs import CopyDialog, ReportDialog, SaveDiffDialog
 from ui.configurations.editor import ConfigurationEditor
 from ui.context import AccountContext
 from ui.tasks import NamedTasks
+from ui.view import View
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +81,7 @@ class CopyTarget:
         return self.account.mode == "live"
 
 
-class ConfigurationsView(QWidget):
-    failed = Signal(object)  # a ConsoleError, for the window's error bar
+class ConfigurationsView(View):
     edited = Signal(object)  # the form's PortalConfiguration (maybe unsaved), debounced
     selected = Signal(str)  # the id of the configuration now shown ("" for a new one)
 

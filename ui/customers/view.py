@@ -36,14 +36,14 @@ from ui.context import AccountContext
 from ui.customers.detail import CustomerDetailPane
 from ui.customers.model import PAGE_SIZE, CustomersModel
 from ui.tasks import NamedTasks
+from ui.view import View
 
 log = logging.getLogger(__name__)
 
 SEARCH_DELAY_MS = 150  # typing pauses shorter than this do not start a search
 
 
-class CustomersView(QWidget):
-    failed = Signal(object)  # a ConsoleError, for the window's error bar
+class CustomersView(View):
     sync_progressed = Signal(int, object)  # customers done, estimated total or None
     sync_finished = Signal(str)  # "done", "cancelled" or "failed"
     open_portal = Signal(str)  # customer id: open the portal as this customer

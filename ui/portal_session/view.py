@@ -48,6 +48,7 @@ from ui.portal_session.request import (
     portal_locales,
 )
 from ui.tasks import NamedTasks
+from ui.view import View
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +57,7 @@ SEARCH_LIMIT = 8
 ERROR_STYLE = "color: #a4262c;"
 
 
-class PortalSessionView(QWidget):
-    failed = Signal(object)  # a ConsoleError, for the window's error bar
+class PortalSessionView(View):
     session_opened = Signal(str)  # "app" or "browser"; never the URL
 
     def __init__(self, parent: QWidget | None = None) -> None:

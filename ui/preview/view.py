@@ -45,6 +45,7 @@ from ui.configuration_names import configuration_label, picker_order
 from ui.context import AccountContext
 from ui.preview.pane import PreviewPane, locale_caption
 from ui.tasks import NamedTasks
+from ui.view import View
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +54,7 @@ MAX_SIDE_BY_SIDE = 4
 SIDE_BY_SIDE_DEFAULTS = ("de", "ja", "ru", "el", "fr")
 
 
-class PreviewView(QWidget):
-    failed = Signal(object)  # a ConsoleError, for the window's error bar
+class PreviewView(View):
     rendered = Signal()  # every pane shows the newest preview
 
     def __init__(self, parent: QWidget | None = None) -> None:

@@ -56,6 +56,7 @@ from console.portal.report_period import (
 from ui.context import AccountContext
 from ui.report import tables
 from ui.report.chart import ReasonsChart, bucket_label
+from ui.view import View
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +79,7 @@ def _pydate(day: QDate) -> date:
     return date(day.year(), day.month(), day.day())
 
 
-class CancellationReportView(QWidget):
-    failed = Signal(object)  # a ConsoleError, for the window's error bar
+class CancellationReportView(View):
     progressed = Signal(int, int)  # pages fetched, events received
     load_finished = Signal(str)  # "done", "empty", "cancelled" or "failed"
     exported = Signal(str)  # the path written
