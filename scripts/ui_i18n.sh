@@ -26,8 +26,40 @@ if $check; then
 else
   target="$TS"
 fi
+# The catalogue's memory: a string whose class changed (code moved to a new module or class) is
+# a new entry for lupdate; it gets the translation it had under its old class, as msgmerge does.
+cp "$TS" "$work/before.ts"
 "$BIN/pyside6-lupdate" -silent -extensions py -locations none -no-obsolete ui -ts "$target" \
   -target-language de_DE
+if ! $check; then
+  "$BIN/python" - "$work/before.ts" "$target" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+
+before, target = sys.argv[1], sys.argv[2]
+memory: dict[str, str] = {}
+for message in ET.parse(before).getroot().iter("message"):
+    translation = message.find("translation")
+    text = translation.text if translation is not None else None
+    if text and translation is not None and translation.get("type") != "unfinished":
+        memory.setdefault(message.findtext("source") or "", text)
+tree = ET.parse(target)
+filled = 0
+for message in tree.getroot().iter("message"):
+    translation = message.find("translation")
+    remembered = memory.get(message.findtext("source") or "")
+    if translation is not None and translation.get("type") == "unfinished" and remembered:
+        translation.text = remembered
+        del translation.attrib["type"]
+        filled += 1
+if filled:
+    tree.write(target, encoding="utf-8", xml_declaration=True)
+    print(f"{filled} moved string(s) kept their translation")
+PY
+  # lupdate writes the catalogue in its own layout again (the check compares it byte for byte).
+  "$BIN/pyside6-lupdate" -silent -extensions py -locations none -no-obsolete ui -ts "$target" \
+    -target-language de_DE
+fi
 "$BIN/pyside6-lrelease" -silent "$target" -qm "$work/de.qm"
 "$BIN/python" - "$target" "$check" "$TS" <<'PY'
 import re

@@ -319,6 +319,88 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     </message>
 </context>
 <context>
+    <name>ChangeReport</name>
+    <message>
+        <source>Nothing can be created:</source>
+        <translation>Nichts kann angelegt werden:</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>(ohne Namen)</translation>
+    </message>
+    <message>
+        <source>Creates a new configuration “{name}” on {target}.</source>
+        <translation>Legt die neue Konfiguration „{name}“ in {target} an.</translation>
+    </message>
+    <message>
+        <source>Updates the configuration “{name}” ({id}) on {target}.</source>
+        <translation>Aktualisiert die Konfiguration „{name}“ ({id}) in {target}.</translation>
+    </message>
+    <message>
+        <source>same id</source>
+        <translation>gleiche ID</translation>
+    </message>
+    <message>
+        <source>through its prices&apos; lookup keys</source>
+        <translation>über die Lookup-Keys seiner Preise</translation>
+    </message>
+    <message>
+        <source>by name</source>
+        <translation>nach Name</translation>
+    </message>
+    <message>
+        <source>by lookup key</source>
+        <translation>nach Lookup-Key</translation>
+    </message>
+    <message>
+        <source>by product name, amount and interval</source>
+        <translation>nach Produktname, Betrag und Intervall</translation>
+    </message>
+    <message>
+        <source>Products and prices found:</source>
+        <translation>Gefundene Produkte und Preise:</translation>
+    </message>
+</context>
+<context>
+    <name>ConfigurationCopy</name>
+    <message>
+        <source>LIVE</source>
+        <translation>LIVE</translation>
+    </message>
+    <message>
+        <source>test</source>
+        <translation>Test</translation>
+    </message>
+    <message>
+        <source>{name} ({id}, {mode})</source>
+        <translation>{name} ({id}, {mode})</translation>
+    </message>
+    <message>
+        <source>    {name} ({id}, connected to {platform}, {mode})</source>
+        <translation>    {name} ({id}, verbunden mit {platform}, {mode})</translation>
+    </message>
+    <message>
+        <source>Choose an account…</source>
+        <translation>Konto auswählen…</translation>
+    </message>
+    <message>
+        <source>Connected accounts could not be listed for:</source>
+        <translation>Verbundene Konten konnten nicht aufgelistet werden für:</translation>
+    </message>
+    <message>
+        <source>LIVE MODE: the copy is created on {target}, for real customers.</source>
+        <translation>LIVEMODUS: Die Kopie wird in {target} angelegt, für echte Kunden.</translation>
+    </message>
+    <message>
+        <source>Checking what can be copied…</source>
+        <translation>Es wird geprüft, was kopiert werden kann…</translation>
+    </message>
+    <message>
+        <source>Copied to {target} as {id}.</source>
+        <translation>Nach {target} als {id} kopiert.</translation>
+    </message>
+</context>
+<context>
     <name>ConfigurationEditor</name>
     <message>
         <source>No prorations</source>
@@ -593,6 +675,57 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     </message>
 </context>
 <context>
+    <name>ConfigurationFiles</name>
+    <message>
+        <source>Export configuration</source>
+        <translation>Konfiguration exportieren</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>JSON-Dateien (*.json)</translation>
+    </message>
+    <message>
+        <source>{path} could not be written: {reason}</source>
+        <translation>{path} konnte nicht geschrieben werden: {reason}</translation>
+    </message>
+    <message>
+        <source>Exported to {path}.</source>
+        <translation>Nach {path} exportiert.</translation>
+    </message>
+    <message>
+        <source>Import configuration</source>
+        <translation>Konfiguration importieren</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json);;All files (*)</source>
+        <translation>JSON-Dateien (*.json);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>{path} could not be read: {reason}</source>
+        <translation>{path} konnte nicht gelesen werden: {reason}</translation>
+    </message>
+    <message>
+        <source>{name} is not JSON (line {line}, column {column}: {reason}).</source>
+        <translation>{name} ist kein JSON (Zeile {line}, Spalte {column}: {reason}).</translation>
+    </message>
+    <message>
+        <source>Nothing imported: the file has problems.</source>
+        <translation>Nichts importiert: Die Datei enthält Fehler.</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Importieren</translation>
+    </message>
+    <message>
+        <source>LIVE MODE: the import changes {account}.</source>
+        <translation>LIVEMODUS: Der Import ändert {account}.</translation>
+    </message>
+    <message>
+        <source>Imported as {id}.</source>
+        <translation>Als {id} importiert.</translation>
+    </message>
+</context>
+<context>
     <name>ConfigurationList</name>
     <message>
         <source>(no name)</source>
@@ -820,122 +953,6 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     <message>
         <source>Saved to {account}.</source>
         <translation>In {account} gespeichert.</translation>
-    </message>
-    <message>
-        <source>Export configuration</source>
-        <translation>Konfiguration exportieren</translation>
-    </message>
-    <message>
-        <source>JSON files (*.json)</source>
-        <translation>JSON-Dateien (*.json)</translation>
-    </message>
-    <message>
-        <source>{path} could not be written: {reason}</source>
-        <translation>{path} konnte nicht geschrieben werden: {reason}</translation>
-    </message>
-    <message>
-        <source>Exported to {path}.</source>
-        <translation>Nach {path} exportiert.</translation>
-    </message>
-    <message>
-        <source>Import configuration</source>
-        <translation>Konfiguration importieren</translation>
-    </message>
-    <message>
-        <source>JSON files (*.json);;All files (*)</source>
-        <translation>JSON-Dateien (*.json);;Alle Dateien (*)</translation>
-    </message>
-    <message>
-        <source>{path} could not be read: {reason}</source>
-        <translation>{path} konnte nicht gelesen werden: {reason}</translation>
-    </message>
-    <message>
-        <source>{name} is not JSON (line {line}, column {column}: {reason}).</source>
-        <translation>{name} ist kein JSON (Zeile {line}, Spalte {column}: {reason}).</translation>
-    </message>
-    <message>
-        <source>Nothing imported: the file has problems.</source>
-        <translation>Nichts importiert: Die Datei enthält Fehler.</translation>
-    </message>
-    <message>
-        <source>Import</source>
-        <translation>Importieren</translation>
-    </message>
-    <message>
-        <source>LIVE MODE: the import changes {account}.</source>
-        <translation>LIVEMODUS: Der Import ändert {account}.</translation>
-    </message>
-    <message>
-        <source>Imported as {id}.</source>
-        <translation>Als {id} importiert.</translation>
-    </message>
-    <message>
-        <source>Nothing can be created:</source>
-        <translation>Nichts kann angelegt werden:</translation>
-    </message>
-    <message>
-        <source>(no name)</source>
-        <translation>(ohne Namen)</translation>
-    </message>
-    <message>
-        <source>Creates a new configuration “{name}” on {target}.</source>
-        <translation>Legt die neue Konfiguration „{name}“ in {target} an.</translation>
-    </message>
-    <message>
-        <source>Updates the configuration “{name}” ({id}) on {target}.</source>
-        <translation>Aktualisiert die Konfiguration „{name}“ ({id}) in {target}.</translation>
-    </message>
-    <message>
-        <source>same id</source>
-        <translation>gleiche ID</translation>
-    </message>
-    <message>
-        <source>through its prices&apos; lookup keys</source>
-        <translation>über die Lookup-Keys seiner Preise</translation>
-    </message>
-    <message>
-        <source>by name</source>
-        <translation>nach Name</translation>
-    </message>
-    <message>
-        <source>by lookup key</source>
-        <translation>nach Lookup-Key</translation>
-    </message>
-    <message>
-        <source>by product name, amount and interval</source>
-        <translation>nach Produktname, Betrag und Intervall</translation>
-    </message>
-    <message>
-        <source>Products and prices found:</source>
-        <translation>Gefundene Produkte und Preise:</translation>
-    </message>
-    <message>
-        <source>{name} ({id}, {mode})</source>
-        <translation>{name} ({id}, {mode})</translation>
-    </message>
-    <message>
-        <source>    {name} ({id}, connected to {platform}, {mode})</source>
-        <translation>    {name} ({id}, verbunden mit {platform}, {mode})</translation>
-    </message>
-    <message>
-        <source>Choose an account…</source>
-        <translation>Konto auswählen…</translation>
-    </message>
-    <message>
-        <source>Connected accounts could not be listed for:</source>
-        <translation>Verbundene Konten konnten nicht aufgelistet werden für:</translation>
-    </message>
-    <message>
-        <source>LIVE MODE: the copy is created on {target}, for real customers.</source>
-        <translation>LIVEMODUS: Die Kopie wird in {target} angelegt, für echte Kunden.</translation>
-    </message>
-    <message>
-        <source>Checking what can be copied…</source>
-        <translation>Es wird geprüft, was kopiert werden kann…</translation>
-    </message>
-    <message>
-        <source>Copied to {target} as {id}.</source>
-        <translation>Nach {target} als {id} kopiert.</translation>
     </message>
 </context>
 <context>

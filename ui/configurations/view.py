@@ -13,16 +13,11 @@ errors go out through ``failed`` to the window's error bar.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-import html
-import json
 import logging
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidgetItem,
@@ -33,21 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.accounts import StoredAccount
 from console.errors import ConsoleError, StripeApiError, ValidationError, ValidationProblem
 from console.gateway.client import Gateway
 from console.gateway.models import PortalConfigurationRecord
-from console.portal.config_document import read_capped
 from console.portal.config_edit import diff, owning_field
 from console.portal.config_io import (
-    ImportResult,
-    account_label,
-    copy_configuration,
-    export_document,
-    import_document,
     load_catalogue,
     problem_from_stripe,
-    read_document,
     save,
 )
 from console.portal.config_rules import Catalogue, validate
@@ -58,8 +45,10 @@ from console.portal.configuration import (
     configuration_from_stripe,
 )
 from ui.configurations.config_list import NEW_ID, ConfigurationList
+from ui.configurations.copying import ConfigurationCopy
 from ui.configurations.dialogs import CopyDialog, ReportDialog, SaveDiffDialog
 from ui.configurations.editor import ConfigurationEditor
+from ui.configurations.files import ConfigurationFiles
 from ui.context import AccountContext
 from ui.tasks import NamedTasks
 from ui.view import View
@@ -67,18 +56,6 @@ from ui.view import View
 log = logging.getLogger(__name__)
 
 EDITED_DELAY_MS = 200  # the preview follows the form once typing pauses this long
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class CopyTarget:
-    """An account (or one of its connected accounts) a configuration can be copied to."""
-
-    account: StoredAccount  # connected_account_id set: on behalf of that connected account
-    label: str
-
-    @property
-    def live(self) -> bool:
-        return self.account.mode == "live"
 
 
 class ConfigurationsView(View):
@@ -95,7 +72,6 @@ class ConfigurationsView(View):
         self._shown_id: str | None = None
         self._server_problems: list[ValidationProblem] = []
         self._tasks = NamedTasks(self.failed.emit)
-        self._copy_targets: list[CopyTarget] = []
         self.diff_dialog: SaveDiffDialog | None = None
         self.import_dialog: ReportDialog | None = None
         self.copy_dialog: CopyDialog | None = None
@@ -171,8 +147,11 @@ class ConfigurationsView(View):
         self.new_button.clicked.connect(self.new_configuration)
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.revert)
-        self.export_button.clicked.connect(self._choose_export_file)
-        self.import_button.clicked.connect(self._choose_import_file)
+        # Export/import and copy to another account: each job in a module of its own.
+        self.files = ConfigurationFiles(self)
+        self.copying = ConfigurationCopy(self)
+        self.export_button.clicked.connect(self.files.choose_export_file)
+        self.import_button.clicked.connect(self.files.choose_import_file)
         self.copy_button.clicked.connect(self.open_copy_dialog)
 
     # --- tasks -------------------------------------------------------------------------------
@@ -514,116 +493,6 @@ class ConfigurationsView(View):
         self._show(saved, saved)
         self.status.setText(self.tr("Saved to {account}.").format(account=self._account_text()))
 
-    # --- export and import -------------------------------------------------------------------
-
-    def _choose_export_file(self) -> None:
-        current = self.current_configuration()
-        suggested = f"{(current.id if current else None) or 'portal-configuration'}.json"
-        path, _filter = QFileDialog.getSaveFileName(
-            self,
-            self.tr("Export configuration"),
-            suggested,
-            self.tr("JSON files (*.json)"),
-            options=QFileDialog.Option.DontUseNativeDialog,
-        )
-        if path:
-            self.export_to(Path(path))
-
-    def export_to(self, path: Path) -> None:
-        """Writes the form's configuration (unsaved edits included) as a JSON document."""
-        current = self.current_configuration()
-        if self._context is None or current is None:
-            return
-        label = account_label(self._gateway, self._context.account.id)
-        document = export_document(current, self._catalogue, account=label)
-        self._tasks.run("export", self._write(path, json.dumps(document, indent=2) + "\n"))
-
-    async def _write(self, path: Path, text: str) -> None:
-        try:
-            await asyncio.to_thread(path.write_text, text, "utf-8")
-        except OSError as error:
-            raise ConsoleError(
-                self.tr("{path} could not be written: {reason}").format(
-                    path=path, reason=error.strerror or error
-                ),
-                code="file_unwritable",
-            ) from error
-        self.status.setText(self.tr("Exported to {path}.").format(path=path))
-
-    def _choose_import_file(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self,
-            self.tr("Import configuration"),
-            "",
-            self.tr("JSON files (*.json);;All files (*)"),
-            options=QFileDialog.Option.DontUseNativeDialog,
-        )
-        if path:
-            self.import_from(Path(path))
-
-    def import_from(self, path: Path) -> None:
-        """Reads and checks the file; a report of what it will do asks before anything changes."""
-        if self._context is not None:
-            self._tasks.run("import", self._check_import(path))
-
-    async def _check_import(self, path: Path) -> None:
-        try:
-            # At most a document's worth: a huge file (or /dev/zero) is refused, not read on.
-            text = (await asyncio.to_thread(read_capped, path)).decode("utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise ConsoleError(
-                self.tr("{path} could not be read: {reason}").format(path=path, reason=error),
-                code="file_unreadable",
-            ) from error
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise ValidationError(
-                (
-                    ValidationProblem(
-                        "",
-                        "document_invalid",
-                        self.tr(
-                            "{name} is not JSON (line {line}, column {column}: {reason})."
-                        ).format(
-                            name=path.name, line=error.lineno, column=error.colno, reason=error.msg
-                        ),
-                    ),
-                )
-            ) from error
-        assert self._context is not None
-        label = account_label(self._gateway, self._context.account.id)
-        checked = await import_document(self._gateway, data, account=label, dry_run=True)
-        if checked.problems:
-            self.status.setText(self.tr("Nothing imported: the file has problems."))
-            raise ValidationError(checked.problems)
-        dialog = ReportDialog(self.tr("Import configuration"), self.tr("Import"), self)
-        if self._context.live:
-            dialog.show_live(
-                self.tr("LIVE MODE: the import changes {account}.").format(
-                    account=self._account_text()
-                )
-            )
-        dialog.show_report(
-            self._report_html(checked, self._account_text(), self._source_names(data)),
-            can_go_ahead=True,
-        )
-        self.import_dialog = dialog
-        dialog.accepted.connect(lambda: self._tasks.run("import", self._import(data, label)))
-        dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
-        dialog.open()
-
-    async def _import(self, data: Any, label: str | None) -> None:
-        result = await import_document(self._gateway, data, account=label)
-        if not result.ok or result.save is None or result.save.saved is None:
-            raise ValidationError(result.problems)
-        saved = result.save.saved
-        await self._reload_list()
-        if saved.id is not None and not self.has_unsaved_edits():
-            self._shown_id = None
-            self.list.select_id(saved.id)
-        self.status.setText(self.tr("Imported as {id}.").format(id=saved.id or ""))
-
     async def _reload_list(self) -> None:
         self._records = sorted(await self._list_all(), key=lambda r: not r.is_default)
         self.list.show_records(self._records)
@@ -632,177 +501,16 @@ class ConfigurationsView(View):
         elif self._shown_id is not None:
             self.list.select_id(self._shown_id, quietly=True)
 
-    def _source_names(self, data: Any = None) -> dict[str, str]:
-        """What the source's product and price ids stand for, for a report a person reads."""
-        names: dict[str, str] = {}
-        document, _problems = read_document(data) if data is not None else (None, ())
-        if document is not None:
-            names.update({pid: name for pid, name in document.product_names.items() if name})
-            for price in document.prices.values():
-                label = price.lookup_key or ""
-                names[price.id] = f"{price.product_name or ''} {label}".strip()
-        else:
-            names.update({pid: name for pid, name in self._catalogue.products.items() if name})
-            for known in self._catalogue.prices.values():
-                label = known.lookup_key or known.nickname or ""
-                names[known.id] = f"{known.product_name or ''} {label}".strip()
-        return names
+    # --- export, import and copy (ui/configurations/files.py, copying.py) --------------------
 
-    def _report_html(
-        self, result: ImportResult, target: str, names: dict[str, str] | None = None
-    ) -> str:
-        """What an import or copy will do (or why it cannot), in plain words."""
-        parts = []
-        save_result = result.save
-        if result.problems:
-            parts.append("<p><b>" + html.escape(self.tr("Nothing can be created:")) + "</b></p>")
-            parts.append(
-                "<ul>"
-                + "".join(
-                    f"<li>{html.escape(p.message)} <small>({html.escape(p.param)})</small></li>"
-                    for p in result.problems
-                )
-                + "</ul>"
-            )
-        elif save_result is not None:
-            edited = save_result.edited
-            name = edited.name or self.tr("(no name)")
-            if edited.id is None:
-                what = self.tr("Creates a new configuration “{name}” on {target}.")
-            else:
-                what = self.tr("Updates the configuration “{name}” ({id}) on {target}.")
-            parts.append(
-                "<p>"
-                + html.escape(what.format(name=name, target=target, id=edited.id or ""))
-                + "</p>"
-            )
-        mapping = result.mapping
-        if mapping is not None and mapping.mapped:
-            how_words = {
-                ("product", "id"): self.tr("same id"),
-                ("product", "lookup_key"): self.tr("through its prices' lookup keys"),
-                ("product", "product_name"): self.tr("by name"),
-                ("price", "id"): self.tr("same id"),
-                ("price", "lookup_key"): self.tr("by lookup key"),
-                ("price", "product_name"): self.tr("by product name, amount and interval"),
-            }
-            parts.append("<p>" + html.escape(self.tr("Products and prices found:")) + "</p><ul>")
-            names = names or {}
-            parts += [
-                f"<li>{html.escape(names.get(m.source, ''))} {html.escape(m.source)} → "
-                f"{html.escape(m.target)} ({html.escape(how_words[m.kind, m.how])})</li>"
-                for m in mapping.mapped
-            ]
-            parts.append("</ul>")
-        return "".join(parts)
+    def export_to(self, path: Path) -> None:
+        self.files.export_to(path)
 
-    # --- copy to another account or mode -------------------------------------------------------
+    def import_from(self, path: Path) -> None:
+        self.files.import_from(path)
 
     def open_copy_dialog(self) -> None:
-        """Choose a target; what maps (and what cannot) shows before anything is created."""
-        if self._context is None or self._original is None or self._original.id is None:
-            return
-        dialog = CopyDialog(self._original.name or self._original.id, self)
-        self.copy_dialog = dialog
-        dialog.target.currentIndexChanged.connect(self._copy_target_chosen)
-        dialog.accepted.connect(lambda: self._start_copy(dialog))
-        dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
-        dialog.open()
-        self._tasks.run("copy_targets", self._fill_copy_targets(dialog))
-
-    async def _fill_copy_targets(self, dialog: CopyDialog) -> None:
-        assert self._context is not None
-        accounts = self._context.accounts
-        targets: list[CopyTarget] = []
-        unreachable: list[str] = []
-        for account in await accounts.list_accounts():
-            mode = self.tr("LIVE") if account.mode == "live" else self.tr("test")
-            platform = dataclasses.replace(account, connected_account_id=None)
-            targets.append(
-                CopyTarget(
-                    platform,
-                    self.tr("{name} ({id}, {mode})").format(
-                        name=account.name, id=account.id, mode=mode
-                    ),
-                )
-            )
-            try:
-                connected = await accounts.list_connected_accounts(platform)
-            except ConsoleError as error:
-                unreachable.append(f"{account.name}: {error.message}")
-                continue
-            targets += [
-                CopyTarget(
-                    dataclasses.replace(account, connected_account_id=other.id),
-                    self.tr("    {name} ({id}, connected to {platform}, {mode})").format(
-                        name=other.name, id=other.id, platform=account.name, mode=mode
-                    ),
-                )
-                for other in connected
-            ]
-        self._copy_targets = targets
-        dialog.target.blockSignals(True)
-        dialog.target.clear()
-        dialog.target.addItem(self.tr("Choose an account…"))
-        for target in targets:
-            dialog.target.addItem(target.label)
-        dialog.target.blockSignals(False)
-        if unreachable:
-            dialog.show_report(
-                "<p>"
-                + html.escape(self.tr("Connected accounts could not be listed for:"))
-                + "</p><ul>"
-                + "".join(f"<li>{html.escape(line)}</li>" for line in unreachable)
-                + "</ul>",
-                can_go_ahead=False,
-            )
+        self.copying.open_copy_dialog()
 
     def copy_target_labels(self) -> list[str]:
-        return [target.label for target in self._copy_targets]
-
-    def _copy_target_chosen(self, index: int) -> None:
-        dialog = self.copy_dialog
-        if dialog is None:
-            return
-        dialog.show_report("", can_go_ahead=False)
-        if index < 1 or index > len(self._copy_targets):
-            dialog.show_live(None)
-            return
-        target = self._copy_targets[index - 1]
-        dialog.show_live(
-            self.tr("LIVE MODE: the copy is created on {target}, for real customers.").format(
-                target=target.label.strip()
-            )
-            if target.live
-            else None
-        )
-        dialog.report.setPlainText(self.tr("Checking what can be copied…"))
-        self._tasks.run("copy_check", self._copy(dialog, target, dry_run=True))
-
-    def _start_copy(self, dialog: CopyDialog) -> None:
-        index = dialog.target.currentIndex()
-        if 1 <= index <= len(self._copy_targets):
-            target = self._copy_targets[index - 1]
-            self._tasks.run("copy", self._copy(dialog, target, dry_run=False))
-
-    async def _copy(self, dialog: CopyDialog, target: CopyTarget, *, dry_run: bool) -> None:
-        assert self._context is not None and self._original is not None
-        source_id = self._original.id
-        assert source_id is not None
-        accounts = self._context.accounts
-        async with await accounts.open_gateway(target.account) as gateway:
-            result = await copy_configuration(self._gateway, source_id, gateway, dry_run=dry_run)
-        if dry_run:
-            dialog.show_report(
-                self._report_html(result, target.label.strip(), self._source_names()),
-                can_go_ahead=result.ok,
-            )
-            return
-        if not result.ok or result.save is None or result.save.saved is None:
-            raise ValidationError(result.problems)
-        made = result.save.saved.id or ""
-        if target.account == self._context.account:
-            await self._reload_list()
-        self.status.setText(
-            self.tr("Copied to {target} as {id}.").format(target=target.label.strip(), id=made)
-        )
+        return self.copying.copy_target_labels()
