@@ -10,14 +10,13 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -35,12 +34,11 @@ from console.portal.quick_view import refuse_live_mode
 from ui.context import AccountContext
 from ui.customers.detail import CustomerDetailPane
 from ui.customers.model import PAGE_SIZE, CustomersModel
+from ui.search_field import CustomerSearchField
 from ui.tasks import NamedTasks
 from ui.view import View
 
 log = logging.getLogger(__name__)
-
-SEARCH_DELAY_MS = 150  # typing pauses shorter than this do not start a search
 
 
 class CustomersView(View):
@@ -61,11 +59,9 @@ class CustomersView(View):
         self._account: StoredAccount | None = None
         self._selected_id: str | None = None
 
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(
+        self.search = CustomerSearchField(
             self.tr("Search customers by name, email, phone or id  (Ctrl+K)")
         )
-        self.search.setClearButtonEnabled(True)
         self.search.setEnabled(False)
         self.results_label = QLabel(self.tr("Connecting…"))
         self.results_label.setStyleSheet("color: #555;")
@@ -130,12 +126,9 @@ class CustomersView(View):
         layout.addWidget(splitter, 1)
         layout.addLayout(sync_row)
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DELAY_MS)
-        self._debounce.timeout.connect(self._search_now)
-        self.search.textChanged.connect(lambda _text: self._debounce.start())
-        self.search.returnPressed.connect(self._search_now)
+        self.search.settled.connect(lambda _query: self._search_now())
+        self.search.submitted.connect(lambda _query: self._search_now())
+        self.search.walk_down.connect(self._walk_into_results)
         self.model.more_wanted.connect(self._fetch_more)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.sync_cancel.clicked.connect(self.cancel_sync)
@@ -146,7 +139,6 @@ class CustomersView(View):
         open_shortcut = QShortcut(QKeySequence("Ctrl+O"), self)
         open_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         open_shortcut.activated.connect(self.request_portal)
-        self.search.installEventFilter(self)
 
     # --- connection ---------------------------------------------------------------------------
 
@@ -173,7 +165,7 @@ class CustomersView(View):
     def shutdown(self) -> None:
         """Cancels everything under way (the window is closing)."""
         self._closed = True
-        self._debounce.stop()
+        self.search.cancel_pending()
         # Qt emits selection signals while it tears the table down; no slot may run by then.
         self.table.selectionModel().selectionChanged.disconnect(self._selection_changed)
         self._tasks.cancel_all()
@@ -221,20 +213,12 @@ class CustomersView(View):
             return
         self.open_portal.emit(self._selected_id)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def _walk_into_results(self) -> None:
         # Down in the search box goes to the results, first row selected: search, Down, Enter.
-        if (
-            watched is self.search
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_Down
-            and self.model.rowCount() > 0
-        ):
+        if self.model.rowCount() > 0:
             self.table.setFocus(Qt.FocusReason.TabFocusReason)
             if not self.table.selectionModel().hasSelection():
                 self.select_row(0)
-            return True
-        return super().eventFilter(watched, event)
 
     # --- search --------------------------------------------------------------------------------
 
@@ -243,7 +227,7 @@ class CustomersView(View):
         self.search.selectAll()
 
     def _search_now(self) -> None:
-        self._debounce.stop()
+        self.search.cancel_pending()
         query = self.search.text().strip()
         if query == self._query and "search" in self._tasks:
             return

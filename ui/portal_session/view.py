@@ -12,10 +12,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any, cast
+from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -47,12 +47,12 @@ from ui.portal_session.request import (
     flow_of,
     portal_locales,
 )
+from ui.search_field import CustomerSearchField
 from ui.tasks import NamedTasks
 from ui.view import View
 
 log = logging.getLogger(__name__)
 
-SEARCH_DELAY_MS = 150
 SEARCH_LIMIT = 8
 ERROR_STYLE = "color: #a4262c;"
 
@@ -72,9 +72,7 @@ class PortalSessionView(View):
         self._fields: dict[str, QWidget] = {}  # what gets the focus when its row has a problem
 
         # --- customer ---
-        self.customer_search = QLineEdit()
-        self.customer_search.setPlaceholderText(self.tr("Name, email or customer id"))
-        self.customer_search.setClearButtonEnabled(True)
+        self.customer_search = CustomerSearchField(self.tr("Name, email or customer id"))
         self.customer_results = QListWidget()
         self.customer_results.setMaximumHeight(150)
         self.customer_results.hide()
@@ -203,13 +201,9 @@ class PortalSessionView(View):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DELAY_MS)
-        self._debounce.timeout.connect(self._search_customers)
-        self.customer_search.textEdited.connect(lambda _text: self._debounce.start())
-        self.customer_search.returnPressed.connect(self._choose_first_result)
-        self.customer_search.installEventFilter(self)
+        self.customer_search.settled.connect(lambda _query: self._search_customers())
+        self.customer_search.submitted.connect(lambda _query: self._choose_first_result())
+        self.customer_search.walk_down.connect(self._walk_into_results)
         self.customer_results.itemActivated.connect(self._result_chosen)
         self.flow.currentIndexChanged.connect(lambda _i: self._show_flow_rows())
         self.after.currentIndexChanged.connect(lambda _i: self._show_flow_rows())
@@ -298,7 +292,7 @@ class PortalSessionView(View):
         return self.browser.close_portal()
 
     def shutdown(self) -> None:
-        self._debounce.stop()
+        self.customer_search.cancel_pending()
         self.browser.close_portal()
         self._tasks.cancel_all()
 
@@ -423,19 +417,11 @@ class PortalSessionView(View):
 
     # --- searching a customer -----------------------------------------------------------------
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def _walk_into_results(self) -> None:
         # Down in the search field walks into the results, as in a completer.
-        if (
-            watched is self.customer_search
-            and event.type() == QEvent.Type.KeyPress
-            and cast(QKeyEvent, event).key() == Qt.Key.Key_Down
-            and self.customer_results.isVisible()
-            and self.customer_results.count()
-        ):
+        if self.customer_results.isVisible() and self.customer_results.count():
             self.customer_results.setFocus()
             self.customer_results.setCurrentRow(0)
-            return True
-        return super().eventFilter(watched, event)
 
     def _search_customers(self) -> None:
         query = self.customer_search.text().strip()
@@ -463,7 +449,6 @@ class PortalSessionView(View):
         self.customer_results.show()
 
     def _choose_first_result(self) -> None:
-        self._debounce.stop()
         if self.customer_results.isVisible() and self.customer_results.count():
             self._result_chosen(self.customer_results.item(0))
         else:
