@@ -25,7 +25,7 @@ from pathlib import Path
 from bench.report import CACHE, Part, Row, ms
 from bench.servers import seeded_db, start_sandbox
 from bench.stats import Summary
-from console.customer_detail import load_customer_detail
+from console.customers.detail import load_customer_detail
 from console.gateway.budget import TEST_MODE_LIMITS
 from console.gateway.client import Gateway
 from console.index.store import IndexStore

@@ -19,7 +19,7 @@ import qasync
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
-from console import cli
+from console.cli import main as cli
 from console.errors import AccountError, ConsoleError
 from console.keyring_check import check_keyring
 from console.paths import AppDirs, app_dirs

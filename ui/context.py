@@ -14,7 +14,7 @@ from console.accounts import AccountStore, StoredAccount
 from console.gateway.client import Gateway
 from console.index import IndexStore
 from console.paths import AppDirs
-from console.portal.preview import SandboxAddress
+from console.preview.branding import SandboxAddress
 
 
 @dataclass(frozen=True, slots=True)

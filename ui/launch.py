@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from console import cli
+from console.cli import main as cli
 
 SELF_TEST = "--self-test"
 

@@ -232,7 +232,7 @@ async def _render_portal(url: str, customer_name: str, shots: Path | None) -> No
 async def _exercise(window: MainWindow, data: Path, report: Report, shots: Path | None) -> None:
     from console.accounts import SANDBOX_NAME, AccountStore
     from console.paths import app_dirs
-    from console.portal.quick_view import open_portal_as_customer
+    from console.portal_session.quick_view import open_portal_as_customer
     from ui.app import open_on_sandbox
 
     dirs = app_dirs(data)

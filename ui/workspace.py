@@ -14,7 +14,7 @@ import logging
 from console.accounts import AccountStore, StoredAccount
 from console.index.recovery import open_index
 from console.paths import AppDirs
-from console.portal.preview import SandboxAddress
+from console.preview.branding import SandboxAddress
 from console.sandbox_launcher import EmbeddedSandbox, SandboxNetwork, start_embedded_sandbox
 from ui.context import AccountContext
 

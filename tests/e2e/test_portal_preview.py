@@ -15,10 +15,10 @@ import pytest
 import pytest_asyncio
 import stripe
 
+from console.configurations.model import PortalConfiguration, configuration_from_stripe, edit
 from console.errors import StripeApiError
 from console.gateway.client import Gateway
-from console.portal.configuration import PortalConfiguration, configuration_from_stripe, edit
-from console.portal.preview import (
+from console.preview.branding import (
     AccountBranding,
     PreviewSource,
     SandboxAddress,

@@ -204,7 +204,8 @@ class LogCollector(logging.Handler):
     """Keeps every record as the app's log handlers would write it, exception text included.
 
     Like every handler of the running app (``install_key_redaction`` in ui/app.py and
-    console/cli.py), it carries the redaction filter: the audit checks that nothing gets past it.
+    console/cli/main.py), it carries the redaction filter: the audit checks that nothing gets
+    past it.
     """
 
     def __init__(self) -> None:

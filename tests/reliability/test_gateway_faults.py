@@ -13,11 +13,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from console.configurations.model import BusinessProfile, PortalConfiguration
+from console.configurations.transfer import load_catalogue, save
 from console.errors import NetworkError, StripeApiError
 from console.gateway.client import Gateway
 from console.gateway.pacing import RetryPolicy
-from console.portal.config_io import load_catalogue, save
-from console.portal.configuration import BusinessProfile, PortalConfiguration
 from console.sandbox import Sandbox
 from tests.conftest import make_client
 from tests.reliability import fault_proxy as fp

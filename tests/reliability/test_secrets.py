@@ -15,11 +15,11 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from console.accounts import KEYRING_SERVICE, AccountStore
+from console.configurations.model import BusinessProfile, PortalConfiguration, create_params
+from console.configurations.rules import Catalogue, validate
 from console.errors import ConsoleError, ValidationError
 from console.gateway.client import Gateway
 from console.paths import app_dirs
-from console.portal.config_rules import Catalogue, validate
-from console.portal.configuration import BusinessProfile, PortalConfiguration, create_params
 from console.redaction import redact_key
 from console.sandbox import Sandbox
 from tests.reliability import secrets_audit as sa

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QApplication
 from console.accounts import AccountStore
 from console.index import IndexStore
 from console.paths import app_dirs
-from console.portal.preview import SandboxAddress
+from console.preview.branding import SandboxAddress
 from console.sandbox_launcher import EmbeddedSandbox, start_embedded_sandbox
 from tests.reliability.secrets_audit import accessible_texts
 from ui.context import AccountContext

@@ -10,8 +10,8 @@ from typing import Any, cast
 import pytest
 from PySide6.QtWidgets import QComboBox, QSpinBox, QTableWidgetItem
 
+from console.configurations.model import PauseInterval, configuration_from_stripe
 from console.errors import NetworkError
-from console.portal.configuration import PauseInterval, configuration_from_stripe
 from console.sandbox_launcher import EmbeddedSandbox, start_embedded_sandbox
 from tests.ui.conftest import save_screenshot
 from tests.ui.test_configurations_view import confirm_save, open_view, records, type_into

@@ -15,9 +15,9 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from console.configurations.model import configuration_from_stripe
 from console.errors import ConsoleError, NetworkError, StripeApiError, ValidationError
 from console.gateway.models import PortalConfigurationRecord
-from console.portal.configuration import configuration_from_stripe
 from console.sandbox import Sandbox
 from console.sandbox_launcher import EmbeddedSandbox, start_embedded_sandbox
 from tests.ui.conftest import save_screenshot

@@ -22,10 +22,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWebEngineCore import QWebEnginePage
 from shiboken6 import isValid
 
+from console.configurations.model import PortalConfiguration, configuration_from_stripe, edit
 from console.errors import ConsoleError, StripeApiError
 from console.gateway.client import Gateway
-from console.portal.configuration import PortalConfiguration, configuration_from_stripe, edit
-from console.portal.preview import SandboxAddress
+from console.preview.branding import SandboxAddress
 from console.sandbox_launcher import EmbeddedSandbox, start_embedded_sandbox
 from tests.ui.conftest import save_screenshot
 from ui.context import AccountContext

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from console.errors import ValidationError
 from console.index import sync
-from console.portal.cancellation_report import Bucket
+from console.report.cancellations import Bucket
 from console.sandbox_launcher import EmbeddedSandbox, start_embedded_sandbox
 from tests.ui.conftest import save_screenshot
 from ui.context import AccountContext

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.portal.config_edit import FieldChange
+from console.configurations.edit import FieldChange
 from tests.ui.conftest import save_screenshot
 from ui.accounts.add_dialog import AddAccountDialog
 from ui.configurations.dialogs import SaveDiffDialog

@@ -49,7 +49,7 @@ class Breach:
 
 
 BREACHES = [
-    Breach("console/sandbox/breach.py", "console.portal", SANDBOX_APART),
+    Breach("console/sandbox/breach.py", "console.configurations", SANDBOX_APART),
     Breach("console/sandbox/breach.py", "ui", SANDBOX_APART),
     Breach("console/sandbox/breach.py", "console", SANDBOX_NOT_CONSOLE_INIT),
     Breach("console/newthing.py", "console.sandbox", LAUNCHER_ONLY),

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any, get_args
 
-from console.portal.configuration import CancellationReasonOption
+from console.configurations.model import CancellationReasonOption
 from resources import load_json
 
 SPEC = Path(__file__).resolve().parents[2] / "console" / "sandbox" / "spec" / "openapi-subset.json"

@@ -11,8 +11,8 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from console.portal.config_io import ImportResult, read_document
-from console.portal.config_rules import Catalogue
+from console.configurations.rules import Catalogue
+from console.configurations.transfer import ImportResult, read_document
 
 
 def source_names(catalogue: Catalogue, data: Any = None) -> dict[str, str]:

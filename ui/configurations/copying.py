@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 
 from console.accounts import StoredAccount
+from console.configurations.transfer import copy_configuration
 from console.errors import ConsoleError, ValidationError
-from console.portal.config_io import copy_configuration
 from ui.configurations.change_report import change_report_html, source_names
 from ui.configurations.dialogs import CopyDialog
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.portal.config_edit import FieldChange, display_value
+from console.configurations.edit import FieldChange, display_value
 
 LIVE_STYLE = (
     "background: #a4262c; color: white; font-weight: bold; padding: 6px; border-radius: 3px;"

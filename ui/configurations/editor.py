@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.configurations.edit import owning_field, problems_by_field
+from console.configurations.model import PortalConfiguration
+from console.configurations.rules import Catalogue
 from console.errors import ValidationProblem
-from console.portal.config_edit import owning_field, problems_by_field
-from console.portal.config_rules import Catalogue
-from console.portal.configuration import PortalConfiguration
 from ui.cancellation_reasons import STRIPE_REASONS, reason_label
 from ui.configurations.fields import (
     PROBLEM_TEXT_STYLE,

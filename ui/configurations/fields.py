@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.configurations.model import PortalConfiguration, edit
 from console.errors import ValidationProblem
-from console.portal.configuration import PortalConfiguration, edit
 
 # Only the control itself (by object name): a container's children keep their own look.
 PROBLEM_STYLE = "#fieldControl { border: 2px solid #d13438; border-radius: 3px; }"

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog
 
+from console.configurations.document import read_capped
+from console.configurations.transfer import account_label, export_document, import_document
 from console.errors import ConsoleError, ValidationError, ValidationProblem
-from console.portal.config_document import read_capped
-from console.portal.config_io import account_label, export_document, import_document
 from ui.configurations.change_report import change_report_html, source_names
 from ui.configurations.dialogs import ReportDialog
 

@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.configurations.model import AdjustableQuantity, UpdatableProduct
+from console.configurations.rules import Catalogue
 from console.errors import ValidationProblem
 from console.gateway.models import Price, PriceId, ProductId
-from console.portal.config_rules import Catalogue
-from console.portal.configuration import AdjustableQuantity, UpdatableProduct
 from ui.configurations.fields import Binding
 from ui.money import FALLBACK_LOCALE, format_amount
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.portal.configuration import Interval, PauseInterval
+from console.configurations.model import Interval, PauseInterval
 from ui.configurations.fields import Binding
 
 

@@ -28,22 +28,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.errors import ConsoleError, StripeApiError, ValidationError, ValidationProblem
-from console.gateway.client import Gateway
-from console.gateway.models import PortalConfigurationRecord
-from console.portal.config_edit import diff, owning_field
-from console.portal.config_io import (
-    load_catalogue,
-    problem_from_stripe,
-    save,
-)
-from console.portal.config_rules import Catalogue, validate
-from console.portal.configuration import (
+from console.configurations.edit import diff, owning_field
+from console.configurations.model import (
     Features,
     InvoiceHistory,
     PortalConfiguration,
     configuration_from_stripe,
 )
+from console.configurations.rules import Catalogue, validate
+from console.configurations.transfer import (
+    load_catalogue,
+    problem_from_stripe,
+    save,
+)
+from console.errors import ConsoleError, StripeApiError, ValidationError, ValidationProblem
+from console.gateway.client import Gateway
+from console.gateway.models import PortalConfigurationRecord
 from ui.configurations.config_list import NEW_ID, ConfigurationList
 from ui.configurations.copying import ConfigurationCopy
 from ui.configurations.dialogs import CopyDialog, ReportDialog, SaveDiffDialog

@@ -9,9 +9,9 @@ from html import escape
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from console.customers.support_view import CustomerView, SubscriptionView
+from console.eligibility.rules import Action, Eligibility
 from console.gateway.models import Invoice, Subscription
-from console.portal.customer_view import CustomerView, SubscriptionView
-from console.portal.eligibility import Action, Eligibility
 from ui.money import FALLBACK_LOCALE, format_amount
 
 

@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from console.accounts import StoredAccount
+from console.customers.support_view import load_customer_view
 from console.errors import ConsoleError
 from console.gateway.client import Gateway
 from console.index import IndexStore, find_customers, recent_customers, sync
-from console.portal.customer_view import load_customer_view
-from console.portal.quick_view import refuse_live_mode
+from console.portal_session.quick_view import refuse_live_mode
 from ui.context import AccountContext
 from ui.customers.detail import CustomerDetailPane
 from ui.customers.model import PAGE_SIZE, CustomersModel

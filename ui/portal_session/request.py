@@ -13,7 +13,7 @@ from typing import Literal
 from PySide6.QtCore import QCoreApplication
 
 from console.errors import ValidationError, ValidationProblem
-from console.portal.quick_view import (
+from console.portal_session.quick_view import (
     AfterCompletion,
     ConfirmItem,
     Flow,

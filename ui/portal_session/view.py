@@ -1,7 +1,7 @@
 """Open the portal as a customer: who, which configuration, language and flow, then in the
 app or in the system browser.
 
-The form only collects choices; ``console.portal.quick_view`` checks them and makes the
+The form only collects choices; ``console.portal_session.quick_view`` checks them and makes the
 session, and refuses in live mode whatever the buttons say. The session URL is a
 credential: it goes to the web view or the desktop's browser and nowhere else (no log, no
 label, no error message).
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from console.errors import ConsoleError, ValidationError
 from console.gateway.models import PortalConfigurationRecord, PortalSession, Price, Subscription
 from console.index import find_customers
-from console.portal.quick_view import FlowType, open_portal_as_customer, refuse_live_mode
+from console.portal_session.quick_view import FlowType, open_portal_as_customer, refuse_live_mode
 from ui.configuration_names import configuration_label, picker_order
 from ui.context import AccountContext
 from ui.money import format_amount

@@ -13,7 +13,7 @@ from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 
-from console.portal.preview import PortalLocale, stays_in_preview
+from console.preview.branding import PortalLocale, stays_in_preview
 
 
 class PreviewPage(QWebEnginePage):

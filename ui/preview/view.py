@@ -1,6 +1,6 @@
 """The Branding preview: the portal page as a customer sees it, in any of the 40 languages.
 
-The built-in sandbox renders every preview (``console.portal.preview``): for the open account's
+The built-in sandbox renders every preview (``console.preview.branding``): for the open account's
 configuration (picked here, or followed from the Configurations view with
 ``show_configuration``), or for unsaved edits (``preview_edits``), with the account's branding.
 One language fills the view; side by side shows two to four. Changes are debounced, the last
@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.portal.configuration import PortalConfiguration
-from console.portal.preview import (
+from console.configurations.model import PortalConfiguration
+from console.preview.branding import (
     AccountBranding,
     CatalogProduct,
     PreviewSource,

@@ -22,8 +22,8 @@ from PySide6.QtCore import QCoreApplication, QDate, QEvent, QLocale, QMargins, Q
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QWidget
 
-from console.portal.cancellation_report import Bucket
-from console.portal.report_period import Grouping
+from console.report.cancellations import Bucket
+from console.report.period import Grouping
 from ui.cancellation_reasons import ordered, reason_colour, reason_label
 
 # More category labels than this overlap on a normal window width; the others stay blank.

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt, QTimeZone
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
-from console.portal.cancellation_report import Report
+from console.report.cancellations import Report
 from ui.cancellation_reasons import ordered, reason_label
 
 

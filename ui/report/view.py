@@ -1,7 +1,7 @@
 """The Cancellation report view: a period, a grouping, Load (with progress and Cancel), the
 chart of reasons over time, totals, comments, retention offers, and CSV export.
 
-The counting is the core's (``console.portal.cancellation_report`` and ``report_period``);
+The counting is the core's (``console.report.cancellations`` and ``report_period``);
 this view asks for a period, shows progress while the events are fetched, and formats the
 result for the user's locale. Fetching and writing files are asyncio tasks kept by name and
 cancelled when replaced or on shutdown; errors go out through ``failed``.
@@ -36,14 +36,14 @@ from PySide6.QtWidgets import (
 )
 
 from console.errors import ConsoleError
-from console.portal.cancellation_report import Report, buckets_to_csv, to_csv
-from console.portal.report_fetch import (
+from console.report.cancellations import Report, buckets_to_csv, to_csv
+from console.report.fetch import (
     FetchProgress,
     all_configurations,
     customer_names,
     fetch_with_progress,
 )
-from console.portal.report_period import (
+from console.report.period import (
     PRESET_DAYS,
     Grouping,
     Period,

@@ -12,7 +12,7 @@ import pytest
 import pytest_asyncio
 
 from console.accounts import KEYRING_SERVICE, AccountStore, StoredAccount
-from console.cli import main
+from console.cli.main import main
 from console.errors import AccountError
 from console.paths import app_dirs
 from console.sandbox import Sandbox

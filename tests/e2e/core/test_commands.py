@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from console.accounts import AccountStore
-from console.commands import customers_search
+from console.cli.customers import customers_search
 from console.paths import app_dirs
 from console.sandbox import Sandbox
 from tests.conftest import make_client

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from console.customer_detail import load_customer_detail
+from console.customers.detail import load_customer_detail
 from console.errors import StripeApiError
 from console.gateway.client import Gateway
 from console.sandbox import Sandbox

@@ -18,7 +18,7 @@ import stripe
 from console.errors import ConsoleError, NetworkError, StripeApiError
 from console.gateway.client import MAX_BRAND_IMAGE_BYTES, Gateway
 from console.gateway.models import BrandImage
-from console.portal.preview import AccountBranding, read_branding
+from console.preview.branding import AccountBranding, read_branding
 from console.sandbox import Sandbox
 from tests.conftest import make_client
 from tests.e2e.test_files import png

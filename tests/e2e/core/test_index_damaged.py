@@ -11,7 +11,7 @@ import pytest
 import stripe
 
 from console.accounts import AccountStore
-from console.cli import main
+from console.cli.main import main
 from console.gateway.client import Gateway
 from console.index import find_customers, sync
 from console.index.recovery import open_index

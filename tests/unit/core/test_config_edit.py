@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from console.errors import ValidationProblem
-from console.gateway.models import PortalConfigurationId, PriceId, ProductId
-from console.portal.config_edit import (
+from console.configurations.edit import (
     FieldChange,
     diff,
     display_value,
@@ -15,13 +13,15 @@ from console.portal.config_edit import (
     parent_params,
     problems_by_field,
 )
-from console.portal.configuration import (
+from console.configurations.model import (
     PortalConfiguration,
     UpdatableProduct,
     edit,
     with_metadata,
     with_product,
 )
+from console.errors import ValidationProblem
+from console.gateway.models import PortalConfigurationId, PriceId, ProductId
 
 SAVED = dataclasses.replace(
     PortalConfiguration(),

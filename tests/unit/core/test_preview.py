@@ -5,15 +5,15 @@ from __future__ import annotations
 import asyncio
 from urllib.parse import parse_qsl, urlencode
 
-from console.gateway.client import Gateway, key_may_go_to
-from console.gateway.models import PriceId, ProductId
-from console.portal.configuration import (
+from console.configurations.model import (
     PortalConfiguration,
     SubscriptionCancel,
     UpdatableProduct,
     edit,
 )
-from console.portal.preview import (
+from console.gateway.client import Gateway, key_may_go_to
+from console.gateway.models import PriceId, ProductId
+from console.preview.branding import (
     AccountBranding,
     BrandImage,
     CatalogPrice,

@@ -18,9 +18,9 @@ import httpx
 import pytest
 
 from console.accounts import AccountStore
-from console.cli import main
+from console.cli.main import main
+from console.configurations.document import MAX_DOCUMENT_BYTES
 from console.paths import app_dirs
-from console.portal.config_document import MAX_DOCUMENT_BYTES
 from console.sandbox import Sandbox
 
 Edit = Callable[[dict[str, Any]], Any]

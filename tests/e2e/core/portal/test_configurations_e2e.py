@@ -11,13 +11,8 @@ from pathlib import Path
 import pytest
 import stripe
 
-from console.errors import StripeApiError
-from console.gateway.client import Gateway
-from console.gateway.models import PriceId, ProductId
-from console.portal import cli
-from console.portal.config_io import copy_configuration, load_catalogue, save
-from console.portal.config_rules import validate
-from console.portal.configuration import (
+from console.cli import configs as cli
+from console.configurations.model import (
     PauseInterval,
     PortalConfiguration,
     UpdatableProduct,
@@ -27,6 +22,11 @@ from console.portal.configuration import (
     edit,
     with_metadata,
 )
+from console.configurations.rules import validate
+from console.configurations.transfer import copy_configuration, load_catalogue, save
+from console.errors import StripeApiError
+from console.gateway.client import Gateway
+from console.gateway.models import PriceId, ProductId
 
 P = "features[subscription_update][products]"
 

@@ -8,10 +8,10 @@ import pytest
 import stripe
 from stripe.params import SubscriptionUpdateParamsCancellationDetails
 
+from console.customers.support_view import load_customer_view
 from console.errors import StripeApiError
 from console.gateway.client import Gateway
-from console.portal import cancellation_report
-from console.portal.customer_view import load_customer_view
+from console.report import cancellations as cancellation_report
 
 
 async def _subscription_customers(

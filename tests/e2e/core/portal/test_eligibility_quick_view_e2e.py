@@ -10,14 +10,14 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from console.cli import configs as cli
+from console.configurations.model import configuration_from_stripe
+from console.configurations.transfer import load_catalogue
+from console.eligibility.rules import evaluate
 from console.errors import LiveModeRefused, StripeApiError
 from console.gateway.client import Gateway
 from console.gateway.models import Customer, CustomerId, SubscriptionId
-from console.portal import cli
-from console.portal.config_io import load_catalogue
-from console.portal.configuration import configuration_from_stripe
-from console.portal.eligibility import evaluate
-from console.portal.quick_view import open_portal_as_customer, subscription_update_flow
+from console.portal_session.quick_view import open_portal_as_customer, subscription_update_flow
 
 Verdict = tuple[CustomerId, SubscriptionId, bool, tuple[str, ...], bool, str]
 

@@ -7,9 +7,9 @@ import time
 import pytest
 
 from console.gateway.client import Gateway
-from console.portal import cancellation_report
-from console.portal.report_fetch import FetchProgress, all_configurations, fetch_with_progress
-from console.portal.report_period import last_days
+from console.report import cancellations as cancellation_report
+from console.report.fetch import FetchProgress, all_configurations, fetch_with_progress
+from console.report.period import last_days
 
 
 @pytest.mark.asyncio

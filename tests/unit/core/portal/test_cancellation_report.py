@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from console.gateway.models import Event, EventId, PortalConfigurationId, PortalConfigurationRecord
-from console.portal.cancellation_report import buckets_to_csv, build, to_csv
+from console.report.cancellations import buckets_to_csv, build, to_csv
 
 MON = int(datetime(2026, 11, 2, tzinfo=UTC).timestamp())  # a Monday
 DAY = 86400

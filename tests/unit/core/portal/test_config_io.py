@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
+from console.configurations.model import PortalConfiguration, UpdatableProduct, edit
+from console.configurations.rules import Catalogue
+from console.configurations.transfer import export_document, map_to_catalogue, read_document
 from console.gateway.models import PriceId, ProductId
-from console.portal.config_io import export_document, map_to_catalogue, read_document
-from console.portal.config_rules import Catalogue
-from console.portal.configuration import PortalConfiguration, UpdatableProduct, edit
 from tests.unit.core.portal.factories import price
 
 SOURCE = Catalogue.from_prices(

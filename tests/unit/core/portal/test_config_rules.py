@@ -6,9 +6,7 @@ import dataclasses
 
 import pytest
 
-from console.gateway.models import PriceId, ProductId
-from console.portal.config_rules import Catalogue, validate
-from console.portal.configuration import (
+from console.configurations.model import (
     AdjustableQuantity,
     PauseInterval,
     PortalConfiguration,
@@ -16,6 +14,8 @@ from console.portal.configuration import (
     edit,
     with_metadata,
 )
+from console.configurations.rules import Catalogue, validate
+from console.gateway.models import PriceId, ProductId
 from tests.unit.core.portal.factories import price
 
 P = "features[subscription_update][products]"

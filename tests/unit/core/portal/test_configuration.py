@@ -6,8 +6,7 @@ import copy
 import dataclasses
 from typing import Any
 
-from console.gateway.models import PriceId, ProductId
-from console.portal.configuration import (
+from console.configurations.model import (
     AdjustableQuantity,
     PauseInterval,
     PortalConfiguration,
@@ -21,6 +20,7 @@ from console.portal.configuration import (
     with_product,
     without_product,
 )
+from console.gateway.models import PriceId, ProductId
 
 FULL: dict[str, Any] = {
     "id": "bpc_123",

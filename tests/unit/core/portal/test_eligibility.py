@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from console.gateway.models import Price, PriceId, ProductId
-from console.portal.configuration import (
+from console.configurations.model import (
     AdjustableQuantity,
     PortalConfiguration,
     UpdatableProduct,
     edit,
 )
-from console.portal.eligibility import evaluate, portal_payment_method_types
+from console.eligibility.rules import evaluate, portal_payment_method_types
+from console.gateway.models import Price, PriceId, ProductId
 from tests.unit.core.portal.factories import price, subscription
 
 MONTHLY = price("price_m", interval="month")

@@ -9,7 +9,7 @@ import pytest
 
 from console.errors import LiveModeRefused, ValidationError
 from console.gateway.models import PortalSession, PortalSessionId
-from console.portal import quick_view as qv
+from console.portal_session import quick_view as qv
 
 
 class RecordingGateway:

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from console.errors import ValidationError
-from console.portal.cancellation_report import buckets_to_csv
-from console.portal.report_period import (
+from console.report.cancellations import buckets_to_csv
+from console.report.period import (
     MAX_DAYS,
     build_report,
     custom_period,

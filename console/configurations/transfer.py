@@ -19,18 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from console.errors import StripeApiError, ValidationProblem
-from console.gateway.models import (
-    Page,
-    PortalConfigurationRecord,
-    Price,
-    PriceId,
-    Product,
-    ProductId,
-)
-from console.portal.config_document import shape_problems
-from console.portal.config_rules import Catalogue, validate
-from console.portal.configuration import (
+from console.configurations.document import shape_problems
+from console.configurations.model import (
     Params,
     PortalConfiguration,
     UpdatableProduct,
@@ -39,6 +29,16 @@ from console.portal.configuration import (
     create_params,
     edit,
     update_params,
+)
+from console.configurations.rules import Catalogue, validate
+from console.errors import StripeApiError, ValidationProblem
+from console.gateway.models import (
+    Page,
+    PortalConfigurationRecord,
+    Price,
+    PriceId,
+    Product,
+    ProductId,
 )
 
 SCHEMA = "portal-console/billing_portal.configuration"

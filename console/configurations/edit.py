@@ -18,8 +18,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from console.configurations.model import PortalConfiguration, configuration_to_stripe
 from console.errors import ValidationProblem
-from console.portal.configuration import PortalConfiguration, configuration_to_stripe
 
 # Facts of the configuration Stripe keeps and no request can change.
 _READ_ONLY = frozenset(

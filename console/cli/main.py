@@ -15,12 +15,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from console import commands, sandbox_launcher
+from console import sandbox_launcher
 from console.accounts import AccountStore
+from console.cli import configs as portal_cli
+from console.cli import customers as commands
 from console.errors import ConsoleError
 from console.gateway.client import Gateway
 from console.paths import app_dirs
-from console.portal import cli as portal_cli
 from console.redaction import install_key_redaction
 
 DEFAULT_ACCOUNT = "Sandbox"

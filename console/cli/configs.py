@@ -1,6 +1,6 @@
 """The portal's command-line verbs: ``configs export``, ``configs import`` and ``quick-view``.
 
-``console/cli.py`` parses the account and opens its gateway; these functions do the work and
+``console/cli/main.py`` parses the account and opens its gateway; these functions do the work and
 return the exit code (0 ok, 1 refused or invalid, 2 bad arguments). Messages go to ``err``,
 results to ``out``.
 """
@@ -14,18 +14,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
-from console.errors import ConsoleError, LiveModeRefused, ValidationError, ValidationProblem
-from console.gateway.models import Account
-from console.portal import quick_view as qv
-from console.portal.config_document import read_document_file
-from console.portal.config_io import (
+from console.configurations.document import read_document_file
+from console.configurations.model import configuration_from_stripe
+from console.configurations.transfer import (
     ConfigurationGateway,
     account_label,
     export_document,
     import_document,
     load_catalogue,
 )
-from console.portal.configuration import configuration_from_stripe
+from console.errors import ConsoleError, LiveModeRefused, ValidationError, ValidationProblem
+from console.gateway.models import Account
+from console.portal_session import quick_view as qv
 
 FLOW_TYPES = (
     "payment_method_update",

@@ -6,13 +6,13 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from console.customer_detail import CustomerDetail, load_customer_detail
+from console.configurations.model import configuration_from_stripe
+from console.configurations.rules import Catalogue
+from console.configurations.transfer import load_catalogue
+from console.customers.detail import CustomerDetail, load_customer_detail
+from console.eligibility.rules import Eligibility, evaluate
 from console.gateway.client import Gateway
 from console.gateway.models import PortalConfigurationRecord, Subscription
-from console.portal.config_io import load_catalogue
-from console.portal.config_rules import Catalogue
-from console.portal.configuration import configuration_from_stripe
-from console.portal.eligibility import Eligibility, evaluate
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from console.configurations.rules import is_web_url
 from console.errors import LiveModeRefused, ValidationError, ValidationProblem
 from console.gateway.models import PortalSession
-from console.portal.config_rules import is_web_url
 from resources import load_json
 
 log = logging.getLogger(__name__)

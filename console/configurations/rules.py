@@ -16,9 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from console.errors import ValidationProblem
-from console.gateway.models import Price, PriceId, ProductId
-from console.portal.configuration import (
+from console.configurations.model import (
     BillingCycleAnchor,
     CancellationReasonOption,
     CancelMode,
@@ -33,6 +31,8 @@ from console.portal.configuration import (
     UpdatableProduct,
     literal_values,
 )
+from console.errors import ValidationProblem
+from console.gateway.models import Price, PriceId, ProductId
 
 MAX_PRODUCTS = 10
 MAX_HEADLINE = 60

@@ -17,7 +17,7 @@ from typing import Literal
 
 from console.errors import ValidationError, ValidationProblem
 from console.gateway.models import Event, PortalConfigurationRecord
-from console.portal.cancellation_report import Bucket, Report, build
+from console.report.cancellations import Bucket, Report, build
 
 Grouping = Literal["day", "week", "month"]
 GROUPINGS: tuple[Grouping, ...] = ("day", "week", "month")

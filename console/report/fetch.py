@@ -13,8 +13,8 @@ from typing import Protocol
 
 from console.gateway.models import Event, Page, PortalConfigurationRecord
 from console.index.store import IndexedCustomer
-from console.portal.cancellation_report import EventLister, fetch_events
-from console.portal.report_period import Period
+from console.report.cancellations import EventLister, fetch_events
+from console.report.period import Period
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,8 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from console.configurations.model import CancelMode, PortalConfiguration, UpdatableProduct
 from console.gateway.models import Price, PriceId, Subscription
-from console.portal.configuration import CancelMode, PortalConfiguration, UpdatableProduct
 from resources import load_json
 
 Action = Literal[

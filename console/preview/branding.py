@@ -25,14 +25,14 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 
-from console.errors import ConsoleError, NetworkError, StripeApiError
-from console.gateway.client import Gateway
-from console.gateway.models import BrandImage
-from console.portal.configuration import (
+from console.configurations.model import (
     PortalConfiguration,
     configuration_from_stripe,
     create_params,
 )
+from console.errors import ConsoleError, NetworkError, StripeApiError
+from console.gateway.client import Gateway
+from console.gateway.models import BrandImage
 from resources import load_json
 
 __all__ = ["BrandImage"]  # re-exported: it lives with the gateway, which downloads it

@@ -1,0 +1,1 @@
+"""The command line: ``portal-console`` and its verbs (``main`` parses and dispatches)."""

@@ -1,0 +1,1 @@
+"""Opening the portal as a customer (``quick_view``): test mode only, refused in live mode here."""
