@@ -12,7 +12,7 @@ from console.configurations.model import (
 )
 from console.eligibility.rules import evaluate, portal_payment_method_types
 from console.gateway.models import Price, PriceId, ProductId
-from tests.unit.core.portal.factories import price, subscription
+from tests.unit.core.factories import price, subscription
 
 MONTHLY = price("price_m", interval="month")
 YEARLY = price("price_y", interval="year")

@@ -8,7 +8,7 @@ from console.configurations.model import PortalConfiguration, UpdatableProduct, 
 from console.configurations.rules import Catalogue
 from console.configurations.transfer import export_document, map_to_catalogue, read_document
 from console.gateway.models import PriceId, ProductId
-from tests.unit.core.portal.factories import price
+from tests.unit.core.factories import price
 
 SOURCE = Catalogue.from_prices(
     [

@@ -16,7 +16,7 @@ from console.report.period import (
     last_days,
     suggested_grouping,
 )
-from tests.unit.core.portal.test_cancellation_report import (
+from tests.unit.core.report.test_cancellations import (
     CONFIGS,
     DAY,
     EVENTS,

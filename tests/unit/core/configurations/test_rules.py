@@ -16,7 +16,7 @@ from console.configurations.model import (
 )
 from console.configurations.rules import Catalogue, validate
 from console.gateway.models import PriceId, ProductId
-from tests.unit.core.portal.factories import price
+from tests.unit.core.factories import price
 
 P = "features[subscription_update][products]"
 
