@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -66,19 +67,25 @@ def start_sandbox(
 ) -> Server:
     """``portal-console sandbox`` on ``db`` (seeded on its first start, which can take minutes);
     ``extra_args`` such as ``--network stripe-test``."""
+    errors = tempfile.TemporaryFile("w+")  # what it says if it cannot start, for the message
     process = subprocess.Popen(
         [sys.executable, "-m", "console", "sandbox", "--db", str(db), "--seed", seed, *extra_args],
         cwd=ROOT,
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=errors,
         text=True,
     )
     deadline = time.monotonic() + timeout
     try:
         url = _read_line(process, "Sandbox listening on ", deadline)
         key = _read_line(process, "API key: ", deadline)
-    except BaseException:
+    except BaseException as failed:
         process.kill()
+        process.wait()
+        errors.seek(0)
+        said = errors.read()[-2000:].strip()
+        if said:
+            raise RuntimeError(f"{failed}; the sandbox said: {said}") from failed
         raise
     return Server("sandbox", url, key, process)
 
