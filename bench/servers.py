@@ -67,7 +67,8 @@ def start_sandbox(
 ) -> Server:
     """``portal-console sandbox`` on ``db`` (seeded on its first start, which can take minutes);
     ``extra_args`` such as ``--network stripe-test``."""
-    errors = tempfile.TemporaryFile("w+")  # what it says if it cannot start, for the message
+    # What it says if it cannot start, for the message; open as long as the server runs.
+    errors = tempfile.TemporaryFile("w+")  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "console", "sandbox", "--db", str(db), "--seed", seed, *extra_args],
         cwd=ROOT,
