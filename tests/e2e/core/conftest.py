@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+import pytest_asyncio
+import stripe
 
+from console.gateway.client import Gateway
 from console.sandbox import Sandbox
+from tests.conftest import make_client
 
 
 @pytest.fixture(scope="module")
@@ -85,3 +89,22 @@ def scripted() -> Iterator[Scripted]:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+# The portal-rule tests' demo sandbox (configurations, eligibility, customers, report), and a
+# gateway on it per test.
+@pytest.fixture(scope="module")
+def demo() -> Iterator[Sandbox]:
+    with Sandbox(":memory:", seed="demo") as running:
+        yield running
+
+
+@pytest.fixture
+def demo_client(demo: Sandbox) -> stripe.StripeClient:
+    return make_client(demo)
+
+
+@pytest_asyncio.fixture
+async def gateway(demo: Sandbox) -> AsyncIterator[Gateway]:
+    async with Gateway(demo.api_key, base_url=demo.url) as opened:
+        yield opened
