@@ -139,3 +139,24 @@ def flow_of(request: PortalRequest) -> Flow | None:
     return subscription_update_confirm_flow(
         subscription, [item], coupon=request.coupon, after=after
     )
+
+
+def field_of(param: str) -> str:
+    """Which form field a Stripe-shaped ``param`` belongs to ("general" if none)."""
+    if param in {"customer", "configuration", "locale", "return_url"}:
+        return param
+    if param.startswith("flow_data[after_completion][redirect]"):
+        return "after_redirect"
+    if param.startswith("flow_data[after_completion][hosted_confirmation]"):
+        return "after_message"
+    if param.startswith("flow_data[after_completion]"):
+        return "after"
+    if "[retention]" in param or "[discounts]" in param:
+        return "coupon"
+    if param.endswith("[subscription]"):
+        return "subscription"
+    if "[items]" in param:
+        return "items"
+    if param.startswith("flow_data"):
+        return "flow"
+    return "general"

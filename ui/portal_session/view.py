@@ -44,6 +44,7 @@ from ui.portal_session.request import (
     SUBSCRIPTION_FLOWS,
     AfterType,
     PortalRequest,
+    field_of,
     flow_of,
     portal_locales,
 )
@@ -530,7 +531,7 @@ class PortalSessionView(View):
             pairs = [(error.param or "", error.message)]
         first: QWidget | None = None
         for param, message in pairs:
-            key = _field_of(param)
+            key = field_of(param)
             label = self._problem_labels[key]
             text = label.text()
             label.setText(f"{text}\n{message}" if text else message)
@@ -596,24 +597,3 @@ class PortalSessionView(View):
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _field_of(param: str) -> str:
-    """Which form field a Stripe-shaped ``param`` belongs to ("general" if none)."""
-    if param in {"customer", "configuration", "locale", "return_url"}:
-        return param
-    if param.startswith("flow_data[after_completion][redirect]"):
-        return "after_redirect"
-    if param.startswith("flow_data[after_completion][hosted_confirmation]"):
-        return "after_message"
-    if param.startswith("flow_data[after_completion]"):
-        return "after"
-    if "[retention]" in param or "[discounts]" in param:
-        return "coupon"
-    if param.endswith("[subscription]"):
-        return "subscription"
-    if "[items]" in param:
-        return "items"
-    if param.startswith("flow_data"):
-        return "flow"
-    return "general"
