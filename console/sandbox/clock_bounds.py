@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from console.sandbox import billing_periods
+from console.sandbox.billing import periods as billing_periods
 from console.sandbox.store import Store
 
 # The intervals prices have (few, even in a sandbox of a million customers: the scale seed's

@@ -20,9 +20,9 @@ from starlette.routing import Route
 
 from console.sandbox import ids
 from console.sandbox.app import read_body
+from console.sandbox.billing.invoice_math import format_date, format_money
 from console.sandbox.context import Context
 from console.sandbox.errors import StripeError
-from console.sandbox.invoice_math import format_date, format_money
 from console.sandbox.invoice_pdf import render
 from console.sandbox.registry import PAGE_ROUTES
 from console.sandbox.spec import JSON

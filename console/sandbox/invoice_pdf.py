@@ -8,7 +8,7 @@ from functools import cache
 
 from fpdf import FPDF
 
-from console.sandbox.invoice_math import format_date, format_money
+from console.sandbox.billing.invoice_math import format_date, format_money
 from console.sandbox.spec import JSON
 
 # A Unicode font draws customers' names as they are (Bērziņa, Łukasz, Ελένη); the first one

@@ -29,8 +29,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from console.sandbox import billing_periods
 from console.sandbox.app import Api
+from console.sandbox.billing import periods as billing_periods
 from console.sandbox.spec import JSON
 
 Progress = Callable[[str], None]

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from console.sandbox.context import Context, snapshot
-from console.sandbox.errors import StripeError, invalid, missing_param
-from console.sandbox.invoice_math import (
+from console.sandbox.billing.invoice_math import (
     line_from_item,
     recompute,
     renewal_description,
 )
+from console.sandbox.context import Context, snapshot
+from console.sandbox.errors import StripeError, invalid, missing_param
 from console.sandbox.listing import embedded_list
 from console.sandbox.registry import operation
 from console.sandbox.resources.invoices import (
@@ -90,7 +90,7 @@ def _apply_details(ctx: Context, sub: JSON, details: JSON) -> None:
 
 def _upcoming(ctx: Context, sub: JSON, customer: JSON, *, recurring_only: bool) -> JSON:
     """The subscription's next regular invoice: the coming period plus pending items."""
-    from console.sandbox import billing_periods
+    from console.sandbox.billing import periods as billing_periods
     from console.sandbox.resources import subscription_items as items_mod
 
     items = items_mod.items_of(ctx, sub["id"])

@@ -11,10 +11,10 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from console.sandbox.billing.invoice_math import decimal_text, pricing, round_amount
 from console.sandbox.context import Context, changed, snapshot
 from console.sandbox.errors import StripeError, invalid, missing_param
 from console.sandbox.fields import metadata
-from console.sandbox.invoice_math import decimal_text, pricing, round_amount
 from console.sandbox.listing import list_objects
 from console.sandbox.registry import operation
 from console.sandbox.spec import JSON

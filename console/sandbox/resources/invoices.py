@@ -15,15 +15,15 @@ import importlib
 from typing import Any
 
 from console.sandbox import ids, invoice_pages
-from console.sandbox.context import Context, changed, public, snapshot
-from console.sandbox.errors import StripeError, card_declined, invalid, missing_param
-from console.sandbox.fields import address, metadata, unset
-from console.sandbox.invoice_math import (
+from console.sandbox.billing.invoice_math import (
     embed_lines,
     line_from_item,
     recompute,
     subscription_line,
 )
+from console.sandbox.context import Context, changed, public, snapshot
+from console.sandbox.errors import StripeError, card_declined, invalid, missing_param
+from console.sandbox.fields import address, metadata, unset
 from console.sandbox.listing import list_objects
 from console.sandbox.registry import on_due, operation
 from console.sandbox.spec import JSON

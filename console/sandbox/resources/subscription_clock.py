@@ -4,7 +4,7 @@ trial ends, period-end cancellations, expiring pending updates and incomplete su
 
 from __future__ import annotations
 
-from console.sandbox import billing_periods as periods
+from console.sandbox.billing import periods
 from console.sandbox.context import Context, snapshot
 from console.sandbox.registry import on_due
 from console.sandbox.resources.subscriptions import (

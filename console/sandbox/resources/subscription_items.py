@@ -12,11 +12,11 @@ import math
 from decimal import Decimal
 from typing import Any
 
+from console.sandbox.billing.prorations import rounded
 from console.sandbox.context import Context
 from console.sandbox.errors import invalid
 from console.sandbox.fields import metadata
 from console.sandbox.listing import list_objects
-from console.sandbox.proration import rounded
 from console.sandbox.registry import operation
 from console.sandbox.spec import JSON
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.sandbox import billing_periods as periods
+from console.sandbox.billing import periods
 from console.sandbox.context import Context, changed, snapshot
 from console.sandbox.errors import invalid, missing_param
 from console.sandbox.fields import metadata, unset

@@ -15,12 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from console.sandbox import billing_periods as periods
-from console.sandbox import proration
+from console.sandbox.billing import periods, prorations
+from console.sandbox.billing.invoice_math import renewal_description
 from console.sandbox.context import Context, changed, snapshot
 from console.sandbox.errors import StripeError, card_declined, invalid, missing_param, no_such
 from console.sandbox.fields import metadata, unset
-from console.sandbox.invoice_math import renewal_description
 from console.sandbox.listing import list_objects
 from console.sandbox.registry import operation
 from console.sandbox.resources import subscription_items as items_mod
@@ -780,7 +779,7 @@ def create_subscription(ctx: Context, params: JSON, *, schedule: str | None = No
         if proration_behavior == "none":
             covered = float(int(covered + 1e-9))
         for line in lines:
-            line.amount = proration.rounded(line.amount * covered)
+            line.amount = prorations.rounded(line.amount * covered)
     invoice = _bill(
         ctx,
         sub,
@@ -880,7 +879,7 @@ def cancel_now(
     at = ended_at if ended_at is not None else now
     if prorate and sub["status"] != "trialing":
         changes = [
-            proration.ItemChange(
+            prorations.ItemChange(
                 item_id=item["id"],
                 old_price=item["price"],
                 old_quantity=items_mod.quantity_of(item),
@@ -891,8 +890,8 @@ def cancel_now(
             )
             for item in sub["items"]["data"]
         ]
-        lines = proration.lines_for(ctx, changes, period_start=start, period_end=end, at=at)
-        proration.create_pending_items(ctx, sub, lines)
+        lines = prorations.lines_for(ctx, changes, period_start=start, period_end=end, at=at)
+        prorations.create_pending_items(ctx, sub, lines)
     if invoice_now:
         _bill(
             ctx,
@@ -1112,12 +1111,12 @@ def _reprice(
         )
         if days:
             trial_end = now + days * periods.DAY
-    changes: list[proration.ItemChange] = []
+    changes: list[prorations.ItemChange] = []
     for item in final:
         before = old.get(item["id"])
         new_qty = items_mod.quantity_of(item)
         changes.append(
-            proration.ItemChange(
+            prorations.ItemChange(
                 item_id=item["id"],
                 old_price=before[0] if before else None,
                 old_quantity=before[1] if before else 0,
@@ -1130,7 +1129,7 @@ def _reprice(
     for item in removed:
         price, qty = old[item["id"]]
         changes.append(
-            proration.ItemChange(
+            prorations.ItemChange(
                 item["id"], price, qty, items_mod.amount_for(price, qty), None, 0, 0
             )
         )
@@ -1147,16 +1146,16 @@ def _reprice(
     elif restart:
         if not was_trialing and behavior != "none":
             credits = [
-                proration.ItemChange(
+                prorations.ItemChange(
                     c.item_id, c.old_price, c.old_quantity, c.old_amount, None, 0, 0
                 )
                 for c in changes
                 if c.old_price is not None
             ]
-            proration.create_pending_items(
+            prorations.create_pending_items(
                 ctx,
                 sub,
-                proration.lines_for(ctx, credits, period_start=start, period_end=end, at=at),
+                prorations.lines_for(ctx, credits, period_start=start, period_end=end, at=at),
             )
         interval, count = new_interval
         new_end = periods.add_interval(now, interval, count)
@@ -1174,8 +1173,8 @@ def _reprice(
             collect=payment_behavior != "default_incomplete",
         )
     elif not was_trialing and behavior != "none":
-        lines = proration.lines_for(ctx, changes, period_start=start, period_end=end, at=at)
-        proration.create_pending_items(ctx, sub, lines)
+        lines = prorations.lines_for(ctx, changes, period_start=start, period_end=end, at=at)
+        prorations.create_pending_items(ctx, sub, lines)
         if behavior == "always_invoice" and lines:
             invoice = _bill(
                 ctx,
@@ -1463,7 +1462,7 @@ def pause(ctx: Context, params: JSON, subscription: str) -> JSON:
     if unused != "none" and sub["status"] != "trialing":
         since = now if unused == "now" else start
         credits = [
-            proration.ItemChange(
+            prorations.ItemChange(
                 i["id"],
                 i["price"],
                 items_mod.quantity_of(i),
@@ -1474,8 +1473,8 @@ def pause(ctx: Context, params: JSON, subscription: str) -> JSON:
             )
             for i in sub["items"]["data"]
         ]
-        lines = proration.lines_for(ctx, credits, period_start=start, period_end=end, at=since)
-        proration.create_pending_items(ctx, sub, lines)
+        lines = prorations.lines_for(ctx, credits, period_start=start, period_end=end, at=since)
+        prorations.create_pending_items(ctx, sub, lines)
         if lines and params.get("invoicing_behavior", "invoice") == "invoice":
             _bill(
                 ctx, sub, reason="subscription_update", lines=[], period_start=now, period_end=now
@@ -1514,7 +1513,7 @@ def resume(ctx: Context, params: JSON, subscription: str) -> JSON:
         if behavior != "none":
             at = params.get("proration_date", now)
             charges = [
-                proration.ItemChange(
+                prorations.ItemChange(
                     i["id"],
                     None,
                     0,
@@ -1525,10 +1524,10 @@ def resume(ctx: Context, params: JSON, subscription: str) -> JSON:
                 )
                 for i in sub["items"]["data"]
             ]
-            proration.create_pending_items(
+            prorations.create_pending_items(
                 ctx,
                 sub,
-                proration.lines_for(ctx, charges, period_start=start, period_end=end, at=at),
+                prorations.lines_for(ctx, charges, period_start=start, period_end=end, at=at),
             )
     sub["status"] = "active"
     sub["status_details"] = None

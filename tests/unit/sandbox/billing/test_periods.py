@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from console.sandbox import billing_periods as bp
+from console.sandbox.billing import periods as bp
 
 
 def ts(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> int:

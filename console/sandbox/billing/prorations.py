@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from console.sandbox.billing_periods import remaining_fraction
+from console.sandbox.billing.periods import remaining_fraction
 from console.sandbox.spec import JSON
 
 if TYPE_CHECKING:

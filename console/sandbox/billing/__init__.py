@@ -1,0 +1,1 @@
+"""The billing engine: periods, prorations and invoice arithmetic; no HTTP, no parameter parsing."""
