@@ -7,8 +7,8 @@ from typing import Any
 from PySide6.QtCore import QModelIndex
 
 from console.index import IndexedCustomer
+from console.money import format_amount
 from ui.customers.model import PAGE_SIZE, CustomersModel
-from ui.money import format_amount
 
 
 def _customers(start: int, count: int) -> tuple[IndexedCustomer, ...]:

@@ -31,8 +31,8 @@ from console.configurations.model import AdjustableQuantity, UpdatableProduct
 from console.configurations.rules import Catalogue
 from console.errors import ValidationProblem
 from console.gateway.models import Price, PriceId, ProductId
+from console.money import FALLBACK_LOCALE, format_amount
 from ui.configurations.fields import Binding
-from ui.money import FALLBACK_LOCALE, format_amount
 
 PRODUCTS_PARAM = "features[subscription_update][products]"
 _INDEX = re.compile(re.escape(PRODUCTS_PARAM) + r"\[(\d+)\]")

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 from console.customers.support_view import CustomerView, SubscriptionView
 from console.eligibility.rules import Action, Eligibility
 from console.gateway.models import Invoice, Subscription
-from ui.money import FALLBACK_LOCALE, format_amount
+from console.money import FALLBACK_LOCALE, format_amount
 
 
 def _action_words(action: Action) -> str:

@@ -34,10 +34,10 @@ from PySide6.QtWidgets import (
 from console.errors import ConsoleError, ValidationError
 from console.gateway.models import PortalConfigurationRecord, PortalSession, Price, Subscription
 from console.index import find_customers
+from console.money import format_amount
 from console.portal_session.quick_view import FlowType, open_portal_as_customer, refuse_live_mode
 from ui.configuration_names import configuration_label, picker_order
 from ui.context import AccountContext
-from ui.money import format_amount
 from ui.portal_session.browser import PortalBrowser
 from ui.portal_session.request import (
     COUPON_FLOWS,

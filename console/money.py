@@ -1,5 +1,7 @@
 """Amounts as people read them: Stripe's integer minor units, formatted by Babel (CLDR).
 
+The core's one money formatter; the window calls it too (it has no Qt).
+
 Stripe counts most currencies in cents but some (JPY, KRW, …) in whole units; that list is a
 Stripe fact kept once in resources/. Babel then writes the amount the locale's way
 ("$1,234.50", "1.234,50 €", "¥1,235").
