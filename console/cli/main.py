@@ -17,7 +17,7 @@ from pathlib import Path
 
 from console import sandbox_launcher
 from console.accounts import AccountStore
-from console.cli import configs as portal_cli
+from console.cli import configs, quick_view
 from console.cli import customers as commands
 from console.errors import ConsoleError
 from console.gateway.client import Gateway
@@ -71,17 +71,17 @@ def build_parser() -> argparse.ArgumentParser:
     customers = commands_.add_parser("customers", help="look customers up")
     commands.add_customers_arguments(customers, _account_option)
 
-    configs = commands_.add_parser("configs", help="export or import portal configurations")
-    portal_cli.add_configs_arguments(configs, _account_option)
+    configs_parser = commands_.add_parser("configs", help="export or import portal configurations")
+    configs.add_configs_arguments(configs_parser, _account_option)
 
-    quick_view = commands_.add_parser(
+    quick_view_parser = commands_.add_parser(
         "quick-view",
         help="print the URL of a portal session for a customer (test mode only)",
         description="Open the customer portal as a customer: prints a session URL. "
         "Refused in live mode.",
     )
-    portal_cli.add_quick_view_arguments(quick_view)
-    _account_option(quick_view)
+    quick_view.add_quick_view_arguments(quick_view_parser)
+    _account_option(quick_view_parser)
     return parser
 
 
@@ -117,21 +117,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "configs" and args.configs_command == "export":
         return _run_with_gateway(
             args,
-            lambda gateway: portal_cli.configs_export(gateway, args.configuration, args.path),
+            lambda gateway: configs.configs_export(gateway, args.configuration, args.path),
         )
     if args.command == "configs" and args.configs_command == "import":
         return _run_with_gateway(
             args,
             # The streams are passed as they are now, not as they were at import time (the
             # functions' defaults), so a caller that redirects them sees the messages.
-            lambda gateway: portal_cli.configs_import(
+            lambda gateway: configs.configs_import(
                 gateway, args.path, dry_run=args.dry_run, out=sys.stdout, err=sys.stderr
             ),
         )
     if args.command == "quick-view":
         return _run_with_gateway(
             args,
-            lambda gateway: portal_cli.quick_view(
+            lambda gateway: quick_view.quick_view(
                 gateway,
                 args.customer,
                 configuration=args.configuration,

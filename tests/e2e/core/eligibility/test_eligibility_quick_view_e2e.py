@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from console.cli import configs as cli
+from console.cli import quick_view as cli
 from console.configurations.model import configuration_from_stripe
 from console.configurations.transfer import load_catalogue
 from console.eligibility.rules import evaluate
