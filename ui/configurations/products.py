@@ -42,7 +42,7 @@ _PROBLEM_BRUSH = QBrush(QColor("#a4262c"))
 
 def price_label(price: Price, locale: str = FALLBACK_LOCALE) -> str:
     """``$9.00 / month`` (or ``/ 3 months``) for ``locale``, with the lookup key and archived
-    state; amounts the one way the window writes money (ui/money.py)."""
+    state; amounts the one way the window writes money (console/money.py)."""
     if price.unit_amount is None:
         amount = QCoreApplication.translate("ProductPicker", "metered or tiered")
     else:
