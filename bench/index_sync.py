@@ -19,13 +19,15 @@ from typing import Any
 from bench.report import CACHE, Part, Row, latency_spread, ms
 from bench.servers import seeded_db, start_sandbox
 from bench.stats import Summary
+from console.gateway.budget import LIVE_MODE_LIMITS, TEST_MODE_LIMITS
 from console.gateway.client import Gateway
-from console.gateway.pacing import LIVE_MODE_RATE, TEST_MODE_RATE
 from console.index.store import IndexStore
 from console.index.sync import PAGE_SIZE, full_sync
 from console.sandbox.scale import DOMAINS, FIRST_NAMES, LAST_NAMES
 
 TARGET_P95_MS = 30.0
+TEST_MODE_RATE = TEST_MODE_LIMITS.account
+LIVE_MODE_RATE = LIVE_MODE_LIMITS.account
 STRIPE_READ_LIMIT = LIVE_MODE_RATE * PAGE_SIZE  # customers/s a live key could list at most
 UNPACED = 1e9
 

@@ -89,21 +89,25 @@ def remedy_for(problem: Problem, platform: str) -> str:
     return "Windows Credential Manager should always be there: sign out and in, then try again."
 
 
+def keyring_problem(backend: keyring.backend.KeyringBackend) -> Problem | None:
+    """What rules a keyring out before any key is tried: none there, or one that keeps keys in
+    a plain file (or nowhere). None when it may be used."""
+    parts = list(getattr(backend, "backends", None) or [backend])
+    modules = [type(part).__module__ for part in parts]
+    if all(module.startswith("keyring.backends.fail") for module in modules):
+        return "missing"
+    if any(module.startswith(_UNSAFE_MODULES) for module in modules):
+        return "unsafe"
+    return None
+
+
 def check_keyring_is_safe(backend: keyring.backend.KeyringBackend) -> None:
-    """Refuses a keyring that would lose keys or keep them in plain text."""
-    backends: list[keyring.backend.KeyringBackend] = list(
-        getattr(backend, "backends", None) or [backend]
-    )
-    for each in backends:
-        module = type(each).__module__
-        if module.startswith(_UNSAFE_MODULES):
-            raise AccountError(
-                f"The system keyring ({type(each).__module__}.{type(each).__name__}) cannot "
-                "keep API keys safely. Install and unlock a Secret Service keyring "
-                "(GNOME Keyring or KWallet) on Linux, or use the macOS Keychain or Windows "
-                "Credential Locker, then try again.",
-                code="keyring_unsafe",
-            )
+    """Refuses a keyring that would lose keys or keep them in plain text, saying how to fix it."""
+    problem = keyring_problem(backend)
+    if problem is not None:
+        raise AccountError(
+            f"{_MESSAGES[problem]} {remedy_for(problem, sys.platform)}", code="keyring_unsafe"
+        )
 
 
 def _name(backend: keyring.backend.KeyringBackend) -> str:
@@ -114,13 +118,9 @@ def probe_keyring(backend: keyring.backend.KeyringBackend | None = None) -> Keyr
     """Blocking: set, read back and delete a throwaway entry. Never touches an account's key."""
     chosen = backend or keyring.get_keyring()
     name = _name(chosen)
-    parts = list(getattr(chosen, "backends", None) or [chosen])
-    if not parts or all(type(p).__module__.startswith("keyring.backends.fail") for p in parts):
-        return KeyringStatus(name, "missing")
-    try:
-        check_keyring_is_safe(chosen)
-    except AccountError:
-        return KeyringStatus(name, "unsafe")
+    problem = keyring_problem(chosen)
+    if problem is not None:
+        return KeyringStatus(name, problem)
     username, secret = uuid.uuid4().hex, uuid.uuid4().hex
     try:
         chosen.set_password(PROBE_SERVICE, username, secret)

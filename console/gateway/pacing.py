@@ -1,7 +1,6 @@
 """How fast and how often the gateway talks to Stripe: a token bucket and the retry schedule.
 
-Stripe allows about 25 requests a second in test mode and 100 in live mode (its read
-limits); staying under them on our side is cheaper than being answered 429.
+Stripe's limits themselves, and who may use how much of them, are ``budget``'s.
 """
 
 from __future__ import annotations
@@ -10,9 +9,6 @@ import asyncio
 import random
 import time
 from dataclasses import dataclass
-
-TEST_MODE_RATE = 25.0
-LIVE_MODE_RATE = 100.0
 
 
 class TokenBucket:
