@@ -279,16 +279,25 @@ class Gateway:
         configuration does. None when the account has none of them yet (or the key may not
         read them).
         """
-        probes: tuple[Callable[[Options], Awaitable[Any]], ...] = (
-            lambda o: self._stripe.v1.customers.list_async(params={"limit": 1}, options=o),
-            lambda o: self._stripe.v1.events.list_async(params={"limit": 1}, options=o),
-            lambda o: self._stripe.v1.billing_portal.configurations.list_async(
-                params={"limit": 1}, options=o
+        probes: tuple[tuple[str, Callable[[Options], Awaitable[Any]]], ...] = (
+            (
+                "GET /v1/customers",
+                lambda o: self._stripe.v1.customers.list_async(params={"limit": 1}, options=o),
+            ),
+            (
+                "GET /v1/events",
+                lambda o: self._stripe.v1.events.list_async(params={"limit": 1}, options=o),
+            ),
+            (
+                "GET /v1/billing_portal/configurations",
+                lambda o: self._stripe.v1.billing_portal.configurations.list_async(
+                    params={"limit": 1}, options=o
+                ),
             ),
         )
-        for probe in probes:
+        for endpoint, probe in probes:
             try:
-                page = await self._send(probe, endpoint="GET /v1/customers")
+                page = await self._send(probe, endpoint=endpoint)
             except StripeApiError as error:
                 if error.type == "permission_error" or error.http_status == 403:
                     continue  # a restricted key without this permission
