@@ -5,13 +5,13 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from console.sandbox import ids, testcards
-from console.sandbox.context import Context, changed, snapshot
-from console.sandbox.errors import invalid
-from console.sandbox.fields import address, assign, metadata
-from console.sandbox.listing import embedded_list, list_objects
-from console.sandbox.registry import includable, operation
-from console.sandbox.spec import JSON
+from console.sandbox.facts import ids, testcards
+from console.sandbox.facts.errors import invalid
+from console.sandbox.facts.fields import address, assign, metadata
+from console.sandbox.facts.spec import JSON
+from console.sandbox.state.context import Context, changed, snapshot
+from console.sandbox.state.listing import embedded_list, list_objects
+from console.sandbox.state.registry import includable, operation
 
 PLAIN_FIELDS = ("description", "email", "name", "phone", "business_name", "individual_name")
 

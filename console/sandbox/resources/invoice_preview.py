@@ -14,10 +14,8 @@ from console.sandbox.billing.invoice_math import (
     recompute,
     renewal_description,
 )
-from console.sandbox.context import Context, snapshot
-from console.sandbox.errors import StripeError, invalid, missing_param
-from console.sandbox.listing import embedded_list
-from console.sandbox.registry import operation
+from console.sandbox.facts.errors import StripeError, invalid, missing_param
+from console.sandbox.facts.spec import JSON
 from console.sandbox.resources.invoices import (
     _customer_discounts,
     _default_currency,
@@ -30,7 +28,9 @@ from console.sandbox.resources.invoices import (
     resolve_discounts,
     subscription_of,
 )
-from console.sandbox.spec import JSON
+from console.sandbox.state.context import Context, snapshot
+from console.sandbox.state.listing import embedded_list
+from console.sandbox.state.registry import operation
 
 # -- preview --------------------------------------------------------------------------------
 #

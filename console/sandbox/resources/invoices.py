@@ -14,21 +14,19 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from console.sandbox import ids, invoice_pages
 from console.sandbox.billing.invoice_math import (
     embed_lines,
     line_from_item,
     recompute,
     subscription_line,
 )
-from console.sandbox.context import Context, changed, public, snapshot
-from console.sandbox.errors import StripeError, card_declined, invalid, missing_param
-from console.sandbox.fields import address, metadata, unset
-from console.sandbox.listing import list_objects
-from console.sandbox.registry import on_due, operation
-from console.sandbox.spec import JSON
-
-_ = invoice_pages  # imported for its hosted-page routes, which it registers on import
+from console.sandbox.facts import ids
+from console.sandbox.facts.errors import StripeError, card_declined, invalid, missing_param
+from console.sandbox.facts.fields import address, metadata, unset
+from console.sandbox.facts.spec import JSON
+from console.sandbox.state.context import Context, changed, public, snapshot
+from console.sandbox.state.listing import list_objects
+from console.sandbox.state.registry import on_due, operation
 
 AUTO_FINALIZE_DELAY = 3600
 RETRY_DAYS = (3, 5, 7)

@@ -4,7 +4,7 @@ the subscription past due (called by the invoices module).
 
 from __future__ import annotations
 
-from console.sandbox.context import Context, changed, snapshot
+from console.sandbox.facts.spec import JSON
 from console.sandbox.resources.subscriptions import (
     ENDED,
     _embed_items,
@@ -12,7 +12,7 @@ from console.sandbox.resources.subscriptions import (
     _restore,
     cancel_now,
 )
-from console.sandbox.spec import JSON
+from console.sandbox.state.context import Context, changed, snapshot
 
 # -- invoices paid later ------------------------------------------------------------------
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from console.sandbox.billing import periods
-from console.sandbox.context import Context, changed, snapshot
-from console.sandbox.errors import invalid, missing_param
-from console.sandbox.fields import metadata, unset
-from console.sandbox.listing import list_objects
-from console.sandbox.registry import on_due, operation
+from console.sandbox.facts.errors import invalid, missing_param
+from console.sandbox.facts.fields import metadata, unset
+from console.sandbox.facts.spec import JSON
 from console.sandbox.resources import subscription_items as items_mod
-from console.sandbox.spec import JSON
+from console.sandbox.state.context import Context, changed, snapshot
+from console.sandbox.state.listing import list_objects
+from console.sandbox.state.registry import on_due, operation
 
 LIVE = ("not_started", "active")
 MAX_PHASES = 10
