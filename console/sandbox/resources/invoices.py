@@ -11,9 +11,9 @@ default setting "leave the invoice past due").
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
+from console.sandbox.billing import listeners
 from console.sandbox.billing.invoice_math import (
     embed_lines,
     line_from_item,
@@ -38,15 +38,6 @@ NO_PAYMENT_METHOD = (
     "adding a default payment method. For more information, visit "
     "https://stripe.com/docs/billing/subscriptions/payment-methods-setting#payment-method-priority."
 )
-
-
-def _hook(module: str, name: str) -> Any:
-    """An optional function of a sibling module (subscriptions reacting to payment outcomes)."""
-    try:
-        found = importlib.import_module(f"console.sandbox.resources.{module}")
-    except ImportError:
-        return None
-    return getattr(found, name, None)
 
 
 # -- the object -----------------------------------------------------------------------------
@@ -551,9 +542,7 @@ def _mark_paid(
     ctx.emit("invoice.paid", invoice, previous)
     if not out_of_band:
         ctx.emit("invoice.payment_succeeded", invoice, previous)
-    hook = _hook("subscription_payments", "on_invoice_paid")
-    if hook is not None:
-        hook(ctx, invoice)
+    listeners.notify("invoice.paid", ctx, invoice)
     return invoice
 
 
@@ -590,9 +579,7 @@ def _record_failure(ctx: Context, invoice: JSON, before: JSON) -> None:
     invoice["next_payment_attempt"] = retry
     ctx.save(invoice, due=retry)
     ctx.emit("invoice.payment_failed", invoice, changed(before, invoice))
-    hook = _hook("subscription_payments", "on_invoice_payment_failed")
-    if hook is not None:
-        hook(ctx, invoice)
+    listeners.notify("invoice.payment_failed", ctx, invoice)
     retries_used_up = (
         retry is None
         and invoice.get("auto_advance")
@@ -600,9 +587,7 @@ def _record_failure(ctx: Context, invoice: JSON, before: JSON) -> None:
         and invoice["attempt_count"] > len(RETRY_DAYS)
     )
     if retries_used_up:
-        final = _hook("subscription_payments", "on_final_payment_failure")
-        if final is not None:
-            final(ctx, invoice)
+        listeners.notify("invoice.retries_exhausted", ctx, invoice)
 
 
 def _description(invoice: JSON) -> str:

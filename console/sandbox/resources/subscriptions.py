@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from console.sandbox.billing import periods, prorations
+from console.sandbox.billing import listeners, periods, prorations
 from console.sandbox.billing.invoice_math import renewal_description
 from console.sandbox.facts.errors import StripeError, card_declined, invalid, missing_param, no_such
 from console.sandbox.facts.fields import metadata, unset
@@ -910,9 +910,7 @@ def cancel_now(
     _details(sub, details)
     sub["pending_update"] = None
     if sub.get("schedule"):
-        from console.sandbox.resources import subscription_schedules
-
-        subscription_schedules.subscription_ended(ctx, sub)
+        listeners.notify("subscription.ended", ctx, sub)
     ctx.save(sub, due=None)
     ctx.emit("customer.subscription.deleted", sub)
     return sub
