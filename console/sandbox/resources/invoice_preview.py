@@ -30,7 +30,7 @@ from console.sandbox.resources.invoices import (
 )
 from console.sandbox.state.context import Context, snapshot
 from console.sandbox.state.listing import embedded_list
-from console.sandbox.state.registry import operation
+from console.sandbox.state.registry import HANDLERS, operation
 
 # -- preview --------------------------------------------------------------------------------
 #
@@ -38,6 +38,7 @@ from console.sandbox.state.registry import operation
 # items, discounts) inside a savepoint and rolls it back, so what the portal shows before a
 # plan change is exactly what the change would bill, and nothing is saved.
 
+UPDATE_SUBSCRIPTION = "PostSubscriptionsSubscriptionExposedId"
 PREVIEW_UPDATE_KEYS = ("items", "proration_behavior", "proration_date", "billing_cycle_anchor",
                        "cancel_at", "cancel_at_period_end", "trial_end", "metadata",
                        "billing_mode")  # fmt: skip
@@ -83,7 +84,8 @@ def _apply_details(ctx: Context, sub: JSON, details: JSON) -> None:
         update.pop("billing_cycle_anchor")
     update["payment_behavior"] = "allow_incomplete"
     try:
-        subscriptions.update(ctx, update, subscription_exposed_id=sub["id"])
+        # The update operation itself, as the API runs it (its parameter rules included).
+        HANDLERS[UPDATE_SUBSCRIPTION](ctx, update, subscription_exposed_id=sub["id"])
     except StripeError as error:
         raise _prefixed(error, "subscription_details") from None
 
