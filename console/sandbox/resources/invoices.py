@@ -546,7 +546,7 @@ def _mark_paid(
     return invoice
 
 
-def default_payment_method(ctx: Context, invoice: JSON) -> str | None:
+def payment_method_to_charge(ctx: Context, invoice: JSON) -> str | None:
     """Stripe's order: the invoice's, the subscription's, the customer's invoice default, then
     the customer's default source (a card added with ``source``)."""
     if invoice.get("default_payment_method"):
@@ -644,7 +644,7 @@ def attempt_collection(ctx: Context, invoice: JSON) -> JSON:
         return _send(ctx, invoice)
     if invoice["amount_remaining"] <= 0:
         return _mark_paid(ctx, invoice)
-    payment_method = default_payment_method(ctx, invoice)
+    payment_method = payment_method_to_charge(ctx, invoice)
     if payment_method is None:
         _record_failure(ctx, invoice, snapshot(invoice))
         return invoice
@@ -724,7 +724,7 @@ def pay(
                 f"The payment method {payment_method} belongs to another customer.", param=param
             )
     else:
-        payment_method = default_payment_method(ctx, invoice)
+        payment_method = payment_method_to_charge(ctx, invoice)
         if payment_method is None:
             raise invalid(NO_PAYMENT_METHOD, param=param)
     failure = charge(ctx, invoice, payment_method)
