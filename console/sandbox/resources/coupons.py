@@ -274,7 +274,7 @@ def check_usable(ctx: Context, coupon: JSON, *, param: str) -> None:
         )
 
 
-def redeem(ctx: Context, coupon_id: str, *, param: str) -> JSON:
+def redeem_coupon(ctx: Context, coupon_id: str, *, param: str) -> JSON:
     """Apply a coupon once: checks it is usable, then counts the redemption (no event)."""
     coupon = fetch_coupon(ctx, coupon_id, param=param)
     check_usable(ctx, coupon, param=param)

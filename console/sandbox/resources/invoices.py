@@ -259,9 +259,9 @@ def resolve_discounts(
                 ctx, promotion["promotion"]["coupon"], param=f"{where}[promotion_code]"
             )
             if store:
-                promotion_codes.redeem(ctx, promotion)
+                promotion_codes.redeem_promotion_code(ctx, promotion)
         elif store:
-            coupon = coupons.redeem(ctx, entry["coupon"], param=f"{where}[coupon]")
+            coupon = coupons.redeem_coupon(ctx, entry["coupon"], param=f"{where}[coupon]")
         else:
             coupon = coupons.fetch_coupon(ctx, entry["coupon"], param=f"{where}[coupon]")
             coupons.check_usable(ctx, coupon, param=f"{where}[coupon]")

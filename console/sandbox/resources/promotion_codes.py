@@ -321,10 +321,10 @@ def resolve(
     return found
 
 
-def redeem(ctx: Context, promotion_code: JSON) -> None:
+def redeem_promotion_code(ctx: Context, promotion_code: JSON) -> None:
     """Count one use of the code and of its coupon (no event, as Stripe)."""
     from console.sandbox.resources import coupons
 
-    coupons.redeem(ctx, promotion_code["promotion"]["coupon"], param="promotion_code")
+    coupons.redeem_coupon(ctx, promotion_code["promotion"]["coupon"], param="promotion_code")
     promotion_code["times_redeemed"] += 1
     ctx.save(promotion_code)

@@ -397,13 +397,13 @@ def _discounts(ctx: Context, sub: JSON, value: Any, param: str) -> list[str]:
                 param=f"{where}[promotion_code]",
                 currency=sub["currency"],
             )
-            promotion_codes.redeem(ctx, promo)
+            promotion_codes.redeem_promotion_code(ctx, promo)
             coupon = coupons.fetch_coupon(
                 ctx, promo["promotion"]["coupon"], param=f"{where}[promotion_code]"
             )
             promo_id = str(promo["id"])
         else:
-            coupon = coupons.redeem(ctx, entry["coupon"], param=f"{where}[coupon]")
+            coupon = coupons.redeem_coupon(ctx, entry["coupon"], param=f"{where}[coupon]")
         if coupon["id"] in seen:
             raise invalid(f"The coupon {coupon['id']} is applied more than once.", param=where)
         seen.add(coupon["id"])
