@@ -18,8 +18,8 @@ import pytest
 import stripe
 
 from console.sandbox import Sandbox
+from console.sandbox.billing import discounts
 from console.sandbox.facts.errors import StripeError
-from console.sandbox.resources import coupons, promotion_codes
 from console.sandbox.state.context import Context
 
 DAY = 86_400
@@ -332,18 +332,18 @@ def test_redeem_counts_and_stops_at_max_redemptions(
     coupon = _coupon(client, max_redemptions=2)
     for _ in range(2):
         with _inside(sandbox) as ctx:
-            coupons.redeem_coupon(ctx, coupon.id, param="discounts[0][coupon]")
+            discounts.redeem_coupon(ctx, coupon.id, param="discounts[0][coupon]")
     after = client.v1.coupons.retrieve(coupon.id)
     assert after.times_redeemed == 2
     assert after.valid is False
     with pytest.raises(StripeError) as raised, _inside(sandbox) as ctx:
-        coupons.redeem_coupon(ctx, coupon.id, param="discounts[0][coupon]")
+        discounts.redeem_coupon(ctx, coupon.id, param="discounts[0][coupon]")
     assert raised.value.code == "coupon_expired"
     assert raised.value.param == "discounts[0][coupon]"
     assert client.v1.coupons.retrieve(coupon.id).times_redeemed == 2
     assert _events(client, "coupon.updated", coupon.id) == []
     with pytest.raises(StripeError) as missing, _inside(sandbox) as ctx:
-        coupons.redeem_coupon(ctx, "NOPE_" + uuid.uuid4().hex, param="coupon")
+        discounts.redeem_coupon(ctx, "NOPE_" + uuid.uuid4().hex, param="coupon")
     assert missing.value.code == "resource_missing"
     assert missing.value.status == 404
 
@@ -355,7 +355,7 @@ def test_redeem_after_redeem_by_is_coupon_expired(fresh_sandbox: Sandbox) -> Non
     coupon = _coupon(client, redeem_by=_now(client) + 60)
     _advance(client, 120)
     with pytest.raises(StripeError) as raised, _inside(fresh_sandbox) as ctx:
-        coupons.redeem_coupon(ctx, coupon.id, param="coupon")
+        discounts.redeem_coupon(ctx, coupon.id, param="coupon")
     assert raised.value.code == "coupon_expired"
     assert raised.value.param == "coupon"
 
@@ -372,10 +372,10 @@ def test_new_discount_ends_after_repeating_months(fresh_sandbox: Sandbox) -> Non
     repeating = _coupon(client, duration="repeating", duration_in_months=3)
     forever = _coupon(client, duration="forever")
     with _inside(fresh_sandbox) as ctx:
-        discount = coupons.new_discount(
+        discount = discounts.new_discount(
             ctx, ctx.find(repeating.id) or {}, customer="cus_x", subscription="sub_x"
         )
-        endless = coupons.new_discount(ctx, ctx.find(forever.id) or {}, customer=None)
+        endless = discounts.new_discount(ctx, ctx.find(forever.id) or {}, customer=None)
     assert discount["id"].startswith("di_")
     assert discount["object"] == "discount"
     assert discount["source"] == {"coupon": repeating.id, "type": "coupon"}
@@ -391,23 +391,23 @@ def test_new_discount_ends_after_repeating_months(fresh_sandbox: Sandbox) -> Non
 
 def test_discount_amount() -> None:
     percent = {"percent_off": 12.5, "amount_off": None, "currency": None}
-    assert coupons.discount_amount(percent, 999, "usd") == 125  # 124.875 rounds half up
-    assert coupons.discount_amount(percent, 4, "usd") == 1  # 0.5 rounds up
-    assert coupons.discount_amount(percent, 0, "usd") == 0
+    assert discounts.discount_amount(percent, 999, "usd") == 125  # 124.875 rounds half up
+    assert discounts.discount_amount(percent, 4, "usd") == 1  # 0.5 rounds up
+    assert discounts.discount_amount(percent, 0, "usd") == 0
     fixed = {
         "percent_off": None,
         "amount_off": 500,
         "currency": "usd",
         "_currency_options": {"eur": {"amount_off": 450}},
     }
-    assert coupons.discount_amount(fixed, 2000, "USD") == 500
-    assert coupons.discount_amount(fixed, 300, "usd") == 300
-    assert coupons.discount_amount(fixed, 2000, "eur") == 450
-    assert coupons.discount_amount(fixed, 2000, "gbp") == 0
+    assert discounts.discount_amount(fixed, 2000, "USD") == 500
+    assert discounts.discount_amount(fixed, 300, "usd") == 300
+    assert discounts.discount_amount(fixed, 2000, "eur") == 450
+    assert discounts.discount_amount(fixed, 2000, "gbp") == 0
     scoped = {**percent, "_applies_to": {"products": ["prod_a"]}}
-    assert coupons.discount_amount(scoped, 1000, "usd", "prod_a") == 125
-    assert coupons.discount_amount(scoped, 1000, "usd", "prod_b") == 0
-    assert coupons.discount_amount(scoped, 1000, "usd") == 0
+    assert discounts.discount_amount(scoped, 1000, "usd", "prod_a") == 125
+    assert discounts.discount_amount(scoped, 1000, "usd", "prod_b") == 0
+    assert discounts.discount_amount(scoped, 1000, "usd") == 0
 
 
 def test_resolve_checks_every_restriction(sandbox: Sandbox, client: stripe.StripeClient) -> None:
@@ -429,13 +429,13 @@ def test_resolve_checks_every_restriction(sandbox: Sandbox, client: stripe.Strip
 
     def refusal(code_id: str, **kwargs: Any) -> StripeError:
         with pytest.raises(StripeError) as raised, _inside(sandbox) as ctx:
-            promotion_codes.resolve(ctx, code_id, param="promotion_code", **kwargs)
+            discounts.resolve(ctx, code_id, param="promotion_code", **kwargs)
         assert raised.value.param == "promotion_code"
         return raised.value
 
     def accepted(code_id: str, **kwargs: Any) -> dict[str, Any]:
         with _inside(sandbox) as ctx:
-            return promotion_codes.resolve(ctx, code_id, param="promotion_code", **kwargs)
+            return discounts.resolve(ctx, code_id, param="promotion_code", **kwargs)
 
     assert accepted(personal.id, customer=buyer.id)["id"] == personal.id
     refusal(personal.id, customer=stranger.id)
@@ -469,15 +469,15 @@ def test_resolve_refuses_expired_and_used_up_codes(fresh_sandbox: Sandbox) -> No
     expiring = _promo(client, coupon.id, expires_at=_now(client) + 60)
     once = _promo(client, coupon.id, max_redemptions=1)
     with _inside(fresh_sandbox) as ctx:
-        found = promotion_codes.resolve(ctx, once.id, customer=None, param="promotion_code")
-        promotion_codes.redeem_promotion_code(ctx, found)
+        found = discounts.resolve(ctx, once.id, customer=None, param="promotion_code")
+        discounts.redeem_promotion_code(ctx, found)
     assert client.v1.promotion_codes.retrieve(once.id).times_redeemed == 1
     assert client.v1.coupons.retrieve(coupon.id).times_redeemed == 1
     with pytest.raises(StripeError) as used_up, _inside(fresh_sandbox) as ctx:
-        promotion_codes.resolve(ctx, once.id, customer=None, param="discounts[0]")
+        discounts.resolve(ctx, once.id, customer=None, param="discounts[0]")
     assert used_up.value.param == "discounts[0]"
 
     _advance(client, 120)
     with pytest.raises(StripeError) as expired, _inside(fresh_sandbox) as ctx:
-        promotion_codes.resolve(ctx, expiring.id, customer=None, param="promotion_code")
+        discounts.resolve(ctx, expiring.id, customer=None, param="promotion_code")
     assert expired.value.param == "promotion_code"

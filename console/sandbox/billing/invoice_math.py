@@ -11,6 +11,8 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from console.sandbox.billing import discounts as discount_rules
+from console.sandbox.billing.periods import interval_of
 from console.sandbox.facts.spec import JSON
 from console.sandbox.state.context import Context
 from resources import load_json
@@ -183,9 +185,7 @@ def subscription_line(
 
 def renewal_description(product_name: str, quantity: int, price: JSON) -> str:
     """Stripe's text for a subscription line: ``1 \u00d7 Pro (at $10.00 / month)``."""
-    recurring = price.get("recurring") or {}
-    interval = str(recurring.get("interval") or "month")
-    count = int(recurring.get("interval_count") or 1)
+    interval, count = interval_of(price)
     every = interval if count == 1 else f"{count} {interval}s"
     unit = price.get("unit_amount")
     at = f" (at {format_money(int(unit), price['currency'])} / {every})" if unit is not None else ""
@@ -226,9 +226,8 @@ def _coupon_of(ctx: Context, discount_id: str, transient: dict[str, JSON]) -> JS
 
 
 def _discount_amount(coupon: JSON, amount: int, currency: str, product: str | None) -> int:
-    from console.sandbox.resources import coupons
 
-    value = int(coupons.discount_amount(coupon, amount, currency, product))
+    value = int(discount_rules.discount_amount(coupon, amount, currency, product))
     return max(0, min(value, amount))
 
 

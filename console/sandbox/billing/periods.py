@@ -11,6 +11,15 @@ from __future__ import annotations
 import calendar
 from datetime import UTC, datetime
 
+from console.sandbox.facts.spec import JSON
+
+
+def interval_of(price: JSON) -> tuple[str, int]:
+    """A recurring price's interval and count: ``("month", 1)`` unless it says otherwise."""
+    recurring = price.get("recurring") or {}
+    return str(recurring.get("interval") or "month"), int(recurring.get("interval_count") or 1)
+
+
 DAY = 86_400
 INTERVAL_MONTHS = {"month": 1, "year": 12}
 INTERVAL_DAYS = {"day": 1, "week": 7}

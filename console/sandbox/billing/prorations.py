@@ -118,30 +118,3 @@ def lines_for(
 def _metered(price: JSON | None) -> bool:
     recurring = (price or {}).get("recurring") or {}
     return recurring.get("usage_type") == "metered"
-
-
-def create_pending_items(
-    ctx: Context, subscription: JSON, lines: list[ProrationLine]
-) -> list[JSON]:
-    """Record ``lines`` as the customer's pending invoice items, tied to the subscription."""
-    from console.sandbox.resources import invoiceitems
-
-    made: list[JSON] = []
-    for line in lines:
-        made.append(
-            invoiceitems.create_pending(
-                ctx,
-                subscription["customer"],
-                amount=line.amount,
-                currency=line.currency,
-                description=line.description,
-                price=line.price,
-                quantity=line.quantity,
-                period_start=line.period_start,
-                period_end=line.period_end,
-                proration=True,
-                subscription=subscription["id"],
-                subscription_item=line.item_id,
-            )
-        )
-    return made

@@ -17,6 +17,8 @@ from typing import Any
 from console.sandbox.facts.removed_params import with_removed_params
 from console.sandbox.facts.string_limits import with_string_limits
 
+API_VERSION = "2026-10-28.endive"
+
 JSON = dict[str, Any]
 
 SPEC_FILE = "openapi-subset.json"

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from console.sandbox import resources
-from console.sandbox.facts import ids
+from console.sandbox.facts import ids, spec
 from console.sandbox.facts.errors import StripeError, as_answered
 from console.sandbox.facts.spec import JSON, Operation, spec_operations
 from console.sandbox.http.expand import expand
@@ -36,8 +36,9 @@ from console.sandbox.http.multipart import is_multipart, parse_multipart, upload
 from console.sandbox.http.validation import validate_params
 from console.sandbox.http.wire import parse_form
 from console.sandbox.network.profile import NETWORK_OFF, NetworkProfile
+from console.sandbox.state import hidden_fields
 from console.sandbox.state.clock import Clock
-from console.sandbox.state.context import API_VERSION, Context, public
+from console.sandbox.state.context import Context
 from console.sandbox.state.registry import CLOCK_MOVERS, EXTRA_OPERATIONS, HANDLERS
 from console.sandbox.state.store import Store
 from console.sandbox.state.sweep import run_due
@@ -112,7 +113,7 @@ class Api:
         self, method: str, path: str, query: bytes, body: bytes, headers: dict[str, str]
     ) -> Reply:
         request_id = ids.new_id("req", 14)
-        reply_headers = {"Request-Id": request_id, "Stripe-Version": API_VERSION}
+        reply_headers = {"Request-Id": request_id, "Stripe-Version": spec.API_VERSION}
         key = headers.get("idempotency-key")
         if key is not None:
             reply_headers["Idempotency-Key"] = key
@@ -246,7 +247,7 @@ class Api:
                     expand_paths = params.get("expand") or []
                     if expand_paths:
                         result = expand(ctx, result, list(expand_paths))
-                    payload = rebase_links(public(result), self.base_url)
+                    payload = rebase_links(hidden_fields.public(result), self.base_url)
                     if remember is not None:
                         remember(200, payload)
         except StripeError:

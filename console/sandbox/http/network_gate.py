@@ -6,11 +6,10 @@ import asyncio
 import json
 from urllib.parse import parse_qs
 
-from console.sandbox.facts import ids
+from console.sandbox.facts import ids, spec
 from console.sandbox.http.app import Reply, Router
 from console.sandbox.network.conditions import DEFAULT_PAGE_LIMIT, NetworkConditions
 from console.sandbox.network.rate_limit import rate_limit_error
-from console.sandbox.state.context import API_VERSION
 
 PAGE_OBJECTS = frozenset({"list", "search_result"})
 
@@ -50,7 +49,7 @@ async def cross_network(
     # only 409s, 5xx and answers saying Stripe-Should-Retry: true, does not retry these.
     reply_headers = {
         "Request-Id": request_id,
-        "Stripe-Version": API_VERSION,
+        "Stripe-Version": spec.API_VERSION,
         "Stripe-Rate-Limited-Reason": refusal.reason,
     }
     error = rate_limit_error(refusal)

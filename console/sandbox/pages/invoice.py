@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from console.sandbox.billing import invoicing
 from console.sandbox.billing.invoice_math import format_date, format_money
 from console.sandbox.facts import ids
 from console.sandbox.facts.errors import StripeError
@@ -73,9 +74,8 @@ def _api(request: Request) -> Any:
 
 def _locate(api: Any, token: str) -> tuple[Context, JSON] | None:
     """The invoice behind ``token`` and a context in its account (call inside a transaction)."""
-    from console.sandbox.resources.invoices import PAGE_LOOKUP
 
-    invoice_id = api.store.lookup(api.platform, PAGE_LOOKUP, token)
+    invoice_id = api.store.lookup(api.platform, invoicing.PAGE_LOOKUP, token)
     if invoice_id is None:
         return None
     account = api.store.owner(invoice_id)
@@ -309,9 +309,7 @@ async def pay(request: Request) -> Response:
             return not_found()
         ctx, invoice = located
         try:
-            from console.sandbox.resources import invoices
-
-            invoice, failure = invoices.pay(ctx, invoice, payment_method=payment_method["id"])
+            invoice, failure = invoicing.pay(ctx, invoice, payment_method=payment_method["id"])
         except StripeError as error:
             refused = error.message
     if ctx.events:

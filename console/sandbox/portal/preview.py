@@ -28,8 +28,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from console.sandbox.billing import portal_rules as rules
 from console.sandbox.facts import ids
-from console.sandbox.facts import portal_rules as rules
 from console.sandbox.facts.errors import invalid, missing_param
 from console.sandbox.facts.spec import JSON, spec_operations
 from console.sandbox.portal import pages, subscriptions

@@ -36,6 +36,7 @@ from console.sandbox.facts.errors import StripeError
 from console.sandbox.facts.spec import JSON
 from console.sandbox.http.hosted_urls import rebased
 from console.sandbox.portal.render import PageLocale, choose_locale, render, request_locale
+from console.sandbox.state import files as files_state
 
 if TYPE_CHECKING:
     from console.sandbox.http.app import Api
@@ -357,7 +358,7 @@ def _image_url(api: Api, file_id: Any, purpose: str, owner: JSON, account: str) 
     if not isinstance(file_id, str) or not file_id:
         return None
     scopes = tuple(a for a in (owner.get("id"), account) if isinstance(a, str))
-    found = files.find_file(api.store, file_id, scopes)
+    found = files_state.find_file(api.store, file_id, scopes)
     if found is None or found.get("purpose") != purpose:
         return None
     return files.contents_url(api.base_url, file_id)

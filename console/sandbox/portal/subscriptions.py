@@ -1,6 +1,6 @@
 """The portal's subscription pages: details, plan change with its preview, cancel, renew.
 
-What is offered comes from :mod:`console.sandbox.facts.portal_rules`; every
+What is offered comes from :mod:`console.sandbox.billing.portal_rules`; every
 limit it reports is explained on the page, and a change it does not offer, if
 posted by hand, is refused with the same explanation (403) before anything is
 called. Changes go through the API (``portal.call``), so the subscription, its
@@ -22,7 +22,8 @@ from babel.numbers import format_percent
 from starlette.requests import Request
 from starlette.responses import Response
 
-from console.sandbox.facts import portal_rules as rules
+from console.sandbox.billing import periods
+from console.sandbox.billing import portal_rules as rules
 from console.sandbox.facts.errors import StripeError
 from console.sandbox.facts.spec import JSON
 from console.sandbox.portal import i18n, pages
@@ -518,7 +519,7 @@ def _preview(request: Request, portal: Portal, view: View, change: Change) -> Re
         params = {**params, "proration_behavior": "none"}
         params.pop("billing_cycle_anchor", None)
         current = view.assessment.current_price or {}
-        if rules.interval_of(_new_price(view, change)) != rules.interval_of(current):
+        if periods.interval_of(_new_price(view, change)) != periods.interval_of(current):
             return _preview_page(request, portal, view, change, None, deferred=True)
     try:
         invoice = portal.call(
@@ -572,7 +573,7 @@ def _preview_page(
             resets_cycle=not deferred
             and (
                 portal.feature("subscription_update").get("billing_cycle_anchor") == "now"
-                or rules.interval_of(new_price) != rules.interval_of(current)
+                or periods.interval_of(new_price) != periods.interval_of(current)
             ),
             error=error,
             back_url=_back_url(portal, view),

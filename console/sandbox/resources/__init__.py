@@ -1,10 +1,18 @@
-"""One module per Stripe resource; importing them registers their handlers."""
+"""One module per Stripe resource; importing them registers their handlers.
+
+The billing engine's clock work (``@on_due`` in ``billing.due``) and its payment-outcome
+listeners (``@listens`` in ``billing.outcomes``) register when imported here, with the handlers.
+"""
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
 from functools import cache
+
+from console.sandbox.billing import due, outcomes
+
+ENGINE_REGISTRATIONS = (due, outcomes)
 
 
 @cache

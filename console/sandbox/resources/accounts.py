@@ -8,6 +8,7 @@ from console.sandbox.facts.errors import StripeError, no_such
 from console.sandbox.facts.fields import assign, metadata
 from console.sandbox.facts.spec import JSON
 from console.sandbox.facts.urls import check_url
+from console.sandbox.state import files
 from console.sandbox.state.context import Context, changed, snapshot
 from console.sandbox.state.listing import list_objects
 from console.sandbox.state.registry import operation
@@ -197,7 +198,6 @@ def _connected(ctx: Context, account_id: str) -> JSON:
 
 def _check_branding(ctx: Context, params: JSON, owner: str) -> None:
     """Branding icon and logo must name uploaded files of the matching purpose, as at Stripe."""
-    from console.sandbox.resources import files
 
     settings: Any = params.get("settings")
     branding: Any = settings.get("branding") if isinstance(settings, dict) else None

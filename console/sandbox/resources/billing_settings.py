@@ -17,40 +17,20 @@ Stripe gives a new account is not documented).
 
 from __future__ import annotations
 
+from console.sandbox.billing import payments
 from console.sandbox.facts.spec import JSON
 from console.sandbox.state.context import Context
 from console.sandbox.state.registry import extra
 
-OBJECT = "sandbox.billing_settings"
 PATH = "/v1/test_helpers/billing_settings"
 
 SUBSCRIPTION_CHOICES = ("cancel", "mark_unpaid", "leave_past_due")
 INVOICE_CHOICES = ("mark_uncollectible", "leave_past_due")
-DEFAULTS: JSON = {
-    "subscription_after_final_failure": "leave_past_due",
-    "invoice_after_final_failure": "leave_past_due",
-}
-
-
-def _settings_id(account: str) -> str:
-    # One object per account; the store's ids are global, so the account is part of it.
-    return f"billing_settings_{account}"
-
-
-def settings_of(ctx: Context) -> JSON:
-    """The account's settings (the defaults until someone sets them)."""
-    stored = ctx.find(_settings_id(ctx.account))
-    return {
-        "object": OBJECT,
-        **DEFAULTS,
-        **{key: stored[key] for key in DEFAULTS if stored is not None and key in stored},
-        "livemode": False,
-    }
 
 
 @extra("GetSandboxBillingSettings", "GET", PATH)
 def retrieve(ctx: Context, params: JSON) -> JSON:
-    return settings_of(ctx)
+    return payments.settings_of(ctx)
 
 
 @extra(
@@ -63,13 +43,18 @@ def retrieve(ctx: Context, params: JSON) -> JSON:
     },
 )
 def update(ctx: Context, params: JSON) -> JSON:
-    current = settings_of(ctx)
-    chosen = {key: params.get(key, current[key]) for key in DEFAULTS}
-    stored = ctx.find(_settings_id(ctx.account))
+    current = payments.settings_of(ctx)
+    chosen = {key: params.get(key, current[key]) for key in payments.DEFAULTS}
+    stored = ctx.find(payments.settings_id(ctx.account))
     if stored is None:
         ctx.insert(
-            {"id": _settings_id(ctx.account), "object": OBJECT, "created": ctx.now()} | chosen
+            {
+                "id": payments.settings_id(ctx.account),
+                "object": payments.OBJECT,
+                "created": ctx.now(),
+            }
+            | chosen
         )
     else:
         ctx.save(stored | chosen)
-    return settings_of(ctx)
+    return payments.settings_of(ctx)

@@ -8,13 +8,11 @@ at Stripe, but it can no longer be read, listed or redeemed.
 
 from __future__ import annotations
 
-import calendar
-from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from console.sandbox.billing import discounts
 from console.sandbox.facts import ids
-from console.sandbox.facts.errors import StripeError, invalid, no_such
+from console.sandbox.facts.errors import StripeError, invalid
 from console.sandbox.facts.fields import metadata, unset
 from console.sandbox.facts.spec import JSON
 from console.sandbox.state.context import Context, changed, snapshot
@@ -44,14 +42,6 @@ def new_coupon(coupon_id: str, created: int) -> JSON:
         "_applies_to": None,
         "_currency_options": None,
     }
-
-
-def fetch_coupon(ctx: Context, coupon_id: str, *, param: str) -> JSON:
-    """A coupon that exists and was not deleted, or Stripe's 404 naming ``param``."""
-    coupon = ctx.find(coupon_id) if coupon_id else None
-    if coupon is None or coupon.get("object") != "coupon" or coupon.get("_deleted"):
-        raise no_such("coupon", coupon_id, param=param)
-    return coupon
 
 
 def _exclusive(a: str, b: str) -> StripeError:
@@ -193,12 +183,12 @@ def create(ctx: Context, params: JSON) -> JSON:
 
 @operation("GetCouponsCoupon")
 def retrieve(ctx: Context, params: JSON, coupon: str) -> JSON:
-    return fetch_coupon(ctx, coupon, param="coupon")
+    return discounts.fetch_coupon(ctx, coupon, param="coupon")
 
 
 @operation("PostCouponsCoupon")
 def update(ctx: Context, params: JSON, coupon: str) -> JSON:
-    found = fetch_coupon(ctx, coupon, param="coupon")
+    found = discounts.fetch_coupon(ctx, coupon, param="coupon")
     before = snapshot(found)
     if "name" in params:
         found["name"] = _name(params["name"])
@@ -219,7 +209,7 @@ def update(ctx: Context, params: JSON, coupon: str) -> JSON:
 
 @operation("DeleteCouponsCoupon")
 def delete(ctx: Context, params: JSON, coupon: str) -> JSON:
-    found = fetch_coupon(ctx, coupon, param="coupon")
+    found = discounts.fetch_coupon(ctx, coupon, param="coupon")
     ctx.emit("coupon.deleted", found)
     found["_deleted"] = True
     found["valid"] = False
@@ -253,96 +243,3 @@ def currency_options_of(ctx: Context, coupon: JSON) -> JSON | None:
 
 
 # -- what other resources use: redeeming, discounts, amounts ---------------------------------
-
-
-def check_usable(ctx: Context, coupon: JSON, *, param: str) -> None:
-    """Refuse a coupon that can no longer be applied, naming ``param`` (code coupon_expired)."""
-    redeem_by = coupon.get("redeem_by")
-    if redeem_by is not None and redeem_by <= ctx.now():
-        raise StripeError(f"Coupon expired: {coupon['id']}", param=param, code="coupon_expired")
-    limit = coupon.get("max_redemptions")
-    if limit is not None and coupon["times_redeemed"] >= limit:
-        raise StripeError(
-            f"Coupon {coupon['id']} has been redeemed the maximum number of times "
-            f"({limit}) and can no longer be applied.",
-            param=param,
-            code="coupon_expired",
-        )
-    if not coupon.get("valid", True):
-        raise StripeError(
-            f"Coupon is no longer valid: {coupon['id']}", param=param, code="coupon_expired"
-        )
-
-
-def redeem_coupon(ctx: Context, coupon_id: str, *, param: str) -> JSON:
-    """Apply a coupon once: checks it is usable, then counts the redemption (no event)."""
-    coupon = fetch_coupon(ctx, coupon_id, param=param)
-    check_usable(ctx, coupon, param=param)
-    coupon["times_redeemed"] += 1
-    limit = coupon.get("max_redemptions")
-    if limit is not None and coupon["times_redeemed"] >= limit:
-        coupon["valid"] = False
-    ctx.save(coupon)
-    return coupon
-
-
-def add_months(moment: int, months: int) -> int:
-    """The same day and time ``months`` calendar months later (clamped to the month's end)."""
-    start = datetime.fromtimestamp(moment, tz=UTC)
-    index = start.month - 1 + months
-    year, month = start.year + index // 12, index % 12 + 1
-    day = min(start.day, calendar.monthrange(year, month)[1])
-    return int(start.replace(year=year, month=month, day=day).timestamp())
-
-
-def new_discount(
-    ctx: Context,
-    coupon: JSON,
-    *,
-    customer: str | None,
-    subscription: str | None = None,
-    invoice: str | None = None,
-    promotion_code: str | None = None,
-    subscription_item: str | None = None,
-) -> JSON:
-    """A ``discount`` made from ``coupon`` now; repeating coupons end after their months."""
-    start = ctx.now()
-    end = None
-    if coupon["duration"] == "repeating" and coupon.get("duration_in_months"):
-        end = add_months(start, int(coupon["duration_in_months"]))
-    return {
-        "id": ctx.new_id("di", 24),
-        "object": "discount",
-        "checkout_session": None,
-        "customer": customer,
-        "customer_account": None,
-        "end": end,
-        "invoice": invoice,
-        "invoice_item": None,
-        "promotion_code": promotion_code,
-        "source": {"coupon": coupon["id"], "type": "coupon"},
-        "start": start,
-        "subscription": subscription,
-        "subscription_item": subscription_item,
-    }
-
-
-def discount_amount(coupon: JSON, amount: int, currency: str, product: str | None = None) -> int:
-    """What ``coupon`` takes off ``amount`` (in ``currency``'s minor unit), never more."""
-    if amount <= 0:
-        return 0
-    # Stored coupons keep these hidden; an expanded one shows them.
-    applies = coupon.get("_applies_to") or coupon.get("applies_to")
-    if applies and product not in applies.get("products", []):
-        return 0
-    if coupon.get("percent_off") is not None:
-        off = Decimal(amount) * Decimal(str(coupon["percent_off"])) / 100
-        return min(amount, int(off.quantize(Decimal(1), rounding=ROUND_HALF_UP)))
-    currency = currency.lower()
-    if coupon.get("currency") == currency and coupon.get("amount_off") is not None:
-        return min(amount, int(coupon["amount_off"]))
-    options = coupon.get("_currency_options") or coupon.get("currency_options") or {}
-    option = options.get(currency)
-    if option:
-        return min(amount, int(option["amount_off"]))
-    return 0

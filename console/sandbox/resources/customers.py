@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from console.sandbox.billing import lifecycle, payment_methods, tax_ids
 from console.sandbox.facts import ids, testcards
 from console.sandbox.facts.errors import invalid
 from console.sandbox.facts.fields import address, assign, metadata
@@ -75,15 +76,14 @@ def _add_source(ctx: Context, customer: JSON, token: str) -> None:
     if token not in testcards.TOK_CARD_TOKENS:
         # A missing object named in a parameter is Stripe's 400, not the URL's 404.
         raise invalid(f"No such token: '{token}'", param="source", code="resource_missing")
-    from console.sandbox.resources import payment_methods as pm_module
 
-    card = pm_module.from_params(ctx, {"type": "card", "card": {"token": token}})
+    card = payment_methods.from_params(ctx, {"type": "card", "card": {"token": token}})
     card["id"] = ctx.new_id("card")
-    failure = pm_module.validation_error(card)
+    failure = payment_methods.validation_error(card)
     if failure is not None:
-        raise pm_module.card_error(failure)
+        raise payment_methods.card_error(failure)
     ctx.insert(card)
-    pm_module.mark_attached(ctx, card, customer["id"])
+    payment_methods.mark_attached(ctx, card, customer["id"])
     customer["default_source"] = card["id"]
 
 
@@ -151,7 +151,6 @@ def new_customer(customer_id: str, created: int) -> JSON:
 
 @operation("PostCustomers")
 def create(ctx: Context, params: JSON) -> JSON:
-    from console.sandbox.resources import payment_methods, tax_ids
 
     customer = new_customer(ctx.new_id("cus", 14), ctx.now())
     ctx.insert(customer)
@@ -212,14 +211,13 @@ def update(ctx: Context, params: JSON, customer: str) -> JSON:
 
 @operation("DeleteCustomersCustomer")
 def delete(ctx: Context, params: JSON, customer: str) -> JSON:
-    from console.sandbox.resources import payment_methods, subscriptions
 
     found = ctx.fetch("customer", customer)
     for subscription in list(
         ctx.store.scan(account=ctx.account, type_="subscription", parent=customer)
     ):
         if subscription.get("status") not in ("canceled", "incomplete_expired"):
-            subscriptions.cancel_now(ctx, subscription)
+            lifecycle.cancel_now(ctx, subscription)
     for pm in list(ctx.store.scan(account=ctx.account, type_="payment_method", parent=customer)):
         payment_methods.detach_from_customer(ctx, pm)
     stub = {"id": customer, "object": "customer", "deleted": True}

@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from console.sandbox.facts import ids
-from console.sandbox.facts.errors import StripeError, invalid, no_such
+from console.sandbox.facts.errors import StripeError, invalid
 from console.sandbox.facts.spec import JSON
 from console.sandbox.facts.upload import Upload
 from console.sandbox.state.context import Context
@@ -212,32 +212,6 @@ def _present(ctx: Context, file: JSON) -> JSON:
     if ctx.base_url:
         file["url"] = contents_url(ctx.base_url, file["id"])
     return file
-
-
-def find_file(store: Any, file_id: str, accounts: tuple[str, ...]) -> JSON | None:
-    """The file ``file_id`` owned by one of ``accounts`` (the caller's scope first), or None."""
-    for account in accounts:
-        found = store.get(file_id, account=account) if file_id else None
-        if isinstance(found, dict) and found.get("object") == "file":
-            return found
-    return None
-
-
-def require_image(ctx: Context, file_id: str, purpose: str, param: str, owner: str) -> None:
-    """Stripe's check that a branding setting names an uploaded ``purpose`` file.
-
-    Platforms upload a connected account's icon on their own account, so both
-    the caller's scope and the account being changed are searched.
-    """
-    found = find_file(ctx.store, file_id, (ctx.account, owner, ctx.platform))
-    if found is None:
-        raise no_such("file upload", file_id, param=param)
-    if found.get("purpose") != purpose:
-        raise invalid(
-            f"The file '{file_id}' has purpose `{found.get('purpose')}`; {param} needs a file "
-            f"uploaded with purpose `{purpose}`.",
-            param=param,
-        )
 
 
 def contents_of(file: JSON) -> bytes:

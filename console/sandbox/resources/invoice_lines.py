@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
+from console.sandbox.billing import catalog, drafts, invoice_items, invoicing
+from console.sandbox.billing.drafts import require_draft, resolve_discounts, save_invoice, sync_item
+from console.sandbox.billing.invoicing import fetch_invoice
 from console.sandbox.facts.errors import StripeError, invalid, missing_param
 from console.sandbox.facts.fields import metadata
 from console.sandbox.facts.spec import JSON
-from console.sandbox.resources.invoices import (
-    _fetch,
-    _item_id_of,
-    _lines,
-    _payments,
-    _prefixed,
-    _save,
-    attach_item,
-    detach_item,
-    require_draft,
-    resolve_discounts,
-    sync_item,
-)
 from console.sandbox.state.context import Context, changed, snapshot
 from console.sandbox.state.listing import embedded_list, page_limit
 from console.sandbox.state.registry import includable, operation
@@ -27,8 +17,8 @@ from console.sandbox.state.registry import includable, operation
 
 @operation("GetInvoicesInvoiceLines")
 def list_lines(ctx: Context, params: JSON, invoice: str) -> JSON:
-    found = _fetch(ctx, invoice)
-    return page_lines(_lines(found), params, f"/v1/invoices/{found['id']}/lines")
+    found = invoicing.fetch_invoice(ctx, invoice)
+    return page_lines(drafts.lines_of(found), params, f"/v1/invoices/{found['id']}/lines")
 
 
 def page_lines(lines: list[JSON], params: JSON, url: str) -> JSON:
@@ -56,14 +46,14 @@ def page_lines(lines: list[JSON], params: JSON, url: str) -> JSON:
 
 
 def _line(invoice: JSON, line_id: str, param: str) -> JSON:
-    for line in _lines(invoice):
+    for line in drafts.lines_of(invoice):
         if line["id"] == line_id:
             return line
     raise invalid(f"No such line item: '{line_id}'", param=param, code="resource_missing")
 
 
 def _item_of(ctx: Context, line: JSON) -> JSON | None:
-    item_id = _item_id_of(line)
+    item_id = invoicing.item_id_of(line)
     return ctx.find(item_id) if item_id else None
 
 
@@ -91,7 +81,6 @@ def _field(prefix: str, key: str) -> str:
 
 
 def _update_line(ctx: Context, invoice: JSON, line: JSON, entry: JSON, param: str) -> JSON:
-    from console.sandbox.resources import invoiceitems
 
     changes = {k: entry[k] for k in LINE_FIELDS if k in entry}
     if entry.get("tax_amounts"):
@@ -100,9 +89,9 @@ def _update_line(ctx: Context, invoice: JSON, line: JSON, entry: JSON, param: st
     if item is not None:
         before = snapshot(item)
         try:
-            invoiceitems.apply_changes(ctx, item, changes)
+            invoice_items.apply_changes(ctx, item, changes)
         except StripeError as error:
-            raise _prefixed(error, param) if param else error from None
+            raise invoicing.prefixed_error(error, param) if param else error from None
         ctx.save(item)
         sync_item(ctx, invoice, item)
         previous = changed(before, item)
@@ -132,13 +121,13 @@ def _update_line(ctx: Context, invoice: JSON, line: JSON, entry: JSON, param: st
                 ctx, value, customer=invoice["customer"], param=_field(param, "discounts")
             )
         )
-    _save(ctx, invoice)
+    save_invoice(ctx, invoice)
     return line
 
 
 @operation("PostInvoicesInvoiceLinesLineItemId")
 def update_line(ctx: Context, params: JSON, invoice: str, line_item_id: str) -> JSON:
-    found = _fetch(ctx, invoice)
+    found = fetch_invoice(ctx, invoice)
     require_draft(found)
     line = _line(found, line_item_id, "line_item_id")
     return _update_line(ctx, found, line, params, "")
@@ -149,9 +138,7 @@ def _line_charge_params(ctx: Context, entry: JSON, currency: str, where: str) ->
     data = {k: v for k, v in entry.items() if k in LINE_FIELDS}
     price_data = data.get("price_data")
     if price_data and price_data.get("product_data"):
-        from console.sandbox.resources import products
-
-        product = products.create_product(
+        product = catalog.create_product(
             ctx,
             {"name": price_data["product_data"]["name"], "active": False},
             prefix=f"{where}[price_data][product_data]",
@@ -165,10 +152,9 @@ def _line_charge_params(ctx: Context, entry: JSON, currency: str, where: str) ->
 
 @operation("PostInvoicesInvoiceAddLines")
 def add_lines(ctx: Context, params: JSON, invoice: str) -> JSON:
-    from console.sandbox.resources import invoiceitems
 
-    found = _fetch(ctx, invoice)
-    require_draft(found)
+    found = invoicing.fetch_invoice(ctx, invoice)
+    drafts.require_draft(found)
     before = snapshot(found)
     for position, entry in enumerate(params["lines"]):
         where = f"lines[{position}]"
@@ -182,18 +168,18 @@ def add_lines(ctx: Context, params: JSON, invoice: str) -> JSON:
                     f"The invoice item {item['id']} is not a pending item of this customer.",
                     param=f"{where}[invoice_item]",
                 )
-            attach_item(ctx, found, item)
+            drafts.attach_item(ctx, found, item)
             continue
-        charge_ = invoiceitems.charge_from_params(
+        charge_ = invoice_items.charge_from_params(
             ctx, _line_charge_params(ctx, entry, found["currency"], where), prefix=where
         )
-        item = invoiceitems.item_for_line(
+        item = invoice_items.item_for_line(
             ctx,
             found["customer"],
             charge_,
             entry,
             description=entry.get("description")
-            or invoiceitems.default_description(ctx, charge_["price"]),
+            or invoice_items.default_description(ctx, charge_["price"]),
         )
         if charge_["currency"] != found["currency"]:
             raise invalid(
@@ -207,19 +193,21 @@ def add_lines(ctx: Context, params: JSON, invoice: str) -> JSON:
             item["metadata"] = metadata({}, entry["metadata"], param=f"{where}[metadata]")
         ctx.insert(item, parent=found["customer"])
         if entry.get("discounts"):
-            invoiceitems.apply_discounts(ctx, item, entry["discounts"], param=f"{where}[discounts]")
-        attach_item(ctx, found, item)
+            invoice_items.apply_discounts(
+                ctx, item, entry["discounts"], param=f"{where}[discounts]"
+            )
+        drafts.attach_item(ctx, found, item)
         ctx.emit("invoiceitem.created", item)
     _invoice_metadata(found, params)
-    _save(ctx, found)
+    drafts.save_invoice(ctx, found)
     _updated(ctx, found, before)
     return found
 
 
 @operation("PostInvoicesInvoiceUpdateLines")
 def update_lines(ctx: Context, params: JSON, invoice: str) -> JSON:
-    found = _fetch(ctx, invoice)
-    require_draft(found)
+    found = invoicing.fetch_invoice(ctx, invoice)
+    drafts.require_draft(found)
     before = snapshot(found)
     for position, entry in enumerate(params["lines"]):
         where = f"lines[{position}]"
@@ -228,17 +216,16 @@ def update_lines(ctx: Context, params: JSON, invoice: str) -> JSON:
         line = _line(found, entry["id"], f"{where}[id]")
         _update_line(ctx, found, line, entry, where)
     _invoice_metadata(found, params)
-    _save(ctx, found)
+    drafts.save_invoice(ctx, found)
     _updated(ctx, found, before)
     return found
 
 
 @operation("PostInvoicesInvoiceRemoveLines")
 def remove_lines(ctx: Context, params: JSON, invoice: str) -> JSON:
-    from console.sandbox.resources import invoiceitems
 
-    found = _fetch(ctx, invoice)
-    require_draft(found)
+    found = invoicing.fetch_invoice(ctx, invoice)
+    drafts.require_draft(found)
     before = snapshot(found)
     for position, entry in enumerate(params["lines"]):
         where = f"lines[{position}]"
@@ -249,18 +236,20 @@ def remove_lines(ctx: Context, params: JSON, invoice: str) -> JSON:
                 "A subscription line cannot be removed from its invoice.", param=f"{where}[id]"
             )
         if entry["behavior"] == "delete":
-            invoiceitems.remove(ctx, item)
+            invoice_items.remove(ctx, item)
         else:
             before = snapshot(item)
-            detach_item(ctx, found, item)
+            drafts.detach_item(ctx, found, item)
             ctx.save(item)
             ctx.emit("invoiceitem.updated", item, changed(before, item))
     _invoice_metadata(found, params)
-    _save(ctx, found)
+    drafts.save_invoice(ctx, found)
     _updated(ctx, found, before)
     return found
 
 
 @includable("invoice", "payments")
 def payments_of(ctx: Context, invoice: JSON) -> JSON:
-    return embedded_list(_payments(ctx, invoice), f"/v1/invoice_payments?invoice={invoice['id']}")
+    return embedded_list(
+        invoicing.invoice_payments(ctx, invoice), f"/v1/invoice_payments?invoice={invoice['id']}"
+    )

@@ -9,6 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from console.sandbox.billing import (
+    catalog,
+    drafts,
+    invoice_items,
+    invoicing,
+    lifecycle,
+    subscription_items,
+)
+from console.sandbox.billing import periods as billing_periods
 from console.sandbox.billing.invoice_math import (
     line_from_item,
     recompute,
@@ -16,18 +25,6 @@ from console.sandbox.billing.invoice_math import (
 )
 from console.sandbox.facts.errors import StripeError, invalid, missing_param
 from console.sandbox.facts.spec import JSON
-from console.sandbox.resources.invoices import (
-    _customer_discounts,
-    _default_currency,
-    _item_id_of,
-    _line_id,
-    _lines,
-    _prefixed,
-    add_subscription_line,
-    build_draft,
-    resolve_discounts,
-    subscription_of,
-)
 from console.sandbox.state.context import Context, snapshot
 from console.sandbox.state.listing import embedded_list
 from console.sandbox.state.registry import HANDLERS, operation
@@ -63,16 +60,15 @@ def _sub_invoices(ctx: Context, customer: str, subscription: str) -> list[JSON]:
     return [
         inv
         for inv in ctx.store.scan(account=ctx.account, type_="invoice", parent=customer)
-        if subscription_of(inv) == subscription
+        if invoicing.subscription_of(inv) == subscription
     ]
 
 
 def _apply_details(ctx: Context, sub: JSON, details: JSON) -> None:
-    from console.sandbox.resources import subscriptions
 
     behavior = details.get("proration_behavior", "create_prorations")
     if details.get("cancel_now"):
-        subscriptions.cancel_now(ctx, sub, prorate=behavior != "none", invoice_now=True)
+        lifecycle.cancel_now(ctx, sub, prorate=behavior != "none", invoice_now=True)
         return
     if details.get("pause") or details.get("resume_at"):
         raise invalid(
@@ -87,15 +83,12 @@ def _apply_details(ctx: Context, sub: JSON, details: JSON) -> None:
         # The update operation itself, as the API runs it (its parameter rules included).
         HANDLERS[UPDATE_SUBSCRIPTION](ctx, update, subscription_exposed_id=sub["id"])
     except StripeError as error:
-        raise _prefixed(error, "subscription_details") from None
+        raise invoicing.prefixed_error(error, "subscription_details") from None
 
 
 def _upcoming(ctx: Context, sub: JSON, customer: JSON, *, recurring_only: bool) -> JSON:
     """The subscription's next regular invoice: the coming period plus pending items."""
-    from console.sandbox.billing import periods as billing_periods
-    from console.sandbox.resources import subscription_items as items_mod
-
-    items = items_mod.items_of(ctx, sub["id"])
+    items = subscription_items.items_of(ctx, sub["id"])
     if sub["status"] in ("canceled", "incomplete_expired") or not items:
         raise _nothing_upcoming(customer["id"])
     start, end = int(items[0]["current_period_start"]), int(items[0]["current_period_end"])
@@ -103,12 +96,10 @@ def _upcoming(ctx: Context, sub: JSON, customer: JSON, *, recurring_only: bool) 
     at = int(trial_end) if sub["status"] == "trialing" and trial_end else end
     if sub.get("cancel_at_period_end") or (sub.get("cancel_at") and sub["cancel_at"] <= at):
         raise _nothing_upcoming(customer["id"])
-    recurring = items[0]["price"].get("recurring") or {}
-    interval = str(recurring.get("interval") or "month")
-    count = int(recurring.get("interval_count") or 1)
+    interval, count = billing_periods.interval_of(items[0]["price"])
     anchor = int(sub.get("billing_cycle_anchor") or at)
     following = billing_periods.next_boundary(anchor, interval, count, at)
-    invoice = build_draft(
+    invoice = invoicing.build_draft(
         ctx,
         customer,
         subscription=sub,
@@ -125,12 +116,12 @@ def _upcoming(ctx: Context, sub: JSON, customer: JSON, *, recurring_only: bool) 
     )
     for item in items:
         price = item["price"]
-        if items_mod.is_metered(price):
+        if catalog.is_metered(price):
             continue  # usage is billed in arrears and the sandbox meters none
-        quantity = items_mod.quantity_of(item)
+        quantity = subscription_items.quantity_of(item)
         product = ctx.find(str(price.get("product") or "")) or {}
         name = str(product.get("name") or price.get("nickname") or price["id"])
-        add_subscription_line(
+        invoicing.add_subscription_line(
             ctx,
             invoice,
             subscription=sub,
@@ -139,7 +130,7 @@ def _upcoming(ctx: Context, sub: JSON, customer: JSON, *, recurring_only: bool) 
             quantity=quantity,
             period_start=at,
             period_end=following,
-            amount=items_mod.amount_for(price, quantity),
+            amount=catalog.amount_for(price, quantity),
             description=renewal_description(name, quantity, price),
         )
     invoice["created"] = at
@@ -149,7 +140,6 @@ def _upcoming(ctx: Context, sub: JSON, customer: JSON, *, recurring_only: bool) 
 
 
 def _new_subscription(ctx: Context, customer: JSON, params: JSON, details: JSON) -> JSON:
-    from console.sandbox.resources import subscriptions
 
     create: JSON = {"customer": customer["id"], "payment_behavior": "default_incomplete"}
     kept = ("price", "price_data", "quantity", "metadata", "discounts")
@@ -162,15 +152,14 @@ def _new_subscription(ctx: Context, customer: JSON, params: JSON, details: JSON)
     if params.get("currency"):
         create["currency"] = params["currency"]
     try:
-        sub: JSON = subscriptions.create_subscription(ctx, create)
+        sub: JSON = lifecycle.create_subscription(ctx, create)
     except StripeError as error:
-        raise _prefixed(error, "subscription_details") from None
+        raise invoicing.prefixed_error(error, "subscription_details") from None
     return sub
 
 
 def _extra_items(ctx: Context, invoice: JSON, entries: list[JSON]) -> None:
     """``invoice_items`` of the preview: one-off lines added to what is previewed."""
-    from console.sandbox.resources import invoiceitems
 
     for position, entry in enumerate(entries):
         where = f"invoice_items[{position}]"
@@ -182,15 +171,15 @@ def _extra_items(ctx: Context, invoice: JSON, entries: list[JSON]) -> None:
             changes = {k: v for k, v in entry.items() if k not in ("invoiceitem", "price")}
             if entry.get("price"):
                 changes["pricing"] = {"price": entry["price"]}
-            invoiceitems.apply_changes(ctx, item, changes)
+            invoice_items.apply_changes(ctx, item, changes)
         else:
             data = {k: v for k, v in entry.items() if k not in ("price",)}
             if entry.get("price"):
                 data["pricing"] = {"price": entry["price"]}
             if not any(k in data for k in ("pricing", "price_data", "currency")):
                 data["currency"] = invoice["currency"]
-            charge_ = invoiceitems.charge_from_params(ctx, data, prefix=where)
-            item = invoiceitems.item_for_line(
+            charge_ = invoice_items.charge_from_params(ctx, data, prefix=where)
+            item = invoice_items.item_for_line(
                 ctx,
                 invoice["customer"],
                 charge_,
@@ -205,10 +194,10 @@ def _extra_items(ctx: Context, invoice: JSON, entries: list[JSON]) -> None:
                 f"({invoice['currency']}).",
                 param=f"{where}[currency]",
             )
-        line = line_from_item(_line_id(ctx, temporary=True), invoice["id"], item)
-        lines = _lines(invoice)
+        line = line_from_item(drafts.new_line_id(ctx, temporary=True), invoice["id"], item)
+        lines = drafts.lines_of(invoice)
         # An item already on the preview is updated in place (Stripe's ``invoiceitem``).
-        same = [i for i, known in enumerate(lines) if _item_id_of(known) == item["id"]]
+        same = [i for i, known in enumerate(lines) if invoicing.item_id_of(known) == item["id"]]
         if same:
             lines[same[0]] = line
         else:
@@ -232,8 +221,8 @@ def _as_preview(ctx: Context, invoice: JSON, details: JSON) -> JSON:
     result["auto_advance"] = False
     for key in [k for k in result if k.startswith("_") and k != "_lines"]:
         result.pop(key)
-    for line in _lines(result):
-        line["id"] = _line_id(ctx, temporary=True)
+    for line in drafts.lines_of(result):
+        line["id"] = drafts.new_line_id(ctx, temporary=True)
         line["invoice"] = result["id"]
     parent = (result.get("parent") or {}).get("subscription_details")
     if parent is not None and details.get("proration_date"):
@@ -283,8 +272,10 @@ def preview(ctx: Context, params: JSON) -> JSON:
             else:
                 invoice = latest
         else:
-            currency = str(params.get("currency") or _default_currency(ctx, customer)).lower()
-            invoice = build_draft(
+            currency = str(
+                params.get("currency") or invoicing.default_currency(ctx, customer)
+            ).lower()
+            invoice = invoicing.build_draft(
                 ctx,
                 customer,
                 subscription=None,
@@ -295,9 +286,9 @@ def preview(ctx: Context, params: JSON) -> JSON:
                 period_end=ctx.now(),
                 include_pending_items=True,
                 currency=currency,
-                discounts=[{"id": d} for d in _customer_discounts(ctx, customer)] or None,
+                discounts=[{"id": d} for d in drafts.customer_discounts(ctx, customer)] or None,
             )
-            if not _lines(invoice) and not params.get("invoice_items"):
+            if not drafts.lines_of(invoice) and not params.get("invoice_items"):
                 raise _nothing_upcoming(customer["id"])
         result = _as_preview(ctx, invoice, details)
         _extra_items(ctx, result, list(params.get("invoice_items") or []))
@@ -306,11 +297,13 @@ def preview(ctx: Context, params: JSON) -> JSON:
             result["discounts"] = (
                 []
                 if value == ""
-                else resolve_discounts(ctx, value, customer=customer["id"], param="discounts")
+                else drafts.resolve_discounts(
+                    ctx, value, customer=customer["id"], param="discounts"
+                )
             )
         recompute(ctx, result, balance=balance)
         result["lines"] = embedded_list(
-            _lines(result), f"/v1/invoices/{result['id']}/lines", has_more=False
+            drafts.lines_of(result), f"/v1/invoices/{result['id']}/lines", has_more=False
         )
         result.pop("_lines")
     return result

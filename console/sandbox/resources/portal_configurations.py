@@ -21,12 +21,12 @@ from console.sandbox.facts.errors import invalid, missing_param, no_such
 from console.sandbox.facts.fields import metadata, unset
 from console.sandbox.facts.spec import JSON
 from console.sandbox.facts.urls import check_url
+from console.sandbox.state import portal_configurations
 from console.sandbox.state.context import Context, changed, snapshot
 from console.sandbox.state.listing import list_objects
 from console.sandbox.state.registry import operation
 from console.sandbox.state.store import Store
 
-OBJECT = "billing_portal.configuration"
 LOGIN_KIND = "portal_login"
 # Lookups are unique per account; this pseudo-account holds the tokens of every account so that
 # a link can be resolved without knowing whose it is.
@@ -52,26 +52,18 @@ def resolve_login_token(store: Store, token: str) -> JSON | None:
     if config_id is None:
         return None
     config = store.get(config_id)
-    if config is None or config.get("object") != OBJECT:
+    if config is None or config.get("object") != portal_configurations.OBJECT:
         return None
     if not config["login_page"]["enabled"] or config.get("_login_token") != token:
         return None
     return config
 
 
-def default_configuration(ctx: Context) -> JSON | None:
-    """The account's default configuration, or None before its portal settings are saved."""
-    page = ctx.store.page(
-        account=ctx.account, type_=OBJECT, where=[("$.is_default", True)], limit=1
-    )
-    return page.items[0] if page.items else None
-
-
 def new_configuration(config_id: str, created: int) -> JSON:
     """A configuration with Stripe's values for every feature that was not sent."""
     return {
         "id": config_id,
-        "object": OBJECT,
+        "object": portal_configurations.OBJECT,
         "active": True,
         "application": None,
         "business_profile": {
@@ -436,7 +428,7 @@ def _login_page(ctx: Context, config: JSON, enabled: bool) -> None:
 def create(ctx: Context, params: JSON) -> JSON:
     config = new_configuration(ctx.new_id("bpc", 24), ctx.now())
     _apply(ctx, config, params)
-    config["is_default"] = default_configuration(ctx) is None
+    config["is_default"] = portal_configurations.default_configuration(ctx) is None
     ctx.insert(config)
     ctx.emit("billing_portal.configuration.created", config)
     return config
@@ -468,9 +460,15 @@ def list_configurations(ctx: Context, params: JSON) -> JSON:
         if key in params:
             where.append((f"$.{key}", params[key]))
     return list_objects(
-        ctx, params, object_type=OBJECT, url="/v1/billing_portal/configurations", where=where
+        ctx,
+        params,
+        object_type=portal_configurations.OBJECT,
+        url="/v1/billing_portal/configurations",
+        where=where,
     )
 
 
 def _fetch(ctx: Context, configuration: str) -> JSON:
-    return ctx.fetch(OBJECT, configuration, param="configuration", kind="configuration")
+    return ctx.fetch(
+        portal_configurations.OBJECT, configuration, param="configuration", kind="configuration"
+    )

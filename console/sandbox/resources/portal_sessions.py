@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from console.sandbox.billing import portal_rules as rules
 from console.sandbox.facts import ids
 from console.sandbox.facts.errors import StripeError, invalid, missing_param, no_such
 from console.sandbox.facts.spec import JSON
 from console.sandbox.facts.urls import check_url
+from console.sandbox.state import portal_configurations
 from console.sandbox.state.context import Context
 from console.sandbox.state.registry import operation
 from console.sandbox.state.store import Store
@@ -71,7 +73,6 @@ def resolve_token(store: Store, account: str | None, token: str) -> JSON | None:
 
 
 def _configuration(ctx: Context, params: JSON) -> JSON:
-    from console.sandbox.resources import portal_configurations
 
     if "configuration" in params:
         config = ctx.fetch(
@@ -364,8 +365,6 @@ def _require_updatable(
     ctx: Context, customer: JSON, config: JSON, subscription: JSON, param: str
 ) -> None:
     """An update deep link only for a subscription the portal can update (not cancel-only)."""
-    from console.sandbox.facts import portal_rules as rules
-
     prices: dict[str, JSON] = {}
     products: dict[str, JSON] = {}
     for entry in config["features"]["subscription_update"].get("products") or []:

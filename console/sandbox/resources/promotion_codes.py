@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from console.sandbox.billing import discounts
 from console.sandbox.facts import ids
 from console.sandbox.facts.errors import StripeError, invalid
 from console.sandbox.facts.fields import metadata
@@ -128,7 +129,6 @@ def _restrictions(value: JSON) -> JSON:
 
 @operation("PostPromotionCodes")
 def create(ctx: Context, params: JSON) -> JSON:
-    from console.sandbox.resources import coupons
 
     promotion = params["promotion"]
     if not promotion.get("coupon"):
@@ -137,8 +137,8 @@ def create(ctx: Context, params: JSON) -> JSON:
             param="promotion[coupon]",
             code="parameter_missing",
         )
-    coupon = coupons.fetch_coupon(ctx, promotion["coupon"], param="promotion[coupon]")
-    coupons.check_usable(ctx, coupon, param="promotion[coupon]")
+    coupon = discounts.fetch_coupon(ctx, promotion["coupon"], param="promotion[coupon]")
+    discounts.check_usable(ctx, coupon, param="promotion[coupon]")
     if "code" in params:
         code = params["code"]
         if not CODE_PATTERN.match(code) or len(code) > MAX_CODE:
@@ -185,25 +185,20 @@ def create(ctx: Context, params: JSON) -> JSON:
     return found
 
 
-def fetch_promotion_code(ctx: Context, code_id: str, *, param: str) -> JSON:
-    return ctx.fetch("promotion_code", code_id, param=param, kind="promotion code")
-
-
 @operation("GetPromotionCodesPromotionCode")
 def retrieve(ctx: Context, params: JSON, promotion_code: str) -> JSON:
-    return fetch_promotion_code(ctx, promotion_code, param="promotion_code")
+    return discounts.fetch_promotion_code(ctx, promotion_code, param="promotion_code")
 
 
 @operation("PostPromotionCodesPromotionCode")
 def update(ctx: Context, params: JSON, promotion_code: str) -> JSON:
-    from console.sandbox.resources import coupons
 
-    found = fetch_promotion_code(ctx, promotion_code, param="promotion_code")
+    found = discounts.fetch_promotion_code(ctx, promotion_code, param="promotion_code")
     before = snapshot(found)
     if "active" in params and params["active"] != found["active"]:
         if params["active"]:
-            coupon = coupons.fetch_coupon(ctx, found["promotion"]["coupon"], param="active")
-            coupons.check_usable(ctx, coupon, param="active")
+            coupon = discounts.fetch_coupon(ctx, found["promotion"]["coupon"], param="active")
+            discounts.check_usable(ctx, coupon, param="active")
             _claim_code(ctx, found, "active")
         else:
             _release_code(ctx, found)
@@ -243,88 +238,3 @@ def list_promotion_codes(ctx: Context, params: JSON) -> JSON:
 
 
 # -- what other resources use ---------------------------------------------------------------
-
-
-def _refuse(message: str, param: str) -> StripeError:
-    return invalid(message, param=param)
-
-
-def _has_paid_invoice(ctx: Context, customer: str) -> bool:
-    return any(
-        invoice.get("status") == "paid"
-        for invoice in ctx.store.scan(account=ctx.account, type_="invoice", parent=customer)
-    )
-
-
-def _minimum_for(restrictions: JSON, currency: str) -> int | None:
-    if restrictions.get("minimum_amount_currency") == currency:
-        minimum: int | None = restrictions.get("minimum_amount")
-        return minimum
-    option = (restrictions.get("currency_options") or {}).get(currency)
-    return None if option is None else int(option["minimum_amount"])
-
-
-def resolve(
-    ctx: Context,
-    code_id: str,
-    *,
-    customer: str | None,
-    param: str,
-    amount: int | None = None,
-    currency: str | None = None,
-) -> JSON:
-    """The promotion code ``code_id`` if ``customer`` may use it now (not redeemed here)."""
-    from console.sandbox.resources import coupons
-
-    found = fetch_promotion_code(ctx, code_id, param=param)
-    if not found["active"]:
-        raise _refuse(f"The promotion code `{found['code']}` is inactive.", param)
-    expires_at = found.get("expires_at")
-    if expires_at is not None and expires_at <= ctx.now():
-        raise _refuse(f"The promotion code `{found['code']}` has expired.", param)
-    limit = found.get("max_redemptions")
-    if limit is not None and found["times_redeemed"] >= limit:
-        raise _refuse(
-            f"The promotion code `{found['code']}` has been redeemed the maximum number of times.",
-            param,
-        )
-    coupon = coupons.fetch_coupon(ctx, found["promotion"]["coupon"], param=param)
-    coupons.check_usable(ctx, coupon, param=param)
-    if found.get("customer") and found["customer"] != customer:
-        raise _refuse(
-            f"The promotion code `{found['code']}` cannot be redeemed by this customer.", param
-        )
-    restrictions = found["restrictions"]
-    if restrictions.get("first_time_transaction") and customer and _has_paid_invoice(ctx, customer):
-        raise _refuse(
-            f"The promotion code `{found['code']}` is only for customers without a prior "
-            "transaction.",
-            param,
-        )
-    has_minimum = restrictions.get("minimum_amount") is not None or restrictions.get(
-        "currency_options"
-    )
-    if amount is not None and currency and has_minimum:
-        minimum = _minimum_for(restrictions, currency.lower())
-        if minimum is None:
-            raise _refuse(
-                f"The promotion code `{found['code']}` cannot be used with currency "
-                f"{currency.lower()}.",
-                param,
-            )
-        if amount < minimum:
-            raise _refuse(
-                f"The promotion code `{found['code']}` requires a minimum amount of {minimum} "
-                f"{currency.lower()}.",
-                param,
-            )
-    return found
-
-
-def redeem_promotion_code(ctx: Context, promotion_code: JSON) -> None:
-    """Count one use of the code and of its coupon (no event, as Stripe)."""
-    from console.sandbox.resources import coupons
-
-    coupons.redeem_coupon(ctx, promotion_code["promotion"]["coupon"], param="promotion_code")
-    promotion_code["times_redeemed"] += 1
-    ctx.save(promotion_code)

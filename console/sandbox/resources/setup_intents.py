@@ -16,11 +16,13 @@ from __future__ import annotations
 import copy
 from typing import Any, NoReturn
 
+from console.sandbox.billing import payment_methods, payments
 from console.sandbox.facts import ids, testcards
 from console.sandbox.facts.errors import StripeError, invalid, missing_param
 from console.sandbox.facts.fields import metadata
 from console.sandbox.facts.spec import JSON
-from console.sandbox.state.context import Context, public
+from console.sandbox.state import hidden_fields
+from console.sandbox.state.context import Context
 from console.sandbox.state.listing import list_objects
 from console.sandbox.state.registry import operation
 
@@ -32,21 +34,9 @@ MICRODEPOSITS_EXHAUSTED = ([10, 11], "SM33CC")
 MICRODEPOSITS_TIMEOUT = ([40, 41], "SM44DD")
 
 
-def _pi() -> Any:
-    from console.sandbox.resources import payment_intents
-
-    return payment_intents
-
-
-def _pm() -> Any:
-    from console.sandbox.resources import payment_methods
-
-    return payment_methods
-
-
 def new_setup_intent(ctx: Context) -> JSON:
     intent_id = ctx.new_id("seti")
-    types = _pi().automatic_types(None)
+    types = payments.automatic_types(None)
     return {
         "id": intent_id,
         "object": "setup_intent",
@@ -69,7 +59,7 @@ def new_setup_intent(ctx: Context) -> JSON:
         "on_behalf_of": None,
         "payment_method": None,
         "payment_method_configuration_details": {"id": "pmc_sandbox_default", "parent": None},
-        "payment_method_options": _pi().options_for(types, setup=True),
+        "payment_method_options": payments.options_for(types, setup=True),
         "payment_method_types": types,
         "single_use_mandate": None,
         "status": "requires_payment_method",
@@ -92,7 +82,7 @@ def _apply(ctx: Context, si: JSON, params: JSON) -> None:
         si["attach_to_self"] = params["attach_to_self"]
     if params.get("on_behalf_of"):
         si["on_behalf_of"] = params["on_behalf_of"]
-    _pi().set_types(si, params, None)
+    payments.set_types(si, params, None)
 
 
 def _attempt_object(ctx: Context, si: JSON, pm: JSON, status: str, error: JSON | None) -> JSON:
@@ -122,11 +112,11 @@ def _attempt_object(ctx: Context, si: JSON, pm: JSON, status: str, error: JSON |
 def _succeed(ctx: Context, si: JSON, pm: JSON) -> None:
     customer = si.get("customer")
     if customer:
-        _pm().ensure_attachable(pm, customer, param="payment_method")
+        payment_methods.ensure_attachable(pm, customer, param="payment_method")
     pm["_set_up"] = True
     pm["_verified"] = True
     if customer and pm.get("customer") != customer:
-        _pm().mark_attached(ctx, pm, customer)
+        payment_methods.mark_attached(ctx, pm, customer)
     else:
         ctx.save(pm)
     _attempt_object(ctx, si, pm, "succeeded", None)
@@ -138,7 +128,7 @@ def _succeed(ctx: Context, si: JSON, pm: JSON) -> None:
 
 
 def _fail(ctx: Context, si: JSON, pm: JSON, failure: JSON) -> JSON:
-    error = _pi().last_error(failure, pm, None)
+    error = payments.last_error(failure, pm, None)
     error.pop("charge", None)
     _attempt_object(ctx, si, pm, "failed", error)
     si["status"] = "requires_payment_method"
@@ -152,15 +142,15 @@ def _fail(ctx: Context, si: JSON, pm: JSON, failure: JSON) -> JSON:
 
 def _attempt(ctx: Context, si: JSON, return_url: str | None) -> JSON | None:
     """Confirm ``si`` with its PaymentMethod; the failure's error fields, or None."""
-    pm = _pi().usable_payment_method(ctx, si, kind="SetupIntent")
+    pm = payments.usable_payment_method(ctx, si, kind="SetupIntent")
     si["last_setup_error"] = None
-    failure = _pm().validation_error(pm)
-    if failure is None and _pm().expiry_passed(pm, ctx.now()):
+    failure = payment_methods.validation_error(pm)
+    if failure is None and payment_methods.expiry_passed(pm, ctx.now()):
         failure = dict(testcards.EXPIRED_CARD)
     if failure is not None:
         return _fail(ctx, si, pm, {k: v for k, v in failure.items() if k != "param"})
     if pm.get("_authentication") in ("always", "unless_setup"):
-        _requires_action(ctx, si, _pi().three_d_secure_action(ctx, si["id"], return_url))
+        _requires_action(ctx, si, payments.three_d_secure_action(ctx, si["id"], return_url))
         return None
     if pm["type"] == "us_bank_account" and not pm.get("_verified"):
         _requires_action(ctx, si, _microdeposit_action(ctx, si))
@@ -188,13 +178,12 @@ def _microdeposit_action(ctx: Context, si: JSON) -> JSON:
 
 
 def _declined(ctx: Context, si: JSON, failure: JSON) -> NoReturn:
-    extra: JSON = {"setup_intent": public(copy.deepcopy(si))}
+    extra: JSON = {"setup_intent": hidden_fields.public(copy.deepcopy(si))}
     pm = (si.get("last_setup_error") or {}).get("payment_method")
     if pm:
         extra["payment_method"] = pm
-    from console.sandbox.resources.payment_intents import keep_and_raise
 
-    keep_and_raise(ctx, _pm().card_error(failure, **extra))
+    payments.keep_and_raise(ctx, payment_methods.card_error(failure, **extra))
 
 
 # -- handlers ---------------------------------------------------------------------------
@@ -208,7 +197,7 @@ def create(ctx: Context, params: JSON) -> JSON:
         si["usage"] = params["usage"]
     if params.get("single_use"):
         si["usage"] = "on_session"
-    _pi().assign_payment_method(ctx, si, params, param="payment_method")
+    payments.assign_payment_method(ctx, si, params, param="payment_method")
     if si["payment_method"]:
         si["status"] = "requires_confirmation"
     ctx.insert(si, parent=si.get("customer"))
@@ -237,7 +226,7 @@ def update(ctx: Context, params: JSON, intent: str) -> JSON:
         )
     _apply(ctx, si, params)
     if params.get("payment_method") or params.get("payment_method_data"):
-        _pi().assign_payment_method(ctx, si, params, param="payment_method")
+        payments.assign_payment_method(ctx, si, params, param="payment_method")
         si["status"] = "requires_confirmation"
     ctx.save(si)
     return si
@@ -254,7 +243,7 @@ def confirm(ctx: Context, params: JSON, intent: str) -> JSON:
             f"You cannot confirm this SetupIntent because it has {state}.",
             code="setup_intent_unexpected_state",
         )
-    _pi().assign_payment_method(ctx, si, params, param="payment_method")
+    payments.assign_payment_method(ctx, si, params, param="payment_method")
     failure = _attempt(ctx, si, params.get("return_url"))
     if failure is not None:
         _declined(ctx, si, failure)
@@ -348,9 +337,9 @@ def verify_microdeposits(ctx: Context, params: JSON, intent: str) -> JSON:
         error = StripeError(
             message,
             code=code_name,
-            setup_intent=public(copy.deepcopy(si)),
+            setup_intent=hidden_fields.public(copy.deepcopy(si)),
         )
-        _pi().keep_and_raise(ctx, error)
+        payments.keep_and_raise(ctx, error)
     if amounts:
         raise invalid(
             "The amounts provided do not match the amounts that were sent to the bank account.",

@@ -12,17 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.sandbox.billing import periods
-from console.sandbox.billing.listeners import listens
+from console.sandbox.billing import catalog, lifecycle, periods, schedules, subscription_items
 from console.sandbox.facts.errors import invalid, missing_param
 from console.sandbox.facts.fields import metadata, unset
 from console.sandbox.facts.spec import JSON
-from console.sandbox.resources import subscription_items as items_mod
 from console.sandbox.state.context import Context, changed, snapshot
 from console.sandbox.state.listing import list_objects
-from console.sandbox.state.registry import on_due, operation
+from console.sandbox.state.registry import operation
 
-LIVE = ("not_started", "active")
 MAX_PHASES = 10
 
 
@@ -150,15 +147,14 @@ def _phases(
         prices: list[JSON] = []
         for position, entry in enumerate(entries):
             item_where = f"{where}[items][{position}]"
-            price = items_mod.resolve_price(ctx, entry, item_where)
+            price = subscription_items.resolve_price(ctx, entry, item_where)
             assert price is not None
-            quantity = items_mod.check_quantity(price, entry, item_where)
+            quantity = subscription_items.check_quantity(price, entry, item_where)
             meta = metadata({}, entry.get("metadata"), param=f"{item_where}[metadata]")
             items.append(_phase_item(price, quantity, meta))
             prices.append(price)
-        from console.sandbox.resources import subscriptions
 
-        subscriptions.check_compatible(prices, currency, f"{where}[items]")
+        lifecycle.check_compatible(prices, currency, f"{where}[items]")
         currency = prices[0]["currency"]
         if "end_date" in raw and "duration" in raw:
             raise invalid(
@@ -180,10 +176,7 @@ def _phases(
                 cursor, duration["interval"], duration.get("interval_count", 1)
             )
         else:
-            recurring = prices[0].get("recurring") or {}
-            end = periods.add_interval(
-                cursor, recurring.get("interval", "month"), recurring.get("interval_count", 1)
-            )
+            end = periods.add_interval(cursor, *periods.interval_of(prices[0]))
         phase = _new_phase(cursor, int(end), currency, items)
         phase["proration_behavior"] = raw.get("proration_behavior", "create_prorations")
         for key in ("collection_method", "default_payment_method", "description"):
@@ -205,66 +198,6 @@ def _current(schedule: JSON, moment: int) -> int | None:
         if phase["start_date"] <= moment < phase["end_date"]:
             return index
     return None
-
-
-def _set_current(schedule: JSON, index: int | None) -> None:
-    if index is None:
-        schedule["current_phase"] = None
-        return
-    phase = schedule["phases"][index]
-    schedule["current_phase"] = {"end_date": phase["end_date"], "start_date": phase["start_date"]}
-
-
-def _sync_subscription(ctx: Context, schedule: JSON, sub: JSON) -> None:
-    """Tell the subscription when the schedule next needs it (the current phase's end)."""
-    current = schedule.get("current_phase")
-    sub["_schedule_next"] = (
-        current["end_date"] if current and schedule["status"] == "active" else None
-    )
-
-
-def _subscription_params(schedule: JSON, phase: JSON) -> JSON:
-    settings = schedule["default_settings"]
-    params: JSON = {
-        "customer": schedule["customer"],
-        "items": [
-            {k: item[k] for k in ("price", "quantity", "metadata") if k in item}
-            for item in phase["items"]
-        ],
-        "collection_method": phase.get("collection_method") or settings["collection_method"],
-        "proration_behavior": phase["proration_behavior"],
-    }
-    if params["collection_method"] == "send_invoice":
-        params["days_until_due"] = (settings.get("invoice_settings") or {}).get(
-            "days_until_due"
-        ) or 30
-    pm = phase.get("default_payment_method") or settings.get("default_payment_method")
-    if pm:
-        params["default_payment_method"] = pm
-    description = phase.get("description") or settings.get("description")
-    if description:
-        params["description"] = description
-    if phase.get("trial_end") and phase["trial_end"] > phase["start_date"]:
-        params["trial_end"] = phase["trial_end"]
-    if phase.get("metadata"):
-        params["metadata"] = phase["metadata"]
-    return params
-
-
-def _start(ctx: Context, schedule: JSON) -> None:
-    """The first phase begins: create its subscription, attached to the schedule."""
-    from console.sandbox.resources import subscriptions
-
-    phase = schedule["phases"][0]
-    params = _subscription_params(schedule, phase)
-    if phase["start_date"] < ctx.now():
-        params["backdate_start_date"] = phase["start_date"]
-    sub = subscriptions.create_subscription(ctx, params, schedule=schedule["id"])
-    schedule["status"] = "active"
-    schedule["subscription"] = sub["id"]
-    _set_current(schedule, 0)
-    _sync_subscription(ctx, schedule, sub)
-    ctx.save(sub, due=subscriptions.next_due(sub))
 
 
 # -- handlers ---------------------------------------------------------------------------
@@ -305,7 +238,7 @@ def create(ctx: Context, params: JSON) -> JSON:
         }
     ctx.insert(schedule, parent=customer["id"])
     if start <= now:
-        _start(ctx, schedule)
+        schedules.start_schedule(ctx, schedule)
         ctx.save(schedule, due=None)
     else:
         ctx.save(schedule, due=start)
@@ -324,9 +257,7 @@ def _settings(ctx: Context, schedule: JSON, value: Any, customer_id: str) -> Non
     if "description" in value:
         settings["description"] = unset(value["description"])
     if value.get("default_payment_method"):
-        from console.sandbox.resources import subscriptions
-
-        subscriptions.check_payment_method(
+        lifecycle.check_payment_method(
             ctx,
             customer_id,
             value["default_payment_method"],
@@ -339,10 +270,9 @@ def _settings(ctx: Context, schedule: JSON, value: Any, customer_id: str) -> Non
 
 
 def _from_subscription(ctx: Context, params: JSON) -> JSON:
-    from console.sandbox.resources import subscriptions
 
     sub = ctx.fetch("subscription", params["from_subscription"], param="from_subscription")
-    if sub["status"] in subscriptions.ENDED:
+    if sub["status"] in lifecycle.ENDED:
         raise invalid(
             "You cannot attach a schedule to a canceled subscription.",
             param="from_subscription",
@@ -355,7 +285,7 @@ def _from_subscription(ctx: Context, params: JSON) -> JSON:
         )
     now = ctx.now()
     before = snapshot(sub)
-    items = items_mod.items_of(ctx, sub["id"])
+    items = subscription_items.items_of(ctx, sub["id"])
     start = int(items[0]["current_period_start"])
     end = int(items[0]["current_period_end"])
     schedule = new_schedule(ctx.new_id("sub_sched", 24), sub["customer"], now)
@@ -366,7 +296,7 @@ def _from_subscription(ctx: Context, params: JSON) -> JSON:
         [
             _phase_item(
                 i["price"],
-                None if items_mod.is_metered(i["price"]) else items_mod.quantity_of(i),
+                None if catalog.is_metered(i["price"]) else subscription_items.quantity_of(i),
                 dict(i.get("metadata") or {}),
             )
             for i in items
@@ -384,11 +314,11 @@ def _from_subscription(ctx: Context, params: JSON) -> JSON:
     schedule["subscription"] = sub["id"]
     if "metadata" in params:
         schedule["metadata"] = metadata({}, params["metadata"])
-    _set_current(schedule, 0)
+    schedules.set_current_phase(schedule, 0)
     ctx.insert(schedule, parent=sub["customer"])
     sub["schedule"] = schedule["id"]
-    _sync_subscription(ctx, schedule, sub)
-    ctx.save(sub, due=subscriptions.next_due(sub))
+    schedules.sync_subscription(ctx, schedule, sub)
+    ctx.save(sub, due=lifecycle.next_due(sub))
     ctx.emit("subscription_schedule.created", schedule)
     ctx.emit("customer.subscription.updated", sub, changed(before, sub))
     return schedule
@@ -400,7 +330,7 @@ def retrieve(ctx: Context, params: JSON, schedule: str) -> JSON:
 
 
 def _refuse_unless_live(schedule: JSON, action: str) -> None:
-    if schedule["status"] not in LIVE:
+    if schedule["status"] not in schedules.LIVE:
         raise invalid(
             f"You cannot {action} a subscription schedule with status `{schedule['status']}`; "
             "only `not_started` and `active` schedules can change.",
@@ -409,7 +339,6 @@ def _refuse_unless_live(schedule: JSON, action: str) -> None:
 
 @operation("PostSubscriptionSchedulesSchedule")
 def update(ctx: Context, params: JSON, schedule: str) -> JSON:
-    from console.sandbox.resources import subscriptions
 
     found = ctx.fetch("subscription_schedule", schedule, param="schedule")
     _refuse_unless_live(found, "update")
@@ -436,20 +365,20 @@ def update(ctx: Context, params: JSON, schedule: str) -> JSON:
             ctx, found["customer"], list(params["phases"]), start, keep_first=keep
         )
         if active:
-            _set_current(found, 0)
+            schedules.set_current_phase(found, 0)
             sub = ctx.fetch("subscription", found["subscription"], param="schedule")
             sub_before = snapshot(sub)
             new_items = found["phases"][0]["items"]
             if old_items != new_items:
-                subscriptions.apply_phase_items(
+                lifecycle.apply_phase_items(
                     ctx,
                     sub,
                     new_items,
                     behavior=params.get("proration_behavior", "create_prorations"),
                     moment=now,
                 )
-            _sync_subscription(ctx, found, sub)
-            ctx.save(sub, due=subscriptions.next_due(sub))
+            schedules.sync_subscription(ctx, found, sub)
+            ctx.save(sub, due=lifecycle.next_due(sub))
             sub_previous = changed(sub_before, sub)
             if sub_previous:
                 ctx.emit("customer.subscription.updated", sub, sub_previous)
@@ -464,7 +393,6 @@ def update(ctx: Context, params: JSON, schedule: str) -> JSON:
 
 @operation("GetSubscriptionSchedules")
 def list_schedules(ctx: Context, params: JSON) -> JSON:
-    from console.sandbox.resources import subscriptions
 
     def keep(schedule: JSON) -> bool:
         if params.get("scheduled") and schedule["status"] != "not_started":
@@ -473,7 +401,7 @@ def list_schedules(ctx: Context, params: JSON) -> JSON:
             bound = params.get(key)
             if bound not in (None, ""):
                 value = schedule.get(key)
-                if value is None or not subscriptions.in_range(value, bound):
+                if value is None or not lifecycle.in_range(value, bound):
                     return False
         return True
 
@@ -495,12 +423,11 @@ def _detach(ctx: Context, schedule: JSON, *, event: str | None) -> JSON | None:
     sub = ctx.find(str(schedule.get("subscription") or ""))
     if sub is None:
         return None
-    from console.sandbox.resources import subscriptions
 
     before = snapshot(sub)
     sub["schedule"] = None
     sub["_schedule_next"] = None
-    ctx.save(sub, due=subscriptions.next_due(sub))
+    ctx.save(sub, due=lifecycle.next_due(sub))
     if event:
         ctx.emit(event, sub, changed(before, sub))
     return sub
@@ -525,7 +452,6 @@ def release(ctx: Context, params: JSON, schedule: str) -> JSON:
 
 @operation("PostSubscriptionSchedulesScheduleCancel")
 def cancel(ctx: Context, params: JSON, schedule: str) -> JSON:
-    from console.sandbox.resources import subscriptions
 
     found = ctx.fetch("subscription_schedule", schedule, param="schedule")
     _refuse_unless_live(found, "cancel")
@@ -535,8 +461,8 @@ def cancel(ctx: Context, params: JSON, schedule: str) -> JSON:
     found["current_phase"] = None
     ctx.save(found, due=None)
     sub = ctx.find(str(found.get("subscription") or ""))
-    if sub is not None and sub["status"] not in subscriptions.ENDED:
-        subscriptions.cancel_now(
+    if sub is not None and sub["status"] not in lifecycle.ENDED:
+        lifecycle.cancel_now(
             ctx,
             sub,
             invoice_now=params.get("invoice_now", True),
@@ -547,75 +473,3 @@ def cancel(ctx: Context, params: JSON, schedule: str) -> JSON:
 
 
 # -- the clock and the subscription ----------------------------------------------------
-
-
-@on_due("subscription_schedule")
-def start_when_due(ctx: Context, schedule: JSON) -> None:
-    """A not-yet-started schedule reaches its start date."""
-    found = snapshot(schedule)
-    if found["status"] != "not_started" or found["phases"][0]["start_date"] > ctx.now():
-        ctx.save(
-            found,
-            due=None if found["status"] != "not_started" else found["phases"][0]["start_date"],
-        )
-        return
-    before = snapshot(found)
-    _start(ctx, found)
-    ctx.save(found, due=None)
-    ctx.emit("subscription_schedule.updated", found, changed(before, found))
-
-
-def advance_phase(ctx: Context, sub: JSON, moment: int) -> None:
-    """The subscription's current phase ends at ``moment``: next phase, or the schedule ends."""
-    from console.sandbox.resources import subscriptions
-
-    schedule = ctx.find(str(sub.get("schedule") or ""))
-    if schedule is None or schedule["status"] != "active":
-        sub["_schedule_next"] = None
-        return
-    before = snapshot(schedule)
-    index = next((i for i, p in enumerate(schedule["phases"]) if p["start_date"] == moment), None)
-    if index is not None:
-        phase = schedule["phases"][index]
-        subscriptions.apply_phase_items(
-            ctx, sub, phase["items"], behavior=phase["proration_behavior"], moment=moment
-        )
-        if phase.get("collection_method"):
-            sub["collection_method"] = phase["collection_method"]
-        if phase.get("default_payment_method"):
-            sub["default_payment_method"] = phase["default_payment_method"]
-        if phase.get("metadata"):
-            sub["metadata"] = {**sub.get("metadata", {}), **phase["metadata"]}
-        _set_current(schedule, index)
-        _sync_subscription(ctx, schedule, sub)
-        ctx.save(schedule)
-        ctx.emit("subscription_schedule.updated", schedule, changed(before, schedule))
-        return
-    # The last phase is over.
-    schedule["status"] = "completed"
-    schedule["completed_at"] = moment
-    schedule["current_phase"] = None
-    sub["_schedule_next"] = None
-    if schedule["end_behavior"] == "cancel":
-        ctx.save(schedule)
-        subscriptions.cancel_now(ctx, sub, ended_at=moment)
-    else:
-        schedule["released_at"] = moment
-        schedule["released_subscription"] = sub["id"]
-        sub["schedule"] = None
-        ctx.save(schedule)
-    ctx.emit("subscription_schedule.completed", schedule, changed(before, schedule))
-
-
-@listens("subscription.ended")
-def subscription_ended(ctx: Context, sub: JSON) -> None:
-    """The subscription was canceled outside the schedule: the schedule is canceled too."""
-    schedule = ctx.find(str(sub.get("schedule") or ""))
-    if schedule is None or schedule["status"] not in LIVE:
-        return
-    before = snapshot(schedule)
-    schedule["status"] = "canceled"
-    schedule["canceled_at"] = ctx.now()
-    schedule["current_phase"] = None
-    ctx.save(schedule, due=None)
-    ctx.emit("subscription_schedule.canceled", schedule, changed(before, schedule))

@@ -13,71 +13,14 @@ digits end in ``000000000`` is ``verified`` and one ending in ``111111111`` is
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from console.sandbox.facts import taxid_formats
+from console.sandbox.billing import tax_ids
 from console.sandbox.facts.errors import invalid, missing_param, no_such
 from console.sandbox.facts.spec import JSON
 from console.sandbox.state.context import Context
 from console.sandbox.state.listing import list_objects
 from console.sandbox.state.registry import operation
-
-MAX_PER_CUSTOMER = 25
-
-
-def _verification(type_: str, value: str) -> JSON:
-    status = "unavailable"
-    if type_ in taxid_formats.VERIFIABLE:
-        digits = re.sub(r"\D", "", value)
-        if digits.endswith("000000000"):
-            status = "verified"
-        elif digits.endswith("111111111"):
-            status = "unverified"
-        else:
-            status = "pending"
-    return {"status": status, "verified_address": None, "verified_name": None}
-
-
-def _check_value(type_: str, value: str, param: str) -> None:
-    if not taxid_formats.is_valid(type_, value):
-        raise invalid(f"Invalid value for {type_}.", param=param, code="tax_id_invalid")
-
-
-def _new(ctx: Context, type_: str, value: str, owner: JSON, *, verification: JSON | None) -> JSON:
-    return {
-        "id": ctx.new_id("txi"),
-        "object": "tax_id",
-        "country": taxid_formats.country_of(type_, value),
-        "created": ctx.now(),
-        "customer": owner.get("customer"),
-        "customer_account": None,
-        "livemode": False,
-        "owner": owner,
-        "type": type_,
-        "value": value,
-        "verification": verification,
-    }
-
-
-def create_for_customer(
-    ctx: Context, customer: JSON, type_: str, value: str, *, param: str
-) -> JSON:
-    """Add a tax ID to a customer (``param`` prefixes the error's parameter name)."""
-    value_param = f"{param}[value]" if param else "value"
-    _check_value(type_, value, value_param)
-    count = ctx.store.count(account=ctx.account, type_="tax_id", parent=customer["id"])
-    if count >= MAX_PER_CUSTOMER:
-        raise invalid(
-            f"A customer can have at most {MAX_PER_CUSTOMER} tax IDs; delete one before "
-            "adding another.",
-            param=param or None,
-        )
-    owner = {"customer": customer["id"], "customer_account": None, "type": "customer"}
-    tax_id = _new(ctx, type_, value, owner, verification=_verification(type_, value))
-    ctx.insert(tax_id, parent=customer["id"])
-    ctx.emit("customer.tax_id.created", tax_id)
-    return tax_id
 
 
 def _delete(ctx: Context, tax_id: JSON) -> JSON:
@@ -99,7 +42,7 @@ def _of_customer(ctx: Context, customer: str, tax_id: str) -> JSON:
 @operation("PostCustomersCustomerTaxIds")
 def create_customer_tax_id(ctx: Context, params: JSON, customer: str) -> JSON:
     owner = ctx.fetch("customer", customer, param="customer")
-    return create_for_customer(ctx, owner, params["type"], params["value"], param="")
+    return tax_ids.create_for_customer(ctx, owner, params["type"], params["value"], param="")
 
 
 @operation("GetCustomersCustomerTaxIdsId")
@@ -156,9 +99,9 @@ def create(ctx: Context, params: JSON) -> JSON:
     owner = _owner(ctx, params.get("owner"))
     if owner["type"] == "customer":
         customer = ctx.fetch("customer", owner["customer"], param="owner[customer]")
-        return create_for_customer(ctx, customer, params["type"], params["value"], param="")
-    _check_value(params["type"], params["value"], "value")
-    tax_id = _new(ctx, params["type"], params["value"], owner, verification=None)
+        return tax_ids.create_for_customer(ctx, customer, params["type"], params["value"], param="")
+    tax_ids.check_value(params["type"], params["value"], "value")
+    tax_id = tax_ids.new_tax_id(ctx, params["type"], params["value"], owner, verification=None)
     return ctx.insert(tax_id)
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from console.sandbox.http.app import Api
+from console.sandbox.resources.accounts import ensure_platform
+from console.sandbox.seed.demo import seed_demo
+from console.sandbox.seed.scale import seed_scale
 
 Progress = Callable[[str], None]
 
 
 def bootstrap(api: Api) -> None:
-    from console.sandbox.resources.accounts import ensure_platform
-
     ctx = api._context(api.platform, None, None)
     with api.store.transaction():
         ensure_platform(ctx)
@@ -22,12 +23,8 @@ def apply(api: Api, seed: str, progress: Progress | None = None) -> None:
     if seed == "none" or api.store.meta("seeded") is not None:
         return
     if seed == "demo":
-        from console.sandbox.seed.demo import seed_demo
-
         seed_demo(api, progress)
     elif seed.startswith("scale:"):
-        from console.sandbox.seed.scale import seed_scale
-
         seed_scale(api, int(seed.partition(":")[2]), progress)
     else:
         raise ValueError(f"unknown seed {seed!r}: use none, demo or scale:N")

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from console.sandbox.billing import periods as billing_periods
+from console.sandbox.facts.errors import StripeError
 from console.sandbox.facts.spec import JSON
 from console.sandbox.http.app import Api
 
@@ -149,8 +150,6 @@ class ScaleError(RuntimeError):
 
 
 def _call(api: Api, what: str, operation_id: str, params: JSON, **path: str) -> JSON:
-    from console.sandbox.facts.errors import StripeError
-
     try:
         return api.call(operation_id, params, **path)
     except StripeError as error:

@@ -26,8 +26,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import Receive, Scope, Send
 
-# The hosted pages register their routes (and the portal its preview operation) on import.
 from console.sandbox import pages, portal  # noqa: F401
+from console.sandbox import seed as seeding
 from console.sandbox.facts.errors import StripeError
 from console.sandbox.facts.spec import JSON
 from console.sandbox.http.app import Api, read_body
@@ -35,9 +35,12 @@ from console.sandbox.http.network_gate import cross_network
 from console.sandbox.network import NETWORK_OFF, NetworkConditions, NetworkProfile
 from console.sandbox.serving.body_limits import api_body_limit
 from console.sandbox.serving.hosts import HostCheck, url_host
+from console.sandbox.state import hidden_fields
 from console.sandbox.state.opening import State, default_db_path, open_state
 from console.sandbox.state.registry import PAGE_ROUTES
 from console.sandbox.state.sweep import MAX_ROUNDS, ROUND_SIZE
+
+# The hosted pages register their routes (and the portal its preview operation) on import.
 
 log = logging.getLogger(__name__)
 
@@ -132,9 +135,8 @@ class WebhookSender:
 
 
 def _public(event: JSON) -> JSON:
-    from console.sandbox.state.context import public
 
-    result: JSON = public(event)
+    result: JSON = hidden_fields.public(event)
     return result
 
 
@@ -313,8 +315,6 @@ class Sandbox:
         self.port = sock.getsockname()[1]
         self.api.base_url = self.url
         self._app.pages.state.base_url = self.url
-        from console.sandbox import seed as seeding
-
         seeding.bootstrap(self.api)
         seeding.apply(self.api, self._seed, progress=self._progress)
         config = uvicorn.Config(

@@ -16,10 +16,9 @@ from console.sandbox.facts import ids
 from console.sandbox.facts.errors import no_such
 from console.sandbox.facts.spec import JSON
 from console.sandbox.network.profile import NETWORK_OFF, NetworkProfile
+from console.sandbox.state import events
 from console.sandbox.state.clock import Clock
 from console.sandbox.state.store import Store
-
-API_VERSION = "2026-10-28.endive"
 
 
 @dataclass
@@ -70,8 +69,6 @@ class Context:
 
     def emit(self, event_type: str, obj: JSON, previous: JSON | None = None) -> JSON:
         """Record an event about ``obj``; webhooks are queued when the transaction commits."""
-        from console.sandbox.state import events  # events imports context for typing only
-
         return events.record(self, event_type, obj, previous)
 
 
@@ -96,12 +93,3 @@ def changed(before: JSON, after: JSON) -> JSON:
         else:
             previous[key] = old
     return previous
-
-
-def public(value: Any) -> Any:
-    """The object as the API shows it: internal ``_`` keys removed at every level."""
-    if isinstance(value, dict):
-        return {k: public(v) for k, v in value.items() if not k.startswith("_")}
-    if isinstance(value, list):
-        return [public(v) for v in value]
-    return value

@@ -9,15 +9,14 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING
 
-from console.sandbox.facts.spec import JSON
+from console.sandbox.facts.spec import API_VERSION, JSON
+from console.sandbox.state.hidden_fields import public
 
 if TYPE_CHECKING:
     from console.sandbox.state.context import Context
 
 
 def record(ctx: Context, event_type: str, obj: JSON, previous: JSON | None) -> JSON:
-    from console.sandbox.state.context import API_VERSION, public
-
     data: JSON = {"object": public(copy.deepcopy(obj))}
     if previous:
         data["previous_attributes"] = public(previous)

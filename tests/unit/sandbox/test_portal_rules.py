@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from console.sandbox.facts import portal_rules as rules
+from console.sandbox.billing import portal_rules as rules
 from console.sandbox.facts.spec import JSON
 
 # -- fixtures: objects as the sandbox stores them -----------------------------------------------

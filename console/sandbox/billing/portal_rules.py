@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from console.sandbox.billing import catalog
+from console.sandbox.billing.periods import interval_of
 from console.sandbox.facts.spec import JSON
 from resources import load_json
 
@@ -149,11 +151,6 @@ def items(subscription: JSON) -> list[JSON]:
 
 def is_metered(price: JSON) -> bool:
     return (price.get("recurring") or {}).get("usage_type") == "metered"
-
-
-def interval_of(price: JSON) -> tuple[str, int]:
-    recurring = price.get("recurring") or {}
-    return str(recurring.get("interval") or "month"), int(recurring.get("interval_count") or 1)
 
 
 def default_payment_method_id(subscription: JSON, customer: JSON | None) -> str | None:
@@ -431,11 +428,10 @@ def check_renew(assessment: Assessment) -> Limit | None:
 
 def _period_rate(price: JSON, quantity: int) -> float:
     """A price's cost per day, so that amounts of different intervals compare."""
-    from console.sandbox.resources import subscription_items
 
     interval, count = interval_of(price)
     days = INTERVAL_DAYS.get(interval, 30) * count
-    return subscription_items.amount_for(price, quantity) / days
+    return catalog.amount_for(price, quantity) / days
 
 
 def deferred_to_period_end(

@@ -1,21 +1,13 @@
 """Subscriptions reacting to their invoices' payments: paid invoices activate, failed ones make
-the subscription past due (listeners of the billing engine's invoice outcomes).
+the subscription past due. Registered with ``listeners.listens``: invoicing notifies, never imports.
 """
 
 from __future__ import annotations
 
+from console.sandbox.billing import invoicing, lifecycle, payments
 from console.sandbox.billing.listeners import listens
 from console.sandbox.facts.spec import JSON
-from console.sandbox.resources.subscriptions import (
-    ENDED,
-    _embed_items,
-    _finish,
-    _restore,
-    cancel_now,
-)
 from console.sandbox.state.context import Context, changed, snapshot
-
-# -- invoices paid later ------------------------------------------------------------------
 
 
 @listens("invoice.paid")
@@ -28,16 +20,16 @@ def on_invoice_paid(ctx: Context, invoice: JSON) -> None:
     parent = invoice.get("parent") or {}
     sub_id = (parent.get("subscription_details") or {}).get("subscription")
     sub = ctx.find(str(sub_id or ""))
-    if sub is None or sub.get("object") != "subscription" or sub["status"] in ENDED:
+    if sub is None or sub.get("object") != "subscription" or sub["status"] in lifecycle.ENDED:
         return
     if sub.get("_billing"):
         return
     before = snapshot(sub)
-    _embed_items(ctx, sub)
+    lifecycle.embed_items(ctx, sub)
     pending = sub.get("_pending")
     if pending and pending.get("invoice") == invoice["id"]:
         saved = [snapshot(i) for i in pending["items"]]
-        _restore(ctx, sub, saved)
+        lifecycle.restore_items(ctx, sub, saved)
         for key, value in pending["fields"].items():
             sub[key] = value
         sub["pending_update"] = None
@@ -49,7 +41,7 @@ def on_invoice_paid(ctx: Context, invoice: JSON) -> None:
         sub.get("latest_invoice") == invoice["id"] or not _other_open(ctx, sub, invoice["id"])
     ):
         sub["status"] = "active"
-    _finish(ctx, sub, before)
+    lifecycle.finish_change(ctx, sub, before)
 
 
 @listens("invoice.payment_failed")
@@ -62,7 +54,7 @@ def on_invoice_payment_failed(ctx: Context, invoice: JSON) -> None:
     if sub["status"] == "active" and sub.get("latest_invoice") == invoice["id"]:
         before = snapshot(sub)
         sub["status"] = "past_due"
-        _finish(ctx, sub, before)
+        lifecycle.finish_change(ctx, sub, before)
 
 
 @listens("invoice.retries_exhausted")
@@ -70,23 +62,22 @@ def on_final_payment_failure(ctx: Context, invoice: JSON) -> None:
     """The last retry of a subscription's invoice failed: do what the account's setting says
     (``billing_settings``: cancel, mark unpaid or leave past due; the invoice uncollectible or
     left open)."""
-    from console.sandbox.resources import billing_settings, invoices
 
     sub_id = ((invoice.get("parent") or {}).get("subscription_details") or {}).get("subscription")
     sub = ctx.find(str(sub_id or ""))
-    if sub is None or sub.get("object") != "subscription" or sub["status"] in ENDED:
+    if sub is None or sub.get("object") != "subscription" or sub["status"] in lifecycle.ENDED:
         return
-    settings = billing_settings.settings_of(ctx)
+    settings = payments.settings_of(ctx)
     if settings["invoice_after_final_failure"] == "mark_uncollectible":
-        invoices.mark_uncollectible(ctx, invoice)
+        invoicing.mark_uncollectible(ctx, invoice)
     outcome = settings["subscription_after_final_failure"]
     if outcome == "cancel":
         # Stripe records a dunning cancellation as reason payment_failed.
-        cancel_now(ctx, sub, reason="payment_failed")
+        lifecycle.cancel_now(ctx, sub, reason="payment_failed")
     elif outcome == "mark_unpaid" and sub["status"] == "past_due":
         before = snapshot(sub)
         sub["status"] = "unpaid"
-        _finish(ctx, sub, before)
+        lifecycle.finish_change(ctx, sub, before)
 
 
 def _other_open(ctx: Context, sub: JSON, paid_id: str) -> bool:

@@ -4,75 +4,56 @@ trial ends, period-end cancellations, expiring pending updates and incomplete su
 
 from __future__ import annotations
 
-from console.sandbox.billing import periods
+from console.sandbox.billing import invoicing, lifecycle, periods, schedules
 from console.sandbox.facts.spec import JSON
-from console.sandbox.resources.subscriptions import (
-    ENDED,
-    _bill,
-    _current_period,
-    _cycle_lines,
-    _embed_items,
-    _finish,
-    _interval_of,
-    _set_periods,
-    _settle,
-    _steps,
-    cancel_now,
-    next_due,
-    trial_ends_without_payment_method,
-)
-from console.sandbox.state.context import Context, snapshot
+from console.sandbox.state.context import Context, changed, snapshot
 from console.sandbox.state.registry import on_due
-
-# -- the clock ----------------------------------------------------------------------------
 
 
 def _end_trial(ctx: Context, sub: JSON, at: int) -> None:
-    if not trial_ends_without_payment_method(ctx, sub, at):
+    if not lifecycle.trial_ends_without_payment_method(ctx, sub, at):
         _bill_next_period(ctx, sub, at, billed_from=at)
 
 
 def _renew(ctx: Context, sub: JSON, at: int) -> None:
-    start, _ = _current_period(sub)
+    start, _ = lifecycle.current_period(sub)
     _bill_next_period(ctx, sub, at, billed_from=start)
 
 
 def _bill_next_period(ctx: Context, sub: JSON, at: int, *, billed_from: int) -> None:
     """Start the period that begins ``at`` and invoice it (a renewal, or the end of a trial)."""
-    interval, count = _interval_of(sub["items"]["data"][0]["price"])
+    interval, count = periods.interval_of(sub["items"]["data"][0]["price"])
     end = periods.next_boundary(sub["billing_cycle_anchor"], interval, count, at)
-    _set_periods(ctx, sub, at, end)
-    invoice = _bill(
+    lifecycle.set_periods(ctx, sub, at, end)
+    invoice = lifecycle.bill(
         ctx,
         sub,
         reason="subscription_cycle",
-        lines=_cycle_lines(ctx, sub, at, end),
+        lines=lifecycle.cycle_lines(ctx, sub, at, end),
         period_start=billed_from,
         period_end=at,
     )
-    _settle(sub, invoice, "past_due")
+    lifecycle.settle(sub, invoice, "past_due")
 
 
 def _expire_pending(ctx: Context, sub: JSON) -> None:
-    from console.sandbox.resources import invoices
 
     pending = sub.pop("_pending", None) or {}
     invoice = ctx.find(str(pending.get("invoice") or ""))
     if invoice is not None and invoice.get("status") == "open":
-        invoices.void(ctx, invoice)
+        invoicing.void(ctx, invoice)
     sub["pending_update"] = None
     ctx.emit("customer.subscription.pending_update_expired", sub)
 
 
 def _expire_incomplete(ctx: Context, sub: JSON, at: int) -> None:
-    from console.sandbox.resources import invoices
 
     invoice = ctx.find(str(sub.get("latest_invoice") or ""))
     if invoice is not None and invoice.get("status") == "paid":
         sub["status"] = "active"
         return
     if invoice is not None and invoice.get("status") == "open":
-        invoices.void(ctx, invoice)
+        invoicing.void(ctx, invoice)
     sub["status"] = "incomplete_expired"
     sub["ended_at"] = at
 
@@ -82,9 +63,9 @@ def run_clock(ctx: Context, subscription: JSON) -> None:
     """Do, in order, everything whose moment the clock has passed."""
     # A copy: the sweep compares what it passed in with what is stored afterwards.
     sub = snapshot(subscription)
-    _embed_items(ctx, sub)
+    lifecycle.embed_items(ctx, sub)
     for _ in range(10_000):
-        steps = _steps(sub)
+        steps = lifecycle.due_steps(sub)
         if not steps or steps[0][0] > ctx.now():
             break
         moment, _, kind = steps[0]
@@ -95,15 +76,13 @@ def run_clock(ctx: Context, subscription: JSON) -> None:
             ctx.emit("customer.subscription.trial_will_end", sub)
             continue
         if kind == "phase":
-            from console.sandbox.resources import subscription_schedules
-
-            subscription_schedules.advance_phase(ctx, sub, moment)
-            if sub["status"] in ENDED:
+            schedules.advance_phase(ctx, sub, moment)
+            if sub["status"] in lifecycle.ENDED:
                 return
-            _finish(ctx, sub, before)
+            lifecycle.finish_change(ctx, sub, before)
             continue
         if kind == "cancel_at":
-            cancel_now(ctx, sub, ended_at=moment)
+            lifecycle.cancel_now(ctx, sub, ended_at=moment)
             return
         if kind == "trial_end":
             _end_trial(ctx, sub, moment)
@@ -122,5 +101,45 @@ def run_clock(ctx: Context, subscription: JSON) -> None:
             sub["pause_collection"] = None
         elif kind == "incomplete_expired":
             _expire_incomplete(ctx, sub, moment)
-        _finish(ctx, sub, before)
-    ctx.save(sub, due=next_due(sub))
+        lifecycle.finish_change(ctx, sub, before)
+    ctx.save(sub, due=lifecycle.next_due(sub))
+
+
+@on_due("invoice")
+def advance_invoice(ctx: Context, invoice: JSON) -> None:
+    """Auto-advance: finalize a draft, then collect; retry failed charges on schedule."""
+    # Work on a copy: the sweep compares what is stored afterwards with the object it passed
+    # in to notice a handler that did nothing, and in-place changes would look like nothing.
+    invoice = snapshot(invoice)
+    if not invoice.get("auto_advance"):
+        ctx.save(invoice, due=None)
+        return
+    if invoice["status"] == "draft":
+        if invoicing.kept_as_draft(ctx, invoice):
+            ctx.save(invoice, due=None)
+            return
+        invoicing.finalize(ctx, invoice)
+        invoicing.attempt_collection(ctx, invoice)
+        return
+    if invoice["status"] == "open" and invoice["collection_method"] == "charge_automatically":
+        attempt = invoice.get("next_payment_attempt")
+        if attempt is not None and attempt <= ctx.now():
+            invoicing.attempt_collection(ctx, invoice)
+            return
+    ctx.save(invoice, due=None)
+
+
+@on_due("subscription_schedule")
+def start_when_due(ctx: Context, schedule: JSON) -> None:
+    """A not-yet-started schedule reaches its start date."""
+    found = snapshot(schedule)
+    if found["status"] != "not_started" or found["phases"][0]["start_date"] > ctx.now():
+        ctx.save(
+            found,
+            due=None if found["status"] != "not_started" else found["phases"][0]["start_date"],
+        )
+        return
+    before = snapshot(found)
+    schedules.start_schedule(ctx, found)
+    ctx.save(found, due=None)
+    ctx.emit("subscription_schedule.updated", found, changed(before, found))

@@ -1,0 +1,1225 @@
+"""A subscription's life: creation, item changes and prorations, billing, pausing, cancellation.
+
+A subscription is stored with ``parent=<customer id>``; its items carry the billing periods.
+``create_subscription`` bills the first period, ``reprice`` applies item changes with
+prorations, ``bill`` makes and collects a period's invoice, ``cancel_now`` ends it (and tells
+``listeners`` when a schedule must hear of it). The clock's work on subscriptions is in ``due``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from console.sandbox.billing import (
+    catalog,
+    discounts,
+    invoice_items,
+    invoicing,
+    listeners,
+    payment_methods,
+    periods,
+    prorations,
+    subscription_items,
+)
+from console.sandbox.billing.invoice_math import renewal_description
+from console.sandbox.facts.errors import StripeError, card_declined, invalid, missing_param, no_such
+from console.sandbox.facts.fields import metadata, unset
+from console.sandbox.facts.spec import JSON
+from console.sandbox.state.context import Context, changed, snapshot
+
+ENDED = ("canceled", "incomplete_expired")
+
+
+INCOMPLETE_WINDOW = 23 * 3600
+
+
+TRIAL_NOTICE = 3 * 86_400
+
+
+MAX_TRIAL = 730 * 86_400
+
+
+def new_subscription(sub_id: str, customer_id: str, now: int) -> JSON:
+    return {
+        "id": sub_id,
+        "object": "subscription",
+        "application": None,
+        "application_fee_percent": None,
+        "automatic_tax": {"disabled_reason": None, "enabled": False, "liability": None},
+        "billing_cycle_anchor": now,
+        "billing_cycle_anchor_config": None,
+        "billing_mode": {
+            "flexible": {"proration_discounts": "included"},
+            "type": "flexible",
+            "updated_at": now,
+        },
+        "billing_schedules": [],
+        "billing_thresholds": None,
+        "cancel_at": None,
+        "cancel_at_period_end": False,
+        "canceled_at": None,
+        "cancellation_details": {"comment": None, "feedback": None, "reason": None},
+        "collection_method": "charge_automatically",
+        "created": now,
+        "currency": "usd",
+        "customer": customer_id,
+        "customer_account": None,
+        "days_until_due": None,
+        "default_payment_method": None,
+        "default_source": None,
+        "default_tax_rates": [],
+        "description": None,
+        "discounts": [],
+        "ended_at": None,
+        "invoice_settings": {
+            "account_tax_ids": None,
+            "custom_fields": None,
+            "description": None,
+            "footer": None,
+            "issuer": {"type": "self"},
+        },
+        "items": {
+            "object": "list",
+            "data": [],
+            "has_more": False,
+            "url": f"/v1/subscription_items?subscription={sub_id}",
+        },
+        "latest_invoice": None,
+        "livemode": False,
+        "metadata": {},
+        "next_pending_invoice_item_invoice": None,
+        "on_behalf_of": None,
+        "pause_collection": None,
+        "payment_settings": {
+            "payment_method_options": None,
+            "payment_method_types": None,
+            "save_default_payment_method": "off",
+        },
+        "pending_invoice_item_interval": None,
+        "pending_setup_intent": None,
+        "pending_update": None,
+        "schedule": None,
+        "start_date": now,
+        "status": "incomplete",
+        "status_details": None,
+        "test_clock": None,
+        "transfer_data": None,
+        "trial_end": None,
+        "trial_settings": {"end_behavior": {"missing_payment_method": "create_invoice"}},
+        "trial_start": None,
+    }
+
+
+def embed_items(ctx: Context, sub: JSON) -> list[JSON]:
+    found = subscription_items.items_of(ctx, sub["id"])
+    sub["items"] = {
+        "object": "list",
+        "data": found,
+        "has_more": False,
+        "url": f"/v1/subscription_items?subscription={sub['id']}",
+    }
+    return found
+
+
+def current_period(sub: JSON) -> tuple[int, int]:
+    data = sub["items"]["data"]
+    if not data:
+        return sub["start_date"], sub["start_date"]
+    return int(data[0]["current_period_start"]), int(data[0]["current_period_end"])
+
+
+def set_periods(ctx: Context, sub: JSON, start: int, end: int) -> None:
+    for item in subscription_items.items_of(ctx, sub["id"]):
+        item["current_period_start"] = start
+        item["current_period_end"] = end
+        ctx.save(item)
+    embed_items(ctx, sub)
+
+
+def _product_name(ctx: Context, price: JSON) -> str:
+    product = ctx.find(str(price.get("product") or ""))
+    return str((product or {}).get("name") or price.get("nickname") or price["id"])
+
+
+def _line_description(ctx: Context, price: JSON, quantity: int) -> str:
+    return renewal_description(_product_name(ctx, price), quantity, price)
+
+
+@dataclass
+class Line:
+    item: JSON
+    amount: int
+    description: str
+    period_start: int
+    period_end: int
+
+
+def cycle_lines(
+    ctx: Context, sub: JSON, start: int, end: int, *, trial: bool = False
+) -> list[Line]:
+    """One line per licensed item for the period ``[start, end)`` (zero in a trial)."""
+    lines: list[Line] = []
+    for item in subscription_items.items_of(ctx, sub["id"]):
+        price = item["price"]
+        if catalog.is_metered(price):
+            continue  # billed in arrears from usage, which the sandbox does not meter
+        quantity = subscription_items.quantity_of(item)
+        if trial:
+            amount, text = 0, f"Trial period for {_product_name(ctx, price)}"
+        else:
+            amount = catalog.amount_for(price, quantity)
+            text = _line_description(ctx, price, quantity)
+        lines.append(Line(item, amount, text, start, end))
+    return lines
+
+
+def _payment_method(ctx: Context, sub: JSON) -> str | None:
+    if sub.get("default_payment_method"):
+        return str(sub["default_payment_method"])
+    customer = ctx.find(sub["customer"]) or {}
+    pm = (customer.get("invoice_settings") or {}).get("default_payment_method")
+    pm = pm or customer.get("default_source")  # a card added with ``source``
+    return str(pm) if pm else None
+
+
+def trial_ends_without_payment_method(ctx: Context, sub: JSON, at: int) -> bool:
+    """Stripe's ``trial_settings.end_behavior.missing_payment_method`` at a trial's end.
+
+    With no payment method to charge, ``cancel`` ends the subscription and ``pause`` pauses it
+    (``customer.subscription.paused``) instead of billing; True when it did either, False when
+    the trial ends as usual (``create_invoice``, or there is a way to pay).
+    """
+    if _payment_method(ctx, sub) is not None or sub["collection_method"] != "charge_automatically":
+        return False
+    missing = sub["trial_settings"]["end_behavior"]["missing_payment_method"]
+    if missing == "cancel":
+        cancel_now(ctx, sub, ended_at=at)
+        return True
+    if missing == "pause":
+        mark_paused(sub, "trial_end_without_payment_method", at)
+        ctx.emit("customer.subscription.paused", sub)
+        return True
+    return False
+
+
+def mark_paused(sub: JSON, why: str, at: int) -> None:
+    """Status ``paused``, with Stripe's ``status_details`` saying why and since when."""
+    sub["status"] = "paused"
+    sub["status_details"] = {
+        "paused": {"subscription": {"type": why}, "transitioned_at": at, "type": "subscription"}
+    }
+
+
+def bill(
+    ctx: Context,
+    sub: JSON,
+    *,
+    reason: str,
+    lines: list[Line],
+    period_start: int,
+    period_end: int,
+    include_pending: bool = True,
+    collect: bool = True,
+) -> JSON:
+    """An invoice for ``lines`` (plus pending items), finalized and, if automatic, charged."""
+    customer = ctx.fetch("customer", sub["customer"], param="customer")
+    embed_items(ctx, sub)
+    # Stored with a marker: the invoices module reads the subscription as stored, and its
+    # paid/failed hooks must leave alone an invoice this flow is still settling itself.
+    sub["_billing"] = True
+    ctx.save(sub)
+    try:
+        return _bill_marked(
+            ctx,
+            sub,
+            customer,
+            reason=reason,
+            lines=lines,
+            period_start=period_start,
+            period_end=period_end,
+            include_pending=include_pending,
+            collect=collect,
+        )
+    finally:
+        sub.pop("_billing", None)
+        ctx.save(sub)
+
+
+def _bill_marked(
+    ctx: Context,
+    sub: JSON,
+    customer: JSON,
+    *,
+    reason: str,
+    lines: list[Line],
+    period_start: int,
+    period_end: int,
+    include_pending: bool,
+    collect: bool,
+) -> JSON:
+    discounts = _live_discounts(ctx, sub)
+    invoice: JSON = invoicing.build_draft(
+        ctx,
+        customer,
+        subscription=sub,
+        billing_reason=reason,
+        collection_method=sub["collection_method"],
+        days_until_due=sub.get("days_until_due"),
+        period_start=period_start,
+        period_end=period_end,
+        include_pending_items=include_pending,
+        currency=sub["currency"],
+        default_payment_method=sub.get("default_payment_method"),
+        discounts=discounts or None,
+        description=sub.get("description"),
+    )
+    for line in lines:
+        invoicing.add_subscription_line(
+            ctx,
+            invoice,
+            subscription=sub,
+            item=line.item,
+            price=line.item["price"],
+            quantity=subscription_items.quantity_of(line.item),
+            period_start=line.period_start,
+            period_end=line.period_end,
+            amount=line.amount,
+            description=line.description,
+            proration=False,
+        )
+    sub["latest_invoice"] = invoice["id"]
+    _spend_once_discounts(ctx, sub, discounts)
+    pause = sub.get("pause_collection")
+    if pause and pause.get("behavior") == "keep_as_draft":
+        return invoice
+    invoice = invoicing.finalize(ctx, invoice)
+    if pause and invoice.get("status") == "open":
+        if pause.get("behavior") == "void":
+            return dict(invoicing.void(ctx, invoice))
+        return dict(invoicing.mark_uncollectible(ctx, invoice))
+    if collect and invoice.get("status") == "open":
+        invoice = invoicing.attempt_collection(ctx, invoice)
+    if invoice.get("status") == "open" and invoice.get("due_date"):
+        # An invoice sent for manual payment makes the subscription past due once overdue.
+        sub["_invoice_due"] = {"invoice": invoice["id"], "at": int(invoice["due_date"])}
+    return invoice
+
+
+def is_paid(invoice: JSON) -> bool:
+    return invoice.get("status") == "paid"
+
+
+def _decline(ctx: Context, sub: JSON) -> StripeError:
+    """The card error a refused ``error_if_incomplete`` request answers with."""
+    pm_id = _payment_method(ctx, sub)
+    if pm_id is None:
+        return invalid(
+            "This customer has no attached payment source or default payment method. Please "
+            "consider adding a default payment method. For more information, visit "
+            "https://stripe.com/docs/billing/subscriptions/payment-methods-setting#payment-method-priority.",
+            code="resource_missing",
+        )
+    pm = ctx.find(pm_id)
+    outcome: Any = None
+    if pm is not None:
+        outcome = payment_methods.charge_outcome(pm)
+    if isinstance(outcome, StripeError):
+        return outcome
+    if isinstance(outcome, dict):
+        return card_declined(
+            str(outcome.get("message") or "Your card was declined."),
+            code=str(outcome.get("code") or "card_declined"),
+            decline_code=str(outcome.get("decline_code") or "generic_decline"),
+        )
+    return card_declined()
+
+
+def settle(sub: JSON, invoice: JSON, failure: str) -> None:
+    """The subscription's status after an invoice was (or was not) paid."""
+    if is_paid(invoice) or sub["collection_method"] == "send_invoice":
+        sub["status"] = "active"
+    elif invoice.get("status") == "open":
+        sub["status"] = failure
+    elif invoice.get("status") in ("draft", "void", "uncollectible"):
+        sub["status"] = "active" if sub["status"] in ("trialing", "incomplete") else sub["status"]
+
+
+def parse_discounts(ctx: Context, sub: JSON, value: Any, param: str) -> list[str]:
+    """Discount objects for ``discounts[]`` (coupon, promotion_code or existing discount)."""
+
+    if value in (None, ""):
+        return []
+    made: list[str] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(value):
+        where = f"{param}[{index}]"
+        keys = [k for k in ("coupon", "promotion_code", "discount") if entry.get(k)]
+        if len(keys) != 1:
+            raise invalid(
+                "Each discount must have exactly one of coupon, promotion_code or discount.",
+                param=where,
+            )
+        if keys[0] == "discount":
+            existing = ctx.fetch("discount", entry["discount"], param=f"{where}[discount]")
+            made.append(existing["id"])
+            continue
+        promo_id: str | None = None
+        if keys[0] == "promotion_code":
+            promo = discounts.resolve(
+                ctx,
+                entry["promotion_code"],
+                customer=sub["customer"],
+                param=f"{where}[promotion_code]",
+                currency=sub["currency"],
+            )
+            discounts.redeem_promotion_code(ctx, promo)
+            coupon = discounts.fetch_coupon(
+                ctx, promo["promotion"]["coupon"], param=f"{where}[promotion_code]"
+            )
+            promo_id = str(promo["id"])
+        else:
+            coupon = discounts.redeem_coupon(ctx, entry["coupon"], param=f"{where}[coupon]")
+        if coupon["id"] in seen:
+            raise invalid(f"The coupon {coupon['id']} is applied more than once.", param=where)
+        seen.add(coupon["id"])
+        discount = discounts.new_discount(
+            ctx,
+            coupon,
+            customer=sub["customer"],
+            subscription=sub["id"],
+            promotion_code=promo_id,
+        )
+        ctx.insert(discount, parent=sub["customer"])
+        made.append(discount["id"])
+    return made
+
+
+def add_invoice_items(ctx: Context, sub: JSON, entries: Any) -> None:
+    """One-time prices for the next invoice (``add_invoice_items``), as pending items."""
+
+    now = ctx.now()
+    for index, entry in enumerate(entries or []):
+        where = f"add_invoice_items[{index}]"
+        if entry.get("price") and entry.get("price_data"):
+            raise StripeError(
+                "You may only specify one of these parameters: price, price_data.",
+                param=f"{where}[price]",
+                code="parameters_exclusive",
+            )
+        if entry.get("price"):
+            price = catalog.fetch_price(
+                ctx, entry["price"], param=f"{where}[price]", require_active=True
+            )
+            if price.get("type") != "one_time":
+                raise invalid(
+                    "The price specified is set to `type=recurring` but this field only accepts "
+                    f"prices with `type=one_time`: {price['id']}",
+                    param=f"{where}[price]",
+                )
+        elif entry.get("price_data"):
+            data = entry["price_data"]
+            fields = {
+                k: data[k]
+                for k in (
+                    "currency",
+                    "product",
+                    "tax_behavior",
+                    "unit_amount",
+                    "unit_amount_decimal",
+                )
+                if k in data
+            }
+            price = catalog.create_price(
+                ctx, {**fields, "active": False}, prefix=f"{where}[price_data]"
+            )
+        else:
+            raise missing_param(f"{where}[price]")
+        if price["currency"] != sub["currency"]:
+            raise invalid(
+                "The currency of add_invoice_items must match the subscription's currency.",
+                param=f"{where}[price]",
+            )
+        quantity = int(entry.get("quantity", 1))
+        invoice_items.create_pending(
+            ctx,
+            sub["customer"],
+            amount=catalog.amount_for(price, quantity),
+            currency=price["currency"],
+            description=f"{_product_name(ctx, price)}",
+            price=price,
+            quantity=quantity,
+            period_start=now,
+            period_end=now,
+            proration=False,
+            subscription=sub["id"],
+            subscription_item=None,
+        )
+
+
+def _live_discounts(ctx: Context, sub: JSON) -> list[JSON]:
+    """The subscription's discounts still in force; repeating ones that ran out are dropped."""
+    now = ctx.now()
+    live: list[JSON] = []
+    for discount_id in sub.get("discounts") or []:
+        discount = ctx.find(discount_id)
+        if discount is None:
+            continue
+        if discount.get("_spent") or (discount.get("end") is not None and discount["end"] <= now):
+            continue
+        live.append(discount)
+    sub["discounts"] = [d["id"] for d in live]
+    return live
+
+
+def _spend_once_discounts(ctx: Context, sub: JSON, used: list[JSON]) -> None:
+    """A ``duration=once`` coupon covers one invoice; it stays shown until the next one."""
+    for discount in used:
+        coupon = ctx.find(str((discount.get("source") or {}).get("coupon") or "")) or {}
+        if coupon.get("duration") == "once" and not discount.get("_spent"):
+            discount["_spent"] = True
+            ctx.save(discount)
+
+
+def check_payment_method(ctx: Context, customer_id: str, pm_id: str, param: str) -> None:
+    pm = ctx.fetch("payment_method", pm_id, param=param, kind="PaymentMethod")
+    if pm.get("customer") != customer_id:
+        raise invalid(
+            f"The customer does not have a payment method with the ID {pm_id}. The payment "
+            "method must be attached to the customer.",
+            param=param,
+            code="resource_missing",
+        )
+
+
+def check_compatible(prices: list[JSON], currency: str | None, param: str) -> None:
+    if len({p["currency"] for p in prices} | ({currency} if currency else set())) > 1:
+        raise invalid(
+            "Currency and interval fields must match across all plans on this subscription. "
+            "Found mismatch in currency field.",
+            param=param,
+        )
+    if len({periods.interval_of(p) for p in prices}) > 1:
+        raise invalid(
+            "Currency and interval fields must match across all plans on this subscription. "
+            "Found mismatch in interval field.",
+            param=param,
+        )
+    seen: set[str] = set()
+    for price in prices:
+        if price["id"] in seen:
+            raise invalid(
+                f"Cannot add multiple subscription items with the same price: {price['id']}",
+                param=param,
+            )
+        seen.add(price["id"])
+
+
+def apply_collection_params(sub: JSON, params: JSON) -> None:
+    method = params.get("collection_method", sub["collection_method"])
+    days = params.get(
+        "days_until_due", sub.get("days_until_due") if method == sub["collection_method"] else None
+    )
+    if method == "send_invoice" and days is None:
+        raise missing_param("days_until_due")
+    if method == "charge_automatically" and "days_until_due" in params:
+        raise invalid(
+            "Invalid days_until_due: this parameter can only be set when collection_method is "
+            "send_invoice.",
+            param="days_until_due",
+        )
+    sub["collection_method"] = method
+    sub["days_until_due"] = days if method == "send_invoice" else None
+
+
+def future_moment(ctx: Context, value: int, param: str) -> int:
+    if value <= ctx.now():
+        raise invalid(
+            "Invalid timestamp: must be an integer Unix timestamp in the future.", param=param
+        )
+    return value
+
+
+def _trial_end_for(ctx: Context, params: JSON, prices: list[JSON], start: int) -> int | None:
+    now = ctx.now()
+    if "trial_end" in params and params.get("trial_from_plan"):
+        raise invalid(
+            "You cannot set trial_from_plan together with trial_end.", param="trial_from_plan"
+        )
+    if "trial_end" in params and "trial_period_days" in params:
+        raise StripeError(
+            "You may only specify one of these parameters: trial_end, trial_period_days.",
+            param="trial_end",
+            code="parameters_exclusive",
+        )
+    trial_end = params.get("trial_end")
+    if trial_end == "now":
+        return None
+    if isinstance(trial_end, int):
+        future_moment(ctx, trial_end, "trial_end")
+        if trial_end - now > MAX_TRIAL:
+            raise invalid(
+                "Invalid trial_end: can be no more than 730 days in the future.",
+                param="trial_end",
+            )
+        return trial_end
+    days = params.get("trial_period_days")
+    if days is None and params.get("trial_from_plan"):
+        plan_days = [int((p.get("recurring") or {}).get("trial_period_days") or 0) for p in prices]
+        days = max(plan_days) if plan_days else 0
+    if days:
+        if days > 730:
+            raise invalid(
+                "Invalid trial_period_days: can be no more than 730.", param="trial_period_days"
+            )
+        return max(start, now) + int(days) * periods.DAY
+    return None
+
+
+def create_subscription(ctx: Context, params: JSON, *, schedule: str | None = None) -> JSON:
+    """``POST /v1/subscriptions`` (also used by schedules starting a subscription)."""
+    if not params.get("customer"):
+        if params.get("customer_account"):
+            raise invalid(
+                "The sandbox bills customers, not Accounts v2 customer accounts; pass customer.",
+                param="customer_account",
+            )
+        raise missing_param("customer")
+    customer = ctx.fetch("customer", params["customer"], param="customer")
+    entries = params.get("items") or []
+    if not entries:
+        raise missing_param("items")
+    if len(entries) > subscription_items.MAX_ITEMS:
+        raise invalid(
+            f"A subscription can have at most {subscription_items.MAX_ITEMS} items.", param="items"
+        )
+    behavior = params.get("payment_behavior", "allow_incomplete")
+    if behavior == "pending_if_incomplete":
+        raise invalid(
+            "payment_behavior=pending_if_incomplete can only be used when updating a subscription.",
+            param="payment_behavior",
+        )
+    proration_behavior = params.get("proration_behavior", "create_prorations")
+    now = ctx.now()
+    sub = new_subscription(ctx.new_id("sub", 24), customer["id"], now)
+    sub["schedule"] = schedule
+    resolved: list[tuple[JSON, int | None, JSON]] = []
+    for index, entry in enumerate(entries):
+        where = f"items[{index}]"
+        price = subscription_items.resolve_price(ctx, entry, where)
+        assert price is not None
+        quantity = subscription_items.check_quantity(price, entry, where)
+        resolved.append((price, quantity, entry))
+    prices = [p for p, _, _ in resolved]
+    currency = str(params["currency"]).lower() if params.get("currency") else None
+    check_compatible(prices, currency, "items")
+    sub["currency"] = prices[0]["currency"]
+    interval, count = periods.interval_of(prices[0])
+
+    apply_collection_params(sub, params)
+    if params.get("default_payment_method"):
+        check_payment_method(
+            ctx, customer["id"], params["default_payment_method"], "default_payment_method"
+        )
+        sub["default_payment_method"] = params["default_payment_method"]
+    if "description" in params:
+        sub["description"] = unset(params["description"])
+    if "metadata" in params:
+        sub["metadata"] = metadata({}, params["metadata"])
+    if params.get("billing_mode"):
+        mode = params["billing_mode"]
+        sub["billing_mode"] = {
+            "flexible": (
+                {
+                    "proration_discounts": (mode.get("flexible") or {}).get(
+                        "proration_discounts", "included"
+                    )
+                }
+                if mode["type"] == "flexible"
+                else None
+            ),
+            "type": mode["type"],
+            "updated_at": now if mode["type"] == "flexible" else None,
+        }
+    if params.get("trial_settings"):
+        end = params["trial_settings"]["end_behavior"]
+        sub["trial_settings"] = {
+            "end_behavior": {
+                "missing_payment_method": end.get("missing_payment_method", "create_invoice")
+            }
+        }
+    if params.get("invoice_settings"):
+        settings = params["invoice_settings"]
+        for key in ("description", "footer"):
+            if key in settings:
+                sub["invoice_settings"][key] = unset(settings[key])
+    if params.get("payment_settings"):
+        save = params["payment_settings"].get("save_default_payment_method")
+        if save:
+            sub["payment_settings"]["save_default_payment_method"] = save
+
+    start = now
+    if "backdate_start_date" in params:
+        start = params["backdate_start_date"]
+        if start > now:
+            raise invalid("backdate_start_date must be in the past.", param="backdate_start_date")
+    sub["start_date"] = start
+    trial_end = _trial_end_for(ctx, params, prices, start)
+    if "billing_cycle_anchor" in params and "billing_cycle_anchor_config" in params:
+        raise StripeError(
+            "You may only specify one of these parameters: billing_cycle_anchor, "
+            "billing_cycle_anchor_config.",
+            param="billing_cycle_anchor",
+            code="parameters_exclusive",
+        )
+    anchor = trial_end or start
+    if "billing_cycle_anchor" in params:
+        anchor = params["billing_cycle_anchor"]
+        base = trial_end or now
+        if anchor < base:
+            raise invalid(
+                "billing_cycle_anchor cannot be earlier than the subscription's start (or "
+                "trial end).",
+                param="billing_cycle_anchor",
+            )
+        if anchor > periods.add_interval(base, interval, count):
+            raise invalid(
+                "billing_cycle_anchor cannot be later than next natural billing date "
+                f"({periods.add_interval(base, interval, count)}) for plan",
+                param="billing_cycle_anchor",
+            )
+    elif params.get("billing_cycle_anchor_config"):
+        config = params["billing_cycle_anchor_config"]
+        anchor = periods.anchor_from_config(
+            trial_end or now,
+            day_of_month=config["day_of_month"],
+            month=config.get("month"),
+            hour=config.get("hour"),
+            minute=config.get("minute"),
+            second=config.get("second"),
+        )
+        sub["billing_cycle_anchor_config"] = {
+            "day_of_month": config["day_of_month"],
+            "hour": config.get("hour"),
+            "minute": config.get("minute"),
+            "month": config.get("month"),
+            "second": config.get("second"),
+        }
+    sub["billing_cycle_anchor"] = anchor
+
+    if trial_end is not None:
+        period_start, period_end = start, trial_end
+        sub["trial_start"], sub["trial_end"] = start, trial_end
+    else:
+        period_end = periods.next_boundary(anchor, interval, count, now)
+        period_start = (
+            start if anchor > now else periods.period_containing(anchor, interval, count, now)[0]
+        )
+        period_start = max(period_start, start) if anchor <= start else period_start
+    ctx.insert(sub, parent=customer["id"])
+    for price, quantity, entry in resolved:
+        item = subscription_items.new_item(
+            ctx,
+            sub["id"],
+            price,
+            quantity,
+            period_start=period_start,
+            period_end=period_end,
+            meta=metadata({}, entry.get("metadata"), param="items[][metadata]"),
+        )
+        ctx.insert(item, parent=sub["id"])
+    embed_items(ctx, sub)
+    if "discounts" in params:
+        sub["discounts"] = parse_discounts(ctx, sub, params["discounts"], "discounts")
+
+    add_invoice_items(ctx, sub, params.get("add_invoice_items"))
+    # The first invoice covers from the start to the end of the first period: whole periods
+    # at full price, a short first period (anchor in the future, backdating) prorated.
+    lines = cycle_lines(ctx, sub, start, period_end, trial=trial_end is not None)
+    if trial_end is None:
+        covered = periods.span_in_periods(start, period_end, anchor, interval, count)
+        if proration_behavior == "none":
+            covered = float(int(covered + 1e-9))
+        for line in lines:
+            line.amount = prorations.rounded(line.amount * covered)
+    invoice = bill(
+        ctx,
+        sub,
+        reason="subscription_create",
+        lines=lines,
+        period_start=start,
+        period_end=start,
+        include_pending=True,
+        collect=behavior != "default_incomplete",
+    )
+    if trial_end is not None:
+        sub["status"] = "trialing"
+    else:
+        settle(sub, invoice, "incomplete")
+        if sub["status"] == "incomplete" and behavior == "error_if_incomplete":
+            raise _decline(ctx, sub)
+
+    apply_cancel_params(ctx, sub, params)
+    ctx.save(sub, due=next_due(sub))
+    ctx.emit("customer.subscription.created", sub)
+    return sub
+
+
+def apply_cancel_params(ctx: Context, sub: JSON, params: JSON) -> None:
+    now = ctx.now()
+    _, period_end = current_period(sub)
+    if params.get("cancel_at_period_end") and params.get("cancel_at") not in (None, ""):
+        raise StripeError(
+            "You may only specify one of these parameters: cancel_at, cancel_at_period_end.",
+            param="cancel_at",
+            code="parameters_exclusive",
+        )
+    if "cancel_at_period_end" in params:
+        if params["cancel_at_period_end"]:
+            sub["cancel_at_period_end"] = True
+            sub["cancel_at"] = period_end
+            sub["canceled_at"] = now
+            sub["cancellation_details"]["reason"] = "cancellation_requested"
+        elif sub["cancel_at_period_end"] or sub.get("cancel_at"):
+            _undo_cancel(sub)
+    if "cancel_at" in params:
+        value = params["cancel_at"]
+        if value == "":
+            _undo_cancel(sub)
+        else:
+            if value in ("min_period_end", "max_period_end", "max_billed_until"):
+                value = period_end
+            else:
+                future_moment(ctx, value, "cancel_at")
+            sub["cancel_at"] = value
+            sub["cancel_at_period_end"] = False
+            sub["canceled_at"] = now
+            sub["cancellation_details"]["reason"] = "cancellation_requested"
+
+
+def _undo_cancel(sub: JSON) -> None:
+    sub["cancel_at_period_end"] = False
+    sub["cancel_at"] = None
+    sub["canceled_at"] = None
+    sub["cancellation_details"] = {"comment": None, "feedback": None, "reason": None}
+
+
+def set_cancellation_details(sub: JSON, details: Any) -> None:
+    if not details:
+        return
+    current = sub["cancellation_details"]
+    for key in ("comment", "feedback"):
+        if key in details:
+            current[key] = unset(details[key])
+    if details.get("feedback_option"):
+        current["feedback_option"] = details["feedback_option"]
+
+
+def cancel_now(
+    ctx: Context,
+    subscription: JSON,
+    *,
+    invoice_now: bool = False,
+    prorate: bool = False,
+    details: JSON | None = None,
+    ended_at: int | None = None,
+    reason: str = "cancellation_requested",
+) -> JSON:
+    """End ``subscription`` now (or at ``ended_at``, a moment the clock just passed)."""
+    sub = subscription
+    now = ctx.now()
+    embed_items(ctx, sub)
+    start, end = current_period(sub)
+    at = ended_at if ended_at is not None else now
+    if prorate and sub["status"] != "trialing":
+        changes = [
+            prorations.ItemChange(
+                item_id=item["id"],
+                old_price=item["price"],
+                old_quantity=subscription_items.quantity_of(item),
+                old_amount=catalog.amount_for(item["price"], subscription_items.quantity_of(item)),
+                new_price=None,
+                new_quantity=0,
+                new_amount=0,
+            )
+            for item in sub["items"]["data"]
+        ]
+        lines = prorations.lines_for(ctx, changes, period_start=start, period_end=end, at=at)
+        invoice_items.create_pending_items(ctx, sub, lines)
+    if invoice_now:
+        bill(
+            ctx,
+            sub,
+            reason="subscription_cycle",
+            lines=[],
+            period_start=start,
+            period_end=at,
+            include_pending=True,
+        )
+    sub["status"] = "canceled"
+    sub["ended_at"] = at
+    # A scheduled cancellation keeps the moment it was requested, as Stripe does.
+    sub["canceled_at"] = now if ended_at is None else sub.get("canceled_at") or at
+    sub["cancellation_details"]["reason"] = reason
+    set_cancellation_details(sub, details)
+    sub["pending_update"] = None
+    if sub.get("schedule"):
+        listeners.notify("subscription.ended", ctx, sub)
+    ctx.save(sub, due=None)
+    ctx.emit("customer.subscription.deleted", sub)
+    return sub
+
+
+def in_range(value: int, bound: Any) -> bool:
+    if bound in (None, ""):
+        return True
+    if isinstance(bound, int):
+        return value == bound
+    checks = {"gt": value.__gt__, "gte": value.__ge__, "lt": value.__lt__, "lte": value.__le__}
+    return all(checks[k](v) for k, v in bound.items() if k in checks)
+
+
+def _param(prefix: str, key: str) -> str:
+    return f"{prefix}[{key}]" if prefix else key
+
+
+def restore_items(ctx: Context, sub: JSON, saved_items: list[JSON]) -> None:
+    """Put the items back as they were (a pending update waits for its payment)."""
+    saved_ids = {i["id"] for i in saved_items}
+    for item in subscription_items.items_of(ctx, sub["id"]):
+        if item["id"] not in saved_ids:
+            ctx.store.remove(item["id"])
+    for item in saved_items:
+        if ctx.find(item["id"]) is None:
+            ctx.insert(item, parent=sub["id"])
+        else:
+            ctx.save(item)
+    embed_items(ctx, sub)
+
+
+def reprice(
+    ctx: Context,
+    sub: JSON,
+    entries: list[JSON],
+    *,
+    prefix: str,
+    behavior: str,
+    proration_date: int | None,
+    payment_behavior: str,
+    reset_anchor: bool = False,
+    trial_end: Any = None,
+    trial_from_plan: bool = False,
+    moment: int | None = None,
+) -> None:
+    """Apply item changes (and trial or anchor changes), prorating and invoicing as asked.
+
+    ``moment`` replaces the clock's time when the change belongs to an earlier instant the
+    clock just passed (a schedule's phase boundary).
+    """
+    now = ctx.now() if moment is None else moment
+    at = proration_date if proration_date is not None else now
+    current = subscription_items.items_of(ctx, sub["id"])
+    saved_items = [snapshot(i) for i in current]
+    saved_sub = snapshot(sub)
+    by_id = {i["id"]: i for i in current}
+    old = {i["id"]: (snapshot(i["price"]), subscription_items.quantity_of(i)) for i in current}
+    removed: list[JSON] = []
+    added: list[JSON] = []
+    touched: list[JSON] = []
+    start, end = current_period(sub)
+    for index, entry in enumerate(entries):
+        where = f"{prefix}[{index}]" if prefix else ""
+        item_id = entry.get("id")
+        if item_id:
+            item = by_id.get(item_id)
+            if item is None:
+                raise no_such("subscription item", item_id, param=_param(where, "id"))
+            if entry.get("deleted"):
+                removed.append(item)
+                continue
+            price = (
+                subscription_items.resolve_price(ctx, entry, where, required=False) or item["price"]
+            )
+            if "quantity" in entry or catalog.is_metered(price) != catalog.is_metered(
+                item["price"]
+            ):
+                quantity = subscription_items.check_quantity(price, entry, where)
+            else:
+                quantity = (
+                    None if catalog.is_metered(price) else subscription_items.quantity_of(item)
+                )
+            subscription_items.set_price(item, price, quantity)
+            if "metadata" in entry:
+                subscription_items.apply_metadata(
+                    item, entry["metadata"], _param(where, "metadata")
+                )
+            touched.append(item)
+        else:
+            if entry.get("deleted"):
+                raise missing_param(_param(where, "id"))
+            price = subscription_items.resolve_price(ctx, entry, where)
+            assert price is not None
+            quantity = subscription_items.check_quantity(price, entry, where)
+            item = subscription_items.new_item(
+                ctx,
+                sub["id"],
+                price,
+                quantity,
+                period_start=start,
+                period_end=end,
+                meta=metadata({}, entry.get("metadata"), param=_param(where, "metadata")),
+            )
+            added.append(item)
+    removed_ids = {i["id"] for i in removed}
+    final = [i for i in current if i["id"] not in removed_ids] + added
+    if not final:
+        raise invalid(
+            "A subscription must have at least one item; cancel the subscription instead.",
+            param=prefix or "subscription",
+        )
+    if len(final) > subscription_items.MAX_ITEMS:
+        raise invalid(
+            f"A subscription can have at most {subscription_items.MAX_ITEMS} items.",
+            param=prefix or None,
+        )
+    check_compatible([i["price"] for i in final], sub["currency"], prefix or "price")
+    new_interval = periods.interval_of(final[0]["price"])
+    old_interval = periods.interval_of(old[current[0]["id"]][0]) if current else new_interval
+
+    for item in touched:
+        ctx.save(item)
+    for item in removed:
+        ctx.store.remove(item["id"])
+    for item in added:
+        ctx.insert(item, parent=sub["id"])
+
+    was_trialing = sub["status"] == "trialing"
+    ending_trial = was_trialing and trial_end == "now"
+    if trial_from_plan and trial_end is None and not was_trialing:
+        days = max(
+            int((i["price"].get("recurring") or {}).get("trial_period_days") or 0) for i in final
+        )
+        if days:
+            trial_end = now + days * periods.DAY
+    changes: list[prorations.ItemChange] = []
+    for item in final:
+        before = old.get(item["id"])
+        new_qty = subscription_items.quantity_of(item)
+        changes.append(
+            prorations.ItemChange(
+                item_id=item["id"],
+                old_price=before[0] if before else None,
+                old_quantity=before[1] if before else 0,
+                old_amount=catalog.amount_for(before[0], before[1]) if before else 0,
+                new_price=item["price"],
+                new_quantity=new_qty,
+                new_amount=catalog.amount_for(item["price"], new_qty),
+            )
+        )
+    for item in removed:
+        price, qty = old[item["id"]]
+        changes.append(
+            prorations.ItemChange(
+                item["id"], price, qty, catalog.amount_for(price, qty), None, 0, 0
+            )
+        )
+    restart = reset_anchor or ending_trial or new_interval != old_interval
+    invoice: JSON | None = None
+    if isinstance(trial_end, int):
+        future_moment(ctx, trial_end, "trial_end")
+        sub["status"] = "trialing"
+        if sub.get("trial_start") is None or not was_trialing:
+            sub["trial_start"] = now
+        sub["trial_end"] = trial_end
+        sub["billing_cycle_anchor"] = trial_end
+        set_periods(ctx, sub, start if was_trialing else now, trial_end)
+    elif restart:
+        if not was_trialing and behavior != "none":
+            credits = [
+                prorations.ItemChange(
+                    c.item_id, c.old_price, c.old_quantity, c.old_amount, None, 0, 0
+                )
+                for c in changes
+                if c.old_price is not None
+            ]
+            invoice_items.create_pending_items(
+                ctx,
+                sub,
+                prorations.lines_for(ctx, credits, period_start=start, period_end=end, at=at),
+            )
+        interval, count = new_interval
+        new_end = periods.add_interval(now, interval, count)
+        sub["billing_cycle_anchor"] = now
+        if ending_trial:
+            sub["trial_end"] = now
+        set_periods(ctx, sub, now, new_end)
+        invoice = bill(
+            ctx,
+            sub,
+            reason="subscription_update",
+            lines=cycle_lines(ctx, sub, now, new_end),
+            period_start=now,
+            period_end=now,
+            collect=payment_behavior != "default_incomplete",
+        )
+    elif not was_trialing and behavior != "none":
+        lines = prorations.lines_for(ctx, changes, period_start=start, period_end=end, at=at)
+        invoice_items.create_pending_items(ctx, sub, lines)
+        if behavior == "always_invoice" and lines:
+            invoice = bill(
+                ctx,
+                sub,
+                reason="subscription_update",
+                lines=[],
+                period_start=now,
+                period_end=now,
+                collect=payment_behavior != "default_incomplete",
+            )
+    embed_items(ctx, sub)
+    if invoice is None:
+        return
+    if is_paid(invoice) or sub["collection_method"] == "send_invoice":
+        if sub["status"] in ("trialing", "incomplete", "past_due", "unpaid"):
+            sub["status"] = "active"
+        return
+    if payment_behavior == "error_if_incomplete":
+        raise _decline(ctx, sub)
+    if payment_behavior == "pending_if_incomplete":
+        proposed = [snapshot(i) for i in subscription_items.items_of(ctx, sub["id"])]
+        target = {
+            key: sub[key] for key in ("billing_cycle_anchor", "trial_end", "trial_start", "status")
+        }
+        restore_items(ctx, sub, saved_items)
+        for key in ("billing_cycle_anchor", "trial_end", "trial_start", "status"):
+            sub[key] = saved_sub[key]
+        sub["pending_update"] = {
+            "billing_cycle_anchor": target["billing_cycle_anchor"]
+            if target["billing_cycle_anchor"] != saved_sub["billing_cycle_anchor"]
+            else None,
+            "expires_at": now + INCOMPLETE_WINDOW,
+            "subscription_items": proposed,
+            "trial_end": target["trial_end"]
+            if target["trial_end"] != saved_sub["trial_end"]
+            else None,
+            "trial_from_plan": None,
+        }
+        sub["_pending"] = {
+            "invoice": invoice["id"],
+            "items": proposed,
+            "fields": target,
+        }
+        return
+    sub["status"] = "past_due"
+
+
+def apply_phase_items(
+    ctx: Context, sub: JSON, phase_items: list[JSON], *, behavior: str, moment: int
+) -> None:
+    """Make the subscription's items those of a schedule phase starting at ``moment``."""
+    current = subscription_items.items_of(ctx, sub["id"])
+    by_price = {i["price"]["id"]: i for i in current}
+    wanted = {str(e["price"]) for e in phase_items}
+    entries: list[JSON] = []
+    for entry in phase_items:
+        kept = by_price.get(str(entry["price"]))
+        change: JSON = {"price": entry["price"]}
+        if "quantity" in entry:
+            change["quantity"] = entry["quantity"]
+        if entry.get("metadata"):
+            change["metadata"] = entry["metadata"]
+        if kept is not None:
+            change["id"] = kept["id"]
+        entries.append(change)
+    entries.extend(
+        {"id": i["id"], "deleted": True} for i in current if i["price"]["id"] not in wanted
+    )
+    embed_items(ctx, sub)
+    reprice(
+        ctx,
+        sub,
+        entries,
+        prefix="phases[0][items]",
+        behavior=behavior,
+        proration_date=moment,
+        payment_behavior="allow_incomplete",
+        moment=moment,
+    )
+    embed_items(ctx, sub)
+
+
+def change_items(
+    ctx: Context,
+    subscription: JSON,
+    entries: list[JSON],
+    options: JSON,
+    *,
+    param_prefix: str = "items",
+    single: bool = False,
+) -> JSON:
+    """Items added, changed or deleted through ``/v1/subscription_items``: a subscription update."""
+    sub = subscription
+    refuse_if_ended(sub)
+    before = snapshot(sub)
+    embed_items(ctx, sub)
+    reprice(
+        ctx,
+        sub,
+        entries,
+        prefix="" if single else param_prefix,
+        behavior=options.get("proration_behavior", "create_prorations"),
+        proration_date=options.get("proration_date"),
+        payment_behavior=options.get("payment_behavior", "allow_incomplete"),
+    )
+    finish_change(ctx, sub, before)
+    return sub
+
+
+def refuse_if_ended(sub: JSON) -> None:
+    if sub["status"] in ENDED:
+        raise invalid(
+            "A canceled subscription can only update its cancellation_details and metadata.",
+        )
+
+
+def finish_change(ctx: Context, sub: JSON, before: JSON) -> None:
+    embed_items(ctx, sub)
+    ctx.save(sub, due=next_due(sub))
+    previous = changed(before, sub)
+    if previous:
+        ctx.emit("customer.subscription.updated", sub, previous)
+
+
+def due_steps(sub: JSON) -> list[tuple[int, int, str]]:
+    """(moment, priority, kind) of everything the clock will have to do for ``sub``."""
+    status = sub["status"]
+    if status in ENDED:
+        return []
+    found: list[tuple[int, int, str]] = []
+    if status == "trialing" and sub.get("trial_end") is not None:
+        notice = max(sub["trial_end"] - TRIAL_NOTICE, sub["created"])
+        if sub.get("_trial_notice") != sub["trial_end"]:
+            found.append((notice, 0, "trial_will_end"))
+        found.append((sub["trial_end"], 5, "trial_end"))
+    if sub.get("pending_update"):
+        found.append((sub["pending_update"]["expires_at"], 1, "pending_update_expired"))
+    pause = sub.get("pause_collection")
+    if pause and pause.get("resumes_at"):
+        found.append((pause["resumes_at"], 2, "resume_collection"))
+    if status == "incomplete":
+        found.append((sub["created"] + INCOMPLETE_WINDOW, 3, "incomplete_expired"))
+    if sub.get("_schedule_next") is not None:
+        found.append((sub["_schedule_next"], -1, "phase"))
+    if sub.get("cancel_at") is not None and status != "incomplete":
+        found.append((sub["cancel_at"], 4, "cancel_at"))
+    overdue = sub.get("_invoice_due")
+    if overdue and status == "active":
+        found.append((overdue["at"], 2, "invoice_overdue"))
+    data = sub["items"]["data"]
+    if status in ("active", "past_due", "unpaid") and data:
+        found.append((int(data[0]["current_period_end"]), 6, "period_end"))
+    return sorted(found)
+
+
+def next_due(sub: JSON) -> int | None:
+    steps = due_steps(sub)
+    return steps[0][0] if steps else None
