@@ -8,6 +8,7 @@ keyword option, so a builder's defaults are only the values every caller shares.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -82,6 +83,11 @@ def card(
     """A card payment method from a card number (one of Stripe's test numbers)."""
     details: Any = {"number": number, "exp_month": exp_month, "exp_year": exp_year, "cvc": cvc}
     return client.v1.payment_methods.create(params={"type": "card", "card": details})
+
+
+def unique_email(name: str = "ada") -> str:
+    """An address no other test uses: ``name-<8 hex digits>@example.com``."""
+    return f"{name}-{secrets.token_hex(4)}@example.com"
 
 
 def customer(
@@ -183,9 +189,13 @@ def events(client: stripe.StripeClient, event_type: str, object_id: str) -> list
     return [e for e in listed.data if e.data.object["id"] == object_id]
 
 
-def event_types(client: stripe.StripeClient, object_id: str) -> list[str]:
-    """Types of the events about the object among the 100 newest, oldest first."""
-    found = client.v1.events.list(params={"limit": 100})
+def event_types(
+    client: stripe.StripeClient, object_id: str, event_type: str | None = None
+) -> list[str]:
+    """Types of the events about the object among the 100 newest (of ``event_type`` when given,
+    ``*`` patterns allowed), oldest first."""
+    params: Any = {"limit": 100} if event_type is None else {"type": event_type, "limit": 100}
+    found = client.v1.events.list(params=params)
     return [e.type for e in reversed(found.data) if e.data.object.to_dict().get("id") == object_id]
 
 
