@@ -9,6 +9,7 @@ import stripe
 
 from console.sandbox import Sandbox
 from console.sandbox.resources.portal_sessions import resolve_token
+from tests import builders
 
 JSON = dict[str, Any]
 
@@ -46,7 +47,7 @@ def _session_events(client: stripe.StripeClient) -> list[str]:
 
 @pytest.fixture
 def customer(client: stripe.StripeClient) -> str:
-    return client.v1.customers.create(params={"email": "portal@example.com"}).id
+    return builders.customer(client, email="portal@example.com").id
 
 
 def test_a_sandbox_without_saved_portal_settings_refuses_sessions(
@@ -407,10 +408,7 @@ class Shop:
 
     def __init__(self, client: stripe.StripeClient) -> None:
         self.client = client
-        product = client.v1.products.create(params={"name": "Flow plan"})
-        self.product = product.id
-        self.monthly = self._price(1000, "month")
-        self.yearly = self._price(10000, "year")
+        self.product, self.monthly, self.yearly = builders.product_with_prices(client, "Flow plan")
         config = client.v1.billing_portal.configurations.create(
             params={
                 "features": {
@@ -438,22 +436,12 @@ class Shop:
         self.config = config.id
         self.customer = client.v1.customers.create(params={"name": "Subscriber"}).id
 
-    def _price(self, amount: int, interval: str) -> str:
-        params: Any = {
-            "product": self.product,
-            "currency": "usd",
-            "unit_amount": amount,
-            "recurring": {"interval": interval},
-        }
-        return self.client.v1.prices.create(params=params).id
-
-    def subscribe(self, customer: str | None = None, price: str | None = None) -> Any:
-        params: Any = {
-            "customer": customer or self.customer,
-            "items": [{"price": price or self.monthly}],
-            "trial_period_days": 14,
-        }
-        return self.client.v1.subscriptions.create(params=params)
+    def subscribe(
+        self, customer: str | None = None, price: str | None = None
+    ) -> stripe.Subscription:
+        return builders.subscribe(
+            self.client, customer or self.customer, price or self.monthly, trial_period_days=14
+        )
 
     def session(self, flow: JSON) -> stripe.billing_portal.Session:
         return _session(
