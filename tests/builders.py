@@ -209,9 +209,14 @@ def previous(client: stripe.StripeClient, event_type: str, object_id: str) -> di
 # -- the sandbox clock --------------------------------------------------------------------------
 
 
+def clock(client: stripe.StripeClient) -> stripe.StripeObject:
+    """The sandbox clock as it answers: ``now`` and its ``offset`` from real time."""
+    answer = client.raw_request("get", "/v1/test_helpers/sandbox_clock")
+    return client.deserialize(answer, api_mode="V1")
+
+
 def now(client: stripe.StripeClient) -> int:
-    clock = client.raw_request("get", "/v1/test_helpers/sandbox_clock")
-    return int(client.deserialize(clock, api_mode="V1")["now"])
+    return int(clock(client)["now"])
 
 
 def advance(client: stripe.StripeClient, seconds: int) -> int:
