@@ -13,8 +13,12 @@ import pytest
 import stripe
 from playwright.sync_api import Page, Route, expect
 
+from tests import builders
+
 RETURN_URL = "https://merchant.example/account"
 DONE_URL = "https://merchant.example/done"
+# The customer each test makes (with a card to pay with).
+JENNY = {"email": "jenny@example.com", "name": "Jenny Rosen"}
 
 
 @dataclass
@@ -24,20 +28,14 @@ class Shop:
     prices: dict[str, str]
     configs: dict[str, str]
 
-
-def _price(client: stripe.StripeClient, product: str, amount: int, **extra: Any) -> str:
-    recurring: dict[str, Any] = {"interval": extra.pop("interval", "month")}
-    if extra.get("usage_type"):
-        recurring.update(usage_type=extra.pop("usage_type"), meter="mtr_api_calls")
-    params = {
-        "product": product,
-        "unit_amount": amount,
-        "currency": "usd",
-        "recurring": recurring,
-        "tax_behavior": "exclusive",
-        **extra,
-    }
-    return client.v1.prices.create(params=params).id  # type: ignore[arg-type]
+    def items(self, *names: str) -> list[dict[str, Any]]:
+        """Subscription items for these prices by name: one each (metered ones take no quantity)."""
+        return [
+            {"price": self.prices[n]}
+            if n == "metered"
+            else {"price": self.prices[n], "quantity": 1}
+            for n in names
+        ]
 
 
 def _config(client: stripe.StripeClient, shop: dict[str, Any], **overrides: Any) -> str:
@@ -88,11 +86,23 @@ def shop(stripe_client: stripe.StripeClient) -> Shop:
         for name in ("Basic", "Pro", "Add-on", "API calls")
     }
     prices = {
-        "basic_m": _price(client, products["Basic"], 1000),
-        "basic_y": _price(client, products["Basic"], 10000, interval="year"),
-        "pro_m": _price(client, products["Pro"], 3000),
-        "addon_m": _price(client, products["Add-on"], 500),
-        "metered": _price(client, products["API calls"], 5, usage_type="metered"),
+        "basic_m": builders.price(
+            client, 1000, product=products["Basic"], tax_behavior="exclusive"
+        ).id,
+        "basic_y": builders.price(
+            client, 10000, product=products["Basic"], interval="year", tax_behavior="exclusive"
+        ).id,
+        "pro_m": builders.price(client, 3000, product=products["Pro"], tax_behavior="exclusive").id,
+        "addon_m": builders.price(
+            client, 500, product=products["Add-on"], tax_behavior="exclusive"
+        ).id,
+        "metered": builders.price(
+            client,
+            5,
+            product=products["API calls"],
+            recurring={"usage_type": "metered", "meter": "mtr_api_calls"},
+            tax_behavior="exclusive",
+        ).id,
     }
     raw = {"products": products, "prices": prices}
     configs = {
@@ -125,28 +135,6 @@ def offline(page: Page) -> None:
     page.route("https://merchant.example/**", merchant)
 
 
-def _customer(shop: Shop, pm: str = "pm_card_visa") -> str:
-    client = shop.client
-    customer = client.v1.customers.create(
-        params={"email": "jenny@example.com", "name": "Jenny Rosen"}
-    )
-    attached = client.v1.payment_methods.attach(pm, params={"customer": customer.id})
-    client.v1.customers.update(
-        customer.id, params={"invoice_settings": {"default_payment_method": attached.id}}
-    )
-    return customer.id
-
-
-def _subscribe(shop: Shop, customer: str, *prices: str, **extra: Any) -> stripe.Subscription:
-    items = [
-        {"price": shop.prices[p]} if p == "metered" else {"price": shop.prices[p], "quantity": 1}
-        for p in prices
-    ]
-    return shop.client.v1.subscriptions.create(
-        params={"customer": customer, "items": items, **extra}  # type: ignore[arg-type]
-    )
-
-
 def _open(page: Page, shop: Shop, customer: str, config: str = "default", **session: Any) -> str:
     params: dict[str, Any] = {
         "customer": customer,
@@ -162,11 +150,6 @@ def _cents(text: str) -> int:
     """``-$10.00`` -> -1000 (USD, as the en-US page writes it)."""
     digits = int(re.sub(r"[^\d]", "", text))
     return -digits if re.search(r"[-\u2212]", text) else digits
-
-
-def _events(shop: Shop, kind: str, subscription: str) -> list[stripe.Event]:
-    events = shop.client.v1.events.list(params={"type": kind, "limit": 100}).data
-    return [e for e in events if e.data.object["id"] == subscription]
 
 
 def _previous(event: stripe.Event) -> dict[str, Any]:
@@ -192,8 +175,8 @@ def _shot(page: Page, screenshots: Path, name: str) -> None:
 
 
 def test_plan_switch_with_prorations(page: Page, shop: Shop, screenshots: Path) -> None:
-    customer = _customer(shop)
-    sub = _subscribe(shop, customer, "basic_m")
+    customer = builders.customer(shop.client, **JENNY, payment_method="pm_card_visa").id
+    sub = builders.subscribe(shop.client, customer, items=shop.items("basic_m"))
     _open(page, shop, customer)
     _manage(page, sub.id)
     expect(page.locator(".subscription-summary")).to_contain_text("$10.00 per month")
@@ -216,13 +199,13 @@ def test_plan_switch_with_prorations(page: Page, shop: Shop, screenshots: Path) 
     made = sorted(i.amount for i in pending if _of_subscription(i, sub.id))
     # The preview ran the same change a moment earlier: at most a second of proration apart.
     assert all(abs(a - b) <= 1 for a, b in zip(made, sorted(shown), strict=True))
-    updated = _events(shop, "customer.subscription.updated", sub.id)
+    updated = builders.events(shop.client, "customer.subscription.updated", sub.id)
     assert updated and "items" in _previous(updated[0])
 
 
 def test_quantity_change_invoiced_now(page: Page, shop: Shop) -> None:
-    customer = _customer(shop)
-    sub = _subscribe(shop, customer, "basic_m")
+    customer = builders.customer(shop.client, **JENNY, payment_method="pm_card_visa").id
+    sub = builders.subscribe(shop.client, customer, items=shop.items("basic_m"))
     _open(page, shop, customer, "always")
     _manage(page, sub.id)
     page.get_by_role("link", name="Update subscription").click()
@@ -242,8 +225,8 @@ def test_quantity_change_invoiced_now(page: Page, shop: Shop) -> None:
 
 
 def test_promotion_code(page: Page, shop: Shop) -> None:
-    customer = _customer(shop)
-    sub = _subscribe(shop, customer, "basic_m")
+    customer = builders.customer(shop.client, **JENNY, payment_method="pm_card_visa").id
+    sub = builders.subscribe(shop.client, customer, items=shop.items("basic_m"))
     _open(page, shop, customer)
     _manage(page, sub.id)
     page.get_by_role("link", name="Update subscription").click()
@@ -268,8 +251,8 @@ def test_promotion_code(page: Page, shop: Shop) -> None:
 
 
 def test_downgrade_deferred_to_the_period_end(page: Page, shop: Shop) -> None:
-    customer = _customer(shop)
-    sub = _subscribe(shop, customer, "pro_m")
+    customer = builders.customer(shop.client, **JENNY, payment_method="pm_card_visa").id
+    sub = builders.subscribe(shop.client, customer, items=shop.items("pro_m"))
     period_end = sub["items"].data[0].current_period_end
     _open(page, shop, customer, "deferred")
     _manage(page, sub.id)
@@ -295,8 +278,10 @@ def test_downgrade_deferred_to_the_period_end(page: Page, shop: Shop) -> None:
 
 
 def test_trial_ended_by_a_change(page: Page, shop: Shop) -> None:
-    customer = _customer(shop)
-    sub = _subscribe(shop, customer, "basic_m", trial_period_days=14)
+    customer = builders.customer(shop.client, **JENNY, payment_method="pm_card_visa").id
+    sub = builders.subscribe(
+        shop.client, customer, items=shop.items("basic_m"), trial_period_days=14
+    )
     assert sub.status == "trialing"
     _open(page, shop, customer)
     _manage(page, sub.id)
@@ -319,8 +304,10 @@ def test_trial_ended_by_a_change(page: Page, shop: Shop) -> None:
 
 
 def test_trial_continues_when_configured(page: Page, shop: Shop) -> None:
-    customer = _customer(shop)
-    sub = _subscribe(shop, customer, "basic_m", trial_period_days=14)
+    customer = builders.customer(shop.client, **JENNY, payment_method="pm_card_visa").id
+    sub = builders.subscribe(
+        shop.client, customer, items=shop.items("basic_m"), trial_period_days=14
+    )
     _open(page, shop, customer, "continue_trial")
     _manage(page, sub.id)
     page.get_by_role("link", name="Update subscription").click()
@@ -364,8 +351,8 @@ def test_cancel_only_cases_explain_and_offer_no_update(
         shop.client.v1.payment_methods.attach(ideal.id, params={"customer": customer})
         extra = {"default_payment_method": ideal.id}
     else:
-        customer = _customer(shop, pm)
-    sub = _subscribe(shop, customer, *prices, **extra)
+        customer = builders.customer(shop.client, **JENNY, payment_method=pm).id
+    sub = builders.subscribe(shop.client, customer, items=shop.items(*prices), **extra)
     _open(page, shop, customer)
     _manage(page, sub.id)
     expect(page.locator(".limits")).to_contain_text(phrase)
@@ -379,8 +366,8 @@ def test_cancel_only_cases_explain_and_offer_no_update(
 
 
 def test_cancel_at_period_end_with_reason(page: Page, shop: Shop, screenshots: Path) -> None:
-    customer = _customer(shop)
-    sub = _subscribe(shop, customer, "basic_m")
+    customer = builders.customer(shop.client, **JENNY, payment_method="pm_card_visa").id
+    sub = builders.subscribe(shop.client, customer, items=shop.items("basic_m"))
     _open(page, shop, customer)
     _manage(page, sub.id)
     page.get_by_role("link", name="Cancel subscription").click()
@@ -400,15 +387,15 @@ def test_cancel_at_period_end_with_reason(page: Page, shop: Shop, screenshots: P
         "Cheaper elsewhere",
         "cancellation_requested",
     )
-    event = _events(shop, "customer.subscription.updated", sub.id)[0]
+    event = builders.events(shop.client, "customer.subscription.updated", sub.id)[0]
     assert event.data.object["cancellation_details"]["feedback"] == "too_expensive"
     assert event.data.object["cancellation_details"]["comment"] == "Cheaper elsewhere"
     assert _previous(event)["cancel_at_period_end"] is False
 
 
 def test_cancel_immediately_with_reason(page: Page, shop: Shop) -> None:
-    customer = _customer(shop)
-    sub = _subscribe(shop, customer, "basic_m")
+    customer = builders.customer(shop.client, **JENNY, payment_method="pm_card_visa").id
+    sub = builders.subscribe(shop.client, customer, items=shop.items("basic_m"))
     _open(page, shop, customer, "immediately")
     _manage(page, sub.id)
     page.get_by_role("link", name="Cancel subscription").click()
@@ -422,7 +409,7 @@ def test_cancel_immediately_with_reason(page: Page, shop: Shop) -> None:
     assert after.status == "canceled"
     assert after.cancellation_details is not None
     assert after.cancellation_details.feedback == "missing_features"
-    deleted = _events(shop, "customer.subscription.deleted", sub.id)
+    deleted = builders.events(shop.client, "customer.subscription.deleted", sub.id)
     assert len(deleted) == 1
     assert deleted[0].data.object["cancellation_details"]["comment"] == "No SSO"
     credit = shop.client.v1.invoice_items.list(params={"customer": customer, "pending": True}).data
@@ -430,8 +417,10 @@ def test_cancel_immediately_with_reason(page: Page, shop: Shop) -> None:
 
 
 def test_renew_a_scheduled_cancellation(page: Page, shop: Shop) -> None:
-    customer = _customer(shop)
-    sub = _subscribe(shop, customer, "basic_m", cancel_at_period_end=True)
+    customer = builders.customer(shop.client, **JENNY, payment_method="pm_card_visa").id
+    sub = builders.subscribe(
+        shop.client, customer, items=shop.items("basic_m"), cancel_at_period_end=True
+    )
     _open(page, shop, customer)
     _manage(page, sub.id)
     expect(page.locator('[data-fact="cancel_at"]')).to_be_visible()
@@ -440,7 +429,7 @@ def test_renew_a_scheduled_cancellation(page: Page, shop: Shop) -> None:
     expect(page.get_by_role("status")).to_have_text("Your subscription was renewed.")
     after = shop.client.v1.subscriptions.retrieve(sub.id)
     assert not after.cancel_at_period_end and after.cancel_at is None
-    event = _events(shop, "customer.subscription.updated", sub.id)[0]
+    event = builders.events(shop.client, "customer.subscription.updated", sub.id)[0]
     assert _previous(event)["cancel_at_period_end"] is True
 
 
@@ -456,8 +445,8 @@ def _retention_coupon(shop: Shop) -> str:
 
 
 def test_retention_offer_accepted(page: Page, shop: Shop, screenshots: Path) -> None:
-    customer = _customer(shop)
-    sub = _subscribe(shop, customer, "basic_m")
+    customer = builders.customer(shop.client, **JENNY, payment_method="pm_card_visa").id
+    sub = builders.subscribe(shop.client, customer, items=shop.items("basic_m"))
     coupon = _retention_coupon(shop)
     _open(
         page,
@@ -486,13 +475,13 @@ def test_retention_offer_accepted(page: Page, shop: Shop, screenshots: Path) -> 
     assert after.status == "active" and not after.cancel_at_period_end
     discount: Any = after.discounts[0]
     assert discount.source.coupon == coupon
-    assert _events(shop, "customer.subscription.updated", sub.id)
-    assert not _events(shop, "customer.subscription.deleted", sub.id)
+    assert builders.events(shop.client, "customer.subscription.updated", sub.id)
+    assert not builders.events(shop.client, "customer.subscription.deleted", sub.id)
 
 
 def test_retention_offer_declined_then_canceled(page: Page, shop: Shop) -> None:
-    customer = _customer(shop)
-    sub = _subscribe(shop, customer, "basic_m")
+    customer = builders.customer(shop.client, **JENNY, payment_method="pm_card_visa").id
+    sub = builders.subscribe(shop.client, customer, items=shop.items("basic_m"))
     _open(
         page,
         shop,
@@ -520,8 +509,8 @@ def test_retention_offer_declined_then_canceled(page: Page, shop: Shop) -> None:
 
 
 def test_cancel_deep_link_returns_to_the_portal_home(page: Page, shop: Shop) -> None:
-    customer = _customer(shop)
-    sub = _subscribe(shop, customer, "basic_m")
+    customer = builders.customer(shop.client, **JENNY, payment_method="pm_card_visa").id
+    sub = builders.subscribe(shop.client, customer, items=shop.items("basic_m"))
     url = _open(
         page,
         shop,
@@ -539,8 +528,8 @@ def test_cancel_deep_link_returns_to_the_portal_home(page: Page, shop: Shop) -> 
 
 
 def test_update_deep_link_with_redirect(page: Page, shop: Shop) -> None:
-    customer = _customer(shop)
-    sub = _subscribe(shop, customer, "basic_m")
+    customer = builders.customer(shop.client, **JENNY, payment_method="pm_card_visa").id
+    sub = builders.subscribe(shop.client, customer, items=shop.items("basic_m"))
     _open(
         page,
         shop,
@@ -564,8 +553,8 @@ def test_update_deep_link_with_redirect(page: Page, shop: Shop) -> None:
 
 
 def test_update_confirm_deep_link(page: Page, shop: Shop) -> None:
-    customer = _customer(shop)
-    sub = _subscribe(shop, customer, "basic_m")
+    customer = builders.customer(shop.client, **JENNY, payment_method="pm_card_visa").id
+    sub = builders.subscribe(shop.client, customer, items=shop.items("basic_m"))
     item = sub["items"].data[0].id
     coupon = shop.client.v1.coupons.create(params={"amount_off": 500, "currency": "usd",
                                                    "duration": "once"})  # fmt: skip
@@ -597,8 +586,8 @@ def test_update_confirm_deep_link(page: Page, shop: Shop) -> None:
 
 
 def test_pages_are_keyboard_operable(page: Page, shop: Shop) -> None:
-    customer = _customer(shop)
-    sub = _subscribe(shop, customer, "basic_m")
+    customer = builders.customer(shop.client, **JENNY, payment_method="pm_card_visa").id
+    sub = builders.subscribe(shop.client, customer, items=shop.items("basic_m"))
     url = _open(page, shop, customer)
     page.goto(f"{url}/subscriptions/{sub.id}/cancel")
     page.get_by_label("It's too expensive").focus()
