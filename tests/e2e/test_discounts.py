@@ -351,7 +351,7 @@ def test_new_discount_ends_after_repeating_months(fresh_sandbox: Sandbox) -> Non
     # One advance moves the clock two years at most (Stripe's bound on test clocks): step there.
     while (now := builders.now(client)) < start:
         step = min(start, now + 365 * 86_400)
-        client.raw_request("post", "/v1/test_helpers/sandbox_clock/advance", frozen_time=step)
+        builders.advance_to(client, step)
     repeating = _coupon(client, duration="repeating", duration_in_months=3)
     forever = _coupon(client, duration="forever")
     with _inside(fresh_sandbox) as ctx:

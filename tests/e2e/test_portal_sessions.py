@@ -167,9 +167,7 @@ def test_locale_and_after_expiration(
     bad = _refused(client, configuration=config, customer=customer, locale="xx")
     assert bad.param == "locale"
 
-    now = client.raw_request("get", "/v1/test_helpers/sandbox_clock")
-    clock = client.deserialize(now, api_mode="V1")
-    later = int(clock["now"]) + 86400
+    later = builders.now(client) + 86400
     recovering = _session(
         client,
         configuration=config,
