@@ -35,9 +35,7 @@ def test_amount_item_is_pending_with_stripes_defaults(client: stripe.StripeClien
 def test_price_item_multiplies_unit_amount_by_quantity(client: stripe.StripeClient) -> None:
     customer = builders.customer(client, name="Grace Hopper")
     product = client.v1.products.create(params={"name": "Seat"})
-    price = client.v1.prices.create(
-        params={"product": product.id, "currency": "eur", "unit_amount": 1250}
-    )
+    price = builders.price(client, 1250, product=product.id, currency="eur", interval=None)
     item = _item(client, customer.id, pricing={"price": price.id}, quantity=3)
     assert item.amount == 3750 and item.currency == "eur"
     assert item.pricing is not None and item.pricing.price_details is not None

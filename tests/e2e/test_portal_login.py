@@ -56,18 +56,9 @@ def wrong(code: str) -> str:
 
 
 def trialing(client: stripe.StripeClient, customer: str) -> None:
-    product = client.v1.products.create(params={"name": "Plan"})
-    price = client.v1.prices.create(
-        params={
-            "product": product.id,
-            "currency": "usd",
-            "unit_amount": 1000,
-            "recurring": {"interval": "month"},
-        }
-    )
-    client.v1.subscriptions.create(
-        params={"customer": customer, "items": [{"price": price.id}], "trial_period_days": 14}
-    )
+    product = builders.product(client, name="Plan")
+    price = builders.price(client, 1000, product=product.id, interval="month")
+    builders.subscribe(client, customer, price.id, trial_period_days=14)
 
 
 def test_the_login_link_answers_every_email_alike_and_gives_no_portal_link(

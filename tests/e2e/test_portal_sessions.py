@@ -549,14 +549,7 @@ def test_update_confirm_flow(shop: Shop) -> None:
     }
 
     other_product = shop.client.v1.products.create(params={"name": "Not offered"})
-    stray: Any = shop.client.v1.prices.create(
-        params={
-            "product": other_product.id,
-            "currency": "usd",
-            "unit_amount": 700,
-            "recurring": {"interval": "month"},
-        }
-    )
+    stray = builders.price(shop.client, 700, product=other_product.id, interval="month")
     base = "flow_data[subscription_update_confirm]"
     cases: list[tuple[JSON, str]] = [
         ({"items": [{"id": "si_missing"}]}, f"{base}[items][0][id]"),

@@ -80,14 +80,7 @@ def test_due_work_that_fails_after_the_clock_moved_is_kept_due_and_done_later(
         customer = client.v1.customers.create()
         card = client.v1.payment_methods.attach("pm_card_visa", params={"customer": customer.id})
         product = client.v1.products.create(params={"name": "Plan"})
-        price = client.v1.prices.create(
-            params={
-                "product": product.id,
-                "currency": "usd",
-                "unit_amount": 700,
-                "recurring": {"interval": "month"},
-            }
-        )
+        price = builders.price(client, 700, product=product.id, interval="month")
         sub = client.v1.subscriptions.create(
             params={
                 "customer": customer.id,

@@ -89,14 +89,7 @@ def test_an_invoice_description_past_1500_is_refused(client: stripe.StripeClient
 def test_a_subscription_description_past_500_is_refused(client: stripe.StripeClient) -> None:
     customer = builders.customer(client, name="Cap Test").id
     product = client.v1.products.create(params={"name": "Capped"})
-    price = client.v1.prices.create(
-        params={
-            "product": product.id,
-            "currency": "usd",
-            "unit_amount": 500,
-            "recurring": {"interval": "month"},
-        }
-    )
+    price = builders.price(client, 500, product=product.id, interval="month")
     with pytest.raises(stripe.InvalidRequestError) as refused:
         client.v1.subscriptions.create(
             params={

@@ -139,22 +139,14 @@ def _accept_offer_in_portal(
 def shop() -> Iterator[Shop]:
     sandbox = start_embedded_sandbox(None, seed="none")
     client = _client(sandbox)
-    clock = client.raw_request("get", "/v1/test_helpers/sandbox_clock")
-    now = int(client.deserialize(clock, api_mode="V1")["now"])
+    now = builders.now(client)
     today = datetime.fromtimestamp(now, UTC).date()
     monday = today + timedelta(days=7 - today.weekday())  # next Monday, always in the future
     nine = int(datetime(monday.year, monday.month, monday.day, 9, tzinfo=UTC).timestamp())
     builders.advance_to(client, nine)
 
-    product = client.v1.products.create(params={"name": "Team plan"})
-    price = client.v1.prices.create(
-        params={
-            "product": product.id,
-            "unit_amount": 1500,
-            "currency": "usd",
-            "recurring": {"interval": "month"},
-        }
-    )
+    product = builders.product(client, name="Team plan")
+    price = builders.price(client, 1500, product=product.id, interval="month")
     coupon = client.v1.coupons.create(params={"percent_off": 20, "duration": "forever"})
     configuration = client.v1.billing_portal.configurations.create(
         params={
@@ -172,15 +164,11 @@ def shop() -> Iterator[Shop]:
     customers: dict[str, str] = {}
     subscriptions: dict[str, str] = {}
     for role in ("pricey", "sso", "declined", "stayed", "api", "idle"):
-        customer = client.v1.customers.create(params={"name": f"Customer {role}"}).id
-        card = client.v1.payment_methods.attach("pm_card_visa", params={"customer": customer})
-        client.v1.customers.update(
-            customer, params={"invoice_settings": {"default_payment_method": card.id}}
-        )
-        customers[role] = customer
-        subscriptions[role] = client.v1.subscriptions.create(
-            params={"customer": customer, "items": [{"price": price.id}]}
+        customer = builders.customer(
+            client, name=f"Customer {role}", payment_method="pm_card_visa"
         ).id
+        customers[role] = customer
+        subscriptions[role] = builders.subscribe(client, customer, price.id).id
 
     def cancel(role: str, reason: str, comment: str = "", offer: str | None = None) -> None:
         _cancel_in_portal(

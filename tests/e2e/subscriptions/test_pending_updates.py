@@ -130,9 +130,7 @@ def test_add_invoice_items_join_the_first_invoice(fresh_client: stripe.StripeCli
     client = fresh_client
     customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
     product = client.v1.products.create(params={"name": "Setup fee"})
-    fee = client.v1.prices.create(
-        params={"product": product.id, "currency": "usd", "unit_amount": 2500}
-    )
+    fee = builders.price(client, 2500, product=product.id, interval=None)
     sub = builders.subscribe(
         client,
         customer.id,
