@@ -25,6 +25,18 @@ from tests.conftest import make_client
 
 # The email of the customers the tests make.
 FORGER = "forger@example.com"
+# How a usage-billed price recurs (billed by the API-calls meter).
+METERED = {"usage_type": "metered", "meter": "mtr_api_calls"}
+# The shop's prices: name -> (product, amount in cents, what else the price is made with).
+PRICES: dict[str, tuple[str, int, dict[str, Any]]] = {
+    "basic_m": ("Basic", 1000, {"tax_behavior": "exclusive"}),
+    "basic_y": ("Basic", 10000, {"interval": "year", "tax_behavior": "exclusive"}),
+    "pro_m": ("Pro", 3000, {"tax_behavior": "exclusive"}),
+    "incl_m": ("Inclusive", 3000, {"tax_behavior": "inclusive"}),
+    "unspec_m": ("Basic", 900, {"interval": "week", "tax_behavior": "unspecified"}),
+    "other_m": ("Other", 500, {"tax_behavior": "exclusive"}),
+    "metered": ("Metered", 5, {"recurring": METERED, "tax_behavior": "exclusive"}),
+}
 
 
 @dataclass
@@ -54,31 +66,8 @@ def world() -> Iterator[World]:
             for name in ("Basic", "Pro", "Inclusive", "Other", "Metered")
         }
         prices = {
-            "basic_m": builders.price(
-                client, 1000, product=products["Basic"], tax_behavior="exclusive"
-            ).id,
-            "basic_y": builders.price(
-                client, 10000, product=products["Basic"], interval="year", tax_behavior="exclusive"
-            ).id,
-            "pro_m": builders.price(
-                client, 3000, product=products["Pro"], tax_behavior="exclusive"
-            ).id,
-            "incl_m": builders.price(
-                client, 3000, product=products["Inclusive"], tax_behavior="inclusive"
-            ).id,
-            "unspec_m": builders.price(
-                client, 900, product=products["Basic"], interval="week", tax_behavior="unspecified"
-            ).id,
-            "other_m": builders.price(
-                client, 500, product=products["Other"], tax_behavior="exclusive"
-            ).id,
-            "metered": builders.price(
-                client,
-                5,
-                product=products["Metered"],
-                recurring={"usage_type": "metered", "meter": "mtr_api_calls"},
-                tax_behavior="exclusive",
-            ).id,
+            name: builders.price(client, amount, product=products[product], **options).id
+            for name, (product, amount, options) in PRICES.items()
         }
         config = client.v1.billing_portal.configurations.create(
             params={

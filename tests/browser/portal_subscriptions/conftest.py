@@ -19,6 +19,16 @@ RETURN_URL = "https://merchant.example/account"
 DONE_URL = "https://merchant.example/done"
 # The customer each test makes (with a card to pay with).
 JENNY = {"email": "jenny@example.com", "name": "Jenny Rosen"}
+# How a usage-billed price recurs (billed by the API-calls meter).
+METERED = {"usage_type": "metered", "meter": "mtr_api_calls"}
+# The shop's prices: name -> (product, amount in cents, what else the price is made with).
+PRICES: dict[str, tuple[str, int, dict[str, Any]]] = {
+    "basic_m": ("Basic", 1000, {"tax_behavior": "exclusive"}),
+    "basic_y": ("Basic", 10000, {"interval": "year", "tax_behavior": "exclusive"}),
+    "pro_m": ("Pro", 3000, {"tax_behavior": "exclusive"}),
+    "addon_m": ("Add-on", 500, {"tax_behavior": "exclusive"}),
+    "metered": ("API calls", 5, {"recurring": METERED, "tax_behavior": "exclusive"}),
+}
 
 
 @dataclass
@@ -86,23 +96,8 @@ def shop(stripe_client: stripe.StripeClient) -> Shop:
         for name in ("Basic", "Pro", "Add-on", "API calls")
     }
     prices = {
-        "basic_m": builders.price(
-            client, 1000, product=products["Basic"], tax_behavior="exclusive"
-        ).id,
-        "basic_y": builders.price(
-            client, 10000, product=products["Basic"], interval="year", tax_behavior="exclusive"
-        ).id,
-        "pro_m": builders.price(client, 3000, product=products["Pro"], tax_behavior="exclusive").id,
-        "addon_m": builders.price(
-            client, 500, product=products["Add-on"], tax_behavior="exclusive"
-        ).id,
-        "metered": builders.price(
-            client,
-            5,
-            product=products["API calls"],
-            recurring={"usage_type": "metered", "meter": "mtr_api_calls"},
-            tax_behavior="exclusive",
-        ).id,
+        name: builders.price(client, amount, product=products[product], **options).id
+        for name, (product, amount, options) in PRICES.items()
     }
     raw = {"products": products, "prices": prices}
     configs = {
