@@ -1,6 +1,6 @@
 """Coupons and promotion codes through the stripe library; the redeem/discount helpers in place.
 
-The helpers (``coupons.redeem``, ``promotion_codes.resolve`` ...) are what
+The helpers (``coupons.redeem_coupon``, ``promotion_codes.resolve`` ...) are what
 subscriptions and invoices call inside a request; here they run in a real
 context on the running sandbox's own store, and their effect is read back
 through the API.
@@ -18,9 +18,9 @@ import pytest
 import stripe
 
 from console.sandbox import Sandbox
-from console.sandbox.context import Context
-from console.sandbox.errors import StripeError
+from console.sandbox.facts.errors import StripeError
 from console.sandbox.resources import coupons, promotion_codes
+from console.sandbox.state.context import Context
 from tests import builders
 
 
@@ -315,18 +315,18 @@ def test_redeem_counts_and_stops_at_max_redemptions(
     coupon = _coupon(client, max_redemptions=2)
     for _ in range(2):
         with _inside(sandbox) as ctx:
-            coupons.redeem(ctx, coupon.id, param="discounts[0][coupon]")
+            coupons.redeem_coupon(ctx, coupon.id, param="discounts[0][coupon]")
     after = client.v1.coupons.retrieve(coupon.id)
     assert after.times_redeemed == 2
     assert after.valid is False
     with pytest.raises(StripeError) as raised, _inside(sandbox) as ctx:
-        coupons.redeem(ctx, coupon.id, param="discounts[0][coupon]")
+        coupons.redeem_coupon(ctx, coupon.id, param="discounts[0][coupon]")
     assert raised.value.code == "coupon_expired"
     assert raised.value.param == "discounts[0][coupon]"
     assert client.v1.coupons.retrieve(coupon.id).times_redeemed == 2
     assert builders.events(client, "coupon.updated", coupon.id) == []
     with pytest.raises(StripeError) as missing, _inside(sandbox) as ctx:
-        coupons.redeem(ctx, "NOPE_" + uuid.uuid4().hex, param="coupon")
+        coupons.redeem_coupon(ctx, "NOPE_" + uuid.uuid4().hex, param="coupon")
     assert missing.value.code == "resource_missing"
     assert missing.value.status == 404
 
@@ -338,7 +338,7 @@ def test_redeem_after_redeem_by_is_coupon_expired(fresh_sandbox: Sandbox) -> Non
     coupon = _coupon(client, redeem_by=builders.now(client) + 60)
     builders.advance(client, 120)
     with pytest.raises(StripeError) as raised, _inside(fresh_sandbox) as ctx:
-        coupons.redeem(ctx, coupon.id, param="coupon")
+        coupons.redeem_coupon(ctx, coupon.id, param="coupon")
     assert raised.value.code == "coupon_expired"
     assert raised.value.param == "coupon"
 
@@ -453,7 +453,7 @@ def test_resolve_refuses_expired_and_used_up_codes(fresh_sandbox: Sandbox) -> No
     once = _promo(client, coupon.id, max_redemptions=1)
     with _inside(fresh_sandbox) as ctx:
         found = promotion_codes.resolve(ctx, once.id, customer=None, param="promotion_code")
-        promotion_codes.redeem(ctx, found)
+        promotion_codes.redeem_promotion_code(ctx, found)
     assert client.v1.promotion_codes.retrieve(once.id).times_redeemed == 1
     assert client.v1.coupons.retrieve(coupon.id).times_redeemed == 1
     with pytest.raises(StripeError) as used_up, _inside(fresh_sandbox) as ctx:

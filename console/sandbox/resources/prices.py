@@ -9,12 +9,12 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from console.sandbox.context import Context, changed, snapshot
-from console.sandbox.errors import StripeError, invalid
-from console.sandbox.fields import metadata, unset
-from console.sandbox.listing import list_objects
-from console.sandbox.registry import includable, operation
-from console.sandbox.spec import JSON
+from console.sandbox.facts.errors import StripeError, invalid
+from console.sandbox.facts.fields import metadata, unset
+from console.sandbox.facts.spec import JSON
+from console.sandbox.state.context import Context, changed, snapshot
+from console.sandbox.state.listing import list_objects
+from console.sandbox.state.registry import includable, operation
 
 LOOKUP_KIND = "price.lookup_key"
 MAX_DECIMAL_PLACES = 12
@@ -25,7 +25,7 @@ MAX_INTERVAL = {"day": 1095, "week": 156, "month": 36, "year": 3}
 SETTLED_TAX_BEHAVIORS = ("exclusive", "inclusive")
 
 
-def _name(prefix: str, *fields: str) -> str:
+def _param_name(prefix: str, *fields: str) -> str:
     """A parameter in bracket form under ``prefix`` (``default_price_data[unit_amount]``)."""
     head, rest = (prefix, list(fields)) if prefix else (fields[0], list(fields[1:]))
     return head + "".join(f"[{f}]" for f in rest)
@@ -78,12 +78,12 @@ def _amount_pair(
 ) -> tuple[int | None, str | None]:
     """``unit_amount`` / ``unit_amount_decimal`` (or the flat pair): at most one, both shown."""
     if integer in source and decimal in source:
-        raise _exclusive(integer, decimal, _name(prefix, *path, integer))
+        raise _exclusive(integer, decimal, _param_name(prefix, *path, integer))
     if integer in source:
-        amount = _non_negative(source[integer], _name(prefix, *path, integer))
+        amount = _non_negative(source[integer], _param_name(prefix, *path, integer))
         return amount, str(amount)
     if decimal in source:
-        text = decimal_string(source[decimal], _name(prefix, *path, decimal))
+        text = decimal_string(source[decimal], _param_name(prefix, *path, decimal))
         return _whole(text), text
     return None, None
 
@@ -94,18 +94,18 @@ def _custom_unit_amount(value: Any, prefix: str, *path: str) -> JSON | None:
     minimum, maximum, preset = value.get("minimum"), value.get("maximum"), value.get("preset")
     for key, amount in (("minimum", minimum), ("maximum", maximum), ("preset", preset)):
         if amount is not None:
-            _non_negative(amount, _name(prefix, *path, "custom_unit_amount", key))
+            _non_negative(amount, _param_name(prefix, *path, "custom_unit_amount", key))
     if minimum is not None and maximum is not None and minimum > maximum:
         raise invalid(
             "custom_unit_amount[minimum] must not exceed custom_unit_amount[maximum].",
-            param=_name(prefix, *path, "custom_unit_amount", "minimum"),
+            param=_param_name(prefix, *path, "custom_unit_amount", "minimum"),
         )
     if preset is not None and (
         (minimum is not None and preset < minimum) or (maximum is not None and preset > maximum)
     ):
         raise invalid(
             "custom_unit_amount[preset] must be between the minimum and the maximum.",
-            param=_name(prefix, *path, "custom_unit_amount", "preset"),
+            param=_param_name(prefix, *path, "custom_unit_amount", "preset"),
         )
     return {"maximum": maximum, "minimum": minimum, "preset": preset}
 
@@ -127,20 +127,20 @@ def _tiers(value: Any, prefix: str, *path: str) -> list[JSON]:
             if position != last:
                 raise invalid(
                     "Only the last tier may have `up_to` set to `inf`.",
-                    param=_name(prefix, *where, "up_to"),
+                    param=_param_name(prefix, *where, "up_to"),
                 )
             up_to = None
         else:
             if position == last:
                 raise invalid(
                     "The last tier must have `up_to` set to `inf`.",
-                    param=_name(prefix, *where, "up_to"),
+                    param=_param_name(prefix, *where, "up_to"),
                 )
             if up_to <= previous:
                 raise invalid(
                     "Tiers must be in ascending order of `up_to`, each above the one before "
                     "and above 0.",
-                    param=_name(prefix, *where, "up_to"),
+                    param=_param_name(prefix, *where, "up_to"),
                 )
             previous = up_to
         tiers.append(
@@ -162,26 +162,26 @@ def _recurring(value: Any, prefix: str) -> JSON:
         raise invalid(
             "Invalid recurring[interval_count]: the maximum billing interval is three years "
             "(3 years, 36 months, 156 weeks, or 1095 days), and the count must be at least 1.",
-            param=_name(prefix, "recurring", "interval_count"),
+            param=_param_name(prefix, "recurring", "interval_count"),
         )
     usage_type = value.get("usage_type", "licensed")
     meter = value.get("meter")
     if usage_type == "metered" and not meter:
         raise StripeError(
             "Metered prices must be backed by a billing meter: pass recurring[meter].",
-            param=_name(prefix, "recurring", "meter"),
+            param=_param_name(prefix, "recurring", "meter"),
             code="parameter_missing",
         )
     if meter and usage_type != "metered":
         raise invalid(
             "recurring[meter] can only be set when recurring[usage_type] is `metered`.",
-            param=_name(prefix, "recurring", "meter"),
+            param=_param_name(prefix, "recurring", "meter"),
         )
     trial = value.get("trial_period_days")
     if trial is not None and not 0 <= trial <= MAX_TRIAL_DAYS:
         raise invalid(
             f"recurring[trial_period_days] must be between 0 and {MAX_TRIAL_DAYS}.",
-            param=_name(prefix, "recurring", "trial_period_days"),
+            param=_param_name(prefix, "recurring", "trial_period_days"),
         )
     return {
         "interval": interval,
@@ -229,24 +229,24 @@ def _amounts(price: JSON, params: JSON, prefix: str) -> None:
                 raise invalid(
                     f"`{field}` cannot be used with `billing_scheme=tiered`; set the amounts "
                     "in `tiers`.",
-                    param=_name(prefix, field),
+                    param=_param_name(prefix, field),
                 )
         if not params.get("tiers"):
             raise StripeError(
                 "Missing required param: tiers.",
-                param=_name(prefix, "tiers"),
+                param=_param_name(prefix, "tiers"),
                 code="parameter_missing",
             )
         if "tiers_mode" not in params:
             raise StripeError(
                 "Missing required param: tiers_mode.",
-                param=_name(prefix, "tiers_mode"),
+                param=_param_name(prefix, "tiers_mode"),
                 code="parameter_missing",
             )
         if params.get("transform_quantity"):
             raise invalid(
                 "`transform_quantity` cannot be combined with tiered pricing.",
-                param=_name(prefix, "transform_quantity"),
+                param=_param_name(prefix, "transform_quantity"),
             )
         price["tiers_mode"] = params["tiers_mode"]
         price["_tiers"] = _tiers(params["tiers"], prefix)
@@ -255,16 +255,18 @@ def _amounts(price: JSON, params: JSON, prefix: str) -> None:
         if field in params:
             raise invalid(
                 f"`{field}` can only be used with `billing_scheme=tiered`.",
-                param=_name(prefix, field),
+                param=_param_name(prefix, field),
             )
     unit_amount, unit_decimal = _amount_pair(params, "unit_amount", "unit_amount_decimal", prefix)
     if custom is not None:
         if unit_decimal is not None:
-            raise _exclusive("unit_amount", "custom_unit_amount", _name(prefix, "unit_amount"))
+            raise _exclusive(
+                "unit_amount", "custom_unit_amount", _param_name(prefix, "unit_amount")
+            )
         if params.get("recurring"):
             raise invalid(
                 "`custom_unit_amount` is only supported for one-time prices.",
-                param=_name(prefix, "custom_unit_amount"),
+                param=_param_name(prefix, "custom_unit_amount"),
             )
         price["custom_unit_amount"] = custom
         return
@@ -272,7 +274,7 @@ def _amounts(price: JSON, params: JSON, prefix: str) -> None:
         raise StripeError(
             "Missing required param: unit_amount (or unit_amount_decimal, or "
             "custom_unit_amount for a one-time price).",
-            param=_name(prefix, "unit_amount"),
+            param=_param_name(prefix, "unit_amount"),
             code="parameter_missing",
         )
     price["unit_amount"] = unit_amount
@@ -283,7 +285,7 @@ def _currency_options(price: JSON, value: Any, prefix: str) -> JSON:
     options: JSON = {}
     for raw_code, option in (value or {}).items():
         where = ("currency_options", raw_code)
-        code = _currency(raw_code, _name(prefix, *where))
+        code = _currency(raw_code, _param_name(prefix, *where))
         entry: JSON = {
             "custom_unit_amount": _custom_unit_amount(
                 option.get("custom_unit_amount"), prefix, *where
@@ -296,7 +298,7 @@ def _currency_options(price: JSON, value: Any, prefix: str) -> JSON:
             if not option.get("tiers"):
                 raise StripeError(
                     "Missing required param: tiers.",
-                    param=_name(prefix, *where, "tiers"),
+                    param=_param_name(prefix, *where, "tiers"),
                     code="parameter_missing",
                 )
             entry["tiers"] = _tiers(option["tiers"], prefix, *where)
@@ -307,7 +309,7 @@ def _currency_options(price: JSON, value: Any, prefix: str) -> JSON:
             if text is None:
                 raise StripeError(
                     "Missing required param: unit_amount.",
-                    param=_name(prefix, *where, "unit_amount"),
+                    param=_param_name(prefix, *where, "unit_amount"),
                     code="parameter_missing",
                 )
             entry["unit_amount"], entry["unit_amount_decimal"] = amount, text
@@ -320,7 +322,7 @@ def _claim_lookup_key(ctx: Context, price: JSON, key: str, transfer: bool, prefi
     if len(key) > MAX_LOOKUP_KEY:
         raise invalid(
             f"lookup_key must be at most {MAX_LOOKUP_KEY} characters.",
-            param=_name(prefix, "lookup_key"),
+            param=_param_name(prefix, "lookup_key"),
         )
     holder_id = ctx.store.lookup(ctx.account, LOOKUP_KIND, key)
     if holder_id is not None and holder_id != price["id"]:
@@ -328,7 +330,7 @@ def _claim_lookup_key(ctx: Context, price: JSON, key: str, transfer: bool, prefi
             raise StripeError(
                 f"A price (`{holder_id}`) already uses that lookup key. Pass "
                 "`transfer_lookup_key=true` to move the key to this price.",
-                param=_name(prefix, "lookup_key"),
+                param=_param_name(prefix, "lookup_key"),
                 code="resource_already_exists",
             )
         holder = ctx.find(holder_id)
@@ -346,28 +348,28 @@ def _claim_lookup_key(ctx: Context, price: JSON, key: str, transfer: bool, prefi
 def _product_for(ctx: Context, params: JSON, prefix: str) -> str:
     has_product = "product" in params
     if has_product and "product_data" in params:
-        raise _exclusive("product", "product_data", _name(prefix, "product"))
+        raise _exclusive("product", "product_data", _param_name(prefix, "product"))
     if not has_product and "product_data" not in params:
         raise StripeError(
             "You must specify either `product` or `product_data` when creating a price.",
-            param=_name(prefix, "product"),
+            param=_param_name(prefix, "product"),
             code="parameter_missing",
         )
     if not has_product:
         from console.sandbox.resources import products
 
         product = products.create_product(
-            ctx, params["product_data"], prefix=_name(prefix, "product_data")
+            ctx, params["product_data"], prefix=_param_name(prefix, "product_data")
         )
         ctx.emit("product.created", product)
         return str(product["id"])
-    product = ctx.fetch("product", params["product"], param=_name(prefix, "product"))
+    product = ctx.fetch("product", params["product"], param=_param_name(prefix, "product"))
     # Inline ``price_data`` prices are made archived, and may belong to an archived product.
     if not product["active"] and params.get("active", True):
         raise StripeError(
             f"The product `{product['id']}` is archived (active=false); prices can only be "
             "created for active products.",
-            param=_name(prefix, "product"),
+            param=_param_name(prefix, "product"),
             code="product_inactive",
         )
     return str(product["id"])
@@ -375,7 +377,7 @@ def _product_for(ctx: Context, params: JSON, prefix: str) -> str:
 
 def create_price(ctx: Context, params: JSON, *, prefix: str = "") -> JSON:
     """A new price, stored under its product; the caller emits price.created."""
-    currency = _currency(params["currency"], _name(prefix, "currency"))
+    currency = _currency(params["currency"], _param_name(prefix, "currency"))
     product_id = _product_for(ctx, params, prefix)
     price = new_price(ctx.new_id("price", 24), product_id, currency, ctx.now())
     if params.get("recurring"):
@@ -389,7 +391,7 @@ def create_price(ctx: Context, params: JSON, *, prefix: str = "") -> JSON:
         if transform["divide_by"] < 1:
             raise invalid(
                 "transform_quantity[divide_by] must be at least 1.",
-                param=_name(prefix, "transform_quantity", "divide_by"),
+                param=_param_name(prefix, "transform_quantity", "divide_by"),
             )
         price["transform_quantity"] = {
             "divide_by": transform["divide_by"],
@@ -400,13 +402,13 @@ def create_price(ctx: Context, params: JSON, *, prefix: str = "") -> JSON:
         if currency in price["_currency_options"]:
             raise invalid(
                 "currency_options must not repeat the price's own currency.",
-                param=_name(prefix, "currency_options", currency),
+                param=_param_name(prefix, "currency_options", currency),
             )
     for field in ("active", "nickname"):
         if field in params:
             price[field] = unset(params[field])
     if "metadata" in params:
-        price["metadata"] = metadata({}, params["metadata"], param=_name(prefix, "metadata"))
+        price["metadata"] = metadata({}, params["metadata"], param=_param_name(prefix, "metadata"))
     ctx.insert(price, parent=product_id)
     if params.get("lookup_key"):
         _claim_lookup_key(

@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from console.sandbox import ids
-from console.sandbox.context import Context, changed, snapshot
-from console.sandbox.errors import StripeError, invalid
-from console.sandbox.fields import metadata
-from console.sandbox.listing import list_objects
-from console.sandbox.registry import operation
-from console.sandbox.spec import JSON
+from console.sandbox.facts import ids
+from console.sandbox.facts.errors import StripeError, invalid
+from console.sandbox.facts.fields import metadata
+from console.sandbox.facts.spec import JSON
+from console.sandbox.state.context import Context, changed, snapshot
+from console.sandbox.state.listing import list_objects
+from console.sandbox.state.registry import operation
 
 LOOKUP_KIND = "promotion_code.code"
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9-]+$")
@@ -321,10 +321,10 @@ def resolve(
     return found
 
 
-def redeem(ctx: Context, promotion_code: JSON) -> None:
+def redeem_promotion_code(ctx: Context, promotion_code: JSON) -> None:
     """Count one use of the code and of its coupon (no event, as Stripe)."""
     from console.sandbox.resources import coupons
 
-    coupons.redeem(ctx, promotion_code["promotion"]["coupon"], param="promotion_code")
+    coupons.redeem_coupon(ctx, promotion_code["promotion"]["coupon"], param="promotion_code")
     promotion_code["times_redeemed"] += 1
     ctx.save(promotion_code)

@@ -1,12 +1,12 @@
-"""The sandbox portal's subscription rules (``console/sandbox/portal/portal_rules.py``): objects
+"""The sandbox portal's subscription rules (``console/sandbox/facts/portal_rules.py``): objects
 as the sandbox stores them, shaped like the API's, for the tests in this folder."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from console.sandbox.portal import portal_rules as rules
-from console.sandbox.spec import JSON
+from console.sandbox.facts import portal_rules as rules
+from console.sandbox.facts.spec import JSON
 
 
 def price(

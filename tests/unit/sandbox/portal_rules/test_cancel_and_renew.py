@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from console.sandbox.portal import portal_rules as rules
+from console.sandbox.facts import portal_rules as rules
 from tests.unit.sandbox.portal_rules.conftest import (
     assess,
     codes,

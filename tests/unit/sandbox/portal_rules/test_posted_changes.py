@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from console.sandbox.portal import portal_rules as rules
+from console.sandbox.facts import portal_rules as rules
 from tests.unit.sandbox.portal_rules.conftest import (
     BASIC_M,
     PRO_M,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from console.sandbox.portal import portal_rules as rules
-from console.sandbox.spec import JSON
+from console.sandbox.facts import portal_rules as rules
+from console.sandbox.facts.spec import JSON
 from tests.unit.sandbox.portal_rules.conftest import (
     CATALOG,
     PRO_Y,
