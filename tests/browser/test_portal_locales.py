@@ -28,6 +28,7 @@ from playwright.sync_api import Browser, Page
 
 from console.sandbox.portal import i18n
 from resources import load_json
+from tests import builders
 
 CODES = [entry["code"] for entry in load_json("stripe", "portal-locales.json")["portal_locales"]]
 ENGLISH = ("en", "en-GB")
@@ -140,14 +141,7 @@ def demo(stripe_client: stripe.StripeClient) -> Demo:
         customer.id, params={"invoice_settings": {"default_payment_method": card.id}}
     )
     product = client.v1.products.create(params={"name": PRODUCT})
-    price = client.v1.prices.create(
-        params={
-            "product": product.id,
-            "unit_amount": PRICE,
-            "currency": "usd",
-            "recurring": {"interval": "month"},
-        }
-    )
+    price = builders.price(client, PRICE, product=product.id, interval="month")
     client.v1.subscriptions.create(params={"customer": customer.id, "items": [{"price": price.id}]})
     client.v1.invoice_items.create(
         params={"customer": customer.id, "amount": 1250, "currency": "usd", "description": "Beans"}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from playwright.sync_api import Page, Route, expect
 
 from console.sandbox import Sandbox
 from console.sandbox.seed.demo import icon_png
+from tests import builders
 
 RETURN_URL = "https://shop.example.com/account"
 ALL_UPDATES = ["address", "email", "name", "phone", "shipping", "tax_id"]
@@ -43,21 +43,9 @@ def configuration(client: stripe.StripeClient, **extra: Any) -> Any:
     return client.v1.billing_portal.configurations.create(params=params)
 
 
-def customer(
-    client: stripe.StripeClient, *, card: str | None = "pm_card_visa", **extra: Any
-) -> Any:
-    params: Any = {
-        "name": "Ada Lovelace",
-        "email": f"ada-{secrets.token_hex(4)}@example.com",
-        **extra,
-    }
-    made = client.v1.customers.create(params=params)
-    if card:
-        pm = client.v1.payment_methods.attach(card, params={"customer": made.id})
-        client.v1.customers.update(
-            made.id, params={"invoice_settings": {"default_payment_method": pm.id}}
-        )
-    return made
+def ada() -> dict[str, str]:
+    """The customer each test makes: Ada Lovelace, at an address no other test uses."""
+    return {"name": "Ada Lovelace", "email": builders.unique_email()}
 
 
 def open_invoice(client: stripe.StripeClient, customer_id: str, amount: int = 2500) -> Any:
@@ -87,15 +75,6 @@ def session(client: stripe.StripeClient, customer_id: str, config_id: str, **ext
         **extra,
     }
     return client.v1.billing_portal.sessions.create(params=params)
-
-
-def events_for(client: stripe.StripeClient, object_id: str, prefix: str = "") -> list[str]:
-    found = client.v1.events.list(params={"limit": 100})
-    return [
-        e.type
-        for e in found.data
-        if e.data.object.to_dict().get("id") == object_id and e.type.startswith(prefix)
-    ]
 
 
 def default_of(client: stripe.StripeClient, customer_id: str) -> Any:
@@ -150,7 +129,7 @@ def branded(stripe_client: stripe.StripeClient) -> Any:
 def test_home_page_shows_the_branding_and_every_enabled_section(
     page: Page, stripe_client: stripe.StripeClient, branded: Any, screenshots: Path
 ) -> None:
-    cus = customer(stripe_client)
+    cus = builders.customer(stripe_client, **ada(), payment_method="pm_card_visa")
     open_invoice(stripe_client, cus.id)
     page.goto(session(stripe_client, cus.id, branded.id).url)
     expect(page.locator(".business-name")).to_have_text("Northwind Cloud")
@@ -182,7 +161,7 @@ def test_home_page_shows_the_branding_and_every_enabled_section(
 def test_pay_an_open_invoice_with_the_default_card(
     page: Page, stripe_client: stripe.StripeClient, branded: Any, screenshots: Path
 ) -> None:
-    cus = customer(stripe_client)
+    cus = builders.customer(stripe_client, **ada(), payment_method="pm_card_visa")
     invoice = open_invoice(stripe_client, cus.id, amount=4200)
     page.goto(session(stripe_client, cus.id, branded.id).url)
     page.locator(f"tr[data-invoice='{invoice.id}']").get_by_role("link", name="Pay").click()
@@ -195,14 +174,14 @@ def test_pay_an_open_invoice_with_the_default_card(
     assert paid.status == "paid"
     assert paid.amount_paid == 4200
     assert {"invoice.paid", "invoice.payment_succeeded"} <= set(
-        events_for(stripe_client, invoice.id)
+        builders.event_types(stripe_client, invoice.id)
     )
 
 
 def test_a_declined_new_card_shows_the_decline_and_leaves_the_invoice_open(
     page: Page, stripe_client: stripe.StripeClient, branded: Any
 ) -> None:
-    cus = customer(stripe_client, card=None)
+    cus = builders.customer(stripe_client, **ada())
     invoice = open_invoice(stripe_client, cus.id)
     page.goto(session(stripe_client, cus.id, branded.id).url)
     page.locator(f"tr[data-invoice='{invoice.id}']").get_by_role("link", name="Pay").click()
@@ -220,7 +199,7 @@ def test_a_declined_new_card_shows_the_decline_and_leaves_the_invoice_open(
 def test_download_the_invoice_pdf(
     page: Page, stripe_client: stripe.StripeClient, branded: Any, tmp_path: Path
 ) -> None:
-    cus = customer(stripe_client)
+    cus = builders.customer(stripe_client, **ada(), payment_method="pm_card_visa")
     invoice = open_invoice(stripe_client, cus.id)
     page.goto(session(stripe_client, cus.id, branded.id).url)
     row = page.locator(f"tr[data-invoice='{invoice.id}']")
@@ -237,7 +216,7 @@ def test_download_the_invoice_pdf(
 def test_add_a_card_then_a_declined_one(
     page: Page, stripe_client: stripe.StripeClient, branded: Any, screenshots: Path
 ) -> None:
-    cus = customer(stripe_client, card=None)
+    cus = builders.customer(stripe_client, **ada())
     page.goto(session(stripe_client, cus.id, branded.id).url)
     page.get_by_role("link", name="Add payment method").click()
     card_form(page, "4000 0000 0000 0002")
@@ -253,17 +232,17 @@ def test_add_a_card_then_a_declined_one(
     card = methods[0]
     assert card.card is not None and card.card.last4 == "4242"
     assert default_of(stripe_client, cus.id) == card.id
-    assert "payment_method.attached" in events_for(stripe_client, card.id)
+    assert "payment_method.attached" in builders.event_types(stripe_client, card.id)
     intents = stripe_client.v1.setup_intents.list(params={"customer": cus.id}).data
     assert [i.status for i in intents] == ["succeeded", "requires_payment_method"]
-    assert "setup_intent.succeeded" in events_for(stripe_client, intents[0].id)
-    assert "customer.updated" in events_for(stripe_client, cus.id)
+    assert "setup_intent.succeeded" in builders.event_types(stripe_client, intents[0].id)
+    assert "customer.updated" in builders.event_types(stripe_client, cus.id)
 
 
 def test_make_another_card_the_default_and_remove_the_old_one(
     page: Page, stripe_client: stripe.StripeClient, branded: Any
 ) -> None:
-    cus = customer(stripe_client)
+    cus = builders.customer(stripe_client, **ada(), payment_method="pm_card_visa")
     old = default_of(stripe_client, cus.id)
     second = stripe_client.v1.payment_methods.attach(
         "pm_card_mastercard", params={"customer": cus.id}
@@ -279,13 +258,13 @@ def test_make_another_card_the_default_and_remove_the_old_one(
     expect(page.locator(f"[data-payment-method='{old}']")).to_have_count(0)
     remaining = stripe_client.v1.payment_methods.list(params={"customer": cus.id}).data
     assert [pm.id for pm in remaining] == [second.id]
-    assert "payment_method.detached" in events_for(stripe_client, str(old))
+    assert "payment_method.detached" in builders.event_types(stripe_client, str(old))
 
 
 def test_update_customer_information_and_tax_ids(
     page: Page, stripe_client: stripe.StripeClient, branded: Any, screenshots: Path
 ) -> None:
-    cus = customer(stripe_client)
+    cus = builders.customer(stripe_client, **ada(), payment_method="pm_card_visa")
     page.goto(session(stripe_client, cus.id, branded.id).url)
     page.get_by_role("link", name="Update information").click()
     page.get_by_label("Name", exact=True).first.fill("Ada King")
@@ -303,7 +282,7 @@ def test_update_customer_information_and_tax_ids(
     assert after.phone == "+14155550123"
     assert after.address is not None
     assert (after.address.city, after.address.country) == ("London", "GB")
-    assert "customer.updated" in events_for(stripe_client, cus.id)
+    assert "customer.updated" in builders.event_types(stripe_client, cus.id)
 
     page.get_by_role("link", name="Update information").click()
     page.get_by_label("Tax ID type").select_option("eu_vat")
@@ -322,7 +301,7 @@ def test_update_customer_information_and_tax_ids(
     expect(page.get_by_role("status")).to_have_text("The tax ID was added.")
     tax_ids = stripe_client.v1.customers.tax_ids.list(cus.id).data
     assert [(t.type, t.value) for t in tax_ids] == [("eu_vat", "DE123456789")]
-    assert "customer.tax_id.created" in events_for(stripe_client, tax_ids[0].id)
+    assert "customer.tax_id.created" in builders.event_types(stripe_client, tax_ids[0].id)
     page.locator(f"[data-tax-id='{tax_ids[0].id}']").get_by_role(
         "button", name=re.compile("Remove")
     ).click()
@@ -333,7 +312,7 @@ def test_update_customer_information_and_tax_ids(
 def test_invoice_only_customer_gets_a_useful_portal(
     page: Page, stripe_client: stripe.StripeClient, branded: Any
 ) -> None:
-    cus = customer(stripe_client, card=None)
+    cus = builders.customer(stripe_client, **ada())
     first = open_invoice(stripe_client, cus.id, amount=1000)
     stripe_client.v1.invoices.pay(first.id, params={"paid_out_of_band": True})
     second = open_invoice(stripe_client, cus.id, amount=3000)
@@ -350,7 +329,7 @@ def test_payment_method_update_deep_link_then_redirect(
     page: Page, stripe_client: stripe.StripeClient, branded: Any
 ) -> None:
     visits = fake_site(page)
-    cus = customer(stripe_client, card=None)
+    cus = builders.customer(stripe_client, **ada())
     link = session(
         stripe_client,
         cus.id,
@@ -378,7 +357,7 @@ def test_payment_method_update_deep_link_then_redirect(
 def test_hosted_confirmation_after_a_deep_link(
     page: Page, stripe_client: stripe.StripeClient, branded: Any, screenshots: Path
 ) -> None:
-    cus = customer(stripe_client, card=None)
+    cus = builders.customer(stripe_client, **ada())
     link = session(
         stripe_client,
         cus.id,
@@ -410,7 +389,7 @@ def test_login_page_signs_in_with_the_code_it_would_have_emailed(
     page: Page, stripe_client: stripe.StripeClient, branded: Any, screenshots: Path
 ) -> None:
     config = configuration(stripe_client, login_page={"enabled": True})
-    cus = customer(stripe_client)
+    cus = builders.customer(stripe_client, **ada(), payment_method="pm_card_visa")
     page.goto(config.login_page.url)
     page.get_by_label("Email").fill("nobody@example.com")
     page.get_by_role("button", name="Continue").click()
@@ -419,6 +398,7 @@ def test_login_page_signs_in_with_the_code_it_would_have_emailed(
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("alert")).to_have_text("That code is not right. Please try again.")
     page.goto(config.login_page.url)
+    assert cus.email is not None
     page.get_by_label("Email").fill(cus.email)
     page.get_by_role("button", name="Continue").click()
     expect(page.locator(".test-link")).to_contain_text("The code we would have emailed is")
@@ -432,7 +412,7 @@ def test_login_page_signs_in_with_the_code_it_would_have_emailed(
 def test_the_portal_refuses_to_render_in_an_iframe(
     page: Page, stripe_client: stripe.StripeClient, branded: Any, portal_sandbox: Sandbox
 ) -> None:
-    cus = customer(stripe_client)
+    cus = builders.customer(stripe_client, **ada(), payment_method="pm_card_visa")
     url = session(stripe_client, cus.id, branded.id).url
 
     def framing_page(route: Route) -> None:
@@ -455,7 +435,12 @@ def test_the_portal_refuses_to_render_in_an_iframe(
 def test_phone_width_layout_has_no_horizontal_scroll(
     page: Page, stripe_client: stripe.StripeClient, branded: Any, screenshots: Path
 ) -> None:
-    cus = customer(stripe_client, address={"line1": "1 Long Street Name", "country": "US"})
+    cus = builders.customer(
+        stripe_client,
+        **ada(),
+        address={"line1": "1 Long Street Name", "country": "US"},
+        payment_method="pm_card_visa",
+    )
     open_invoice(stripe_client, cus.id)
     base = session(stripe_client, cus.id, branded.id).url
     page.set_viewport_size({"width": 360, "height": 760})

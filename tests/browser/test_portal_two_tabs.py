@@ -5,15 +5,16 @@ from __future__ import annotations
 import stripe
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_portal_pages import configuration, customer, session
+from tests import builders
+from tests.browser.test_portal_pages import configuration, session
 
 
 def test_a_second_portal_in_another_tab_leaves_the_first_tab_s_forms_working(
     page: Page, stripe_client: stripe.StripeClient
 ) -> None:
     config = configuration(stripe_client)
-    first = customer(stripe_client, card=None, name="First Customer")
-    second = customer(stripe_client, card=None, name="Second Customer")
+    first = builders.customer(stripe_client, name="First Customer", email=builders.unique_email())
+    second = builders.customer(stripe_client, name="Second Customer", email=builders.unique_email())
     page.goto(session(stripe_client, first.id, config.id).url)
     page.get_by_role("link", name="Update information").click()
     other_tab = page.context.new_page()

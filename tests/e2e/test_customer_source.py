@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import stripe
 
-from tests.e2e import billing
+from tests import builders
 
 
 def test_a_source_token_becomes_the_default_source(client: stripe.StripeClient) -> None:
@@ -23,8 +23,8 @@ def test_a_source_token_becomes_the_default_source(client: stripe.StripeClient) 
 
 def test_a_subscription_charges_the_source(client: stripe.StripeClient) -> None:
     customer = client.v1.customers.create(params={"source": "tok_visa"})
-    sub = billing.subscribe(
-        client, customer.id, billing.price(client, 2000), expand=["latest_invoice"]
+    sub = builders.subscribe(
+        client, customer.id, builders.price(client, 2000).id, expand=["latest_invoice"]
     )
     assert sub.status == "active"
     invoice = sub.latest_invoice
@@ -36,7 +36,7 @@ def test_a_source_added_by_update_is_charged_too(client: stripe.StripeClient) ->
     customer = client.v1.customers.create(params={"email": "later@example.com"})
     updated = client.v1.customers.update(customer.id, params={"source": "tok_mastercard"})
     assert str(updated.default_source).startswith("card_")
-    sub = billing.subscribe(client, customer.id, billing.price(client, 700))
+    sub = builders.subscribe(client, customer.id, builders.price(client, 700).id)
     assert sub.status == "active"
 
 
@@ -65,5 +65,5 @@ def test_detaching_the_card_clears_the_default_source(client: stripe.StripeClien
     card = str(customer.default_source)
     client.v1.payment_methods.detach(card)
     assert client.v1.customers.retrieve(customer.id).default_source is None
-    sub = billing.subscribe(client, customer.id, billing.price(client, 700))
+    sub = builders.subscribe(client, customer.id, builders.price(client, 700).id)
     assert sub.status == "incomplete"

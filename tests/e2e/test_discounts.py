@@ -21,19 +21,7 @@ from console.sandbox import Sandbox
 from console.sandbox.billing import discounts
 from console.sandbox.facts.errors import StripeError
 from console.sandbox.state.context import Context
-
-DAY = 86_400
-
-
-def _events(client: stripe.StripeClient, event_type: str, object_id: str) -> list[stripe.Event]:
-    listed = client.v1.events.list(params={"type": event_type, "limit": 100})
-    return [e for e in listed.data if e.data.object["id"] == object_id]
-
-
-def _refused(call: Any) -> stripe.InvalidRequestError:
-    with pytest.raises(stripe.InvalidRequestError) as raised:
-        call()
-    return raised.value
+from tests import builders
 
 
 def _coupon(client: stripe.StripeClient, **params: Any) -> stripe.Coupon:
@@ -44,15 +32,6 @@ def _coupon(client: stripe.StripeClient, **params: Any) -> stripe.Coupon:
 def _promo(client: stripe.StripeClient, coupon: str, **params: Any) -> stripe.PromotionCode:
     body: Any = {"promotion": {"type": "coupon", "coupon": coupon}, **params}
     return client.v1.promotion_codes.create(params=body)
-
-
-def _advance(client: stripe.StripeClient, seconds: int) -> None:
-    client.raw_request("post", "/v1/test_helpers/sandbox_clock/advance", seconds=seconds)
-
-
-def _now(client: stripe.StripeClient) -> int:
-    clock = client.raw_request("get", "/v1/test_helpers/sandbox_clock")
-    return int(client.deserialize(clock, api_mode="V1")["now"])
 
 
 @contextmanager
@@ -82,11 +61,11 @@ def test_coupon_defaults(client: stripe.StripeClient) -> None:
     assert coupon.max_redemptions is None
     assert "applies_to" not in coupon
     assert client.v1.coupons.retrieve(coupon.id).to_dict() == coupon.to_dict()
-    assert len(_events(client, "coupon.created", coupon.id)) == 1
+    assert len(builders.events(client, "coupon.created", coupon.id)) == 1
 
 
 def test_amount_off_needs_currency(client: stripe.StripeClient) -> None:
-    error = _refused(lambda: client.v1.coupons.create(params={"amount_off": 500}))
+    error = builders.refused(lambda: client.v1.coupons.create(params={"amount_off": 500}))
     assert error.code == "parameter_missing"
     assert error.param == "currency"
     coupon = client.v1.coupons.create(
@@ -99,26 +78,26 @@ def test_amount_off_needs_currency(client: stripe.StripeClient) -> None:
 
 def test_exactly_one_of_percent_or_amount(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    both = _refused(
+    both = builders.refused(
         lambda: client.v1.coupons.create(
             params={"percent_off": 5, "amount_off": 5, "currency": "usd"}
         )
     )
     assert both.code == "parameters_exclusive"
     assert both.param == "amount_off"
-    neither = _refused(lambda: client.v1.coupons.create(params={"duration": "forever"}))
+    neither = builders.refused(lambda: client.v1.coupons.create(params={"duration": "forever"}))
     assert neither.code == "parameter_missing"
     assert neither.param == "percent_off"
-    too_much = _refused(lambda: client.v1.coupons.create(params={"percent_off": 150}))
+    too_much = builders.refused(lambda: client.v1.coupons.create(params={"percent_off": 150}))
     assert too_much.param == "percent_off"
     assert client.v1.coupons.list().data == []
 
 
 def test_duration_in_months_only_for_repeating(client: stripe.StripeClient) -> None:
-    missing = _refused(lambda: _coupon(client, duration="repeating"))
+    missing = builders.refused(lambda: _coupon(client, duration="repeating"))
     assert missing.code == "parameter_missing"
     assert missing.param == "duration_in_months"
-    stray = _refused(lambda: _coupon(client, duration="forever", duration_in_months=3))
+    stray = builders.refused(lambda: _coupon(client, duration="forever", duration_in_months=3))
     assert stray.param == "duration_in_months"
     repeating = _coupon(client, duration="repeating", duration_in_months=3)
     assert repeating.duration_in_months == 3
@@ -127,7 +106,7 @@ def test_duration_in_months_only_for_repeating(client: stripe.StripeClient) -> N
 def test_custom_coupon_id_is_unique(client: stripe.StripeClient) -> None:
     wanted = _unique("SPRING")
     assert _coupon(client, id=wanted).id == wanted
-    error = _refused(lambda: _coupon(client, id=wanted))
+    error = builders.refused(lambda: _coupon(client, id=wanted))
     assert error.code == "resource_already_exists"
     assert error.param == "id"
 
@@ -140,7 +119,7 @@ def test_applies_to_only_when_expanded(client: stripe.StripeClient) -> None:
     expanded = client.v1.coupons.retrieve(coupon.id, params={"expand": ["applies_to"]})
     assert expanded.applies_to is not None
     assert expanded.applies_to.products == [product.id]
-    error = _refused(lambda: _coupon(client, applies_to={"products": ["prod_missing"]}))
+    error = builders.refused(lambda: _coupon(client, applies_to={"products": ["prod_missing"]}))
     assert error.code == "resource_missing"
     assert error.param == "applies_to[products][0]"
 
@@ -149,19 +128,19 @@ def test_redeem_by_makes_coupon_invalid_when_time_passes(
     fresh_client: stripe.StripeClient,
 ) -> None:
     client = fresh_client
-    now = _now(client)
-    past = _refused(lambda: _coupon(client, redeem_by=now - 10))
+    now = builders.now(client)
+    past = builders.refused(lambda: _coupon(client, redeem_by=now - 10))
     assert past.param == "redeem_by"
-    coupon = _coupon(client, redeem_by=now + DAY)
+    coupon = _coupon(client, redeem_by=now + builders.DAY)
     assert coupon.valid is True
-    _advance(client, DAY + 1)
+    builders.advance(client, builders.DAY + 1)
     assert client.v1.coupons.retrieve(coupon.id).valid is False
     assert [c.valid for c in client.v1.coupons.list().data] == [False]
 
 
 def test_update_changes_only_name_and_metadata(client: stripe.StripeClient) -> None:
     coupon = _coupon(client, name="Old")
-    error = _refused(
+    error = builders.refused(
         lambda: client.v1.coupons.update(coupon.id, params=cast(Any, {"percent_off": 50}))
     )
     assert error.code == "parameter_unknown"
@@ -169,7 +148,7 @@ def test_update_changes_only_name_and_metadata(client: stripe.StripeClient) -> N
     updated = client.v1.coupons.update(coupon.id, params={"name": "New", "metadata": {"a": "1"}})
     assert updated.name == "New"
     assert updated.percent_off == 10
-    [event] = _events(client, "coupon.updated", coupon.id)
+    [event] = builders.events(client, "coupon.updated", coupon.id)
     assert event.data.previous_attributes is not None
     assert event.data.previous_attributes["name"] == "Old"
 
@@ -181,12 +160,12 @@ def test_deleted_coupon_is_gone(fresh_client: stripe.StripeClient) -> None:
     deleted = client.v1.coupons.delete(doomed.id)
     assert deleted.deleted is True
     assert deleted.id == doomed.id
-    error = _refused(lambda: client.v1.coupons.retrieve(doomed.id))
+    error = builders.refused(lambda: client.v1.coupons.retrieve(doomed.id))
     assert error.code == "resource_missing"
     assert error.param == "coupon"
     assert [c.id for c in client.v1.coupons.list().data] == [keep.id]
-    assert len(_events(client, "coupon.deleted", doomed.id)) == 1
-    promo = _refused(lambda: _promo(client, doomed.id))
+    assert len(builders.events(client, "coupon.deleted", doomed.id)) == 1
+    promo = builders.refused(lambda: _promo(client, doomed.id))
     assert promo.code == "resource_missing"
     assert promo.param == "promotion[coupon]"
 
@@ -234,7 +213,7 @@ def test_promotion_code_fields(client: stripe.StripeClient) -> None:
         "minimum_amount": 1000,
         "minimum_amount_currency": "usd",
     }
-    assert len(_events(client, "promotion_code.created", promo.id)) == 1
+    assert len(builders.events(client, "promotion_code.created", promo.id)) == 1
     expanded = client.v1.promotion_codes.retrieve(
         promo.id, params={"expand": ["promotion.coupon", "customer"]}
     )
@@ -252,7 +231,7 @@ def test_code_is_unique_among_active_codes_ignoring_case(client: stripe.StripeCl
     coupon = _coupon(client)
     code = _unique("SAVE")
     first = _promo(client, coupon.id, code=code)
-    error = _refused(lambda: _promo(client, coupon.id, code=code.lower()))
+    error = builders.refused(lambda: _promo(client, coupon.id, code=code.lower()))
     assert error.code == "resource_already_exists"
     assert error.param == "code"
     assert client.v1.promotion_codes.list(params={"code": code}).data[0].id == first.id
@@ -260,27 +239,31 @@ def test_code_is_unique_among_active_codes_ignoring_case(client: stripe.StripeCl
     client.v1.promotion_codes.update(first.id, params={"active": False})
     second = _promo(client, coupon.id, code=code.lower())
     assert second.code == code.lower()
-    error = _refused(lambda: client.v1.promotion_codes.update(first.id, params={"active": True}))
+    error = builders.refused(
+        lambda: client.v1.promotion_codes.update(first.id, params={"active": True})
+    )
     assert error.param == "active"
     assert client.v1.promotion_codes.retrieve(first.id).active is False
 
 
 def test_promotion_code_errors(client: stripe.StripeClient) -> None:
     coupon = _coupon(client)
-    no_coupon = _refused(
+    no_coupon = builders.refused(
         lambda: client.v1.promotion_codes.create(params={"promotion": {"type": "coupon"}})
     )
     assert no_coupon.code == "parameter_missing"
     assert no_coupon.param == "promotion[coupon]"
-    no_customer = _refused(lambda: _promo(client, coupon.id, customer="cus_missing"))
+    no_customer = builders.refused(lambda: _promo(client, coupon.id, customer="cus_missing"))
     assert no_customer.code == "resource_missing"
     assert no_customer.param == "customer"
-    half_minimum = _refused(lambda: _promo(client, coupon.id, restrictions={"minimum_amount": 100}))
+    half_minimum = builders.refused(
+        lambda: _promo(client, coupon.id, restrictions={"minimum_amount": 100})
+    )
     assert half_minimum.code == "parameter_missing"
     assert half_minimum.param == "restrictions[minimum_amount_currency]"
-    past = _refused(lambda: _promo(client, coupon.id, expires_at=_now(client) - 1))
+    past = builders.refused(lambda: _promo(client, coupon.id, expires_at=builders.now(client) - 1))
     assert past.param == "expires_at"
-    bad_code = _refused(lambda: _promo(client, coupon.id, code="no spaces"))
+    bad_code = builders.refused(lambda: _promo(client, coupon.id, code="no spaces"))
     assert bad_code.param == "code"
 
 
@@ -292,10 +275,10 @@ def test_promotion_code_update(client: stripe.StripeClient) -> None:
     assert updated.active is False
     assert updated.metadata is not None
     assert updated.metadata.to_dict() == {"campaign": "fall"}
-    [event] = _events(client, "promotion_code.updated", promo.id)
+    [event] = builders.events(client, "promotion_code.updated", promo.id)
     assert event.data.previous_attributes is not None
     assert event.data.previous_attributes["active"] is True
-    frozen = _refused(
+    frozen = builders.refused(
         lambda: client.v1.promotion_codes.update(promo.id, params=cast(Any, {"code": "X"}))
     )
     assert frozen.code == "parameter_unknown"
@@ -341,7 +324,7 @@ def test_redeem_counts_and_stops_at_max_redemptions(
     assert raised.value.code == "coupon_expired"
     assert raised.value.param == "discounts[0][coupon]"
     assert client.v1.coupons.retrieve(coupon.id).times_redeemed == 2
-    assert _events(client, "coupon.updated", coupon.id) == []
+    assert builders.events(client, "coupon.updated", coupon.id) == []
     with pytest.raises(StripeError) as missing, _inside(sandbox) as ctx:
         discounts.redeem_coupon(ctx, "NOPE_" + uuid.uuid4().hex, param="coupon")
     assert missing.value.code == "resource_missing"
@@ -352,8 +335,8 @@ def test_redeem_after_redeem_by_is_coupon_expired(fresh_sandbox: Sandbox) -> Non
     from tests.conftest import make_client
 
     client = make_client(fresh_sandbox)
-    coupon = _coupon(client, redeem_by=_now(client) + 60)
-    _advance(client, 120)
+    coupon = _coupon(client, redeem_by=builders.now(client) + 60)
+    builders.advance(client, 120)
     with pytest.raises(StripeError) as raised, _inside(fresh_sandbox) as ctx:
         discounts.redeem_coupon(ctx, coupon.id, param="coupon")
     assert raised.value.code == "coupon_expired"
@@ -366,9 +349,9 @@ def test_new_discount_ends_after_repeating_months(fresh_sandbox: Sandbox) -> Non
     client = make_client(fresh_sandbox)
     start = int(datetime(2031, 1, 31, 12, tzinfo=UTC).timestamp())
     # One advance moves the clock two years at most (Stripe's bound on test clocks): step there.
-    while (now := _now(client)) < start:
+    while (now := builders.now(client)) < start:
         step = min(start, now + 365 * 86_400)
-        client.raw_request("post", "/v1/test_helpers/sandbox_clock/advance", frozen_time=step)
+        builders.advance_to(client, step)
     repeating = _coupon(client, duration="repeating", duration_in_months=3)
     forever = _coupon(client, duration="forever")
     with _inside(fresh_sandbox) as ctx:
@@ -466,7 +449,7 @@ def test_resolve_refuses_expired_and_used_up_codes(fresh_sandbox: Sandbox) -> No
 
     client = make_client(fresh_sandbox)
     coupon = _coupon(client, max_redemptions=10)
-    expiring = _promo(client, coupon.id, expires_at=_now(client) + 60)
+    expiring = _promo(client, coupon.id, expires_at=builders.now(client) + 60)
     once = _promo(client, coupon.id, max_redemptions=1)
     with _inside(fresh_sandbox) as ctx:
         found = discounts.resolve(ctx, once.id, customer=None, param="promotion_code")
@@ -477,7 +460,7 @@ def test_resolve_refuses_expired_and_used_up_codes(fresh_sandbox: Sandbox) -> No
         discounts.resolve(ctx, once.id, customer=None, param="discounts[0]")
     assert used_up.value.param == "discounts[0]"
 
-    _advance(client, 120)
+    builders.advance(client, 120)
     with pytest.raises(StripeError) as expired, _inside(fresh_sandbox) as ctx:
         discounts.resolve(ctx, expiring.id, customer=None, param="promotion_code")
     assert expired.value.param == "promotion_code"

@@ -10,9 +10,7 @@ from typing import Any
 import pytest
 import stripe
 
-from tests.e2e import billing
-
-DAY = 86_400
+from tests import builders
 
 
 def _settings(client: stripe.StripeClient, **chosen: str) -> dict[str, Any]:
@@ -26,19 +24,21 @@ def _settings(client: stripe.StripeClient, **chosen: str) -> dict[str, Any]:
 
 def _renewal_that_keeps_failing(client: stripe.StripeClient) -> tuple[str, str]:
     """A subscription whose renewal was refused and every retry with it; (sub, invoice)."""
-    customer = billing.customer(client, card="pm_card_visa")
-    sub = billing.subscribe(client, customer, billing.price(client, 1500))
+    customer = builders.customer(
+        client, email="billing@example.com", payment_method="pm_card_visa"
+    ).id
+    sub = builders.subscribe(client, customer, builders.price(client, 1500).id)
     failing = client.v1.payment_methods.attach(
         "pm_card_chargeCustomerFail", params={"customer": customer}
     )
     client.v1.customers.update(
         customer, params={"invoice_settings": {"default_payment_method": failing.id}}
     )
-    billing.advance(client, 31 * DAY + 60)  # the renewal fails
+    builders.advance(client, 31 * builders.DAY + 60)  # the renewal fails
     renewal = str(client.v1.subscriptions.retrieve(sub.id).latest_invoice)
     assert client.v1.subscriptions.retrieve(sub.id).status == "past_due"
     for days in (3, 5, 7):  # Stripe's retry schedule here: 3, 5, then 7 days apart
-        billing.advance(client, days * DAY + 60)
+        builders.advance(client, days * builders.DAY + 60)
     assert client.v1.invoices.retrieve(renewal).attempt_count == 4
     return sub.id, renewal
 
@@ -60,7 +60,7 @@ def test_cancel_after_the_last_retry(fresh_client: stripe.StripeClient) -> None:
     assert sub.status == "canceled"
     assert sub.cancellation_details is not None
     assert sub.cancellation_details.reason == "payment_failed"
-    assert billing.events(client, "customer.subscription.deleted", sub_id)
+    assert builders.events(client, "customer.subscription.deleted", sub_id)
 
 
 def test_mark_unpaid_and_the_invoice_uncollectible(fresh_client: stripe.StripeClient) -> None:

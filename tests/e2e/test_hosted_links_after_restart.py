@@ -6,19 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import stripe
 
 from console.sandbox import Sandbox
+from tests import builders
 from tests.conftest import make_client
 from tests.e2e.test_portal_http import configuration, path_of, session_for
-
-
-def make_invoice(client: stripe.StripeClient, customer: str) -> Any:
-    client.v1.invoice_items.create(params={"customer": customer, "amount": 1500, "currency": "usd"})
-    draft: Any = client.v1.invoices.create(
-        params={"customer": customer, "pending_invoice_items_behavior": "include"}
-    )
-    return client.v1.invoices.finalize_invoice(draft.id)
 
 
 def test_invoice_and_login_links_follow_the_sandbox_to_its_new_port(tmp_path: Path) -> None:
@@ -26,7 +18,7 @@ def test_invoice_and_login_links_follow_the_sandbox_to_its_new_port(tmp_path: Pa
     with Sandbox(db) as first:
         client = make_client(first)
         customer = client.v1.customers.create(params={"name": "Ada", "email": "ada@example.com"})
-        invoice = make_invoice(client, customer.id)
+        invoice = client.v1.invoices.finalize_invoice(builders.draft(client, customer.id, 1500).id)
         config = configuration(client, login_page={"enabled": True})
         old_origin = first.url
     assert invoice.hosted_invoice_url and invoice.hosted_invoice_url.startswith(old_origin)

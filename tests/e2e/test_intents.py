@@ -7,30 +7,12 @@ from typing import Any
 import pytest
 import stripe
 
+from tests import builders
+
 
 def typed(params: dict[str, Any]) -> Any:
     """Parameters built at run time, past the SDK's TypedDicts."""
     return params
-
-
-def event_types_about(client: stripe.StripeClient, prefix: str, object_id: str) -> list[str]:
-    found = client.v1.events.list(params={"type": f"{prefix}.*", "limit": 100})
-    return [e.type for e in reversed(found.data) if e.data.object["id"] == object_id]
-
-
-def new_customer(client: stripe.StripeClient) -> Any:
-    return client.v1.customers.create(params={"name": "Intent Tester"})
-
-
-def card_pm(client: stripe.StripeClient, number: str) -> Any:
-    return client.v1.payment_methods.create(
-        params=typed(
-            {
-                "type": "card",
-                "card": {"number": number, "exp_month": 1, "exp_year": 2040, "cvc": "314"},
-            }
-        )
-    )
 
 
 # -- SetupIntents ----------------------------------------------------------------------
@@ -51,7 +33,7 @@ def test_setup_intent_defaults(client: stripe.StripeClient) -> None:
 def test_confirming_a_setup_intent_saves_the_card_to_the_customer(
     client: stripe.StripeClient,
 ) -> None:
-    customer = new_customer(client)
+    customer = builders.customer(client, name="Intent Tester")
     si = client.v1.setup_intents.create(
         params={"customer": customer.id, "payment_method": "pm_card_visa", "usage": "off_session"}
     )
@@ -63,11 +45,11 @@ def test_confirming_a_setup_intent_saves_the_card_to_the_customer(
     pm_id = confirmed.payment_method
     assert isinstance(pm_id, str)
     assert client.v1.payment_methods.retrieve(pm_id).customer == customer.id
-    assert event_types_about(client, "setup_intent", si.id) == [
+    assert builders.event_types(client, si.id, "setup_intent.*") == [
         "setup_intent.created",
         "setup_intent.succeeded",
     ]
-    assert event_types_about(client, "payment_method", pm_id) == ["payment_method.attached"]
+    assert builders.event_types(client, pm_id, "payment_method.*") == ["payment_method.attached"]
     with pytest.raises(stripe.InvalidRequestError) as raised:
         client.v1.setup_intents.confirm(si.id)
     assert raised.value.code == "setup_intent_unexpected_state"
@@ -79,8 +61,12 @@ def test_confirming_a_setup_intent_saves_the_card_to_the_customer(
 def test_declined_setup_is_kept_and_answered_402(
     client: stripe.StripeClient, declining: str
 ) -> None:
-    customer = new_customer(client)
-    pm = declining if declining.startswith("pm_") else card_pm(client, declining).id
+    customer = builders.customer(client, name="Intent Tester")
+    pm = (
+        declining
+        if declining.startswith("pm_")
+        else builders.card(client, declining, exp_month=1, cvc="314").id
+    )
     with pytest.raises(stripe.CardError) as raised:
         client.v1.setup_intents.create(
             params={"customer": customer.id, "payment_method": pm, "confirm": True}
@@ -97,7 +83,7 @@ def test_declined_setup_is_kept_and_answered_402(
     assert si.last_setup_error.decline_code == "generic_decline"
     assert si.last_setup_error.payment_method is not None
     assert client.v1.customers.payment_methods.list(customer.id).data == []
-    assert event_types_about(client, "setup_intent", si.id) == [
+    assert builders.event_types(client, si.id, "setup_intent.*") == [
         "setup_intent.created",
         "setup_intent.setup_failed",
     ]
@@ -106,7 +92,7 @@ def test_declined_setup_is_kept_and_answered_402(
 
 
 def test_charge_customer_fail_card_sets_up_fine(client: stripe.StripeClient) -> None:
-    customer = new_customer(client)
+    customer = builders.customer(client, name="Intent Tester")
     si = client.v1.setup_intents.create(
         params={
             "customer": customer.id,
@@ -121,7 +107,7 @@ def test_cancel_setup_intent_with_reason(client: stripe.StripeClient) -> None:
     si = client.v1.setup_intents.create(params={"metadata": {"k": "v"}})
     canceled = client.v1.setup_intents.cancel(si.id, params={"cancellation_reason": "abandoned"})
     assert canceled.status == "canceled" and canceled.cancellation_reason == "abandoned"
-    assert event_types_about(client, "setup_intent", si.id)[-1] == "setup_intent.canceled"
+    assert builders.event_types(client, si.id, "setup_intent.*")[-1] == "setup_intent.canceled"
     with pytest.raises(stripe.InvalidRequestError) as raised:
         client.v1.setup_intents.cancel(si.id)
     assert raised.value.code == "setup_intent_unexpected_state"
@@ -132,7 +118,9 @@ def test_cancel_setup_intent_with_reason(client: stripe.StripeClient) -> None:
 
 
 def test_setup_without_payment_method_cannot_confirm(client: stripe.StripeClient) -> None:
-    si = client.v1.setup_intents.create(params={"customer": new_customer(client).id})
+    si = client.v1.setup_intents.create(
+        params={"customer": builders.customer(client, name="Intent Tester").id}
+    )
     with pytest.raises(stripe.InvalidRequestError) as raised:
         client.v1.setup_intents.confirm(si.id)
     assert raised.value.param == "payment_method"
@@ -142,7 +130,7 @@ def test_setup_without_payment_method_cannot_confirm(client: stripe.StripeClient
 def test_three_d_secure_card_requires_action(client: stripe.StripeClient) -> None:
     si = client.v1.setup_intents.create(
         params={
-            "customer": new_customer(client).id,
+            "customer": builders.customer(client, name="Intent Tester").id,
             "payment_method": "pm_card_authenticationRequired",
             "confirm": True,
         }
@@ -152,7 +140,7 @@ def test_three_d_secure_card_requires_action(client: stripe.StripeClient) -> Non
 
 
 def test_bank_account_typed_in_waits_for_microdeposits(client: stripe.StripeClient) -> None:
-    customer = new_customer(client)
+    customer = builders.customer(client, name="Intent Tester")
     pm = client.v1.payment_methods.create(
         params={
             "type": "us_bank_account",
@@ -179,7 +167,7 @@ def test_bank_account_typed_in_waits_for_microdeposits(client: stripe.StripeClie
 
 
 def test_setup_intents_list_by_customer(fresh_client: stripe.StripeClient) -> None:
-    customer = new_customer(fresh_client)
+    customer = builders.customer(fresh_client, name="Intent Tester")
     mine = fresh_client.v1.setup_intents.create(params={"customer": customer.id})
     fresh_client.v1.setup_intents.create()
     listed = fresh_client.v1.setup_intents.list(params={"customer": customer.id})
@@ -208,7 +196,7 @@ def test_payment_intent_defaults_and_minimum_amount(client: stripe.StripeClient)
 
 
 def test_confirmed_payment_succeeds_with_a_charge(client: stripe.StripeClient) -> None:
-    customer = new_customer(client)
+    customer = builders.customer(client, name="Intent Tester")
     pm = client.v1.payment_methods.attach("pm_card_visa", params={"customer": customer.id})
     pi = client.v1.payment_intents.create(
         params={
@@ -228,7 +216,7 @@ def test_confirmed_payment_succeeds_with_a_charge(client: stripe.StripeClient) -
     assert charge.paid is True and charge.captured is True and charge.status == "succeeded"
     assert charge.payment_method_details.card.last4 == "4242"
     assert charge.amount == 2000 and charge.customer == customer.id
-    assert event_types_about(client, "payment_intent", pi.id) == [
+    assert builders.event_types(client, pi.id, "payment_intent.*") == [
         "payment_intent.created",
         "payment_intent.succeeded",
     ]
@@ -242,7 +230,7 @@ def test_confirmed_payment_succeeds_with_a_charge(client: stripe.StripeClient) -
 def test_card_that_fails_on_charge_leaves_requires_payment_method(
     client: stripe.StripeClient,
 ) -> None:
-    customer = new_customer(client)
+    customer = builders.customer(client, name="Intent Tester")
     failing = client.v1.payment_methods.attach(
         "pm_card_chargeCustomerFail", params={"customer": customer.id}
     )
@@ -269,7 +257,7 @@ def test_card_that_fails_on_charge_leaves_requires_payment_method(
     assert after.last_payment_error.message == "Your card was declined."
     charge: Any = after.latest_charge
     assert charge.status == "failed" and charge.failure_code == "card_declined"
-    assert event_types_about(client, "payment_intent", pi.id) == [
+    assert builders.event_types(client, pi.id, "payment_intent.*") == [
         "payment_intent.created",
         "payment_intent.payment_failed",
     ]
@@ -294,7 +282,7 @@ def test_card_that_fails_on_charge_leaves_requires_payment_method(
 def test_declining_numbers_decline_payments(
     client: stripe.StripeClient, number: str, code: str, decline_code: str, message: str
 ) -> None:
-    pm = card_pm(client, number)
+    pm = builders.card(client, number, exp_month=1, cvc="314")
     with pytest.raises(stripe.CardError) as raised:
         client.v1.payment_intents.create(
             params={"amount": 500, "currency": "usd", "payment_method": pm.id, "confirm": True}
@@ -325,7 +313,7 @@ def test_manual_capture(client: stripe.StripeClient) -> None:
     assert (captured.amount_received, captured.amount_capturable) == (600, 0)
     charge: Any = captured.latest_charge
     assert charge.captured is True and charge.amount_captured == 600
-    assert event_types_about(client, "payment_intent", pi.id) == [
+    assert builders.event_types(client, pi.id, "payment_intent.*") == [
         "payment_intent.created",
         "payment_intent.amount_capturable_updated",
         "payment_intent.succeeded",
@@ -340,13 +328,13 @@ def test_cancel_payment_intent(client: stripe.StripeClient) -> None:
     canceled = client.v1.payment_intents.cancel(pi.id, params={"cancellation_reason": "duplicate"})
     assert canceled.status == "canceled" and canceled.cancellation_reason == "duplicate"
     assert canceled.canceled_at is not None
-    assert event_types_about(client, "payment_intent", pi.id)[-1] == "payment_intent.canceled"
+    assert builders.event_types(client, pi.id, "payment_intent.*")[-1] == "payment_intent.canceled"
     with pytest.raises(stripe.InvalidRequestError):
         client.v1.payment_intents.confirm(pi.id, params={"payment_method": "pm_card_visa"})
 
 
 def test_setup_future_usage_saves_the_payment_method(client: stripe.StripeClient) -> None:
-    customer = new_customer(client)
+    customer = builders.customer(client, name="Intent Tester")
     pi = client.v1.payment_intents.create(
         params={
             "amount": 700,
@@ -363,7 +351,7 @@ def test_setup_future_usage_saves_the_payment_method(client: stripe.StripeClient
 
 
 def test_a_one_off_payment_method_cannot_be_reused(client: stripe.StripeClient) -> None:
-    pm = card_pm(client, "4242424242424242")
+    pm = builders.card(client, "4242424242424242", exp_month=1, cvc="314")
     first = client.v1.payment_intents.create(
         params={"amount": 500, "currency": "usd", "payment_method": pm.id, "confirm": True}
     )
@@ -376,14 +364,14 @@ def test_a_one_off_payment_method_cannot_be_reused(client: stripe.StripeClient) 
 
 
 def test_another_customers_payment_method_is_refused(client: stripe.StripeClient) -> None:
-    owner = new_customer(client)
+    owner = builders.customer(client, name="Intent Tester")
     pm = client.v1.payment_methods.attach("pm_card_visa", params={"customer": owner.id})
     with pytest.raises(stripe.InvalidRequestError) as raised:
         client.v1.payment_intents.create(
             params={
                 "amount": 500,
                 "currency": "usd",
-                "customer": new_customer(client).id,
+                "customer": builders.customer(client, name="Intent Tester").id,
                 "payment_method": pm.id,
                 "confirm": True,
             }
@@ -394,7 +382,7 @@ def test_another_customers_payment_method_is_refused(client: stripe.StripeClient
 def test_authentication_cards_need_action_on_session_and_fail_off_session(
     client: stripe.StripeClient,
 ) -> None:
-    customer = new_customer(client)
+    customer = builders.customer(client, name="Intent Tester")
     pm = client.v1.payment_methods.attach(
         "pm_card_authenticationRequired", params={"customer": customer.id}
     )
@@ -428,7 +416,7 @@ def test_update_payment_intent_and_its_limits(client: stripe.StripeClient) -> No
 
 
 def test_currency_must_suit_a_debit(client: stripe.StripeClient) -> None:
-    customer = new_customer(client)
+    customer = builders.customer(client, name="Intent Tester")
     sepa = client.v1.payment_methods.create(
         params={
             "type": "sepa_debit",
@@ -462,7 +450,7 @@ def test_currency_must_suit_a_debit(client: stripe.StripeClient) -> None:
 
 
 def test_payment_intents_list_by_customer(fresh_client: stripe.StripeClient) -> None:
-    customer = new_customer(fresh_client)
+    customer = builders.customer(fresh_client, name="Intent Tester")
     mine = fresh_client.v1.payment_intents.create(
         params={"amount": 500, "currency": "usd", "customer": customer.id}
     )
@@ -484,7 +472,11 @@ def test_microdeposit_attempts_can_run_out(client: stripe.StripeClient) -> None:
         }
     )
     si = client.v1.setup_intents.create(
-        params={"customer": new_customer(client).id, "payment_method": pm.id, "confirm": True}
+        params={
+            "customer": builders.customer(client, name="Intent Tester").id,
+            "payment_method": pm.id,
+            "confirm": True,
+        }
     )
     with pytest.raises(stripe.InvalidRequestError) as raised:
         client.v1.setup_intents.verify_microdeposits(si.id, params={"descriptor_code": "SM33CC"})

@@ -7,9 +7,7 @@ from typing import Any
 import pytest
 import stripe
 
-
-def _customer(client: stripe.StripeClient) -> stripe.Customer:
-    return client.v1.customers.create(params={"name": "Grace Hopper"})
+from tests import builders
 
 
 def _item(client: stripe.StripeClient, customer: str, **params: Any) -> stripe.InvoiceItem:
@@ -17,13 +15,8 @@ def _item(client: stripe.StripeClient, customer: str, **params: Any) -> stripe.I
     return client.v1.invoice_items.create(params=create)
 
 
-def _event(client: stripe.StripeClient, event_type: str, object_id: str) -> stripe.Event:
-    found = client.v1.events.list(params={"type": event_type, "limit": 100})
-    return next(e for e in found.data if e.data.object.to_dict().get("id") == object_id)
-
-
 def test_amount_item_is_pending_with_stripes_defaults(client: stripe.StripeClient) -> None:
-    customer = _customer(client)
+    customer = builders.customer(client, name="Grace Hopper")
     item = _item(client, customer.id, amount=1999, currency="usd", description="Setup fee")
     assert item.id.startswith("ii_")
     assert item.invoice is None
@@ -33,15 +26,16 @@ def test_amount_item_is_pending_with_stripes_defaults(client: stripe.StripeClien
     assert item.period.start == item.period.end == item.date
     assert item.pricing is not None and str(item.pricing.unit_amount_decimal) == "1999"
     assert item.parent is None
-    assert _event(client, "invoiceitem.created", item.id).data.object.to_dict()["amount"] == 1999
+    assert (
+        builders.events(client, "invoiceitem.created", item.id)[0].data.object.to_dict()["amount"]
+        == 1999
+    )
 
 
 def test_price_item_multiplies_unit_amount_by_quantity(client: stripe.StripeClient) -> None:
-    customer = _customer(client)
+    customer = builders.customer(client, name="Grace Hopper")
     product = client.v1.products.create(params={"name": "Seat"})
-    price = client.v1.prices.create(
-        params={"product": product.id, "currency": "eur", "unit_amount": 1250}
-    )
+    price = builders.price(client, 1250, product=product.id, currency="eur", interval=None)
     item = _item(client, customer.id, pricing={"price": price.id}, quantity=3)
     assert item.amount == 3750 and item.currency == "eur"
     assert item.pricing is not None and item.pricing.price_details is not None
@@ -61,13 +55,13 @@ def test_price_item_multiplies_unit_amount_by_quantity(client: stripe.StripeClie
 
 
 def test_negative_item_is_a_credit_and_not_discountable(client: stripe.StripeClient) -> None:
-    customer = _customer(client)
+    customer = builders.customer(client, name="Grace Hopper")
     credit = _item(client, customer.id, amount=-500, currency="usd")
     assert credit.amount == -500 and credit.discountable is False
 
 
 def test_bad_requests_name_the_parameter(client: stripe.StripeClient) -> None:
-    customer = _customer(client)
+    customer = builders.customer(client, name="Grace Hopper")
     with pytest.raises(stripe.InvalidRequestError) as raised:
         client.v1.invoice_items.create(params={"amount": 100, "currency": "usd"})
     assert raised.value.code == "parameter_missing" and raised.value.param == "customer"
@@ -93,7 +87,7 @@ def test_bad_requests_name_the_parameter(client: stripe.StripeClient) -> None:
 def test_pending_items_wait_unless_the_invoice_includes_them(
     client: stripe.StripeClient,
 ) -> None:
-    customer = _customer(client)
+    customer = builders.customer(client, name="Grace Hopper")
     item = _item(client, customer.id, amount=800, currency="usd")
     excluded = client.v1.invoices.create(params={"customer": customer.id})
     assert excluded.lines.data == [] and excluded.total == 0
@@ -115,7 +109,7 @@ def test_pending_items_wait_unless_the_invoice_includes_them(
 
 
 def test_item_added_to_a_draft_changes_its_total(client: stripe.StripeClient) -> None:
-    customer = _customer(client)
+    customer = builders.customer(client, name="Grace Hopper")
     draft = client.v1.invoices.create(params={"customer": customer.id})
     item = _item(client, customer.id, amount=1200, currency="usd", invoice=draft.id)
     assert item.invoice == draft.id
@@ -124,7 +118,7 @@ def test_item_added_to_a_draft_changes_its_total(client: stripe.StripeClient) ->
     updated = client.v1.invoice_items.update(item.id, params={"amount": 1500})
     assert updated.amount == 1500
     assert client.v1.invoices.retrieve(draft.id).total == 1500
-    event = _event(client, "invoiceitem.updated", item.id)
+    event = builders.events(client, "invoiceitem.updated", item.id)[0]
     assert event.data.previous_attributes is not None
     assert event.data.previous_attributes.to_dict()["amount"] == 1200
 
@@ -135,11 +129,11 @@ def test_item_added_to_a_draft_changes_its_total(client: stripe.StripeClient) ->
     with pytest.raises(stripe.InvalidRequestError) as raised:
         client.v1.invoice_items.retrieve(item.id)
     assert raised.value.http_status == 404
-    _event(client, "invoiceitem.deleted", item.id)
+    builders.events(client, "invoiceitem.deleted", item.id)[0]
 
 
 def test_items_of_finalized_invoices_are_frozen(client: stripe.StripeClient) -> None:
-    customer = _customer(client)
+    customer = builders.customer(client, name="Grace Hopper")
     draft = client.v1.invoices.create(params={"customer": customer.id})
     item = _item(client, customer.id, amount=600, currency="usd", invoice=draft.id)
     client.v1.invoices.finalize_invoice(draft.id)
@@ -157,7 +151,7 @@ def test_items_of_finalized_invoices_are_frozen(client: stripe.StripeClient) -> 
 
 
 def test_item_discount_applies_to_its_line_only(client: stripe.StripeClient) -> None:
-    customer = _customer(client)
+    customer = builders.customer(client, name="Grace Hopper")
     half = client.v1.coupons.create(params={"percent_off": 50, "duration": "once"})
     discounted = _item(
         client, customer.id, amount=1000, currency="usd", discounts=[{"coupon": half.id}]
@@ -176,7 +170,7 @@ def test_item_discount_applies_to_its_line_only(client: stripe.StripeClient) -> 
 
 
 def test_metadata_and_period_are_kept(client: stripe.StripeClient) -> None:
-    customer = _customer(client)
+    customer = builders.customer(client, name="Grace Hopper")
     item = _item(
         client,
         customer.id,
@@ -196,7 +190,7 @@ def test_metadata_and_period_are_kept(client: stripe.StripeClient) -> None:
 
 
 def test_list_pages_newest_first(fresh_client: stripe.StripeClient) -> None:
-    customer = _customer(fresh_client)
+    customer = builders.customer(fresh_client, name="Grace Hopper")
     made = [_item(fresh_client, customer.id, amount=100 + i, currency="usd").id for i in range(12)]
     first = fresh_client.v1.invoice_items.list(params={"limit": 5})
     assert [i.id for i in first.data] == made[::-1][:5] and first.has_more is True

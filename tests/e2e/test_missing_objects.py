@@ -9,19 +9,21 @@ from typing import Any
 import pytest
 import stripe
 
-from tests.e2e import billing
+from tests import builders
 
 Send = Callable[[stripe.StripeClient], object]
 
 NAMED_IN_A_PARAMETER: list[tuple[str, Send, str]] = [
     (
         "subscription for a missing customer",
-        lambda c: billing.subscribe(c, "cus_missing", billing.price(c)),
+        lambda c: builders.subscribe(c, "cus_missing", builders.price(c).id),
         "customer",
     ),
     (
         "subscription on a missing price",
-        lambda c: billing.subscribe(c, billing.customer(c), "price_missing"),
+        lambda c: builders.subscribe(
+            c, builders.customer(c, email="billing@example.com").id, "price_missing"
+        ),
         "items[0][price]",
     ),
     (
@@ -39,7 +41,7 @@ NAMED_IN_A_PARAMETER: list[tuple[str, Send, str]] = [
     (
         "customer default payment method that does not exist",
         lambda c: c.v1.customers.update(
-            billing.customer(c),
+            builders.customer(c, email="billing@example.com").id,
             params={"invoice_settings": {"default_payment_method": "pm_missing"}},
         ),
         "invoice_settings[default_payment_method]",

@@ -20,6 +20,7 @@ import stripe
 
 from console.sandbox import STRIPE_LIVE, STRIPE_TEST, NetworkProfile, Sandbox
 from console.sandbox.network import Latency, RateLimits
+from tests import builders
 from tests.conftest import make_client
 from tests.e2e.test_cli import running_sandbox
 
@@ -206,15 +207,9 @@ def test_the_stripe_profiles_use_stripes_published_limits() -> None:
 
 # -- event retention -----------------------------------------------------------------------
 
-DAY = 86400
-
 
 def retention_only(profile: NetworkProfile) -> NetworkProfile:
     return NetworkProfile(name=profile.name, event_retention_s=profile.event_retention_s)
-
-
-def advance_days(client: stripe.StripeClient, days: int) -> None:
-    client.raw_request("post", "/v1/test_helpers/sandbox_clock/advance", seconds=days * DAY)
 
 
 def customer_events(client: stripe.StripeClient, customer_id: str) -> list[str]:
@@ -230,12 +225,12 @@ def test_events_older_than_30_days_are_gone(running: Callable[[NetworkProfile], 
     old = client.v1.customers.create(params={"name": "Old"})
     old_events = customer_events(client, old.id)
     assert old_events  # customer.created
-    advance_days(client, 20)
+    builders.advance(client, 20 * builders.DAY)
     recent = client.v1.customers.create(params={"name": "Recent"})
     recent_events = customer_events(client, recent.id)
     assert client.v1.events.retrieve(old_events[0]).id == old_events[0]
 
-    advance_days(client, 11)  # the first events are 31 days old, the others 11
+    builders.advance(client, 11 * builders.DAY)  # the first events are 31 days old, the others 11
 
     with pytest.raises(stripe.InvalidRequestError) as caught:
         client.v1.events.retrieve(old_events[0])
@@ -256,7 +251,7 @@ def test_a_cursor_naming_an_expired_event_is_refused_like_an_unknown_one(
     client = make_client(running(retention_only(STRIPE_TEST)))
     client.v1.customers.create()
     cursor = client.v1.events.list(params={"limit": 1}).data[0].id
-    advance_days(client, 31)
+    builders.advance(client, 31 * builders.DAY)
 
     for name in ("starting_after", "ending_before"):
         with pytest.raises(stripe.InvalidRequestError) as caught:
@@ -270,7 +265,7 @@ def test_without_a_profile_events_are_kept(running: Callable[[NetworkProfile], S
     client = make_client(running(NetworkProfile()))
     customer = client.v1.customers.create()
     events = customer_events(client, customer.id)
-    advance_days(client, 400)
+    builders.advance(client, 400 * builders.DAY)
     assert client.v1.events.retrieve(events[0]).id == events[0]
     assert customer_events(client, customer.id) == events
 

@@ -5,32 +5,34 @@ from __future__ import annotations
 
 import stripe
 
-from tests.e2e import billing
-
-DAY = 86_400
+from tests import builders
 
 
 def test_first_invoice_needing_authentication_asks_for_action(
     fresh_client: stripe.StripeClient,
 ) -> None:
     client = fresh_client
-    customer = billing.customer(client, card="pm_card_authenticationRequired")
-    sub = billing.subscribe(client, customer, billing.price(client, 1200))
+    customer = builders.customer(
+        client, email="billing@example.com", payment_method="pm_card_authenticationRequired"
+    ).id
+    sub = builders.subscribe(client, customer, builders.price(client, 1200).id)
 
     assert sub.status == "incomplete"
     invoice = str(sub.latest_invoice)
-    asked = billing.events(client, "invoice.payment_action_required", invoice)
+    asked = builders.events(client, "invoice.payment_action_required", invoice)
     assert len(asked) == 1
     assert asked[0].data.object["status"] == "open"
-    assert billing.events(client, "invoice.payment_failed", invoice)
+    assert builders.events(client, "invoice.payment_failed", invoice)
 
 
 def test_renewal_needing_authentication_asks_for_action(
     fresh_client: stripe.StripeClient,
 ) -> None:
     client = fresh_client
-    customer = billing.customer(client, card="pm_card_visa")
-    sub = billing.subscribe(client, customer, billing.price(client, 1200))
+    customer = builders.customer(
+        client, email="billing@example.com", payment_method="pm_card_visa"
+    ).id
+    sub = builders.subscribe(client, customer, builders.price(client, 1200).id)
     assert sub.status == "active"
     strict = client.v1.payment_methods.attach(
         "pm_card_authenticationRequired", params={"customer": customer}
@@ -39,19 +41,21 @@ def test_renewal_needing_authentication_asks_for_action(
         customer, params={"invoice_settings": {"default_payment_method": strict.id}}
     )
 
-    billing.advance(client, 32 * DAY)
+    builders.advance(client, 32 * builders.DAY)
 
     renewed = client.v1.subscriptions.retrieve(sub.id)
     assert renewed.status == "past_due"
     invoice = str(renewed.latest_invoice)
     assert invoice != sub.latest_invoice
-    assert len(billing.events(client, "invoice.payment_action_required", invoice)) == 1
+    assert len(builders.events(client, "invoice.payment_action_required", invoice)) == 1
 
 
 def test_a_plain_decline_asks_for_no_action(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = billing.customer(client, card="pm_card_chargeCustomerFail")
-    sub = billing.subscribe(client, customer, billing.price(client, 1200))
+    customer = builders.customer(
+        client, email="billing@example.com", payment_method="pm_card_chargeCustomerFail"
+    ).id
+    sub = builders.subscribe(client, customer, builders.price(client, 1200).id)
     invoice = str(sub.latest_invoice)
-    assert billing.events(client, "invoice.payment_failed", invoice)
-    assert not billing.events(client, "invoice.payment_action_required", invoice)
+    assert builders.events(client, "invoice.payment_failed", invoice)
+    assert not builders.events(client, "invoice.payment_action_required", invoice)

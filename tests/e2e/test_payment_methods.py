@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 import stripe
 
+from tests import builders
+
 FUTURE_YEAR = 2040
 
 
@@ -20,15 +22,6 @@ def card(number: str, **extra: Any) -> Any:
 def typed(params: dict[str, Any]) -> Any:
     """Parameters built at run time (the type is a parameter), past the SDK's TypedDicts."""
     return params
-
-
-def events_about(client: stripe.StripeClient, type_: str, object_id: str) -> list[Any]:
-    found = client.v1.events.list(params={"type": type_, "limit": 100})
-    return [e for e in found.data if e.data.object["id"] == object_id]
-
-
-def new_customer(client: stripe.StripeClient, **params: Any) -> Any:
-    return client.v1.customers.create(params=typed({"name": "PM Tester", **params}))
 
 
 # -- cards ------------------------------------------------------------------------------
@@ -330,7 +323,7 @@ def test_other_types_are_accepted_generically(client: stripe.StripeClient) -> No
 
 
 def test_pm_tokens_make_a_fresh_payment_method_each_time(client: stripe.StripeClient) -> None:
-    customer = new_customer(client)
+    customer = builders.customer(client, name="PM Tester")
     first = client.v1.payment_methods.attach("pm_card_visa", params={"customer": customer.id})
     second = client.v1.payment_methods.attach("pm_card_visa", params={"customer": customer.id})
     assert first.id not in (second.id, "pm_card_visa")
@@ -352,18 +345,18 @@ def test_pm_tokens_make_a_fresh_payment_method_each_time(client: stripe.StripeCl
 def test_attach_and_detach_emit_events_and_move_the_payment_method(
     client: stripe.StripeClient,
 ) -> None:
-    customer = new_customer(client)
+    customer = builders.customer(client, name="PM Tester")
     pm = client.v1.payment_methods.create(params=card("4242424242424242"))
     attached = client.v1.payment_methods.attach(pm.id, params={"customer": customer.id})
     assert attached.customer == customer.id
     assert attached.card is not None and attached.card.checks is not None
     assert attached.card.checks.cvc_check == "pass"
-    assert len(events_about(client, "payment_method.attached", pm.id)) == 1
+    assert len(builders.events(client, "payment_method.attached", pm.id)) == 1
     again = client.v1.payment_methods.attach(pm.id, params={"customer": customer.id})
     assert again.customer == customer.id
-    assert len(events_about(client, "payment_method.attached", pm.id)) == 1
+    assert len(builders.events(client, "payment_method.attached", pm.id)) == 1
 
-    other = new_customer(client)
+    other = builders.customer(client, name="PM Tester")
     with pytest.raises(stripe.InvalidRequestError) as raised:
         client.v1.payment_methods.attach(pm.id, params={"customer": other.id})
     assert raised.value.param == "payment_method"
@@ -371,7 +364,7 @@ def test_attach_and_detach_emit_events_and_move_the_payment_method(
 
     detached = client.v1.payment_methods.detach(pm.id)
     assert detached.customer is None
-    [event] = events_about(client, "payment_method.detached", pm.id)
+    [event] = builders.events(client, "payment_method.detached", pm.id)
     assert event.data.previous_attributes is not None
     assert event.data.previous_attributes["customer"] == customer.id
     assert client.v1.customers.payment_methods.list(customer.id).data == []
@@ -388,13 +381,15 @@ def test_attach_needs_an_existing_customer(client: stripe.StripeClient) -> None:
         client.v1.payment_methods.attach(pm.id, params={"customer": "cus_missing"})
     assert raised.value.code == "resource_missing" and raised.value.param == "customer"
     with pytest.raises(stripe.InvalidRequestError) as missing:
-        client.v1.payment_methods.attach("pm_missing", params={"customer": new_customer(client).id})
+        client.v1.payment_methods.attach(
+            "pm_missing", params={"customer": builders.customer(client, name="PM Tester").id}
+        )
     assert missing.value.code == "resource_missing"
     assert missing.value.param == "payment_method"
 
 
 def test_detaching_the_default_clears_it_on_the_customer(client: stripe.StripeClient) -> None:
-    customer = new_customer(client)
+    customer = builders.customer(client, name="PM Tester")
     pm = client.v1.payment_methods.attach("pm_card_mastercard", params={"customer": customer.id})
     client.v1.customers.update(
         customer.id, params={"invoice_settings": {"default_payment_method": pm.id}}
@@ -403,7 +398,7 @@ def test_detaching_the_default_clears_it_on_the_customer(client: stripe.StripeCl
     after = client.v1.customers.retrieve(customer.id)
     assert after.invoice_settings is not None
     assert after.invoice_settings.default_payment_method is None
-    updates = events_about(client, "customer.updated", customer.id)
+    updates = builders.events(client, "customer.updated", customer.id)
     cleared = [
         e
         for e in updates
@@ -429,7 +424,7 @@ def test_detaching_the_default_clears_it_on_the_customer(client: stripe.StripeCl
 def test_declining_cards_fail_at_attach(
     client: stripe.StripeClient, token: str, code: str, decline_code: str
 ) -> None:
-    customer = new_customer(client)
+    customer = builders.customer(client, name="PM Tester")
     with pytest.raises(stripe.CardError) as raised:
         client.v1.payment_methods.attach(token, params={"customer": customer.id})
     assert raised.value.code == code
@@ -441,7 +436,7 @@ def test_declining_card_number_is_created_but_refused_at_attach(
     client: stripe.StripeClient,
 ) -> None:
     pm = client.v1.payment_methods.create(params=card("4000000000000002"))
-    customer = new_customer(client)
+    customer = builders.customer(client, name="PM Tester")
     with pytest.raises(stripe.CardError) as raised:
         client.v1.payment_methods.attach(pm.id, params={"customer": customer.id})
     assert raised.value.user_message == "Your card was declined."
@@ -449,7 +444,7 @@ def test_declining_card_number_is_created_but_refused_at_attach(
 
 
 def test_charge_customer_fail_card_attaches(client: stripe.StripeClient) -> None:
-    customer = new_customer(client)
+    customer = builders.customer(client, name="PM Tester")
     pm = client.v1.payment_methods.attach(
         "pm_card_chargeCustomerFail", params={"customer": customer.id}
     )
@@ -476,7 +471,7 @@ def test_update_needs_a_customer_then_changes_fields(client: stripe.StripeClient
     pm = client.v1.payment_methods.create(params=card("4242424242424242"))
     with pytest.raises(stripe.InvalidRequestError):
         client.v1.payment_methods.update(pm.id, params={"metadata": {"a": "1"}})
-    customer = new_customer(client)
+    customer = builders.customer(client, name="PM Tester")
     client.v1.payment_methods.attach(pm.id, params={"customer": customer.id})
     updated = client.v1.payment_methods.update(
         pm.id,
@@ -495,7 +490,7 @@ def test_update_needs_a_customer_then_changes_fields(client: stripe.StripeClient
         2041,
     )
     assert updated.allow_redisplay == "always"
-    [event] = events_about(client, "payment_method.updated", pm.id)
+    [event] = builders.events(client, "payment_method.updated", pm.id)
     previous = event.data.previous_attributes
     assert previous is not None and previous["card"]["exp_year"] == FUTURE_YEAR
     with pytest.raises(stripe.CardError) as raised:
@@ -508,7 +503,7 @@ def test_lists_filter_by_customer_type_and_expand_the_customer(
     fresh_client: stripe.StripeClient,
 ) -> None:
     client = fresh_client
-    customer = new_customer(client)
+    customer = builders.customer(client, name="PM Tester")
     visa = client.v1.payment_methods.attach("pm_card_visa", params={"customer": customer.id})
     sepa = client.v1.payment_methods.create(
         params=typed(

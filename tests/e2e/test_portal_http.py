@@ -12,6 +12,7 @@ import pytest
 import stripe
 
 from console.sandbox import Sandbox
+from tests import builders
 from tests.conftest import make_client
 
 CSRF = re.compile(r'(?:name="csrf_token" value|name="csrf-token" content)="([^"]+)"')
@@ -72,7 +73,7 @@ def browser(sandbox: Sandbox) -> Iterator[httpx.Client]:
 def portal(client: stripe.StripeClient) -> Any:
     config = configuration(client)
     customer = client.v1.customers.create(
-        params={"name": "Ada Lovelace", "email": f"ada-{secrets.token_hex(4)}@example.com"}
+        params={"name": "Ada Lovelace", "email": builders.unique_email()}
     )
     return config, customer
 
@@ -160,22 +161,19 @@ def test_links_lapse_unused_after_5_minutes_and_idle_after_an_hour(
     used = session_for(client, customer.id, config.id)
     unused = session_for(client, customer.id, config.id)
 
-    def advance(seconds: int) -> None:
-        client.raw_request("post", "/v1/test_helpers/sandbox_clock/advance", seconds=seconds)
-
     with httpx.Client(base_url=fresh_sandbox.url, trust_env=False) as http:
-        advance(240)
+        builders.advance(client, 240)
         assert http.get(path_of(used.url)).status_code == 200
-        advance(70)  # 310 s after creation
+        builders.advance(client, 70)  # 310 s after creation
         lapsed = http.get(path_of(unused.url))
         assert lapsed.status_code == 410
         assert RETURN_URL in lapsed.text
         assert "Clock Watcher" not in lapsed.text
         assert_secure(lapsed)
         assert http.get(path_of(used.url)).status_code == 200  # used 70 s ago
-        advance(3590)
+        builders.advance(client, 3590)
         assert http.get(path_of(used.url)).status_code == 200  # idle 3590 s: still alive
-        advance(3601)
+        builders.advance(client, 3601)
         idle = http.get(path_of(used.url))
         assert idle.status_code == 410
         assert "expired" in idle.text.lower()

@@ -13,6 +13,7 @@ import stripe
 
 from console.sandbox import Sandbox
 from console.sandbox.portal import login as login_page
+from tests import builders
 from tests.e2e.test_portal_http import assert_secure, configuration, csrf_of, path_of
 
 CODE = re.compile(r"The code we would have emailed is (\d{6})")
@@ -29,10 +30,6 @@ def browser(sandbox: Sandbox) -> Iterator[httpx.Client]:
 def login(client: stripe.StripeClient) -> str:
     config = configuration(client, login_page={"enabled": True})
     return path_of(config.login_page.url)
-
-
-def email() -> str:
-    return f"ada-{secrets.token_hex(4)}@example.com"
 
 
 def ask_code(browser: httpx.Client, login: str, address: str) -> httpx.Response:
@@ -59,24 +56,15 @@ def wrong(code: str) -> str:
 
 
 def trialing(client: stripe.StripeClient, customer: str) -> None:
-    product = client.v1.products.create(params={"name": "Plan"})
-    price = client.v1.prices.create(
-        params={
-            "product": product.id,
-            "currency": "usd",
-            "unit_amount": 1000,
-            "recurring": {"interval": "month"},
-        }
-    )
-    client.v1.subscriptions.create(
-        params={"customer": customer, "items": [{"price": price.id}], "trial_period_days": 14}
-    )
+    product = builders.product(client, name="Plan")
+    price = builders.price(client, 1000, product=product.id, interval="month")
+    builders.subscribe(client, customer, price.id, trial_period_days=14)
 
 
 def test_the_login_link_answers_every_email_alike_and_gives_no_portal_link(
     client: stripe.StripeClient, browser: httpx.Client, login: str
 ) -> None:
-    known = client.v1.customers.create(params={"email": email()})
+    known = client.v1.customers.create(params={"email": builders.unique_email()})
     for address in (known.email, "nobody@example.com"):
         assert address is not None
         page = ask_code(browser, login, address)
@@ -90,7 +78,7 @@ def test_the_login_link_answers_every_email_alike_and_gives_no_portal_link(
 def test_the_code_opens_the_portal_once_and_the_email_cannot_be_changed_there(
     client: stripe.StripeClient, browser: httpx.Client, login: str
 ) -> None:
-    customer = client.v1.customers.create(params={"name": "Ada", "email": email()})
+    customer = client.v1.customers.create(params={"name": "Ada", "email": builders.unique_email()})
     assert customer.email is not None
     page = ask_code(browser, login, customer.email)
     code = code_of(page)
@@ -125,7 +113,7 @@ def test_no_code_opens_a_portal_for_an_unknown_email(browser: httpx.Client, logi
 def test_wrong_codes_are_limited_then_a_new_code_replaces_the_old(
     client: stripe.StripeClient, browser: httpx.Client, login: str
 ) -> None:
-    customer = client.v1.customers.create(params={"email": email()})
+    customer = client.v1.customers.create(params={"email": builders.unique_email()})
     assert customer.email is not None
     page = ask_code(browser, login, customer.email)
     first = code_of(page)
@@ -148,7 +136,7 @@ def test_codes_expire_by_real_time(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(login_page, "CODE_TTL", 0.0)
-    customer = client.v1.customers.create(params={"email": email()})
+    customer = client.v1.customers.create(params={"email": builders.unique_email()})
     assert customer.email is not None
     page = ask_code(browser, login, customer.email)
     answer = send_code(browser, login, page, code_of(page))
@@ -160,7 +148,7 @@ def test_codes_expire_by_real_time(
 def test_a_code_works_only_in_the_browser_that_asked_for_it(
     client: stripe.StripeClient, browser: httpx.Client, login: str, sandbox: Sandbox
 ) -> None:
-    customer = client.v1.customers.create(params={"email": email()})
+    customer = client.v1.customers.create(params={"email": builders.unique_email()})
     assert customer.email is not None
     page = ask_code(browser, login, customer.email)
     with httpx.Client(base_url=sandbox.url, trust_env=False) as other:
@@ -176,7 +164,7 @@ def test_a_code_works_only_in_the_browser_that_asked_for_it(
 def test_a_shared_email_signs_in_as_the_newest_customer_with_a_subscription(
     client: stripe.StripeClient, browser: httpx.Client, login: str
 ) -> None:
-    shared = email()
+    shared = builders.unique_email()
     subscribed = client.v1.customers.create(params={"name": "Subscribed", "email": shared})
     trialing(client, subscribed.id)
     client.v1.customers.create(params={"name": "Newer, no plan", "email": shared})
@@ -189,7 +177,7 @@ def test_a_shared_email_signs_in_as_the_newest_customer_with_a_subscription(
 def test_without_subscriptions_a_shared_email_signs_in_as_the_newest_customer(
     client: stripe.StripeClient, browser: httpx.Client, login: str
 ) -> None:
-    shared = email()
+    shared = builders.unique_email()
     client.v1.customers.create(params={"name": "Older", "email": shared})
     client.v1.customers.create(params={"name": "Newest", "email": shared})
     page = ask_code(browser, login, shared)
@@ -200,7 +188,7 @@ def test_without_subscriptions_a_shared_email_signs_in_as_the_newest_customer(
 def test_the_login_page_refuses_a_form_from_another_browser(
     client: stripe.StripeClient, browser: httpx.Client, login: str, sandbox: Sandbox
 ) -> None:
-    customer: Any = client.v1.customers.create(params={"email": email()})
+    customer: Any = client.v1.customers.create(params={"email": builders.unique_email()})
     token = csrf_of(browser.get(login).text)
     with httpx.Client(base_url=sandbox.url, trust_env=False) as other:
         forged = other.post(login, data={"email": customer.email, "csrf_token": token})

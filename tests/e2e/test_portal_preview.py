@@ -27,6 +27,7 @@ from console.preview.branding import (
     render_previews,
 )
 from console.sandbox import Sandbox
+from tests import builders
 from tests.conftest import make_client
 from tests.e2e.test_files import png
 
@@ -295,7 +296,7 @@ def test_previews_and_their_forms_change_nothing(
 def test_a_preview_lapses(fresh_client: stripe.StripeClient, http: httpx.Client) -> None:
     preview = create_preview(fresh_client, locale="en")
     page(http, preview["url"])
-    fresh_client.raw_request("post", "/v1/test_helpers/sandbox_clock/advance", seconds=31 * 60)
+    builders.advance(fresh_client, 31 * 60)
     assert http.get(preview["url"]).status_code == 410
     assert http.get(preview["url"][:-3] + "abc").status_code == 410
 

@@ -9,6 +9,7 @@ import stripe
 
 from console.sandbox import Sandbox
 from console.sandbox.resources.portal_sessions import resolve_token
+from tests import builders
 
 JSON = dict[str, Any]
 
@@ -46,7 +47,7 @@ def _session_events(client: stripe.StripeClient) -> list[str]:
 
 @pytest.fixture
 def customer(client: stripe.StripeClient) -> str:
-    return client.v1.customers.create(params={"email": "portal@example.com"}).id
+    return builders.customer(client, email="portal@example.com").id
 
 
 def test_a_sandbox_without_saved_portal_settings_refuses_sessions(
@@ -166,9 +167,7 @@ def test_locale_and_after_expiration(
     bad = _refused(client, configuration=config, customer=customer, locale="xx")
     assert bad.param == "locale"
 
-    now = client.raw_request("get", "/v1/test_helpers/sandbox_clock")
-    clock = client.deserialize(now, api_mode="V1")
-    later = int(clock["now"]) + 86400
+    later = builders.now(client) + 86400
     recovering = _session(
         client,
         configuration=config,
@@ -407,10 +406,7 @@ class Shop:
 
     def __init__(self, client: stripe.StripeClient) -> None:
         self.client = client
-        product = client.v1.products.create(params={"name": "Flow plan"})
-        self.product = product.id
-        self.monthly = self._price(1000, "month")
-        self.yearly = self._price(10000, "year")
+        self.product, self.monthly, self.yearly = builders.product_with_prices(client, "Flow plan")
         config = client.v1.billing_portal.configurations.create(
             params={
                 "features": {
@@ -438,22 +434,12 @@ class Shop:
         self.config = config.id
         self.customer = client.v1.customers.create(params={"name": "Subscriber"}).id
 
-    def _price(self, amount: int, interval: str) -> str:
-        params: Any = {
-            "product": self.product,
-            "currency": "usd",
-            "unit_amount": amount,
-            "recurring": {"interval": interval},
-        }
-        return self.client.v1.prices.create(params=params).id
-
-    def subscribe(self, customer: str | None = None, price: str | None = None) -> Any:
-        params: Any = {
-            "customer": customer or self.customer,
-            "items": [{"price": price or self.monthly}],
-            "trial_period_days": 14,
-        }
-        return self.client.v1.subscriptions.create(params=params)
+    def subscribe(
+        self, customer: str | None = None, price: str | None = None
+    ) -> stripe.Subscription:
+        return builders.subscribe(
+            self.client, customer or self.customer, price or self.monthly, trial_period_days=14
+        )
 
     def session(self, flow: JSON) -> stripe.billing_portal.Session:
         return _session(
@@ -563,14 +549,7 @@ def test_update_confirm_flow(shop: Shop) -> None:
     }
 
     other_product = shop.client.v1.products.create(params={"name": "Not offered"})
-    stray: Any = shop.client.v1.prices.create(
-        params={
-            "product": other_product.id,
-            "currency": "usd",
-            "unit_amount": 700,
-            "recurring": {"interval": "month"},
-        }
-    )
+    stray = builders.price(shop.client, 700, product=other_product.id, interval="month")
     base = "flow_data[subscription_update_confirm]"
     cases: list[tuple[JSON, str]] = [
         ({"items": [{"id": "si_missing"}]}, f"{base}[items][0][id]"),

@@ -20,7 +20,23 @@ import pytest
 import stripe
 
 from console.sandbox import Sandbox
+from tests import builders
 from tests.conftest import make_client
+
+# The email of the customers the tests make.
+FORGER = "forger@example.com"
+# How a usage-billed price recurs (billed by the API-calls meter).
+METERED = {"usage_type": "metered", "meter": "mtr_api_calls"}
+# The shop's prices: name -> (product, amount in cents, what else the price is made with).
+PRICES: dict[str, tuple[str, int, dict[str, Any]]] = {
+    "basic_m": ("Basic", 1000, {"tax_behavior": "exclusive"}),
+    "basic_y": ("Basic", 10000, {"interval": "year", "tax_behavior": "exclusive"}),
+    "pro_m": ("Pro", 3000, {"tax_behavior": "exclusive"}),
+    "incl_m": ("Inclusive", 3000, {"tax_behavior": "inclusive"}),
+    "unspec_m": ("Basic", 900, {"interval": "week", "tax_behavior": "unspecified"}),
+    "other_m": ("Other", 500, {"tax_behavior": "exclusive"}),
+    "metered": ("Metered", 5, {"recurring": METERED, "tax_behavior": "exclusive"}),
+}
 
 
 @dataclass
@@ -31,17 +47,14 @@ class World:
     products: dict[str, str]
     config: str
 
-
-def _price(client: stripe.StripeClient, product: str, amount: int, **extra: Any) -> str:
-    params: dict[str, Any] = {
-        "product": product,
-        "unit_amount": amount,
-        "currency": "usd",
-        "recurring": {"interval": extra.pop("interval", "month")},
-        "tax_behavior": extra.pop("tax_behavior", "exclusive"),
-        **extra,
-    }
-    return client.v1.prices.create(params=params).id  # type: ignore[arg-type]
+    def items(self, *names: str) -> list[dict[str, Any]]:
+        """Subscription items for these prices by name: one each (metered ones take no quantity)."""
+        return [
+            {"price": self.prices[n]}
+            if n == "metered"
+            else {"price": self.prices[n], "quantity": 1}
+            for n in names
+        ]
 
 
 @pytest.fixture(scope="module")
@@ -53,27 +66,8 @@ def world() -> Iterator[World]:
             for name in ("Basic", "Pro", "Inclusive", "Other", "Metered")
         }
         prices = {
-            "basic_m": _price(client, products["Basic"], 1000),
-            "basic_y": _price(client, products["Basic"], 10000, interval="year"),
-            "pro_m": _price(client, products["Pro"], 3000),
-            "incl_m": _price(client, products["Inclusive"], 3000, tax_behavior="inclusive"),
-            "unspec_m": _price(
-                client, products["Basic"], 900, tax_behavior="unspecified", interval="week"
-            ),
-            "other_m": _price(client, products["Other"], 500),
-            "metered": client.v1.prices.create(
-                params={
-                    "product": products["Metered"],
-                    "unit_amount": 5,
-                    "currency": "usd",
-                    "recurring": {
-                        "interval": "month",
-                        "usage_type": "metered",
-                        "meter": "mtr_api_calls",
-                    },
-                    "tax_behavior": "exclusive",
-                }
-            ).id,
+            name: builders.price(client, amount, product=products[product], **options).id
+            for name, (product, amount, options) in PRICES.items()
         }
         config = client.v1.billing_portal.configurations.create(
             params={
@@ -106,28 +100,6 @@ def world() -> Iterator[World]:
             }
         ).id
         yield World(sandbox, client, prices, products, config)
-
-
-def _customer(world: World, pm: str = "pm_card_visa") -> str:
-    client = world.client
-    customer = client.v1.customers.create(params={"email": "forger@example.com"})
-    if pm:
-        attached = client.v1.payment_methods.attach(pm, params={"customer": customer.id})
-        client.v1.customers.update(
-            customer.id, params={"invoice_settings": {"default_payment_method": attached.id}}
-        )
-    return customer.id
-
-
-def _subscribe(world: World, customer: str, *prices: str, **extra: Any) -> str:
-    items = [
-        {"price": world.prices[p]} if p == "metered" else {"price": world.prices[p], "quantity": 1}
-        for p in prices
-    ]
-    sub = world.client.v1.subscriptions.create(
-        params={"customer": customer, "items": items, **extra}  # type: ignore[arg-type]
-    )
-    return sub.id
 
 
 class PortalBrowser:
@@ -217,8 +189,8 @@ def test_cancel_only_subscriptions_refuse_every_change(
     world: World, browse: Any, case: str
 ) -> None:
     prices, extra, pm, phrase = CANCEL_ONLY[case]
-    customer = _customer(world, pm)
-    sub = _subscribe(world, customer, *prices, **extra)
+    customer = builders.customer(world.client, email=FORGER, payment_method=pm).id
+    sub = builders.subscribe(world.client, customer, items=world.items(*prices), **extra).id
     portal = browse(customer)
     page = portal.get(f"/subscriptions/{sub}")
     assert page.status_code == 200
@@ -242,13 +214,13 @@ def test_unsupported_payment_method_refuses_changes(world: World, browse: Any) -
         }
     )
     client.v1.payment_methods.attach(ideal.id, params={"customer": customer})
-    sub = _subscribe(
-        world,
+    sub = builders.subscribe(
+        world.client,
         customer,
-        "basic_m",
+        items=world.items("basic_m"),
         default_payment_method=ideal.id,
         collection_method="charge_automatically",
-    )
+    ).id
     portal = browse(customer)
     assert "payment method the portal can't manage" in _text(portal.get(f"/subscriptions/{sub}"))
     with unchanged(world, sub, customer):
@@ -260,7 +232,7 @@ def test_unsupported_payment_method_refuses_changes(world: World, browse: Any) -
 
 
 def test_pending_schedule_refuses_update_and_cancel(world: World, browse: Any) -> None:
-    customer = _customer(world)
+    customer = builders.customer(world.client, email=FORGER, payment_method="pm_card_visa").id
     schedule = world.client.v1.subscription_schedules.create(
         params={
             "customer": customer,
@@ -306,8 +278,8 @@ def test_pending_schedule_refuses_update_and_cancel(world: World, browse: Any) -
 def test_changes_outside_the_configuration_are_refused(
     world: World, browse: Any, form: dict[str, str], status: int, phrase: str
 ) -> None:
-    customer = _customer(world)
-    sub = _subscribe(world, customer, "basic_m")
+    customer = builders.customer(world.client, email=FORGER, payment_method="pm_card_visa").id
+    sub = builders.subscribe(world.client, customer, items=world.items("basic_m")).id
     portal = browse(customer)
     data = {k: world.prices.get(v, v) if k == "price" else v for k, v in form.items()}
     with unchanged(world, sub, customer):
@@ -316,8 +288,8 @@ def test_changes_outside_the_configuration_are_refused(
 
 
 def test_unspecified_tax_behavior_refuses_price_changes(world: World, browse: Any) -> None:
-    customer = _customer(world)
-    sub = _subscribe(world, customer, "unspec_m")
+    customer = builders.customer(world.client, email=FORGER, payment_method="pm_card_visa").id
+    sub = builders.subscribe(world.client, customer, items=world.items("unspec_m")).id
     portal = browse(customer)
     assert "tax treatment isn't set" in _text(portal.get(f"/subscriptions/{sub}/update"))
     with unchanged(world, sub, customer):
@@ -339,8 +311,8 @@ def test_disabled_update_and_cancel_are_refused(world: World, browse: Any) -> No
             },
         }
     )
-    customer = _customer(world)
-    sub = _subscribe(world, customer, "basic_m")
+    customer = builders.customer(world.client, email=FORGER, payment_method="pm_card_visa").id
+    sub = builders.subscribe(world.client, customer, items=world.items("basic_m")).id
     portal = browse(customer, configuration=config.id)
     page = _text(portal.get(f"/subscriptions/{sub}"))
     assert "Update subscription" not in page and "Cancel subscription" not in page
@@ -353,8 +325,8 @@ def test_disabled_update_and_cancel_are_refused(world: World, browse: Any) -> No
 
 
 def test_cancel_with_a_reason_not_offered_is_refused(world: World, browse: Any) -> None:
-    customer = _customer(world)
-    sub = _subscribe(world, customer, "basic_m")
+    customer = builders.customer(world.client, email=FORGER, payment_method="pm_card_visa").id
+    sub = builders.subscribe(world.client, customer, items=world.items("basic_m")).id
     portal = browse(customer)
     with unchanged(world, sub, customer):
         _refused(
@@ -368,8 +340,8 @@ def test_cancel_with_a_reason_not_offered_is_refused(world: World, browse: Any) 
 
 
 def test_renew_and_retention_without_cause_are_refused(world: World, browse: Any) -> None:
-    customer = _customer(world)
-    sub = _subscribe(world, customer, "basic_m")
+    customer = builders.customer(world.client, email=FORGER, payment_method="pm_card_visa").id
+    sub = builders.subscribe(world.client, customer, items=world.items("basic_m")).id
     portal = browse(customer)
     with unchanged(world, sub, customer):
         _refused(portal.post(f"/subscriptions/{sub}/renew"), 403, "isn't set to be canceled")
@@ -377,8 +349,10 @@ def test_renew_and_retention_without_cause_are_refused(world: World, browse: Any
 
 
 def test_a_second_cancel_is_refused(world: World, browse: Any) -> None:
-    customer = _customer(world)
-    sub = _subscribe(world, customer, "basic_m", cancel_at_period_end=True)
+    customer = builders.customer(world.client, email=FORGER, payment_method="pm_card_visa").id
+    sub = builders.subscribe(
+        world.client, customer, items=world.items("basic_m"), cancel_at_period_end=True
+    ).id
     portal = browse(customer)
     page = _text(portal.get(f"/subscriptions/{sub}"))
     assert "Renew subscription" in page and "Update subscription" not in page
@@ -388,9 +362,9 @@ def test_a_second_cancel_is_refused(world: World, browse: Any) -> None:
 
 
 def test_someone_elses_subscription_is_not_found(world: World, browse: Any) -> None:
-    owner = _customer(world)
-    sub = _subscribe(world, owner, "basic_m")
-    intruder = _customer(world)
+    owner = builders.customer(world.client, email=FORGER, payment_method="pm_card_visa").id
+    sub = builders.subscribe(world.client, owner, items=world.items("basic_m")).id
+    intruder = builders.customer(world.client, email=FORGER, payment_method="pm_card_visa").id
     portal = browse(intruder)
     with unchanged(world, sub, owner):
         assert portal.get(f"/subscriptions/{sub}").status_code == 404
@@ -400,8 +374,8 @@ def test_someone_elses_subscription_is_not_found(world: World, browse: Any) -> N
 
 
 def test_a_post_without_the_csrf_token_changes_nothing(world: World, browse: Any) -> None:
-    customer = _customer(world)
-    sub = _subscribe(world, customer, "basic_m")
+    customer = builders.customer(world.client, email=FORGER, payment_method="pm_card_visa").id
+    sub = builders.subscribe(world.client, customer, items=world.items("basic_m")).id
     portal = browse(customer)
     url = portal.session.url + f"/subscriptions/{sub}/cancel"
     with unchanged(world, sub, customer):
@@ -413,8 +387,8 @@ def test_a_post_without_the_csrf_token_changes_nothing(world: World, browse: Any
 
 def test_the_same_change_goes_through_when_offered(world: World, browse: Any) -> None:
     """The refusals above are the rules, not a broken page: an offered change is made."""
-    customer = _customer(world)
-    sub = _subscribe(world, customer, "basic_m")
+    customer = builders.customer(world.client, email=FORGER, payment_method="pm_card_visa").id
+    sub = builders.subscribe(world.client, customer, items=world.items("basic_m")).id
     portal = browse(customer)
     response = portal.post(f"/subscriptions/{sub}/confirm", quantity="3")
     assert response.status_code == 303

@@ -6,82 +6,56 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from typing import Any
 
 import pytest
 import stripe
 
 from console.sandbox import Sandbox
+from tests import builders
 from tests.conftest import make_client
-
-DAY = 86_400
-
-
-def _clock(client: stripe.StripeClient) -> Any:
-    return client.deserialize(
-        client.raw_request("get", "/v1/test_helpers/sandbox_clock"), api_mode="V1"
-    )
-
-
-def _advance(client: stripe.StripeClient, **params: int) -> Any:
-    answer = client.raw_request("post", "/v1/test_helpers/sandbox_clock/advance", **params)
-    return client.deserialize(answer, api_mode="V1")
 
 
 def _monthly_and_weekly_subscriptions(client: stripe.StripeClient) -> tuple[str, dict[str, str]]:
     """A customer with a monthly and a weekly subscription: (customer, {interval: id})."""
-    customer = client.v1.customers.create(params={"email": "bounds@example.com"})
-    card = client.v1.payment_methods.attach("pm_card_visa", params={"customer": customer.id})
-    client.v1.customers.update(
-        customer.id, params={"invoice_settings": {"default_payment_method": card.id}}
-    )
-    product = client.v1.products.create(params={"name": "Plan"})
+    customer = builders.customer(client, email="bounds@example.com", payment_method="pm_card_visa")
+    product = builders.product(client, name="Plan")
     subscriptions: dict[str, str] = {}
     for interval in ("month", "week"):
-        price = client.v1.prices.create(
-            params={
-                "product": product.id,
-                "currency": "usd",
-                "unit_amount": 500,
-                "recurring": {"interval": interval},
-            }
-        )
-        subscriptions[interval] = client.v1.subscriptions.create(
-            params={"customer": customer.id, "items": [{"price": price.id}]}
-        ).id
+        price = builders.price(client, 500, product=product.id, interval=interval)
+        subscriptions[interval] = builders.subscribe(client, customer.id, price.id).id
     return customer.id, subscriptions
 
 
 def test_a_huge_advance_is_refused_at_once_and_changes_nothing(
     fresh_client: stripe.StripeClient,
 ) -> None:
-    before = _clock(fresh_client)
+    before = builders.clock(fresh_client)
     with pytest.raises(stripe.InvalidRequestError) as raised:
-        _advance(fresh_client, seconds=1_000_000_000_000)
+        builders.advance(fresh_client, 1_000_000_000_000)
     assert raised.value.param == "seconds"
     assert "two years" in str(raised.value.user_message)
     with pytest.raises(stripe.InvalidRequestError) as raised:
-        _advance(fresh_client, frozen_time=before["now"] + 2 * 366 * DAY + DAY)
+        builders.advance_to(fresh_client, before["now"] + 2 * 366 * builders.DAY + builders.DAY)
     assert raised.value.param == "frozen_time"
-    assert _clock(fresh_client)["offset"] == before["offset"]
+    assert builders.clock(fresh_client)["offset"] == before["offset"]
     # Without subscriptions, up to two years in one go.
-    moved = _advance(fresh_client, seconds=700 * DAY)
-    assert moved["now"] >= before["now"] + 700 * DAY
+    moved = builders.advance(fresh_client, 700 * builders.DAY)
+    assert moved >= before["now"] + 700 * builders.DAY
 
 
 def test_the_shortest_subscription_bounds_an_advance(fresh_client: stripe.StripeClient) -> None:
     customer, _subscriptions = _monthly_and_weekly_subscriptions(fresh_client)
     invoices_before = len(fresh_client.v1.invoices.list(params={"customer": customer}).data)
-    before = _clock(fresh_client)
+    before = builders.clock(fresh_client)
     with pytest.raises(stripe.InvalidRequestError) as raised:
-        _advance(fresh_client, seconds=15 * DAY)  # more than two weeks
+        builders.advance(fresh_client, 15 * builders.DAY)  # more than two weeks
     assert raised.value.param == "seconds"
     assert "every week" in str(raised.value.user_message)
-    assert _clock(fresh_client)["offset"] == before["offset"]
+    assert builders.clock(fresh_client)["offset"] == before["offset"]
     assert len(fresh_client.v1.invoices.list(params={"customer": customer}).data) == (
         invoices_before
     )
-    _advance(fresh_client, seconds=13 * DAY)
+    builders.advance(fresh_client, 13 * builders.DAY)
     renewed = fresh_client.v1.invoices.list(params={"customer": customer}).data
     assert [i.billing_reason for i in renewed].count("subscription_cycle") == 1
 
@@ -91,11 +65,11 @@ def test_an_ended_subscription_no_longer_bounds_an_advance(
 ) -> None:
     _customer, subscriptions = _monthly_and_weekly_subscriptions(fresh_client)
     fresh_client.v1.subscriptions.cancel(subscriptions["week"])
-    before = _clock(fresh_client)
-    moved = _advance(fresh_client, seconds=40 * DAY)  # within two months, beyond two weeks
-    assert moved["now"] >= before["now"] + 40 * DAY
+    before = builders.clock(fresh_client)
+    moved = builders.advance(fresh_client, 40 * builders.DAY)  # within two months, beyond two weeks
+    assert moved >= before["now"] + 40 * builders.DAY
     with pytest.raises(stripe.InvalidRequestError) as raised:
-        _advance(fresh_client, seconds=63 * DAY)  # beyond two months from the new now
+        builders.advance(fresh_client, 63 * builders.DAY)  # beyond two months from the new now
     assert "every month" in str(raised.value.user_message)
 
 
@@ -104,13 +78,13 @@ def test_a_long_advance_lets_other_requests_through() -> None:
     # some seconds of work.
     with Sandbox(":memory:", seed="scale:600") as sandbox:
         client = make_client(sandbox)
-        target = _clock(client)["now"] + 55 * DAY
+        target = builders.clock(client)["now"] + 55 * builders.DAY
         answered = threading.Event()
         failures: list[BaseException] = []
 
         def advance() -> None:
             try:
-                _advance(client, frozen_time=target)
+                builders.advance_to(client, target)
             except BaseException as error:  # reported by the test's thread
                 failures.append(error)
             finally:
@@ -122,7 +96,7 @@ def test_a_long_advance_lets_other_requests_through() -> None:
         # recording how many subscriptions were still waiting for their renewal then.
         waiting_seen: list[int] = []
         while not answered.is_set():
-            now = _clock(client)["now"]
+            now = builders.clock(client)["now"]
             page = client.v1.subscriptions.list(params={"limit": 100})
             if now >= target and not answered.is_set():
                 waiting_seen.append(
@@ -143,7 +117,7 @@ def test_an_idempotency_key_outlives_a_clock_advance(fresh_client: stripe.Stripe
     first = fresh_client.v1.customers.create(
         params={"email": "once@example.com"}, options={"idempotency_key": key}
     )
-    _advance(fresh_client, seconds=30 * DAY)
+    builders.advance(fresh_client, 30 * builders.DAY)
     # Stored answers are dropped by the background sweep (every 0.2 s in tests): let it run.
     time.sleep(1.0)
     again = fresh_client.v1.customers.create(

@@ -19,16 +19,11 @@ import stripe
 from console.errors import ConsoleError
 from console.sandbox import DatabaseUnusableError, Sandbox
 from console.sandbox_launcher import start_embedded_sandbox
+from tests import builders
 from tests.conftest import make_client
 from tests.e2e.test_cli import running_sandbox
 
 DAY = 86_400
-
-
-def _clock(client: stripe.StripeClient) -> Any:
-    return client.deserialize(
-        client.raw_request("get", "/v1/test_helpers/sandbox_clock"), api_mode="V1"
-    )
 
 
 def _mode(path: Path) -> int:
@@ -53,7 +48,7 @@ def test_an_advance_whose_write_fails_leaves_the_clock_where_it_was(tmp_path: Pa
     db = tmp_path / "sandbox.sqlite3"
     with Sandbox(str(db)) as sandbox:
         client = make_client(sandbox)
-        before = _clock(client)
+        before = builders.clock(client)
         # The disk fills up just as the clock's new time is written (a real SQLite failure,
         # raised by a trigger that another connection adds).
         other = sqlite3.connect(db)
@@ -67,11 +62,11 @@ def test_an_advance_whose_write_fails_leaves_the_clock_where_it_was(tmp_path: Pa
             client.raw_request("post", "/v1/test_helpers/sandbox_clock/advance", seconds=40 * DAY)
         assert raised.value.http_status == 500
         assert "changed nothing" in str(raised.value.user_message)
-        assert _clock(client)["offset"] == before["offset"]
+        assert builders.clock(client)["offset"] == before["offset"]
         customer = client.v1.customers.create()
         assert customer.created < before["now"] + DAY  # not dated 40 days ahead
     with Sandbox(str(db)) as restarted:
-        assert _clock(make_client(restarted))["offset"] == before["offset"]
+        assert builders.clock(make_client(restarted))["offset"] == before["offset"]
 
 
 @pytest.mark.expect_log("ERROR", "console.sandbox.serving.server", r"due work failed")
@@ -85,14 +80,7 @@ def test_due_work_that_fails_after_the_clock_moved_is_kept_due_and_done_later(
         customer = client.v1.customers.create()
         card = client.v1.payment_methods.attach("pm_card_visa", params={"customer": customer.id})
         product = client.v1.products.create(params={"name": "Plan"})
-        price = client.v1.prices.create(
-            params={
-                "product": product.id,
-                "currency": "usd",
-                "unit_amount": 700,
-                "recurring": {"interval": "month"},
-            }
-        )
+        price = builders.price(client, 700, product=product.id, interval="month")
         sub = client.v1.subscriptions.create(
             params={
                 "customer": customer.id,
@@ -112,7 +100,7 @@ def test_due_work_that_fails_after_the_clock_moved_is_kept_due_and_done_later(
                 "post", "/v1/test_helpers/sandbox_clock/advance", frozen_time=period_end + 60
             )
         assert "The sandbox clock moved" in str(raised.value.user_message)
-        moved = _clock(client)
+        moved = builders.clock(client)
         assert moved["now"] >= period_end + 60
         renewed = client.v1.subscriptions.retrieve(sub.id)
         assert renewed["items"].data[0].current_period_end == period_end  # not yet
@@ -124,7 +112,7 @@ def test_due_work_that_fails_after_the_clock_moved_is_kept_due_and_done_later(
         renewed = client.v1.subscriptions.retrieve(sub.id)
         assert renewed["items"].data[0].current_period_start == period_end
     with Sandbox(str(db), sweep_interval=3600) as restarted:
-        assert _clock(make_client(restarted))["offset"] == moved["offset"]
+        assert builders.clock(make_client(restarted))["offset"] == moved["offset"]
 
 
 # -- who may read it ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import pytest
 import stripe
 
 from console.sandbox import Sandbox
+from tests import builders
 from tests.conftest import make_client
 
 
@@ -130,18 +131,15 @@ def test_products_and_prices(client: stripe.StripeClient) -> None:
     retired = client.v1.products.create(
         params={"name": f"Plan {tag} Old", "active": False, "metadata": {"t": tag}}
     )
-    monthly = client.v1.prices.create(
-        params={
-            "product": product.id,
-            "currency": "eur",
-            "unit_amount": 900,
-            "recurring": {"interval": "month"},
-            "lookup_key": f"pro_monthly_{tag}",
-        }
+    monthly = builders.price(
+        client,
+        900,
+        product=product.id,
+        currency="eur",
+        interval="month",
+        lookup_key=f"pro_monthly_{tag}",
     )
-    one_time = client.v1.prices.create(
-        params={"product": product.id, "currency": "usd", "unit_amount": 5000}
-    )
+    one_time = builders.price(client, 5000, product=product.id, interval=None)
 
     def products(query: str) -> list[str]:
         return [p.id for p in client.v1.products.search(params={"query": query}).data]
@@ -239,14 +237,7 @@ def test_a_page_token_belongs_to_its_query(fresh_sandbox: Sandbox) -> None:
 def test_subscriptions_invoices_and_payment_intents(client: stripe.StripeClient) -> None:
     tag = marker()
     product = client.v1.products.create(params={"name": f"Searchable {tag}"})
-    price = client.v1.prices.create(
-        params={
-            "product": product.id,
-            "currency": "usd",
-            "unit_amount": 4321,
-            "recurring": {"interval": "month"},
-        }
-    )
+    price = builders.price(client, 4321, product=product.id, interval="month")
     customer = client.v1.customers.create(params={"email": f"{tag}@subs.io"})
     pm = client.v1.payment_methods.create(params={"type": "card", "card": {"token": "tok_visa"}})
     client.v1.payment_methods.attach(pm.id, params={"customer": customer.id})

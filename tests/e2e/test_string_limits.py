@@ -12,10 +12,7 @@ from typing import Any
 import pytest
 import stripe
 
-
-def customer_id(client: stripe.StripeClient) -> str:
-    return client.v1.customers.create(params={"name": "Cap Test"}).id
-
+from tests import builders
 
 # (operation, the parameter as Stripe names it, its cap, how to send a value of a given length)
 CustomerCase = tuple[str, int, Any]
@@ -58,7 +55,7 @@ def test_a_customer_field_past_its_cap_is_refused_and_nothing_is_made(
 
 
 def test_updating_a_customer_name_past_256_changes_nothing(client: stripe.StripeClient) -> None:
-    customer = customer_id(client)
+    customer = builders.customer(client, name="Cap Test").id
     with pytest.raises(stripe.InvalidRequestError) as refused:
         client.v1.customers.update(customer, params={"name": "n" * 100_000})
     _refused(refused.value, "name", 256)
@@ -76,7 +73,7 @@ def test_the_message_shows_the_ends_of_the_value_as_stripe_does(
 
 
 def test_an_invoice_description_past_1500_is_refused(client: stripe.StripeClient) -> None:
-    customer = customer_id(client)
+    customer = builders.customer(client, name="Cap Test").id
     with pytest.raises(stripe.InvalidRequestError) as refused:
         client.v1.invoices.create(params={"customer": customer, "description": "d" * 1501})
     _refused(refused.value, "description", 1500)
@@ -90,16 +87,9 @@ def test_an_invoice_description_past_1500_is_refused(client: stripe.StripeClient
 
 
 def test_a_subscription_description_past_500_is_refused(client: stripe.StripeClient) -> None:
-    customer = customer_id(client)
+    customer = builders.customer(client, name="Cap Test").id
     product = client.v1.products.create(params={"name": "Capped"})
-    price = client.v1.prices.create(
-        params={
-            "product": product.id,
-            "currency": "usd",
-            "unit_amount": 500,
-            "recurring": {"interval": "month"},
-        }
-    )
+    price = builders.price(client, 500, product=product.id, interval="month")
     with pytest.raises(stripe.InvalidRequestError) as refused:
         client.v1.subscriptions.create(
             params={

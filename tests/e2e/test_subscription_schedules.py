@@ -7,41 +7,7 @@ from typing import Any
 import pytest
 import stripe
 
-DAY = 86_400
-
-
-def _advance_to(client: stripe.StripeClient, moment: int) -> None:
-    client.raw_request("post", "/v1/test_helpers/sandbox_clock/advance", frozen_time=moment)
-
-
-def _now(client: stripe.StripeClient) -> int:
-    clock = client.raw_request("get", "/v1/test_helpers/sandbox_clock")
-    return int(client.deserialize(clock, api_mode="V1")["now"])
-
-
-def _price(client: stripe.StripeClient, amount: int) -> stripe.Price:
-    product = client.v1.products.create(params={"name": f"Tier {amount}"})
-    return client.v1.prices.create(
-        params={
-            "product": product.id,
-            "currency": "usd",
-            "unit_amount": amount,
-            "recurring": {"interval": "month"},
-        }
-    )
-
-
-def _customer(client: stripe.StripeClient) -> stripe.Customer:
-    customer = client.v1.customers.create(params={"email": "sched@example.com"})
-    pm = client.v1.payment_methods.attach("pm_card_visa", params={"customer": customer.id})
-    return client.v1.customers.update(
-        customer.id, params={"invoice_settings": {"default_payment_method": pm.id}}
-    )
-
-
-def _events(client: stripe.StripeClient, event_type: str, object_id: str) -> list[stripe.Event]:
-    listed = client.v1.events.list(params={"type": event_type, "limit": 100})
-    return [e for e in listed.data if e.data.object["id"] == object_id]
+from tests import builders
 
 
 def _two_phases(
@@ -68,8 +34,11 @@ def test_schedule_starts_now_and_moves_to_the_next_phase_on_the_clock(
     fresh_client: stripe.StripeClient,
 ) -> None:
     client = fresh_client
-    customer = _customer(client)
-    basic, plus = _price(client, 1000), _price(client, 3000)
+    customer = builders.customer(client, email="sched@example.com", payment_method="pm_card_visa")
+    basic, plus = (
+        builders.price(client, 1000, product_name="Tier"),
+        builders.price(client, 3000, product_name="Tier"),
+    )
     schedule = _two_phases(client, customer.id, basic.id, plus.id)
     assert schedule.status == "active"
     assert schedule.end_behavior == "release"
@@ -84,9 +53,9 @@ def test_schedule_starts_now_and_moves_to_the_next_phase_on_the_clock(
     assert sub.status == "active"
     assert sub["items"].data[0].price.id == basic.id
     assert sub["items"].data[0].current_period_end == phases[0].end_date
-    assert _events(client, "subscription_schedule.created", schedule.id)
+    assert builders.events(client, "subscription_schedule.created", schedule.id)
 
-    _advance_to(client, phases[0].end_date + 60)
+    builders.advance_to(client, phases[0].end_date + 60)
     moved = client.v1.subscriptions.retrieve(sub.id)
     assert [(i.price.id, i.quantity) for i in moved["items"].data] == [(plus.id, 2)]
     assert moved.schedule == schedule.id
@@ -97,20 +66,20 @@ def test_schedule_starts_now_and_moves_to_the_next_phase_on_the_clock(
     assert current.current_phase is not None
     assert current.current_phase.start_date == phases[1].start_date
 
-    _advance_to(client, phases[1].end_date + 60)
+    builders.advance_to(client, phases[1].end_date + 60)
     done = client.v1.subscription_schedules.retrieve(schedule.id)
     assert done.status == "completed"
     assert done.completed_at == phases[1].end_date
     assert done.released_subscription == sub.id
     kept = client.v1.subscriptions.retrieve(sub.id)
     assert kept.schedule is None and kept.status == "active"
-    assert _events(client, "subscription_schedule.completed", schedule.id)
+    assert builders.events(client, "subscription_schedule.completed", schedule.id)
 
 
 def test_end_behavior_cancel_cancels_the_subscription(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = _customer(client)
-    price = _price(client, 1000)
+    customer = builders.customer(client, email="sched@example.com", payment_method="pm_card_visa")
+    price = builders.price(client, 1000, product_name="Tier")
     schedule = client.v1.subscription_schedules.create(
         params={
             "customer": customer.id,
@@ -119,7 +88,7 @@ def test_end_behavior_cancel_cancels_the_subscription(fresh_client: stripe.Strip
         }
     )
     end = schedule.phases[0].end_date
-    _advance_to(client, end + 60)
+    builders.advance_to(client, end + 60)
     sub = _sub(client, schedule)
     assert sub.status == "canceled" and sub.ended_at == end
     assert client.v1.subscription_schedules.retrieve(schedule.id).status == "completed"
@@ -129,9 +98,9 @@ def test_future_schedule_waits_then_creates_its_subscription(
     fresh_client: stripe.StripeClient,
 ) -> None:
     client = fresh_client
-    customer = _customer(client)
-    price = _price(client, 1000)
-    start = _now(client) + 5 * DAY
+    customer = builders.customer(client, email="sched@example.com", payment_method="pm_card_visa")
+    price = builders.price(client, 1000, product_name="Tier")
+    start = builders.now(client) + 5 * builders.DAY
     schedule = client.v1.subscription_schedules.create(
         params={
             "customer": customer.id,
@@ -145,7 +114,7 @@ def test_future_schedule_waits_then_creates_its_subscription(
         params={"customer": customer.id, "scheduled": True}
     )
     assert [s.id for s in scheduled.data] == [schedule.id]
-    _advance_to(client, start + 60)
+    builders.advance_to(client, start + 60)
     started = client.v1.subscription_schedules.retrieve(schedule.id)
     assert started.status == "active"
     sub = _sub(client, started)
@@ -155,8 +124,8 @@ def test_future_schedule_waits_then_creates_its_subscription(
 
 def test_from_subscription_then_release(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = _customer(client)
-    price = _price(client, 1000)
+    customer = builders.customer(client, email="sched@example.com", payment_method="pm_card_visa")
+    price = builders.price(client, 1000, product_name="Tier")
     sub = client.v1.subscriptions.create(
         params={"customer": customer.id, "items": [{"price": price.id, "quantity": 3}]}
     )
@@ -179,7 +148,7 @@ def test_from_subscription_then_release(fresh_client: stripe.StripeClient) -> No
     assert released.status == "released"
     assert released.released_subscription == sub.id and released.subscription is None
     assert client.v1.subscriptions.retrieve(sub.id).schedule is None
-    assert _events(client, "subscription_schedule.released", schedule.id)
+    assert builders.events(client, "subscription_schedule.released", schedule.id)
     with pytest.raises(stripe.InvalidRequestError):
         client.v1.subscription_schedules.release(schedule.id)
     # The released subscription can be canceled at period end again.
@@ -189,8 +158,11 @@ def test_from_subscription_then_release(fresh_client: stripe.StripeClient) -> No
 
 def test_update_phases_of_an_active_schedule(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = _customer(client)
-    basic, plus = _price(client, 1000), _price(client, 2500)
+    customer = builders.customer(client, email="sched@example.com", payment_method="pm_card_visa")
+    basic, plus = (
+        builders.price(client, 1000, product_name="Tier"),
+        builders.price(client, 2500, product_name="Tier"),
+    )
     sub = client.v1.subscriptions.create(
         params={"customer": customer.id, "items": [{"price": basic.id}]}
     )
@@ -212,8 +184,8 @@ def test_update_phases_of_an_active_schedule(fresh_client: stripe.StripeClient) 
     )
     assert len(updated.phases) == 2 and updated.end_behavior == "cancel"
     assert updated.phases[1].start_date == phase.end_date
-    assert _events(client, "subscription_schedule.updated", schedule.id)
-    _advance_to(client, phase.end_date + 60)
+    assert builders.events(client, "subscription_schedule.updated", schedule.id)
+    builders.advance_to(client, phase.end_date + 60)
     moved = client.v1.subscriptions.retrieve(sub.id)
     assert moved["items"].data[0].price.id == plus.id
     renewal = client.v1.invoices.retrieve(str(moved.latest_invoice))
@@ -232,8 +204,11 @@ def test_update_phases_of_an_active_schedule(fresh_client: stripe.StripeClient) 
 
 def test_cancel_schedule_cancels_both(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = _customer(client)
-    basic, plus = _price(client, 1000), _price(client, 3000)
+    customer = builders.customer(client, email="sched@example.com", payment_method="pm_card_visa")
+    basic, plus = (
+        builders.price(client, 1000, product_name="Tier"),
+        builders.price(client, 3000, product_name="Tier"),
+    )
     schedule = _two_phases(client, customer.id, basic.id, plus.id)
     canceled = client.v1.subscription_schedules.cancel(
         schedule.id, params={"invoice_now": False, "prorate": False}
@@ -241,8 +216,8 @@ def test_cancel_schedule_cancels_both(fresh_client: stripe.StripeClient) -> None
     assert canceled.status == "canceled" and canceled.canceled_at is not None
     sub = _sub(client, canceled)
     assert sub.status == "canceled"
-    assert _events(client, "subscription_schedule.canceled", schedule.id)
-    assert _events(client, "customer.subscription.deleted", sub.id)
+    assert builders.events(client, "subscription_schedule.canceled", schedule.id)
+    assert builders.events(client, "customer.subscription.deleted", sub.id)
     with pytest.raises(stripe.InvalidRequestError):
         client.v1.subscription_schedules.cancel(schedule.id)
 
@@ -251,16 +226,21 @@ def test_canceling_the_subscription_cancels_its_schedule(
     fresh_client: stripe.StripeClient,
 ) -> None:
     client = fresh_client
-    customer = _customer(client)
-    schedule = _two_phases(client, customer.id, _price(client, 100).id, _price(client, 200).id)
+    customer = builders.customer(client, email="sched@example.com", payment_method="pm_card_visa")
+    schedule = _two_phases(
+        client,
+        customer.id,
+        builders.price(client, 100, product_name="Tier").id,
+        builders.price(client, 200, product_name="Tier").id,
+    )
     client.v1.subscriptions.cancel(str(schedule.subscription))
     assert client.v1.subscription_schedules.retrieve(schedule.id).status == "canceled"
 
 
 def test_schedule_refusals(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = _customer(client)
-    price = _price(client, 100)
+    customer = builders.customer(client, email="sched@example.com", payment_method="pm_card_visa")
+    price = builders.price(client, 100, product_name="Tier")
     with pytest.raises(stripe.InvalidRequestError) as raised:
         client.v1.subscription_schedules.create(params={"customer": customer.id})
     assert raised.value.param == "phases"

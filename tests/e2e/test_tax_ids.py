@@ -7,14 +7,12 @@ from typing import Any
 import pytest
 import stripe
 
+from tests import builders
+
 
 def typed(params: dict[str, Any]) -> Any:
     """Parameters built at run time (the type is a test parameter), past the SDK's TypedDicts."""
     return params
-
-
-def new_customer(client: stripe.StripeClient) -> Any:
-    return client.v1.customers.create(params={"name": "Tax Tester"})
 
 
 def add(client: stripe.StripeClient, customer: str, type_: str, value: str) -> Any:
@@ -72,7 +70,7 @@ VALID = [
 def test_valid_values_are_stored_with_their_country(
     client: stripe.StripeClient, type_: str, value: str, country: str
 ) -> None:
-    customer = new_customer(client)
+    customer = builders.customer(client, name="Tax Tester")
     tax_id = add(client, customer.id, type_, value)
     assert tax_id.id.startswith("txi_") and tax_id.object == "tax_id"
     assert (tax_id.type, tax_id.value, tax_id.country) == (type_, value, country)
@@ -113,7 +111,7 @@ INVALID = [
 def test_invalid_values_are_refused_as_tax_id_invalid(
     client: stripe.StripeClient, type_: str, value: str
 ) -> None:
-    customer = new_customer(client)
+    customer = builders.customer(client, name="Tax Tester")
     with pytest.raises(stripe.InvalidRequestError) as raised:
         add(client, customer.id, type_, value)
     assert raised.value.code == "tax_id_invalid"
@@ -123,7 +121,7 @@ def test_invalid_values_are_refused_as_tax_id_invalid(
 
 
 def test_every_type_the_api_accepts_takes_a_plausible_value(client: stripe.StripeClient) -> None:
-    customer = new_customer(client)
+    customer = builders.customer(client, name="Tax Tester")
     lenient = add(client, customer.id, "bo_tin", "123456789")
     assert lenient.country == "BO"
     with pytest.raises(stripe.InvalidRequestError):
@@ -137,12 +135,12 @@ def test_every_type_the_api_accepts_takes_a_plausible_value(client: stripe.Strip
 def test_test_values_choose_the_verification_status(
     client: stripe.StripeClient, value: str, status: str
 ) -> None:
-    tax_id = add(client, new_customer(client).id, "eu_vat", value)
+    tax_id = add(client, builders.customer(client, name="Tax Tester").id, "eu_vat", value)
     assert tax_id.verification is not None and tax_id.verification.status == status
 
 
 def test_create_list_expand_delete_with_events(client: stripe.StripeClient) -> None:
-    customer = new_customer(client)
+    customer = builders.customer(client, name="Tax Tester")
     first = add(client, customer.id, "eu_vat", "FR12345678901")
     second = add(client, customer.id, "gb_vat", "GB123456789")
     listed = client.v1.customers.tax_ids.list(customer.id, params={"limit": 1})
@@ -171,15 +169,17 @@ def test_create_list_expand_delete_with_events(client: stripe.StripeClient) -> N
 
 
 def test_another_customers_tax_id_is_not_found(client: stripe.StripeClient) -> None:
-    owner = new_customer(client)
+    owner = builders.customer(client, name="Tax Tester")
     tax_id = add(client, owner.id, "us_ein", "12-3456789")
     with pytest.raises(stripe.InvalidRequestError) as raised:
-        client.v1.customers.tax_ids.retrieve(new_customer(client).id, tax_id.id)
+        client.v1.customers.tax_ids.retrieve(
+            builders.customer(client, name="Tax Tester").id, tax_id.id
+        )
     assert raised.value.code == "resource_missing"
 
 
 def test_a_customer_holds_at_most_25_tax_ids(fresh_client: stripe.StripeClient) -> None:
-    customer = new_customer(fresh_client)
+    customer = builders.customer(fresh_client, name="Tax Tester")
     for n in range(25):
         add(fresh_client, customer.id, "us_ein", f"12-{3456700 + n}")
     with pytest.raises(stripe.InvalidRequestError):
@@ -214,7 +214,7 @@ def test_account_tax_ids_are_owned_by_self(fresh_client: stripe.StripeClient) ->
     own = client.v1.tax_ids.create(params={"type": "eu_vat", "value": "DE123456789"})
     assert own.owner is not None and own.owner.type == "self"
     assert own.customer is None and own.verification is None
-    customer = new_customer(client)
+    customer = builders.customer(client, name="Tax Tester")
     theirs = client.v1.tax_ids.create(
         params={
             "type": "gb_vat",

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import stripe
 
-from tests.e2e import billing
+from tests import builders
 
 
 def _trialing_without_a_card(client: stripe.StripeClient, missing: str) -> stripe.Subscription:
-    customer = billing.customer(client)
-    return billing.subscribe(
+    customer = builders.customer(client, email="billing@example.com").id
+    return builders.subscribe(
         client,
         customer,
-        billing.price(client, 2500),
+        builders.price(client, 2500).id,
         trial_period_days=30,
         trial_settings={"end_behavior": {"missing_payment_method": missing}},
     )
@@ -28,14 +28,14 @@ def test_trial_end_now_without_a_card_pauses(fresh_client: stripe.StripeClient) 
     ended = client.v1.subscriptions.update(sub.id, params={"trial_end": "now"})
 
     assert ended.status == "paused"
-    assert ended.trial_end is not None and abs(ended.trial_end - billing.now(client)) <= 2
+    assert ended.trial_end is not None and abs(ended.trial_end - builders.now(client)) <= 2
     details = ended.to_dict()["status_details"]["paused"]
     assert details["subscription"]["type"] == "trial_end_without_payment_method"
     # Nothing was billed: the only invoice is the trial's.
     assert ended.latest_invoice == trial_invoice
     assert len(client.v1.invoices.list(params={"subscription": sub.id}).data) == 1
-    assert billing.events(client, "customer.subscription.paused", sub.id)
-    assert not billing.events(client, "invoice.payment_failed", str(trial_invoice))
+    assert builders.events(client, "customer.subscription.paused", sub.id)
+    assert not builders.events(client, "invoice.payment_failed", str(trial_invoice))
 
 
 def test_trial_end_now_without_a_card_cancels(fresh_client: stripe.StripeClient) -> None:
@@ -45,18 +45,20 @@ def test_trial_end_now_without_a_card_cancels(fresh_client: stripe.StripeClient)
     ended = client.v1.subscriptions.update(sub.id, params={"trial_end": "now"})
 
     assert ended.status == "canceled"
-    assert ended.ended_at is not None and abs(ended.ended_at - billing.now(client)) <= 2
+    assert ended.ended_at is not None and abs(ended.ended_at - builders.now(client)) <= 2
     assert len(client.v1.invoices.list(params={"subscription": sub.id}).data) == 1
-    assert billing.events(client, "customer.subscription.deleted", sub.id)
+    assert builders.events(client, "customer.subscription.deleted", sub.id)
 
 
 def test_trial_end_now_with_a_card_still_bills(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = billing.customer(client, card="pm_card_visa")
-    sub = billing.subscribe(
+    customer = builders.customer(
+        client, email="billing@example.com", payment_method="pm_card_visa"
+    ).id
+    sub = builders.subscribe(
         client,
         customer,
-        billing.price(client, 2500),
+        builders.price(client, 2500).id,
         trial_period_days=30,
         trial_settings={"end_behavior": {"missing_payment_method": "pause"}},
     )

@@ -27,6 +27,7 @@ from console.gateway.client import Gateway
 from console.index import IndexStore, full_sync, incremental_sync
 from console.index.sync import sync_status
 from console.sandbox import Sandbox
+from tests import builders
 from tests.reliability.processes import ROOT, SandboxProcess
 
 WRITERS = 6
@@ -172,14 +173,7 @@ def test_acknowledged_writes_survive_sigkill_mid_burst(tmp_path: Path) -> None:
         client = client_for(sandbox.url, sandbox.key)
         counters = {w: client.v1.customers.create().id for w in range(WRITERS)}
         product = client.v1.products.create(params={"name": "Crash plan"})
-        price = client.v1.prices.create(
-            params={
-                "product": product.id,
-                "currency": "usd",
-                "unit_amount": 500,
-                "recurring": {"interval": "month"},
-            }
-        ).id
+        price = builders.price(client, 500, product=product.id, interval="month").id
         for crash in range(CRASHES):
             stop = threading.Event()
             before = len(acked.customers)

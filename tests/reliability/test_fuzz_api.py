@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from console.sandbox import Sandbox, resources
 from console.sandbox.state.registry import HANDLERS
+from tests import builders
 from tests.conftest import make_client
 from tests.reliability import openapi_fuzz as spec
 from tests.reliability.conftest import objects_digest
@@ -88,14 +89,7 @@ def target(file_sandbox: Sandbox) -> Iterator[Target]:
     client = make_client(file_sandbox)
     customer = client.v1.customers.create(params={"email": "fuzz@example.com", "name": "Fuzz"})
     product = client.v1.products.create(params={"name": "Fuzz plan"})
-    price = client.v1.prices.create(
-        params={
-            "product": product.id,
-            "unit_amount": 1000,
-            "currency": "usd",
-            "recurring": {"interval": "month"},
-        }
-    )
+    price = builders.price(client, 1000, product=product.id, interval="month")
     coupon = client.v1.coupons.create(params={"percent_off": 10, "duration": "once"})
     pm = client.v1.payment_methods.attach("pm_card_visa", params={"customer": customer.id})
     subscription = client.v1.subscriptions.create(

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from console.sandbox import Sandbox
 from console.sandbox.portal.session import MAX_FORM
+from tests import builders
 from tests.conftest import make_client
 
 CSRF = re.compile(r'(?:name="csrf_token" value|name="csrf-token" content)="([^"]+)"')
@@ -101,14 +102,7 @@ def portal() -> Iterator[Portal]:
         client = make_client(sandbox)
         product = client.v1.products.create(params={"name": "Fuzz plan"})
         prices = [
-            client.v1.prices.create(
-                params={
-                    "product": product.id,
-                    "currency": "usd",
-                    "unit_amount": amount,
-                    "recurring": {"interval": interval},
-                }
-            ).id
+            builders.price(client, amount, product=product.id, interval=interval).id
             for amount, interval in ((1000, "month"), (10000, "year"))
         ]
         config: Any = {

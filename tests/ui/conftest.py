@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 import pytest
 import qasync
+import stripe
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
@@ -108,6 +109,15 @@ def big_sandbox() -> Iterator[EmbeddedSandbox]:
     running = start_embedded_sandbox(None, seed="scale:1000")
     yield running
     running.stop()
+
+
+def demo_customer(sandbox: EmbeddedSandbox, case: str) -> Any:
+    """The demo data's customer for this case (the customer's description names it)."""
+    client = stripe.StripeClient(sandbox.api_key, base_addresses={"api": sandbox.url})
+    for customer in client.v1.customers.list({"limit": 100}).auto_paging_iter():
+        if customer.description == case:
+            return customer
+    raise AssertionError(f"the demo has no customer for {case!r}")
 
 
 def save_screenshot(widget: Any, name: str) -> Path:

@@ -6,12 +6,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-import stripe
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
 from console.sandbox_launcher import EmbeddedSandbox, start_embedded_sandbox
-from tests.ui.conftest import save_screenshot
+from tests.ui.conftest import demo_customer, save_screenshot
 from ui.context import AccountContext
 from ui.customers.model import PAGE_SIZE
 from ui.customers.view import CustomersView
@@ -46,14 +45,6 @@ def _wait_synced(qtbot: Any, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: "up to date" in window.customers.sync_label.text(), timeout=20_000)
 
 
-def _demo_customer(sandbox: EmbeddedSandbox, case: str) -> Any:
-    client = stripe.StripeClient(sandbox.api_key, base_addresses={"api": sandbox.url})
-    for customer in client.v1.customers.list({"limit": 100}).auto_paging_iter():
-        if customer.description == case:
-            return customer
-    raise AssertionError(f"the demo has no customer for {case!r}")
-
-
 def _shown_ids(window: MainWindow) -> list[str]:
     model = window.customers.model
     return [customer.id for row in range(model.rowCount()) if (customer := model.customer_at(row))]
@@ -76,7 +67,7 @@ def test_the_window_shows_the_test_marker_and_the_account_name(
 def test_typing_a_name_finds_the_customer_and_shows_what_the_portal_allows(
     qtbot: Any, open_window: OpenWindow, demo_sandbox: EmbeddedSandbox
 ) -> None:
-    manual = _demo_customer(demo_sandbox, "invoices sent for manual payment")
+    manual = demo_customer(demo_sandbox, "invoices sent for manual payment")
     window = open_window(demo_sandbox)
     _wait_synced(qtbot, window)
     view = window.customers
@@ -180,7 +171,7 @@ def test_enter_or_ctrl_o_on_a_customer_asks_for_their_portal(
     view.resize(1000, 600)
     view.show()
     view.attach(make_context(demo_sandbox), sync_now=False)
-    customer = _demo_customer(demo_sandbox, "five seats of Team")
+    customer = demo_customer(demo_sandbox, "five seats of Team")
     assert not view.open_portal_button.isEnabled()  # nobody selected yet
     qtbot.keyClicks(view.search, customer.email)
     qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=10_000)

@@ -10,28 +10,19 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-import stripe
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QWidget
 
 from console.errors import ConsoleError, LiveModeRefused
 from console.sandbox_launcher import EmbeddedSandbox
-from tests.ui.conftest import save_screenshot
+from tests.ui.conftest import demo_customer, save_screenshot
 from ui.context import AccountContext
 from ui.customers.view import CustomersView
 from ui.main_window import MainWindow
 from ui.portal_session.view import PortalSessionView
 
 MakeView = Callable[[AccountContext], PortalSessionView]
-
-
-def _demo_customer(sandbox: EmbeddedSandbox, case: str) -> Any:
-    client = stripe.StripeClient(sandbox.api_key, base_addresses={"api": sandbox.url})
-    for customer in client.v1.customers.list({"limit": 100}).auto_paging_iter():
-        if customer.description == case:
-            return customer
-    raise AssertionError(f"the demo has no customer for {case!r}")
 
 
 def _page_text(qtbot: Any, view: PortalSessionView) -> str:
@@ -68,7 +59,7 @@ def _choose(view: PortalSessionView, qtbot: Any, customer: Any) -> None:
 def test_a_support_agent_goes_from_an_email_to_the_portal_in_french_by_keyboard(
     qtbot: Any, demo_sandbox: EmbeddedSandbox, demo_context: AccountContext
 ) -> None:
-    customer = _demo_customer(demo_sandbox, "card, Starter monthly")
+    customer = demo_customer(demo_sandbox, "card, Starter monthly")
     window = QWidget()
     qtbot.addWidget(window)
     customers, portal = CustomersView(), PortalSessionView()
@@ -132,7 +123,7 @@ def test_a_support_agent_goes_from_an_email_to_the_portal_in_french_by_keyboard(
 def test_the_view_with_a_customer_chosen_lists_configurations_locales_and_flows(
     qtbot: Any, demo_sandbox: EmbeddedSandbox, demo_context: AccountContext, make_view: MakeView
 ) -> None:
-    customer = _demo_customer(demo_sandbox, "card, Starter monthly")
+    customer = demo_customer(demo_sandbox, "card, Starter monthly")
     view = make_view(demo_context)
     _choose(view, qtbot, customer)
     qtbot.waitUntil(lambda: view.configuration.count() > 1, timeout=10_000)
@@ -177,7 +168,7 @@ def test_open_in_browser_hands_a_sandbox_portal_session_to_the_desktop(
     demo_context: AccountContext,
     make_view: MakeView,
 ) -> None:
-    customer = _demo_customer(demo_sandbox, "card, Starter monthly")
+    customer = demo_customer(demo_sandbox, "card, Starter monthly")
     view = make_view(demo_context)
     _choose(view, qtbot, customer)
     caplog.set_level(logging.DEBUG)
@@ -211,7 +202,7 @@ def test_live_mode_disables_opening_with_the_reason_and_the_core_refuses(
     live = dataclasses.replace(
         demo_context, account=dataclasses.replace(demo_context.account, mode="live")
     )
-    customer = _demo_customer(demo_sandbox, "card, Starter monthly")
+    customer = demo_customer(demo_sandbox, "card, Starter monthly")
     view = make_view(live)
     _choose(view, qtbot, customer)
     assert view.live_notice.isVisible()
@@ -255,7 +246,7 @@ def test_live_mode_disables_opening_with_the_reason_and_the_core_refuses(
 def test_a_bad_redirect_address_is_shown_at_its_field_and_fixing_it_opens(
     qtbot: Any, demo_sandbox: EmbeddedSandbox, demo_context: AccountContext, make_view: MakeView
 ) -> None:
-    customer = _demo_customer(demo_sandbox, "card, Starter monthly")
+    customer = demo_customer(demo_sandbox, "card, Starter monthly")
     view = make_view(demo_context)
     _choose(view, qtbot, customer)
     view.flow.setCurrentIndex(view.flow.findData("payment_method_update"))
@@ -283,7 +274,7 @@ def test_a_bad_redirect_address_is_shown_at_its_field_and_fixing_it_opens(
 def test_a_subscription_flow_without_a_subscription_is_refused_at_the_subscription(
     qtbot: Any, demo_sandbox: EmbeddedSandbox, demo_context: AccountContext, make_view: MakeView
 ) -> None:
-    customer = _demo_customer(demo_sandbox, "invoice-only, paid invoices")
+    customer = demo_customer(demo_sandbox, "invoice-only, paid invoices")
     view = make_view(demo_context)
     _choose(view, qtbot, customer)
     view.flow.setCurrentIndex(view.flow.findData("subscription_pause"))
@@ -299,8 +290,8 @@ def test_a_subscription_flow_without_a_subscription_is_refused_at_the_subscripti
 def test_each_customer_gets_a_fresh_off_the_record_profile(
     qtbot: Any, demo_sandbox: EmbeddedSandbox, demo_context: AccountContext, make_view: MakeView
 ) -> None:
-    first = _demo_customer(demo_sandbox, "card, Starter monthly")
-    second = _demo_customer(demo_sandbox, "five seats of Team")
+    first = demo_customer(demo_sandbox, "card, Starter monthly")
+    second = demo_customer(demo_sandbox, "five seats of Team")
     view = make_view(demo_context)
     profiles = []
     for customer in (first, second):
@@ -330,7 +321,7 @@ def _pick_price(view: PortalSessionView, qtbot: Any, *words: str) -> None:
 def test_a_prepared_plan_change_opens_on_its_confirmation(
     qtbot: Any, demo_sandbox: EmbeddedSandbox, demo_context: AccountContext, make_view: MakeView
 ) -> None:
-    customer = _demo_customer(demo_sandbox, "card, Starter monthly")
+    customer = demo_customer(demo_sandbox, "card, Starter monthly")
     view = make_view(demo_context)
     _choose(view, qtbot, customer)
     view.language.setCurrentIndex(view.language.findData("en"))
@@ -354,7 +345,7 @@ def test_a_prepared_plan_change_opens_on_its_confirmation(
 def test_stripes_refusal_of_a_price_is_shown_at_the_price(
     qtbot: Any, demo_sandbox: EmbeddedSandbox, demo_context: AccountContext, make_view: MakeView
 ) -> None:
-    customer = _demo_customer(demo_sandbox, "card, Starter monthly")
+    customer = demo_customer(demo_sandbox, "card, Starter monthly")
     view = make_view(demo_context)
     _choose(view, qtbot, customer)
     view.flow.setCurrentIndex(view.flow.findData("subscription_update_confirm"))
@@ -374,7 +365,7 @@ def test_stripes_refusal_of_a_price_is_shown_at_the_price(
 def test_the_views_own_search_finds_a_customer_by_keyboard(
     qtbot: Any, demo_sandbox: EmbeddedSandbox, demo_context: AccountContext, make_view: MakeView
 ) -> None:
-    customer = _demo_customer(demo_sandbox, "five seats of Team")
+    customer = demo_customer(demo_sandbox, "five seats of Team")
     view = make_view(demo_context)
     view.focus_search()
     qtbot.keyClicks(view.customer_search, customer.email)
@@ -394,7 +385,7 @@ def test_the_views_own_search_finds_a_customer_by_keyboard(
 def test_esc_cancels_an_opening_under_way(
     qtbot: Any, demo_sandbox: EmbeddedSandbox, demo_context: AccountContext, make_view: MakeView
 ) -> None:
-    customer = _demo_customer(demo_sandbox, "card, Starter monthly")
+    customer = demo_customer(demo_sandbox, "card, Starter monthly")
     view = make_view(demo_context)
     _choose(view, qtbot, customer)
     view.open_in_app()
@@ -412,7 +403,7 @@ def test_in_the_window_ctrl_k_an_email_down_enter_and_ctrl_enter_open_the_portal
     demo_sandbox: EmbeddedSandbox,
     make_context: Callable[[EmbeddedSandbox], AccountContext],
 ) -> None:
-    customer = _demo_customer(demo_sandbox, "five seats of Team")
+    customer = demo_customer(demo_sandbox, "five seats of Team")
     window = MainWindow()
     qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
     window.show()
@@ -446,7 +437,7 @@ def test_in_the_window_ctrl_k_an_email_down_enter_and_ctrl_enter_open_the_portal
 def test_a_cancel_flow_with_a_retention_coupon_opens_on_the_offer(
     qtbot: Any, demo_sandbox: EmbeddedSandbox, demo_context: AccountContext, make_view: MakeView
 ) -> None:
-    customer = _demo_customer(demo_sandbox, "Starter yearly")
+    customer = demo_customer(demo_sandbox, "Starter yearly")
     view = make_view(demo_context)
     _choose(view, qtbot, customer)
     view.language.setCurrentIndex(view.language.findData("en"))
@@ -473,7 +464,7 @@ def test_a_cancel_flow_with_a_retention_coupon_opens_on_the_offer(
 def test_attaching_another_account_forgets_the_customer_and_the_prices(
     qtbot: Any, demo_sandbox: EmbeddedSandbox, demo_context: AccountContext, make_view: MakeView
 ) -> None:
-    customer = _demo_customer(demo_sandbox, "card, Starter monthly")
+    customer = demo_customer(demo_sandbox, "card, Starter monthly")
     view = make_view(demo_context)
     _choose(view, qtbot, customer)
     view.flow.setCurrentIndex(view.flow.findData("subscription_update_confirm"))

@@ -30,6 +30,7 @@ from console.errors import ValidationError
 from console.index import sync
 from console.report.cancellations import Bucket
 from console.sandbox_launcher import EmbeddedSandbox, start_embedded_sandbox
+from tests import builders
 from tests.ui.conftest import save_screenshot
 from ui.context import AccountContext
 from ui.report.chart import MAX_AXIS_LABELS, ReasonsChart, bucket_label
@@ -61,10 +62,6 @@ def _client(sandbox: EmbeddedSandbox) -> stripe.StripeClient:
     return stripe.StripeClient(
         sandbox.api_key, base_addresses={"api": sandbox.url}, max_network_retries=0
     )
-
-
-def _move_clock(client: stripe.StripeClient, moment: int) -> None:
-    client.raw_request("post", "/v1/test_helpers/sandbox_clock/advance", frozen_time=moment)
 
 
 class Portal:
@@ -142,22 +139,14 @@ def _accept_offer_in_portal(
 def shop() -> Iterator[Shop]:
     sandbox = start_embedded_sandbox(None, seed="none")
     client = _client(sandbox)
-    clock = client.raw_request("get", "/v1/test_helpers/sandbox_clock")
-    now = int(client.deserialize(clock, api_mode="V1")["now"])
+    now = builders.now(client)
     today = datetime.fromtimestamp(now, UTC).date()
     monday = today + timedelta(days=7 - today.weekday())  # next Monday, always in the future
     nine = int(datetime(monday.year, monday.month, monday.day, 9, tzinfo=UTC).timestamp())
-    _move_clock(client, nine)
+    builders.advance_to(client, nine)
 
-    product = client.v1.products.create(params={"name": "Team plan"})
-    price = client.v1.prices.create(
-        params={
-            "product": product.id,
-            "unit_amount": 1500,
-            "currency": "usd",
-            "recurring": {"interval": "month"},
-        }
-    )
+    product = builders.product(client, name="Team plan")
+    price = builders.price(client, 1500, product=product.id, interval="month")
     coupon = client.v1.coupons.create(params={"percent_off": 20, "duration": "forever"})
     configuration = client.v1.billing_portal.configurations.create(
         params={
@@ -175,15 +164,11 @@ def shop() -> Iterator[Shop]:
     customers: dict[str, str] = {}
     subscriptions: dict[str, str] = {}
     for role in ("pricey", "sso", "declined", "stayed", "api", "idle"):
-        customer = client.v1.customers.create(params={"name": f"Customer {role}"}).id
-        card = client.v1.payment_methods.attach("pm_card_visa", params={"customer": customer})
-        client.v1.customers.update(
-            customer, params={"invoice_settings": {"default_payment_method": card.id}}
-        )
-        customers[role] = customer
-        subscriptions[role] = client.v1.subscriptions.create(
-            params={"customer": customer, "items": [{"price": price.id}]}
+        customer = builders.customer(
+            client, name=f"Customer {role}", payment_method="pm_card_visa"
         ).id
+        customers[role] = customer
+        subscriptions[role] = builders.subscribe(client, customer, price.id).id
 
     def cancel(role: str, reason: str, comment: str = "", offer: str | None = None) -> None:
         _cancel_in_portal(
@@ -192,19 +177,19 @@ def shop() -> Iterator[Shop]:
 
     # Monday
     cancel("pricey", "too_expensive", "Too pricey for a team of three")
-    _move_clock(client, nine + 60)  # a minute apart, so their order is certain
+    builders.advance_to(client, nine + 60)  # a minute apart, so their order is certain
     cancel("sso", "missing_features", "We need single sign-on")
     # Tuesday: two customers are offered 20 % off; one declines and leaves, one stays.
-    _move_clock(client, nine + DAY)
+    builders.advance_to(client, nine + DAY)
     cancel("declined", "too_expensive", offer=coupon.id)
-    _move_clock(client, nine + DAY + 60)
+    builders.advance_to(client, nine + DAY + 60)
     _accept_offer_in_portal(
         client, configuration, customers["stayed"], subscriptions["stayed"], coupon.id
     )
     # The next Monday: one cancelled by staff through the API (no reason), one in the portal.
-    _move_clock(client, nine + 7 * DAY)
+    builders.advance_to(client, nine + 7 * DAY)
     client.v1.subscriptions.cancel(subscriptions["api"])
-    _move_clock(client, nine + 7 * DAY + 60)
+    builders.advance_to(client, nine + 7 * DAY + 60)
     cancel("idle", "unused", "Never found the time to use it")
 
     yield Shop(sandbox, monday, subscriptions, customers, configuration)

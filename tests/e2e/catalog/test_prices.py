@@ -9,14 +9,16 @@ from typing import Any, cast
 import pytest
 import stripe
 
-from tests.e2e.catalog import builders
+from tests import builders
 
 # -- prices -----------------------------------------------------------------------------------
 
 
 def test_one_time_price_defaults(client: stripe.StripeClient) -> None:
     product = builders.product(client)
-    price = builders.price(client, product.id, nickname="Once", metadata={"k": "v"})
+    price = builders.price(
+        client, product=product.id, interval=None, nickname="Once", metadata={"k": "v"}
+    )
     assert price.id.startswith("price_")
     assert price.type == "one_time"
     assert price.recurring is None
@@ -60,7 +62,8 @@ def test_recurring_price_fields(client: stripe.StripeClient) -> None:
     product = builders.product(client)
     price = builders.price(
         client,
-        product.id,
+        product=product.id,
+        interval=None,
         recurring={"interval": "week", "interval_count": 2, "trial_period_days": 7},
     )
     assert price.type == "recurring"
@@ -74,7 +77,10 @@ def test_recurring_price_fields(client: stripe.StripeClient) -> None:
     }
     too_long = builders.refused(
         lambda: builders.price(
-            client, product.id, recurring={"interval": "month", "interval_count": 37}
+            client,
+            product=product.id,
+            interval=None,
+            recurring={"interval": "month", "interval_count": 37},
         )
     )
     assert too_long.param == "recurring[interval_count]"
@@ -84,14 +90,18 @@ def test_metered_price_needs_a_meter(client: stripe.StripeClient) -> None:
     product = builders.product(client)
     error = builders.refused(
         lambda: builders.price(
-            client, product.id, recurring={"interval": "month", "usage_type": "metered"}
+            client,
+            product=product.id,
+            interval=None,
+            recurring={"interval": "month", "usage_type": "metered"},
         )
     )
     assert error.code == "parameter_missing"
     assert error.param == "recurring[meter]"
     metered = builders.price(
         client,
-        product.id,
+        product=product.id,
+        interval=None,
         recurring={"interval": "month", "usage_type": "metered", "meter": "mtr_test_1"},
     )
     assert metered.recurring is not None
@@ -137,16 +147,18 @@ def test_product_reference_errors(client: stripe.StripeClient) -> None:
     )
     assert neither.code == "parameter_missing"
     assert neither.param == "product"
-    missing = builders.refused(lambda: builders.price(client, "prod_missing"))
+    missing = builders.refused(
+        lambda: builders.price(client, product="prod_missing", interval=None)
+    )
     assert missing.code == "resource_missing"
     assert missing.param == "product"
     archived = builders.product(client, active=False)
-    inactive = builders.refused(lambda: builders.price(client, archived.id))
+    inactive = builders.refused(lambda: builders.price(client, product=archived.id, interval=None))
     assert inactive.code == "product_inactive"
     assert inactive.param == "product"
     assert client.v1.prices.list(params={"product": archived.id}).data == []
     # An archived price (what inline price_data makes) may belong to an archived product.
-    shelved = builders.price(client, archived.id, active=False)
+    shelved = builders.price(client, product=archived.id, interval=None, active=False)
     assert shelved.product == archived.id
 
 
@@ -224,7 +236,7 @@ def test_tier_rules(client: stripe.StripeClient) -> None:
 
 def test_tax_behavior_is_settled_once_set(client: stripe.StripeClient) -> None:
     product = builders.product(client)
-    price = builders.price(client, product.id)
+    price = builders.price(client, product=product.id, interval=None)
     exclusive = client.v1.prices.update(price.id, params={"tax_behavior": "exclusive"})
     assert exclusive.tax_behavior == "exclusive"
     error = builders.refused(
@@ -238,7 +250,7 @@ def test_tax_behavior_is_settled_once_set(client: stripe.StripeClient) -> None:
 
 def test_price_updates_only_what_stripe_allows(client: stripe.StripeClient) -> None:
     product = builders.product(client)
-    price = builders.price(client, product.id)
+    price = builders.price(client, product=product.id, interval=None)
     error = builders.refused(
         lambda: client.v1.prices.update(price.id, params=cast(Any, {"unit_amount": 5}))
     )
@@ -257,7 +269,7 @@ def test_price_updates_only_what_stripe_allows(client: stripe.StripeClient) -> N
 
 
 def test_prices_cannot_be_deleted(client: stripe.StripeClient) -> None:
-    price = builders.price(client, builders.product(client).id)
+    price = builders.price(client, product=builders.product(client).id, interval=None)
     with pytest.raises(stripe.InvalidRequestError) as raised:
         client.raw_request("delete", f"/v1/prices/{price.id}")
     assert raised.value.http_status == 404
@@ -279,14 +291,18 @@ def test_default_price_cannot_be_archived(client: stripe.StripeClient) -> None:
 def test_lookup_key_is_unique_and_can_be_transferred(client: stripe.StripeClient) -> None:
     key = f"pro_monthly_{uuid.uuid4().hex[:8]}"
     product = builders.product(client)
-    first = builders.price(client, product.id, lookup_key=key)
+    first = builders.price(client, product=product.id, interval=None, lookup_key=key)
     assert first.lookup_key == key
-    error = builders.refused(lambda: builders.price(client, product.id, lookup_key=key))
+    error = builders.refused(
+        lambda: builders.price(client, product=product.id, interval=None, lookup_key=key)
+    )
     assert error.code == "resource_already_exists"
     assert error.param == "lookup_key"
     assert len(client.v1.prices.list(params={"product": product.id}).data) == 1
 
-    second = builders.price(client, product.id, lookup_key=key, transfer_lookup_key=True)
+    second = builders.price(
+        client, product=product.id, interval=None, lookup_key=key, transfer_lookup_key=True
+    )
     assert second.lookup_key == key
     assert client.v1.prices.retrieve(first.id).lookup_key is None
     [moved] = builders.events(client, "price.updated", first.id)
@@ -295,7 +311,7 @@ def test_lookup_key_is_unique_and_can_be_transferred(client: stripe.StripeClient
     found = client.v1.prices.list(params={"lookup_keys": [key]})
     assert [p.id for p in found.data] == [second.id]
 
-    third = builders.price(client, product.id)
+    third = builders.price(client, product=product.id, interval=None)
     error = builders.refused(lambda: client.v1.prices.update(third.id, params={"lookup_key": key}))
     assert error.param == "lookup_key"
     client.v1.prices.update(third.id, params={"lookup_key": key, "transfer_lookup_key": True})
@@ -307,10 +323,14 @@ def test_price_list_filters_and_expand(fresh_client: stripe.StripeClient) -> Non
     client = fresh_client
     product = builders.product(client)
     other = builders.product(client)
-    monthly = builders.price(client, product.id, recurring={"interval": "month"})
-    yearly = builders.price(client, product.id, recurring={"interval": "year"})
-    once_eur = builders.price(client, other.id, currency="eur")
-    archived = builders.price(client, other.id, active=False)
+    monthly = builders.price(
+        client, product=product.id, interval=None, recurring={"interval": "month"}
+    )
+    yearly = builders.price(
+        client, product=product.id, interval=None, recurring={"interval": "year"}
+    )
+    once_eur = builders.price(client, product=other.id, interval=None, currency="eur")
+    archived = builders.price(client, product=other.id, interval=None, active=False)
 
     def ids(**params: Any) -> list[str]:
         query: Any = params
@@ -360,14 +380,21 @@ def test_custom_unit_amount_and_transform_quantity(client: stripe.StripeClient) 
         )
     )
     assert error.param == "custom_unit_amount"
-    packs = builders.price(client, product.id, transform_quantity={"divide_by": 10, "round": "up"})
+    packs = builders.price(
+        client,
+        product=product.id,
+        interval=None,
+        transform_quantity={"divide_by": 10, "round": "up"},
+    )
     assert packs.transform_quantity is not None
     assert packs.transform_quantity.divide_by == 10
 
 
 def test_currency_options_when_expanded(client: stripe.StripeClient) -> None:
     product = builders.product(client)
-    price = builders.price(client, product.id, currency_options={"eur": {"unit_amount": 900}})
+    price = builders.price(
+        client, product=product.id, interval=None, currency_options={"eur": {"unit_amount": 900}}
+    )
     assert "currency_options" not in price
     expanded = client.v1.prices.retrieve(price.id, params={"expand": ["currency_options"]})
     options = expanded.currency_options

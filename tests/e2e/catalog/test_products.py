@@ -6,7 +6,7 @@ import uuid
 
 import stripe
 
-from tests.e2e.catalog import builders
+from tests import builders
 
 # -- products ---------------------------------------------------------------------------------
 
@@ -82,7 +82,7 @@ def test_default_price_must_be_an_active_price_of_the_product(
 ) -> None:
     product = builders.product(client)
     other = builders.product(client)
-    foreign = builders.price(client, other.id)
+    foreign = builders.price(client, product=other.id, interval=None)
     error = builders.refused(
         lambda: client.v1.products.update(product.id, params={"default_price": foreign.id})
     )
@@ -92,14 +92,14 @@ def test_default_price_must_be_an_active_price_of_the_product(
     )
     assert error.code == "resource_missing"
     assert error.param == "default_price"
-    archived = builders.price(client, product.id, active=False)
+    archived = builders.price(client, product=product.id, interval=None, active=False)
     error = builders.refused(
         lambda: client.v1.products.update(product.id, params={"default_price": archived.id})
     )
     assert error.param == "default_price"
     assert client.v1.products.retrieve(product.id).default_price is None
 
-    own = builders.price(client, product.id)
+    own = builders.price(client, product=product.id, interval=None)
     updated = client.v1.products.update(product.id, params={"default_price": own.id})
     assert updated.default_price == own.id
     [event] = builders.events(client, "product.updated", product.id)
@@ -135,7 +135,7 @@ def test_product_update_and_unset(client: stripe.StripeClient) -> None:
 
 def test_product_with_prices_cannot_be_deleted(client: stripe.StripeClient) -> None:
     product = builders.product(client)
-    builders.price(client, product.id)
+    builders.price(client, product=product.id, interval=None)
     error = builders.refused(lambda: client.v1.products.delete(product.id))
     assert "prices" in str(error.user_message)
     assert client.v1.products.retrieve(product.id).active is True

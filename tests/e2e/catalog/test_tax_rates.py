@@ -6,7 +6,7 @@ from typing import Any, cast
 
 import stripe
 
-from tests.e2e.catalog import builders
+from tests import builders
 
 # -- tax rates --------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from console.index import IndexStore, full_sync, sync
 from console.index.sync import EVENTS_EXPIRED, sync_status
 from console.sandbox import Sandbox
 from console.sandbox.network import Latency, NetworkProfile, RateLimits
+from tests import builders
 from tests.conftest import make_client
 
 
@@ -92,7 +93,7 @@ async def test_an_index_older_than_stripes_30_days_of_events_is_rebuilt(
             client.v1.customers.update(kept.id, params={"name": "Renamed Customer"})
             await sync(store, gateway)  # applies the rename: the saved event is the rename's
             # 31 days pass (two advances: one may move at most two years, fine either way).
-            client.raw_request("post", "/v1/test_helpers/sandbox_clock/advance", seconds=31 * 86400)
+            builders.advance(client, 31 * builders.DAY)
             client.v1.customers.delete(doomed.id)
             told: list[str] = []
             outcome = await sync(store, gateway, rebuild_started=lambda: told.append("rebuild"))

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 import stripe
 
-from tests.e2e.invoices import builders
+from tests import builders
 
 # -- collection methods and the state machine -----------------------------------------------------
 
 
 def test_send_invoice_needs_days_until_due_and_is_sent(client: stripe.StripeClient) -> None:
-    customer = builders.customer(client, card=None)
+    customer = builders.customer(client, name="Ada Lovelace")
     with pytest.raises(stripe.InvalidRequestError) as raised:
         client.v1.invoices.create(
             params={"customer": customer.id, "collection_method": "send_invoice"}
@@ -29,7 +29,7 @@ def test_send_invoice_needs_days_until_due_and_is_sent(client: stripe.StripeClie
     assert final.status == "open" and final.due_date == draft.created + 30 * builders.DAY
     sent = client.v1.invoices.send_invoice(final.id)
     assert sent.status == "open"
-    assert "invoice.sent" in builders.events(client, final.id)
+    assert "invoice.sent" in builders.event_types(client, final.id)
 
     automatic = client.v1.invoices.finalize_invoice(builders.draft(client, customer.id, 100).id)
     with pytest.raises(stripe.InvalidRequestError) as raised:
@@ -38,12 +38,12 @@ def test_send_invoice_needs_days_until_due_and_is_sent(client: stripe.StripeClie
 
 
 def test_uncollectible_can_still_be_paid_or_voided(client: stripe.StripeClient) -> None:
-    customer = builders.customer(client, card=None)
+    customer = builders.customer(client, name="Ada Lovelace")
     one = client.v1.invoices.finalize_invoice(builders.draft(client, customer.id, 800).id)
     marked = client.v1.invoices.mark_uncollectible(one.id)
     assert marked.status == "uncollectible"
     assert marked.status_transitions.marked_uncollectible_at is not None
-    assert "invoice.marked_uncollectible" in builders.events(client, one.id)
+    assert "invoice.marked_uncollectible" in builders.event_types(client, one.id)
     paid = client.v1.invoices.pay(one.id, params={"paid_out_of_band": True})
     assert paid.status == "paid"
 
@@ -67,7 +67,7 @@ def test_uncollectible_can_still_be_paid_or_voided(client: stripe.StripeClient) 
 def test_refused_transitions_change_nothing(
     client: stripe.StripeClient, state: str, action: str
 ) -> None:
-    customer = builders.customer(client, card=None)
+    customer = builders.customer(client, name="Ada Lovelace")
     invoice = builders.draft(client, customer.id, 600)
     if state != "draft":
         invoice = client.v1.invoices.finalize_invoice(invoice.id)
@@ -85,7 +85,7 @@ def test_refused_transitions_change_nothing(
 
 
 def test_finalized_invoice_refuses_money_changes(client: stripe.StripeClient) -> None:
-    customer = builders.customer(client, card=None)
+    customer = builders.customer(client, name="Ada Lovelace")
     final = client.v1.invoices.finalize_invoice(builders.draft(client, customer.id, 600).id)
     with pytest.raises(stripe.InvalidRequestError) as raised:
         client.v1.invoices.update(final.id, params={"collection_method": "send_invoice"})
@@ -93,11 +93,11 @@ def test_finalized_invoice_refuses_money_changes(client: stripe.StripeClient) ->
     assert raised.value.param == "collection_method"
     updated = client.v1.invoices.update(final.id, params={"metadata": {"order": "42"}})
     assert updated.metadata is not None and updated.metadata.to_dict() == {"order": "42"}
-    assert builders.events(client, final.id)[-1] == "invoice.updated"
+    assert builders.event_types(client, final.id)[-1] == "invoice.updated"
 
 
 def test_only_drafts_can_be_deleted(client: stripe.StripeClient) -> None:
-    customer = builders.customer(client, card=None)
+    customer = builders.customer(client, name="Ada Lovelace")
     draft = builders.draft(client, customer.id, 100)
     deleted = client.v1.invoices.delete(draft.id)
     assert deleted.deleted is True and deleted.id == draft.id
@@ -113,7 +113,7 @@ def test_only_drafts_can_be_deleted(client: stripe.StripeClient) -> None:
 
 
 def test_list_filters_by_customer_and_status(client: stripe.StripeClient) -> None:
-    customer = builders.customer(client, card=None)
+    customer = builders.customer(client, name="Ada Lovelace")
     draft = builders.draft(client, customer.id, 100)
     final = client.v1.invoices.finalize_invoice(builders.draft(client, customer.id, 200).id)
     every = client.v1.invoices.list(params={"customer": customer.id})

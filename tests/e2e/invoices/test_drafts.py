@@ -6,13 +6,13 @@ import pytest
 import stripe
 
 from console.sandbox import Sandbox
-from tests.e2e.invoices import builders
+from tests import builders
 
 # -- drafts, numbers, totals ----------------------------------------------------------------------
 
 
 def test_draft_has_no_number_or_urls_until_finalized(client: stripe.StripeClient) -> None:
-    customer = builders.customer(client, card=None)
+    customer = builders.customer(client, name="Ada Lovelace")
     draft = builders.draft(client, customer.id, 1200)
     assert draft.status == "draft"
     assert draft.number is None
@@ -23,14 +23,14 @@ def test_draft_has_no_number_or_urls_until_finalized(client: stripe.StripeClient
     assert draft.lines.data[0].parent is not None
     assert draft.lines.data[0].parent.type == "invoice_item_details"
     assert draft.status_transitions.finalized_at is None
-    assert builders.events(client, draft.id) == ["invoice.created"]
+    assert builders.event_types(client, draft.id) == ["invoice.created"]
 
 
 def test_finalize_numbers_from_prefix_and_sequence(
     sandbox: Sandbox, client: stripe.StripeClient
 ) -> None:
     customer = builders.customer(
-        client, card=None, invoice_prefix="ACME42", next_invoice_sequence=7
+        client, name="Ada Lovelace", invoice_prefix="ACME42", next_invoice_sequence=7
     )
     first = client.v1.invoices.finalize_invoice(builders.draft(client, customer.id, 500).id)
     second = client.v1.invoices.finalize_invoice(builders.draft(client, customer.id, 700).id)
@@ -45,13 +45,13 @@ def test_finalize_numbers_from_prefix_and_sequence(
     assert len(token) >= 22  # at least 128 random bits in URL-safe base64
     assert first.invoice_pdf == f"{first.hosted_invoice_url}/pdf"
     assert second.hosted_invoice_url != first.hosted_invoice_url
-    assert "invoice.finalized" in builders.events(client, first.id)
+    assert "invoice.finalized" in builders.event_types(client, first.id)
 
 
 def test_totals_with_coupon_promotion_code_and_customer_credit(
     client: stripe.StripeClient,
 ) -> None:
-    customer = builders.customer(client, card=None, balance=-1000)
+    customer = builders.customer(client, name="Ada Lovelace", balance=-1000)
     percent = client.v1.coupons.create(params={"percent_off": 10, "duration": "once"})
     fixed = client.v1.coupons.create(
         params={"amount_off": 300, "currency": "usd", "duration": "once"}
@@ -87,13 +87,16 @@ def test_totals_with_coupon_promotion_code_and_customer_credit(
 
 
 def test_credit_larger_than_total_pays_the_invoice_at_once(client: stripe.StripeClient) -> None:
-    customer = builders.customer(client, card=None, balance=-5000)
+    customer = builders.customer(client, name="Ada Lovelace", balance=-5000)
     final = client.v1.invoices.finalize_invoice(builders.draft(client, customer.id, 1200).id)
     assert final.amount_due == 0
     assert final.status == "paid"
     assert final.ending_balance == -3800
     assert client.v1.customers.retrieve(customer.id).balance == -3800
-    assert builders.events(client, final.id)[-2:] == ["invoice.paid", "invoice.payment_succeeded"]
+    assert builders.event_types(client, final.id)[-2:] == [
+        "invoice.paid",
+        "invoice.payment_succeeded",
+    ]
 
     # Voiding an invoice gives back the credit it used; this one is paid, so it is refused.
     with pytest.raises(stripe.InvalidRequestError) as raised:
@@ -102,7 +105,7 @@ def test_credit_larger_than_total_pays_the_invoice_at_once(client: stripe.Stripe
 
 
 def test_void_returns_the_balance_the_invoice_used(client: stripe.StripeClient) -> None:
-    customer = builders.customer(client, card=None, balance=-300)
+    customer = builders.customer(client, name="Ada Lovelace", balance=-300)
     final = client.v1.invoices.finalize_invoice(builders.draft(client, customer.id, 1000).id)
     assert final.amount_due == 700
     assert client.v1.customers.retrieve(customer.id).balance == 0
@@ -110,4 +113,4 @@ def test_void_returns_the_balance_the_invoice_used(client: stripe.StripeClient) 
     assert voided.status == "void"
     assert voided.status_transitions.voided_at is not None
     assert client.v1.customers.retrieve(customer.id).balance == -300
-    assert "invoice.voided" in builders.events(client, final.id)
+    assert "invoice.voided" in builders.event_types(client, final.id)

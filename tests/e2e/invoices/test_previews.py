@@ -7,32 +7,23 @@ from typing import Any
 import pytest
 import stripe
 
-from tests.e2e.invoices import builders
+from tests import builders
 
 # -- previews -------------------------------------------------------------------------------------
 
 
 def _subscribed(client: stripe.StripeClient) -> tuple[stripe.Subscription, dict[str, str]]:
-    customer = builders.customer(client)
-    product = client.v1.products.create(params={"name": "Pro"})
+    customer = builders.customer(client, name="Ada Lovelace", card_number="4242424242424242")
+    product = builders.product(client, name="Pro")
     prices = {
-        name: client.v1.prices.create(
-            params={
-                "product": product.id,
-                "currency": "usd",
-                "unit_amount": amount,
-                "recurring": {"interval": interval},
-            }
-        ).id
+        name: builders.price(client, amount, product=product.id, interval=interval).id
         for name, amount, interval in (
             ("basic", 1000, "month"),
             ("plus", 3000, "month"),
             ("yearly", 10000, "year"),
         )
     }
-    sub = client.v1.subscriptions.create(
-        params={"customer": customer.id, "items": [{"price": prices["basic"]}]}
-    )
+    sub = builders.subscribe(client, customer.id, prices["basic"])
     return sub, prices
 
 
@@ -139,14 +130,14 @@ def test_preview_errors_name_the_preview_parameter(client: stripe.StripeClient) 
             }
         )
     assert raised.value.param == "subscription_details[items][0][price]"
-    lonely = builders.customer(client, card=None)
+    lonely = builders.customer(client, name="Ada Lovelace")
     with pytest.raises(stripe.InvalidRequestError) as raised:
         client.v1.invoices.create_preview(params={"customer": lonely.id})
     assert raised.value.code == "invoice_upcoming_none"
 
 
 def test_preview_of_pending_items_and_extra_items(client: stripe.StripeClient) -> None:
-    customer = builders.customer(client, card=None, balance=-200)
+    customer = builders.customer(client, name="Ada Lovelace", balance=-200)
     client.v1.invoice_items.create(
         params={"customer": customer.id, "amount": 700, "currency": "usd"}
     )
@@ -174,7 +165,7 @@ def test_preview_of_pending_items_and_extra_items(client: stripe.StripeClient) -
 
 
 def test_line_errors_name_the_line_parameter(client: stripe.StripeClient) -> None:
-    customer = builders.customer(client, card=None)
+    customer = builders.customer(client, name="Ada Lovelace")
     draft = builders.draft(client, customer.id, 500)
     line = draft.lines.data[0]
     with pytest.raises(stripe.InvalidRequestError) as raised:

@@ -8,8 +8,8 @@ import stripe
 
 from console.sandbox import Sandbox
 from console.sandbox.resources.portal_configurations import resolve_login_token
-from tests.e2e.portal_configurations import builders
-from tests.e2e.portal_configurations.builders import JSON
+from tests import builders
+from tests.builders import JSON
 
 
 def test_every_field_round_trips(client: stripe.StripeClient) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import stripe
 
-from tests.e2e.portal_configurations import builders
-from tests.e2e.portal_configurations.builders import JSON
+from tests import builders
+from tests.builders import JSON
 
 # -- every rule, one refused request each --------------------------------------------------
 
@@ -39,9 +39,7 @@ def _foreign_price(client: stripe.StripeClient, made: Fixture) -> JSON:
 
 
 def _one_time_price(client: stripe.StripeClient, made: Fixture) -> JSON:
-    once = client.v1.prices.create(
-        params={"product": made[0], "currency": "usd", "unit_amount": 500}
-    )
+    once = builders.price(client, 500, product=made[0], interval=None)
     return _with_products([{"product": made[0], "prices": [once.id]}])
 
 
@@ -51,14 +49,7 @@ def _inactive_price(client: stripe.StripeClient, made: Fixture) -> JSON:
 
 
 def _same_interval(client: stripe.StripeClient, made: Fixture) -> JSON:
-    twin = client.v1.prices.create(
-        params={
-            "product": made[0],
-            "currency": "usd",
-            "unit_amount": 1200,
-            "recurring": {"interval": "month"},
-        }
-    )
+    twin = builders.price(client, 1200, product=made[0], interval="month")
     return _with_products([{"product": made[0], "prices": [made[1], twin.id]}])
 
 

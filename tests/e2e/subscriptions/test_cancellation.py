@@ -5,13 +5,15 @@ from __future__ import annotations
 import pytest
 import stripe
 
-from tests.e2e.subscriptions import builders
+from tests import builders
 
 
 def test_cancel_now(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
-    sub = builders.subscribe(client, customer.id, builders.price(client).id)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
+    sub = builders.subscribe(
+        client, customer.id, builders.price(client).id, expand=["latest_invoice"]
+    )
     canceled = client.v1.subscriptions.cancel(
         sub.id, params={"cancellation_details": {"comment": "moving", "feedback": "too_expensive"}}
     )
@@ -36,8 +38,10 @@ def test_cancel_with_prorate_and_invoice_now_credits_unused_time(
     fresh_client: stripe.StripeClient,
 ) -> None:
     client = fresh_client
-    customer = builders.customer(client)
-    sub = builders.subscribe(client, customer.id, builders.price(client, 1000).id)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
+    sub = builders.subscribe(
+        client, customer.id, builders.price(client, 1000).id, expand=["latest_invoice"]
+    )
     left = builders.halfway(client, sub)
     client.v1.subscriptions.cancel(sub.id, params={"prorate": True, "invoice_now": True})
     final = builders.invoices(client, customer.id)[-1]
@@ -47,8 +51,10 @@ def test_cancel_with_prorate_and_invoice_now_credits_unused_time(
 
 def test_cancel_at_period_end_then_the_clock_ends_it(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
-    sub = builders.subscribe(client, customer.id, builders.price(client).id)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
+    sub = builders.subscribe(
+        client, customer.id, builders.price(client).id, expand=["latest_invoice"]
+    )
     _, end = builders.period(sub)
     updated = client.v1.subscriptions.update(
         sub.id,
@@ -77,9 +83,13 @@ def test_cancel_at_period_end_then_the_clock_ends_it(fresh_client: stripe.Stripe
 
 def test_undoing_a_scheduled_cancellation(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
     sub = builders.subscribe(
-        client, customer.id, builders.price(client).id, cancel_at_period_end=True
+        client,
+        customer.id,
+        builders.price(client).id,
+        cancel_at_period_end=True,
+        expand=["latest_invoice"],
     )
     assert sub.cancel_at == builders.period(sub)[1]
     undone = client.v1.subscriptions.update(sub.id, params={"cancel_at_period_end": False})
@@ -92,8 +102,10 @@ def test_undoing_a_scheduled_cancellation(fresh_client: stripe.StripeClient) -> 
 
 def test_cancel_at_a_moment(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
-    sub = builders.subscribe(client, customer.id, builders.price(client).id)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
+    sub = builders.subscribe(
+        client, customer.id, builders.price(client).id, expand=["latest_invoice"]
+    )
     moment = builders.now(client) + 5 * builders.DAY
     updated = client.v1.subscriptions.update(sub.id, params={"cancel_at": moment})
     assert updated.cancel_at == moment and updated.cancel_at_period_end is False

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import stripe
 
-from tests.e2e.subscriptions import builders
+from tests import builders
 
 
 def test_renewal_after_one_period(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
-    sub = builders.subscribe(client, customer.id, builders.price(client, 1200).id)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
+    sub = builders.subscribe(
+        client, customer.id, builders.price(client, 1200).id, expand=["latest_invoice"]
+    )
     start, end = builders.period(sub)
     builders.advance_to(client, end + 60)
     renewed = client.v1.subscriptions.retrieve(sub.id)
@@ -32,8 +34,13 @@ def test_two_periods_at_once_make_two_renewals_in_order(
     # Two periods is as far as one advance may go (Stripe's bound on test clocks: two
     # intervals of the shortest subscription); weekly, so that both periods are equal.
     client = fresh_client
-    customer = builders.customer(client)
-    sub = builders.subscribe(client, customer.id, builders.price(client, 1000, interval="week").id)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
+    sub = builders.subscribe(
+        client,
+        customer.id,
+        builders.price(client, 1000, interval="week").id,
+        expand=["latest_invoice"],
+    )
     start, end = builders.period(sub)
     builders.advance_to(client, end + (end - start))
     invoices = builders.invoices(client, customer.id)
@@ -51,8 +58,10 @@ def test_failed_renewal_makes_the_subscription_past_due(
     fresh_client: stripe.StripeClient,
 ) -> None:
     client = fresh_client
-    customer = builders.customer(client)
-    sub = builders.subscribe(client, customer.id, builders.price(client).id)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
+    sub = builders.subscribe(
+        client, customer.id, builders.price(client).id, expand=["latest_invoice"]
+    )
     failing = client.v1.payment_methods.attach(
         "pm_card_chargeCustomerFail", params={"customer": customer.id}
     )
@@ -68,9 +77,13 @@ def test_failed_renewal_makes_the_subscription_past_due(
 
 def test_trial_ends_on_the_clock(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
     sub = builders.subscribe(
-        client, customer.id, builders.price(client, 900).id, trial_period_days=7
+        client,
+        customer.id,
+        builders.price(client, 900).id,
+        trial_period_days=7,
+        expand=["latest_invoice"],
     )
     builders.advance_to(client, builders.present(sub.trial_end) - 3 * builders.DAY + 60)
     assert builders.events(client, "customer.subscription.trial_will_end", sub.id)
@@ -89,13 +102,14 @@ def test_trial_end_without_a_payment_method_can_cancel(
     fresh_client: stripe.StripeClient,
 ) -> None:
     client = fresh_client
-    customer = builders.customer(client, card=None)
+    customer = builders.customer(client, email="sub@example.com")
     sub = builders.subscribe(
         client,
         customer.id,
         builders.price(client).id,
         trial_period_days=3,
         trial_settings={"end_behavior": {"missing_payment_method": "cancel"}},
+        expand=["latest_invoice"],
     )
     builders.advance_to(client, builders.present(sub.trial_end) + 60)
     ended = client.v1.subscriptions.retrieve(sub.id)
@@ -104,8 +118,10 @@ def test_trial_end_without_a_payment_method_can_cancel(
 
 def test_incomplete_expires_after_23_hours(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client, card=None)
-    sub = builders.subscribe(client, customer.id, builders.price(client).id)
+    customer = builders.customer(client, email="sub@example.com")
+    sub = builders.subscribe(
+        client, customer.id, builders.price(client).id, expand=["latest_invoice"]
+    )
     builders.advance_to(client, sub.created + 23 * 3600 + 60)
     expired = client.v1.subscriptions.retrieve(sub.id)
     assert expired.status == "incomplete_expired"
@@ -114,8 +130,10 @@ def test_incomplete_expires_after_23_hours(fresh_client: stripe.StripeClient) ->
 
 def test_paying_the_open_first_invoice_activates(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client, card=None)
-    sub = builders.subscribe(client, customer.id, builders.price(client).id)
+    customer = builders.customer(client, email="sub@example.com")
+    sub = builders.subscribe(
+        client, customer.id, builders.price(client).id, expand=["latest_invoice"]
+    )
     pm = client.v1.payment_methods.attach("pm_card_visa", params={"customer": customer.id})
     client.v1.invoices.pay(builders.latest_invoice(sub).id, params={"payment_method": pm.id})
     assert client.v1.subscriptions.retrieve(sub.id).status == "active"

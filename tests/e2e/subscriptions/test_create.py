@@ -6,16 +6,18 @@ from __future__ import annotations
 import pytest
 import stripe
 
-from tests.e2e.subscriptions import builders
+from tests import builders
 
 
 def test_create_charges_the_first_invoice_and_is_active(
     fresh_client: stripe.StripeClient,
 ) -> None:
     client = fresh_client
-    customer = builders.customer(client)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
     price = builders.price(client, 1500)
-    sub = builders.subscribe(client, customer.id, price.id, metadata={"plan": "pro"})
+    sub = builders.subscribe(
+        client, customer.id, price.id, metadata={"plan": "pro"}, expand=["latest_invoice"]
+    )
     assert sub.status == "active"
     assert sub.customer == customer.id
     assert sub.currency == "usd"
@@ -47,9 +49,11 @@ def test_create_charges_the_first_invoice_and_is_active(
 
 def test_trial_starts_trialing_with_a_zero_invoice(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
     price = builders.price(client, 2000)
-    sub = builders.subscribe(client, customer.id, price.id, trial_period_days=14)
+    sub = builders.subscribe(
+        client, customer.id, price.id, trial_period_days=14, expand=["latest_invoice"]
+    )
     assert sub.status == "trialing"
     assert sub.trial_start == sub.start_date
     assert sub.trial_end == builders.present(sub.trial_start) + 14 * builders.DAY
@@ -60,12 +64,16 @@ def test_trial_starts_trialing_with_a_zero_invoice(fresh_client: stripe.StripeCl
 
 def test_trial_from_plan_uses_the_price_trial(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
     price = builders.price(client, 2000, recurring={"trial_period_days": 5})
-    sub = builders.subscribe(client, customer.id, price.id, trial_from_plan=True)
+    sub = builders.subscribe(
+        client, customer.id, price.id, trial_from_plan=True, expand=["latest_invoice"]
+    )
     assert sub.status == "trialing"
     assert builders.present(sub.trial_end) - sub.start_date == 5 * builders.DAY
-    plain = builders.subscribe(client, customer.id, builders.price(client, 300).id)
+    plain = builders.subscribe(
+        client, customer.id, builders.price(client, 300).id, expand=["latest_invoice"]
+    )
     assert plain.status == "active" and plain.trial_end is None
 
 
@@ -73,9 +81,11 @@ def test_declined_card_leaves_the_subscription_incomplete(
     fresh_client: stripe.StripeClient,
 ) -> None:
     client = fresh_client
-    customer = builders.customer(client, "pm_card_chargeCustomerFail")
+    customer = builders.customer(
+        client, email="sub@example.com", payment_method="pm_card_chargeCustomerFail"
+    )
     price = builders.price(client)
-    sub = builders.subscribe(client, customer.id, price.id)
+    sub = builders.subscribe(client, customer.id, price.id, expand=["latest_invoice"])
     assert sub.status == "incomplete"
     assert builders.latest_invoice(sub).status == "open"
     assert builders.latest_invoice(sub).amount_remaining == 1000
@@ -85,10 +95,18 @@ def test_error_if_incomplete_refuses_with_a_card_error_and_creates_nothing(
     fresh_client: stripe.StripeClient,
 ) -> None:
     client = fresh_client
-    customer = builders.customer(client, "pm_card_chargeCustomerFail")
+    customer = builders.customer(
+        client, email="sub@example.com", payment_method="pm_card_chargeCustomerFail"
+    )
     price = builders.price(client)
     with pytest.raises(stripe.CardError) as raised:
-        builders.subscribe(client, customer.id, price.id, payment_behavior="error_if_incomplete")
+        builders.subscribe(
+            client,
+            customer.id,
+            price.id,
+            payment_behavior="error_if_incomplete",
+            expand=["latest_invoice"],
+        )
     assert raised.value.code == "card_declined"
     listed = client.v1.subscriptions.list(params={"customer": customer.id, "status": "all"})
     assert listed.data == []
@@ -99,17 +117,23 @@ def test_without_a_payment_method_the_invoice_stays_open(
     fresh_client: stripe.StripeClient,
 ) -> None:
     client = fresh_client
-    customer = builders.customer(client, card=None)
-    sub = builders.subscribe(client, customer.id, builders.price(client).id)
+    customer = builders.customer(client, email="sub@example.com")
+    sub = builders.subscribe(
+        client, customer.id, builders.price(client).id, expand=["latest_invoice"]
+    )
     assert sub.status == "incomplete"
     assert builders.latest_invoice(sub).status == "open"
 
 
 def test_default_incomplete_waits_for_payment(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
     sub = builders.subscribe(
-        client, customer.id, builders.price(client).id, payment_behavior="default_incomplete"
+        client,
+        customer.id,
+        builders.price(client).id,
+        payment_behavior="default_incomplete",
+        expand=["latest_invoice"],
     )
     assert sub.status == "incomplete"
     assert builders.latest_invoice(sub).status == "open"
@@ -120,13 +144,24 @@ def test_send_invoice_needs_days_until_due_and_is_active_with_an_open_invoice(
     fresh_client: stripe.StripeClient,
 ) -> None:
     client = fresh_client
-    customer = builders.customer(client, card=None)
+    customer = builders.customer(client, email="sub@example.com")
     price = builders.price(client)
     with pytest.raises(stripe.InvalidRequestError) as raised:
-        builders.subscribe(client, customer.id, price.id, collection_method="send_invoice")
+        builders.subscribe(
+            client,
+            customer.id,
+            price.id,
+            collection_method="send_invoice",
+            expand=["latest_invoice"],
+        )
     assert raised.value.param == "days_until_due"
     sub = builders.subscribe(
-        client, customer.id, price.id, collection_method="send_invoice", days_until_due=15
+        client,
+        customer.id,
+        price.id,
+        collection_method="send_invoice",
+        days_until_due=15,
+        expand=["latest_invoice"],
     )
     assert sub.status == "active"
     assert sub.collection_method == "send_invoice" and sub.days_until_due == 15
@@ -137,7 +172,7 @@ def test_send_invoice_needs_days_until_due_and_is_active_with_an_open_invoice(
 
 def test_several_products_and_a_metered_price(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
     seats = builders.price(client, 700)
     support = builders.price(client, 300)
     metered = builders.price(
@@ -170,14 +205,14 @@ def test_several_products_and_a_metered_price(fresh_client: stripe.StripeClient)
 
 def test_prices_must_share_currency_and_interval(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
     monthly = builders.price(client, 1000)
     for other in (
         builders.price(client, 900, currency="eur"),
         builders.price(client, 9000, interval="year"),
     ):
         with pytest.raises(stripe.InvalidRequestError) as raised:
-            builders.subscribe(client, customer.id, monthly.id, other.id)
+            builders.subscribe(client, customer.id, monthly.id, other.id, expand=["latest_invoice"])
         assert raised.value.param == "items"
         assert "must match across all plans" in str(raised.value.user_message)
     assert client.v1.subscriptions.list(params={"customer": customer.id}).data == []
@@ -187,13 +222,13 @@ def test_unknown_price_and_missing_customer_are_refused(
     fresh_client: stripe.StripeClient,
 ) -> None:
     client = fresh_client
-    customer = builders.customer(client)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
     with pytest.raises(stripe.InvalidRequestError) as raised:
-        builders.subscribe(client, customer.id, "price_nope")
+        builders.subscribe(client, customer.id, "price_nope", expand=["latest_invoice"])
     assert raised.value.code == "resource_missing"
     assert raised.value.param == "items[0][price]"
     with pytest.raises(stripe.InvalidRequestError) as raised:
-        builders.subscribe(client, "cus_nope", builders.price(client).id)
+        builders.subscribe(client, "cus_nope", builders.price(client).id, expand=["latest_invoice"])
     assert raised.value.param == "customer"
 
 
@@ -201,25 +236,33 @@ def test_default_payment_method_must_belong_to_the_customer(
     fresh_client: stripe.StripeClient,
 ) -> None:
     client = fresh_client
-    customer = builders.customer(client, card=None)
-    other = builders.customer(client)
+    customer = builders.customer(client, email="sub@example.com")
+    other = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
     assert other.invoice_settings is not None
     foreign = str(other.invoice_settings.default_payment_method)
     with pytest.raises(stripe.InvalidRequestError) as raised:
         builders.subscribe(
-            client, customer.id, builders.price(client).id, default_payment_method=foreign
+            client,
+            customer.id,
+            builders.price(client).id,
+            default_payment_method=foreign,
+            expand=["latest_invoice"],
         )
     assert raised.value.param == "default_payment_method"
     own = client.v1.payment_methods.attach("pm_card_visa", params={"customer": customer.id})
     sub = builders.subscribe(
-        client, customer.id, builders.price(client).id, default_payment_method=own.id
+        client,
+        customer.id,
+        builders.price(client).id,
+        default_payment_method=own.id,
+        expand=["latest_invoice"],
     )
     assert sub.status == "active" and sub.default_payment_method == own.id
 
 
 def test_price_data_makes_an_inline_price(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
     product = client.v1.products.create(params={"name": "Inline"})
     sub = client.v1.subscriptions.create(
         params={
@@ -244,10 +287,14 @@ def test_price_data_makes_an_inline_price(fresh_client: stripe.StripeClient) -> 
 
 def test_coupon_discounts_the_first_invoice(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
     coupon = client.v1.coupons.create(params={"percent_off": 25, "duration": "forever"})
     sub = builders.subscribe(
-        client, customer.id, builders.price(client, 2000).id, discounts=[{"coupon": coupon.id}]
+        client,
+        customer.id,
+        builders.price(client, 2000).id,
+        discounts=[{"coupon": coupon.id}],
+        expand=["latest_invoice"],
     )
     assert len(sub.discounts) == 1
     discount = client.v1.subscriptions.retrieve(sub.id, params={"expand": ["discounts"]}).discounts[
@@ -263,13 +310,14 @@ def test_coupon_discounts_the_first_invoice(fresh_client: stripe.StripeClient) -
 
 def test_backdated_start_charges_the_whole_time(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
     now = builders.now(client)
     sub = builders.subscribe(
         client,
         customer.id,
         builders.price(client, 1000).id,
         backdate_start_date=now - 40 * builders.DAY,
+        expand=["latest_invoice"],
     )
     assert sub.start_date == now - 40 * builders.DAY
     start, end = builders.period(sub)
@@ -281,11 +329,15 @@ def test_backdated_start_charges_the_whole_time(fresh_client: stripe.StripeClien
 
 def test_future_anchor_prorates_the_first_short_period(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
     now = builders.now(client)
     anchor = now + 10 * builders.DAY
     sub = builders.subscribe(
-        client, customer.id, builders.price(client, 3000).id, billing_cycle_anchor=anchor
+        client,
+        customer.id,
+        builders.price(client, 3000).id,
+        billing_cycle_anchor=anchor,
+        expand=["latest_invoice"],
     )
     assert sub.billing_cycle_anchor == anchor
     assert builders.period(sub) == (sub.start_date, anchor)
@@ -297,5 +349,6 @@ def test_future_anchor_prorates_the_first_short_period(fresh_client: stripe.Stri
         builders.price(client, 3000).id,
         billing_cycle_anchor=anchor,
         proration_behavior="none",
+        expand=["latest_invoice"],
     )
     assert builders.latest_invoice(free).total == 0

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import stripe
 
-from tests.e2e.subscriptions import builders
+from tests import builders
 
 
 def test_list_filters(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
     a, b = builders.price(client, 100), builders.price(client, 200)
-    first = builders.subscribe(client, customer.id, a.id)
-    second = builders.subscribe(client, customer.id, b.id, trial_period_days=3)
+    first = builders.subscribe(client, customer.id, a.id, expand=["latest_invoice"])
+    second = builders.subscribe(
+        client, customer.id, b.id, trial_period_days=3, expand=["latest_invoice"]
+    )
     by_price = client.v1.subscriptions.list(params={"price": a.id})
     assert [s.id for s in by_price.data] == [first.id]
     trialing = client.v1.subscriptions.list(params={"status": "trialing"})

@@ -5,13 +5,15 @@ from __future__ import annotations
 import pytest
 import stripe
 
-from tests.e2e.subscriptions import builders
+from tests import builders
 
 
 def test_pause_collection_voids_renewals(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
-    sub = builders.subscribe(client, customer.id, builders.price(client).id)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
+    sub = builders.subscribe(
+        client, customer.id, builders.price(client).id, expand=["latest_invoice"]
+    )
     paused = client.v1.subscriptions.update(
         sub.id, params={"pause_collection": {"behavior": "void"}}
     )
@@ -27,8 +29,10 @@ def test_pause_collection_voids_renewals(fresh_client: stripe.StripeClient) -> N
 
 def test_pause_and_resume(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
-    sub = builders.subscribe(client, customer.id, builders.price(client, 1000).id)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
+    sub = builders.subscribe(
+        client, customer.id, builders.price(client, 1000).id, expand=["latest_invoice"]
+    )
     paused = client.v1.subscriptions.pause(sub.id, params={"type": "subscription"})
     assert paused.status == "paused"
     assert builders.events(client, "customer.subscription.paused", sub.id)

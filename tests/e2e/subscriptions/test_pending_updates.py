@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import stripe
 
-from tests.e2e.subscriptions import builders
+from tests import builders
 
 
 def _failing_default(client: stripe.StripeClient, sub: stripe.Subscription, customer: str) -> None:
@@ -18,9 +18,9 @@ def _failing_default(client: stripe.StripeClient, sub: stripe.Subscription, cust
 
 def test_pending_if_incomplete_keeps_items_until_paid(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
     cheap, dear = builders.price(client, 1000), builders.price(client, 2000)
-    sub = builders.subscribe(client, customer.id, cheap.id)
+    sub = builders.subscribe(client, customer.id, cheap.id, expand=["latest_invoice"])
     _failing_default(client, sub, customer.id)
     item = sub["items"].data[0]
     pending = client.v1.subscriptions.update(
@@ -53,8 +53,10 @@ def test_pending_if_incomplete_keeps_items_until_paid(fresh_client: stripe.Strip
 
 def test_pending_update_expires_after_23_hours(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
-    sub = builders.subscribe(client, customer.id, builders.price(client, 1000).id)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
+    sub = builders.subscribe(
+        client, customer.id, builders.price(client, 1000).id, expand=["latest_invoice"]
+    )
     _failing_default(client, sub, customer.id)
     pending = client.v1.subscriptions.update(
         sub.id,
@@ -77,8 +79,10 @@ def test_paying_a_past_due_invoice_makes_it_active_again(
     fresh_client: stripe.StripeClient,
 ) -> None:
     client = fresh_client
-    customer = builders.customer(client)
-    sub = builders.subscribe(client, customer.id, builders.price(client).id)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
+    sub = builders.subscribe(
+        client, customer.id, builders.price(client).id, expand=["latest_invoice"]
+    )
     _failing_default(client, sub, customer.id)
     builders.advance_to(client, builders.period(sub)[1] + 60)
     overdue = client.v1.subscriptions.retrieve(sub.id)
@@ -92,8 +96,10 @@ def test_deleting_the_customer_cancels_its_subscriptions(
     fresh_client: stripe.StripeClient,
 ) -> None:
     client = fresh_client
-    customer = builders.customer(client)
-    sub = builders.subscribe(client, customer.id, builders.price(client).id)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
+    sub = builders.subscribe(
+        client, customer.id, builders.price(client).id, expand=["latest_invoice"]
+    )
     client.v1.customers.delete(customer.id)
     assert client.v1.subscriptions.retrieve(sub.id).status == "canceled"
     assert builders.events(client, "customer.subscription.deleted", sub.id)
@@ -101,12 +107,16 @@ def test_deleting_the_customer_cancels_its_subscriptions(
 
 def test_a_once_coupon_covers_only_the_first_invoice(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
     once = client.v1.coupons.create(
         params={"amount_off": 400, "currency": "usd", "duration": "once"}
     )
     sub = builders.subscribe(
-        client, customer.id, builders.price(client, 1000).id, discounts=[{"coupon": once.id}]
+        client,
+        customer.id,
+        builders.price(client, 1000).id,
+        discounts=[{"coupon": once.id}],
+        expand=["latest_invoice"],
     )
     assert builders.latest_invoice(sub).total == 600
     assert len(sub.discounts) == 1  # shown until the next invoice leaves it out
@@ -118,16 +128,15 @@ def test_a_once_coupon_covers_only_the_first_invoice(fresh_client: stripe.Stripe
 
 def test_add_invoice_items_join_the_first_invoice(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
     product = client.v1.products.create(params={"name": "Setup fee"})
-    fee = client.v1.prices.create(
-        params={"product": product.id, "currency": "usd", "unit_amount": 2500}
-    )
+    fee = builders.price(client, 2500, product=product.id, interval=None)
     sub = builders.subscribe(
         client,
         customer.id,
         builders.price(client, 1000).id,
         add_invoice_items=[{"price": fee.id, "quantity": 2}],
+        expand=["latest_invoice"],
     )
     assert builders.latest_invoice(sub).total == 1000 + 2 * 2500
     with pytest.raises(stripe.InvalidRequestError) as raised:
@@ -136,6 +145,7 @@ def test_add_invoice_items_join_the_first_invoice(fresh_client: stripe.StripeCli
             customer.id,
             builders.price(client, 1000).id,
             add_invoice_items=[{"price": builders.price(client, 5).id}],
+            expand=["latest_invoice"],
         )
     assert raised.value.param == "add_invoice_items[0][price]"
 
@@ -144,13 +154,14 @@ def test_an_overdue_sent_invoice_makes_the_subscription_past_due(
     fresh_client: stripe.StripeClient,
 ) -> None:
     client = fresh_client
-    customer = builders.customer(client, card=None)
+    customer = builders.customer(client, email="sub@example.com")
     sub = builders.subscribe(
         client,
         customer.id,
         builders.price(client).id,
         collection_method="send_invoice",
         days_until_due=7,
+        expand=["latest_invoice"],
     )
     due = builders.present(builders.latest_invoice(sub).due_date)
     builders.advance_to(client, due - 60)

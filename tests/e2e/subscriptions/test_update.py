@@ -6,16 +6,16 @@ from __future__ import annotations
 import pytest
 import stripe
 
-from tests.e2e.subscriptions import builders
+from tests import builders
 
 
 def test_upgrade_with_create_prorations_leaves_pending_items(
     fresh_client: stripe.StripeClient,
 ) -> None:
     client = fresh_client
-    customer = builders.customer(client)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
     cheap, dear = builders.price(client, 1000), builders.price(client, 2000)
-    sub = builders.subscribe(client, customer.id, cheap.id)
+    sub = builders.subscribe(client, customer.id, cheap.id, expand=["latest_invoice"])
     left = builders.halfway(client, sub)
     item = sub["items"].data[0]
     updated = client.v1.subscriptions.update(
@@ -45,9 +45,9 @@ def test_upgrade_with_create_prorations_leaves_pending_items(
 
 def test_upgrade_with_always_invoice_charges_now(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
     cheap, dear = builders.price(client, 1000), builders.price(client, 2000)
-    sub = builders.subscribe(client, customer.id, cheap.id)
+    sub = builders.subscribe(client, customer.id, cheap.id, expand=["latest_invoice"])
     left = builders.halfway(client, sub)
     item = sub["items"].data[0]
     updated = client.v1.subscriptions.update(
@@ -69,8 +69,10 @@ def test_upgrade_with_always_invoice_charges_now(fresh_client: stripe.StripeClie
 
 def test_proration_none_changes_price_without_charges(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
-    sub = builders.subscribe(client, customer.id, builders.price(client, 1000).id)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
+    sub = builders.subscribe(
+        client, customer.id, builders.price(client, 1000).id, expand=["latest_invoice"]
+    )
     builders.halfway(client, sub)
     dear = builders.price(client, 2000)
     item = sub["items"].data[0]
@@ -84,8 +86,10 @@ def test_proration_none_changes_price_without_charges(fresh_client: stripe.Strip
 
 def test_quantity_change_prorates_the_difference(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
-    sub = builders.subscribe(client, customer.id, builders.price(client, 1000).id)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
+    sub = builders.subscribe(
+        client, customer.id, builders.price(client, 1000).id, expand=["latest_invoice"]
+    )
     left = builders.halfway(client, sub)
     item = sub["items"].data[0]
     updated = client.v1.subscription_items.update(item.id, params={"quantity": 3})
@@ -100,9 +104,9 @@ def test_quantity_change_prorates_the_difference(fresh_client: stripe.StripeClie
 
 def test_adding_and_deleting_items(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
     base = builders.price(client, 1000)
-    sub = builders.subscribe(client, customer.id, base.id)
+    sub = builders.subscribe(client, customer.id, base.id, expand=["latest_invoice"])
     addon = builders.price(client, 500)
     added = client.v1.subscription_items.create(
         params={"subscription": sub.id, "price": addon.id, "proration_behavior": "none"}
@@ -129,8 +133,10 @@ def test_adding_and_deleting_items(fresh_client: stripe.StripeClient) -> None:
 
 def test_update_refusals_change_nothing(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
-    sub = builders.subscribe(client, customer.id, builders.price(client).id)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
+    sub = builders.subscribe(
+        client, customer.id, builders.price(client).id, expand=["latest_invoice"]
+    )
     item = sub["items"].data[0]
     with pytest.raises(stripe.InvalidRequestError) as raised:
         client.v1.subscriptions.update(
@@ -153,9 +159,13 @@ def test_update_refusals_change_nothing(fresh_client: stripe.StripeClient) -> No
 
 def test_trial_end_now_ends_the_trial_and_invoices(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
     sub = builders.subscribe(
-        client, customer.id, builders.price(client, 2500).id, trial_period_days=30
+        client,
+        customer.id,
+        builders.price(client, 2500).id,
+        trial_period_days=30,
+        expand=["latest_invoice"],
     )
     updated = client.v1.subscriptions.update(
         sub.id, params={"trial_end": "now", "expand": ["latest_invoice"]}
@@ -178,9 +188,13 @@ def test_changing_a_trialing_subscription_charges_nothing(
     fresh_client: stripe.StripeClient,
 ) -> None:
     client = fresh_client
-    customer = builders.customer(client)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
     sub = builders.subscribe(
-        client, customer.id, builders.price(client, 1000).id, trial_period_days=10
+        client,
+        customer.id,
+        builders.price(client, 1000).id,
+        trial_period_days=10,
+        expand=["latest_invoice"],
     )
     item = sub["items"].data[0]
     updated = client.v1.subscriptions.update(
@@ -192,8 +206,10 @@ def test_changing_a_trialing_subscription_charges_nothing(
 
 def test_billing_cycle_anchor_now_restarts_the_period(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
-    sub = builders.subscribe(client, customer.id, builders.price(client, 1000).id)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
+    sub = builders.subscribe(
+        client, customer.id, builders.price(client, 1000).id, expand=["latest_invoice"]
+    )
     left = builders.halfway(client, sub)
     updated = client.v1.subscriptions.update(
         sub.id,
@@ -208,11 +224,11 @@ def test_billing_cycle_anchor_now_restarts_the_period(fresh_client: stripe.Strip
 
 def test_interval_change_resets_the_anchor(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
-    customer = builders.customer(client)
+    customer = builders.customer(client, email="sub@example.com", payment_method="pm_card_visa")
     product = client.v1.products.create(params={"name": "Both"}).id
     monthly = builders.price(client, 1000, product=product)
     yearly = builders.price(client, 10000, interval="year", product=product)
-    sub = builders.subscribe(client, customer.id, monthly.id)
+    sub = builders.subscribe(client, customer.id, monthly.id, expand=["latest_invoice"])
     item = sub["items"].data[0]
     updated = client.v1.subscriptions.update(
         sub.id,

@@ -27,6 +27,7 @@ from console.configurations.transfer import copy_configuration, load_catalogue, 
 from console.errors import StripeApiError
 from console.gateway.client import Gateway
 from console.gateway.models import PriceId, ProductId
+from tests import builders
 
 P = "features[subscription_update][products]"
 
@@ -118,14 +119,7 @@ def shop(demo_client: stripe.StripeClient) -> dict[str, str]:
         "yearly": make("yearly", recurring={"interval": "year"}),
         "once": make("once"),
         "archived": archived,
-        "other_price": demo_client.v1.prices.create(
-            params={
-                "product": other.id,
-                "currency": "usd",
-                "unit_amount": 100,
-                "recurring": {"interval": "day"},
-            }
-        ).id,
+        "other_price": builders.price(demo_client, 100, product=other.id, interval="day").id,
     }
 
 

@@ -12,6 +12,7 @@ from console.customers.support_view import load_customer_view
 from console.errors import StripeApiError
 from console.gateway.client import Gateway
 from console.report import cancellations as cancellation_report
+from tests import builders
 
 
 async def _subscription_customers(
@@ -69,9 +70,7 @@ async def test_unknown_customer_is_one_clear_error(gateway: Gateway) -> None:
 async def test_report_counts_reasons_comments_and_exports_csv(
     gateway: Gateway, demo_client: stripe.StripeClient
 ) -> None:
-    since = int(demo_client.deserialize(
-        demo_client.raw_request("get", "/v1/test_helpers/sandbox_clock"), api_mode="V1"
-    )["now"]) - 1  # fmt: skip
+    since = builders.now(demo_client) - 1
     price = demo_client.v1.prices.list(params={"limit": 1, "type": "recurring"}).data[0]
     cancelled: list[str] = []
     for feedback, comment in (("too_expensive", "Budget cut"), ("unused", None)):
