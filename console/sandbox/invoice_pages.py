@@ -1,7 +1,8 @@
 """The hosted invoice page (``/i/{token}``), its card payment form, and the PDF download.
 
 The token in the URL is the only key: 192 random bits, made at finalization.
-The payment form is protected by a double-submit token: a random value in a
+The payment form is protected by a double-submit token
+(:mod:`console.sandbox.portal.double_submit`): a random value in a
 ``SameSite=Strict`` cookie that the form must echo, so another site cannot make
 a payer's browser pay. Every value shown is HTML-escaped; the page loads no
 external asset and says so in its Content-Security-Policy.
@@ -9,7 +10,6 @@ external asset and says so in its Content-Security-Policy.
 
 from __future__ import annotations
 
-import hmac
 from html import escape
 from typing import Any
 from urllib.parse import parse_qs
@@ -18,16 +18,17 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from console.sandbox import ids
 from console.sandbox.app import read_body
 from console.sandbox.billing.invoice_math import format_date, format_money
 from console.sandbox.context import Context
 from console.sandbox.errors import StripeError
 from console.sandbox.invoice_pdf import render
+from console.sandbox.portal.double_submit import DoubleSubmit
 from console.sandbox.registry import PAGE_ROUTES
 from console.sandbox.spec import JSON
 
 CSRF_COOKIE = "invoice_csrf"
+CSRF = DoubleSubmit(CSRF_COOKIE, path="/i/")
 MAX_FORM = 4096
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -200,14 +201,10 @@ def page(invoice: JSON, *, csrf: str, message: str | None = None, ok: bool = Fal
     return _document(f"Invoice {number} from {_merchant(invoice)}", "".join(parts))
 
 
-def _with_csrf(invoice: JSON, *, status: int = 200, message: str | None = None,
-               ok: bool = False) -> HTMLResponse:  # fmt: skip
-    csrf = ids.new_token(16)
-    response = _html(page(invoice, csrf=csrf, message=message, ok=ok), status=status)
-    response.set_cookie(
-        CSRF_COOKIE, csrf, httponly=True, samesite="strict", path="/i/", max_age=3600
-    )
-    return response
+def _with_csrf(request: Request, invoice: JSON, *, status: int = 200,
+               message: str | None = None, ok: bool = False) -> Response:  # fmt: skip
+    csrf = CSRF.token(request)
+    return CSRF.set(_html(page(invoice, csrf=csrf, message=message, ok=ok), status=status), csrf)
 
 
 # -- routes -------------------------------------------------------------------------------------
@@ -222,7 +219,7 @@ async def show(request: Request) -> Response:
         return not_found()
     _ctx, invoice = found
     notice = "Payment received. Thank you!" if request.query_params.get("paid") else None
-    return _with_csrf(invoice, message=notice, ok=True)
+    return _with_csrf(request, invoice, message=notice, ok=True)
 
 
 async def pdf(request: Request) -> Response:
@@ -275,18 +272,21 @@ async def pay(request: Request) -> Response:
         body = await read_body(request.receive, MAX_FORM)
     except StripeError:
         return _closing(
-            _with_csrf(invoice, status=413, message="This form is too large to be a payment.")
+            _with_csrf(
+                request, invoice, status=413, message="This form is too large to be a payment."
+            )
         )
     form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
-    cookie = request.cookies.get(CSRF_COOKIE, "")
-    sent = form.get("csrf", "")
-    if not cookie or not hmac.compare_digest(cookie.encode(), sent.encode()):
+    if not CSRF.accepts(request, form.get("csrf", "")):
         return _with_csrf(
-            invoice, status=403, message="This form has expired. Reload the page and try again."
+            request,
+            invoice,
+            status=403,
+            message="This form has expired. Reload the page and try again.",
         )
     expiry = _expiry(form.get("expiry", ""))
     if expiry is None:
-        return _with_csrf(invoice, status=400, message="Enter the card's expiry as MM/YY.")
+        return _with_csrf(request, invoice, status=400, message="Enter the card's expiry as MM/YY.")
     card = {
         "number": form.get("number", "").replace(" ", ""),
         "exp_month": expiry[0],
@@ -299,7 +299,7 @@ async def pay(request: Request) -> Response:
             "PostPaymentMethods", {"type": "card", "card": card}, scope=ctx.account
         )
     except StripeError as error:
-        return _with_csrf(invoice, status=402 if error.status == 402 else 400,
+        return _with_csrf(request, invoice, status=402 if error.status == 402 else 400,
                           message=error.message)  # fmt: skip
     failure: JSON | None = None
     refused: str | None = None
@@ -317,9 +317,9 @@ async def pay(request: Request) -> Response:
     if ctx.events:
         api.on_events()
     if refused is not None:
-        return _with_csrf(invoice, status=400, message=refused)
+        return _with_csrf(request, invoice, status=400, message=refused)
     if failure is not None:
-        return _with_csrf(invoice, status=402, message=str(failure["message"]))
+        return _with_csrf(request, invoice, status=402, message=str(failure["message"]))
     return RedirectResponse(f"/i/{token}?paid=1", status_code=303)
 
 
