@@ -16,7 +16,7 @@ from tests.e2e.invoices import builders
 
 
 def _csrf(html: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert found is not None
     return found.group(1)
 
@@ -63,14 +63,19 @@ def test_hosted_page_pays_with_a_card_and_checks_csrf(client: stripe.StripeClien
     url = final.hosted_invoice_url
     with httpx.Client() as browser:
         csrf = _csrf(browser.get(url).text)
-        forged = httpx.post(f"{url}/pay", data={"csrf": csrf, "number": "4242424242424242",
+        forged = httpx.post(f"{url}/pay", data={"csrf_token": csrf, "number": "4242424242424242",
                                                 "expiry": "12/40"})  # fmt: skip
         assert forged.status_code == 403
         assert client.v1.invoices.retrieve(final.id).status == "open"
 
         declined = browser.post(
             f"{url}/pay",
-            data={"csrf": csrf, "number": "4000 0000 0000 0002", "expiry": "12/40", "cvc": "123"},
+            data={
+                "csrf_token": csrf,
+                "number": "4000 0000 0000 0002",
+                "expiry": "12/40",
+                "cvc": "123",
+            },
         )
         assert declined.status_code == 402
         assert "Your card was declined." in declined.text
@@ -80,7 +85,7 @@ def test_hosted_page_pays_with_a_card_and_checks_csrf(client: stripe.StripeClien
         paid = browser.post(
             f"{url}/pay",
             data={
-                "csrf": _csrf(declined.text),
+                "csrf_token": _csrf(declined.text),
                 "number": "4242 4242 4242 4242",
                 "expiry": "12/40",
                 "cvc": "123",
