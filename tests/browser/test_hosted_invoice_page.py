@@ -11,6 +11,7 @@ import stripe
 from playwright.sync_api import Page, expect
 
 from console.sandbox.demo import icon_png
+from tests.e2e.invoices import builders
 
 
 @pytest.fixture(scope="module")
@@ -29,22 +30,9 @@ def branded(stripe_client: stripe.StripeClient) -> None:
 
 
 def _invoice_url(client: stripe.StripeClient, locales: list[str]) -> str:
-    payer = client.v1.customers.create(
-        params={"name": "Ada Lovelace", "preferred_locales": locales}
-    )
-    client.v1.invoice_items.create(
-        params={"customer": payer.id, "amount": 123456, "currency": "eur", "description": "Audit"}
-    )
-    draft = client.v1.invoices.create(
-        params={
-            "customer": payer.id,
-            "currency": "eur",
-            "pending_invoice_items_behavior": "include",
-        }
-    )
-    url = client.v1.invoices.finalize_invoice(draft.id).hosted_invoice_url
-    assert url is not None
-    return url
+    invoice = builders.open_invoice(client, 123456, "eur", preferred_locales=locales)
+    assert invoice.hosted_invoice_url is not None
+    return invoice.hosted_invoice_url
 
 
 def test_branded_page_in_german_pays_with_a_card(

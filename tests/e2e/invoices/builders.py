@@ -54,3 +54,21 @@ def advance(client: stripe.StripeClient, seconds: int) -> int:
     """Move the sandbox clock on (due work runs before it answers); returns the new now."""
     response = client.raw_request("post", "/v1/test_helpers/sandbox_clock/advance", seconds=seconds)
     return int(client.deserialize(response, api_mode="V1")["now"])
+
+
+def open_invoice(
+    client: stripe.StripeClient, amount: int, currency: str, **customer_fields: Any
+) -> stripe.Invoice:
+    """A finalized one-line invoice in ``currency`` for a new customer (no card on file)."""
+    payer = customer(client, card=None, **customer_fields)
+    client.v1.invoice_items.create(
+        params={"customer": payer.id, "amount": amount, "currency": currency, "description": "Fee"}
+    )
+    created = client.v1.invoices.create(
+        params={
+            "customer": payer.id,
+            "currency": currency,
+            "pending_invoice_items_behavior": "include",
+        }
+    )
+    return client.v1.invoices.finalize_invoice(created.id)

@@ -137,18 +137,7 @@ NBSP = "\xa0"
 
 
 def _euro_invoice(client: stripe.StripeClient, **customer: Any) -> stripe.Invoice:
-    payer = builders.customer(client, card=None, **customer)
-    client.v1.invoice_items.create(
-        params={"customer": payer.id, "amount": 123456, "currency": "eur", "description": "Audit"}
-    )
-    draft = client.v1.invoices.create(
-        params={
-            "customer": payer.id,
-            "currency": "eur",
-            "pending_invoice_items_behavior": "include",
-        }
-    )
-    return client.v1.invoices.finalize_invoice(draft.id)
+    return builders.open_invoice(client, 123456, "eur", **customer)
 
 
 def test_page_speaks_the_customers_preferred_language(client: stripe.StripeClient) -> None:
