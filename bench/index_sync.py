@@ -23,7 +23,7 @@ from console.gateway.budget import LIVE_MODE_LIMITS, TEST_MODE_LIMITS
 from console.gateway.client import Gateway
 from console.index.store import IndexStore
 from console.index.sync import PAGE_SIZE, full_sync
-from console.sandbox.scale import DOMAINS, FIRST_NAMES, LAST_NAMES
+from console.sandbox.seed.scale import DOMAINS, FIRST_NAMES, LAST_NAMES
 
 TARGET_P95_MS = 30.0
 TEST_MODE_RATE = TEST_MODE_LIMITS.account

@@ -44,7 +44,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-DEMO_CUSTOMER = "Emily Carter"  # one of the demo customers (console/sandbox/demo.py, locale en)
+DEMO_CUSTOMER = (
+    "Emily Carter"  # one of the demo customers (console/sandbox/seed/demo.py, locale en)
+)
 PORTAL_LOCALE = "de"  # renders the portal through a bundled catalog, not the source strings
 PORTAL_CATALOG = ("portal", "locale", "de_DE", "LC_MESSAGES", "messages.po")
 PORTAL_STYLESHEET = "portal.css"  # resources/portal/static/, served by the sandbox

@@ -5,8 +5,8 @@ shares none of the console's rules: tests that compare the two prove something
 only because they were written apart.
 """
 
-from console.sandbox.database_file import DatabaseUnusableError
 from console.sandbox.network import STRIPE_LIVE, STRIPE_TEST, NetworkProfile
-from console.sandbox.server import Sandbox
+from console.sandbox.serving.server import Sandbox
+from console.sandbox.state.database_file import DatabaseUnusableError
 
 __all__ = ["STRIPE_LIVE", "STRIPE_TEST", "DatabaseUnusableError", "NetworkProfile", "Sandbox"]

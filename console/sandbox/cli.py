@@ -10,10 +10,10 @@ import threading
 from collections.abc import Callable
 from types import FrameType
 
-from console.sandbox.database_file import DatabaseUnusableError
 from console.sandbox.network import PROFILES, NetworkProfile
-from console.sandbox.server import Sandbox
-from console.sandbox.state import BadKeyError, default_db_path
+from console.sandbox.serving.server import Sandbox
+from console.sandbox.state.database_file import DatabaseUnusableError
+from console.sandbox.state.opening import BadKeyError, default_db_path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

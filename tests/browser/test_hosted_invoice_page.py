@@ -10,7 +10,7 @@ import pytest
 import stripe
 from playwright.sync_api import Page, expect
 
-from console.sandbox.demo import icon_png
+from console.sandbox.seed.demo import icon_png
 from tests.e2e.invoices import builders
 
 

@@ -14,7 +14,7 @@ import stripe
 from playwright.sync_api import Page, Route, expect
 
 from console.sandbox import Sandbox
-from console.sandbox.demo import icon_png
+from console.sandbox.seed.demo import icon_png
 
 RETURN_URL = "https://shop.example.com/account"
 ALL_UPDATES = ["address", "email", "name", "phone", "shipping", "tax_id"]

@@ -22,8 +22,8 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from console.sandbox import Sandbox
-from console.sandbox.registry import HANDLERS
-from console.sandbox.spec import load_document
+from console.sandbox.facts.spec import load_document
+from console.sandbox.state.registry import HANDLERS
 
 JSON = dict[str, Any]
 SPEC_URI = "urn:stripe-spec"

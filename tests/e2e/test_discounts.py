@@ -18,9 +18,9 @@ import pytest
 import stripe
 
 from console.sandbox import Sandbox
-from console.sandbox.context import Context
-from console.sandbox.errors import StripeError
+from console.sandbox.facts.errors import StripeError
 from console.sandbox.resources import coupons, promotion_codes
+from console.sandbox.state.context import Context
 
 DAY = 86_400
 

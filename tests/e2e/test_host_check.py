@@ -7,7 +7,7 @@ import pytest
 from starlette.types import Receive, Scope, Send
 
 from console.sandbox import Sandbox
-from console.sandbox.hosts import HostCheck
+from console.sandbox.serving.hosts import HostCheck
 
 ROUTES = ["/p/static/portal.css", "/p/login/anything", "/i/anything", "/v1/customers"]
 

@@ -48,7 +48,7 @@ def _run_cli(db: Path) -> subprocess.CompletedProcess[str]:
 # -- a failed write ---------------------------------------------------------------------------
 
 
-@pytest.mark.expect_log("ERROR", "console.sandbox.app", r"PostSandboxClockAdvance")
+@pytest.mark.expect_log("ERROR", "console.sandbox.http.app", r"PostSandboxClockAdvance")
 def test_an_advance_whose_write_fails_leaves_the_clock_where_it_was(tmp_path: Path) -> None:
     db = tmp_path / "sandbox.sqlite3"
     with Sandbox(str(db)) as sandbox:
@@ -74,7 +74,7 @@ def test_an_advance_whose_write_fails_leaves_the_clock_where_it_was(tmp_path: Pa
         assert _clock(make_client(restarted))["offset"] == before["offset"]
 
 
-@pytest.mark.expect_log("ERROR", "console.sandbox.server", r"due work failed")
+@pytest.mark.expect_log("ERROR", "console.sandbox.serving.server", r"due work failed")
 def test_due_work_that_fails_after_the_clock_moved_is_kept_due_and_done_later(
     tmp_path: Path,
 ) -> None:

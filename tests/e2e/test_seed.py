@@ -9,7 +9,7 @@ import pytest
 import stripe
 
 from console.sandbox import Sandbox
-from console.sandbox.demo import LOCALES, PORTAL_PAYMENT_METHODS, DemoError, seed_demo
+from console.sandbox.seed.demo import LOCALES, PORTAL_PAYMENT_METHODS, DemoError, seed_demo
 from tests.conftest import make_client
 
 

@@ -271,7 +271,7 @@ def test_the_tarball_holds_the_program_desktop_entry_and_icons(built: Built) -> 
         "PySide6/Qt/libexec/QtWebEngineProcess",  # the in-app portal and branding preview
         "PySide6/Qt/plugins/platforms/libqxcb.so",
         "PySide6/Qt/translations/qtbase_de.qm",  # Qt's own strings in the German UI
-        "console/sandbox/spec/openapi-subset.json",
+        "console/sandbox/facts/spec/openapi-subset.json",
         "resources/portal/locale/de_DE/LC_MESSAGES/messages.po",
         "resources/icons/128.png",
         "stripe/data/ca-certificates.crt",

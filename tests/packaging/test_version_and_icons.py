@@ -81,7 +81,7 @@ def test_the_bundle_leaves_out_unused_qt_parts_only() -> None:
         "PySide6/Qt/translations/qtwebengine_locales/de.pak",
         "PySide6/Qt/resources/qtwebengine_resources.pak",
         "resources/portal/templates/home.html",
-        "console/sandbox/spec/openapi-subset.json",
+        "console/sandbox/facts/spec/openapi-subset.json",
         "PySide6\\plugins\\platforms\\qwindows.dll",
     ]
     dropped = [

@@ -1,7 +1,7 @@
 """Requests generated from Stripe's OpenAPI subset, written apart from the sandbox's validator.
 
 The sandbox's own ``validation.py`` decides what it accepts; these tests must not ask it. This
-module reads ``console/sandbox/spec/openapi-subset.json`` itself and derives, for every
+module reads ``console/sandbox/facts/spec/openapi-subset.json`` itself and derives, for every
 operation, (a) well-typed parameter sets and (b) requests that are wrong in one known place, so
 the test can say which ``param`` a Stripe-shaped error has to name.
 """
@@ -19,7 +19,14 @@ from hypothesis import strategies as st
 
 JSON = dict[str, Any]
 
-SPEC = Path(__file__).resolve().parents[2] / "console" / "sandbox" / "spec" / "openapi-subset.json"
+SPEC = (
+    Path(__file__).resolve().parents[2]
+    / "console"
+    / "sandbox"
+    / "facts"
+    / "spec"
+    / "openapi-subset.json"
+)
 
 # A scalar no schema in the subset accepts unless it takes free text (or lists it in an enum).
 NOT_A_VALUE = "zz_not_a_valid_value"

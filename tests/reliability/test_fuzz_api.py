@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from console.sandbox import Sandbox, resources
-from console.sandbox.registry import HANDLERS
+from console.sandbox.state.registry import HANDLERS
 from tests.conftest import make_client
 from tests.reliability import openapi_fuzz as spec
 from tests.reliability.conftest import objects_digest

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from console.sandbox.errors import StripeError
-from console.sandbox.search import (
+from console.sandbox.facts.errors import StripeError
+from console.sandbox.state.search import (
     Clause,
     compile_query,
     count_sql,
@@ -23,7 +23,7 @@ from console.sandbox.search import (
     read_page_token,
     select_sql,
 )
-from console.sandbox.store import Store
+from console.sandbox.state.store import Store
 
 ACCOUNT = "acct_test"
 

@@ -10,7 +10,14 @@ from typing import Any, get_args
 from console.configurations.model import CancellationReasonOption
 from resources import load_json
 
-SPEC = Path(__file__).resolve().parents[2] / "console" / "sandbox" / "spec" / "openapi-subset.json"
+SPEC = (
+    Path(__file__).resolve().parents[2]
+    / "console"
+    / "sandbox"
+    / "facts"
+    / "spec"
+    / "openapi-subset.json"
+)
 
 
 def _enum_at(schema: Any, *path: str) -> list[str]:

@@ -11,8 +11,8 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from console.sandbox.context import Context
-from console.sandbox.spec import JSON
+from console.sandbox.facts.spec import JSON
+from console.sandbox.state.context import Context
 from resources import load_json
 
 # The invoice object embeds this many lines; the rest are paged through /lines.

@@ -15,10 +15,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from console.sandbox.billing.periods import remaining_fraction
-from console.sandbox.spec import JSON
+from console.sandbox.facts.spec import JSON
 
 if TYPE_CHECKING:
-    from console.sandbox.context import Context
+    from console.sandbox.state.context import Context
 
 BEHAVIORS = ("create_prorations", "always_invoice", "none")
 

@@ -30,7 +30,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from console.sandbox.errors import StripeError
+from console.sandbox.facts.errors import StripeError
 from console.sandbox.network.profile import RateLimits
 
 # Budgets kept before idle ones are dropped: made-up keys must not grow the table for ever.

@@ -1,7 +1,7 @@
 """The hosted customer portal: the pages a ``billing_portal.session`` link opens.
 
 Importing this package mounts every portal page at ``/p`` (one entry in
-``console.sandbox.registry.PAGE_ROUTES``) and imports each module of the package,
+``console.sandbox.state.registry.PAGE_ROUTES``) and imports each module of the package,
 so a page module registers its routes just by existing here.
 
 For page modules (the subscription pages use exactly this):
@@ -57,7 +57,7 @@ import importlib
 import pkgutil
 
 from console.sandbox.portal.app import mount
-from console.sandbox.registry import PAGE_ROUTES
+from console.sandbox.state.registry import PAGE_ROUTES
 
 
 def _load_pages() -> None:

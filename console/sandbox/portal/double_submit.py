@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.responses import Response
 
-from console.sandbox import ids
+from console.sandbox.facts import ids
 
 FIELD = "csrf_token"
 """The form field that echoes the cookie (the same name as the session pages' token)."""

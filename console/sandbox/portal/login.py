@@ -25,15 +25,15 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.responses import Response
 
-from console.sandbox import ids
-from console.sandbox.errors import StripeError
-from console.sandbox.hosted_urls import rebased
+from console.sandbox.facts import ids
+from console.sandbox.facts.errors import StripeError
+from console.sandbox.facts.spec import JSON
+from console.sandbox.http.hosted_urls import rebased
 from console.sandbox.portal.app import redirect, route
 from console.sandbox.portal.double_submit import FIELD, DoubleSubmit
 from console.sandbox.portal.memory import PerStore, Recent
 from console.sandbox.portal.render import render
 from console.sandbox.portal.session import api_of, brand_for, closing, read_form
-from console.sandbox.spec import JSON
 
 LOGIN_COOKIE = "portal_login_csrf"
 # The login cookie is the forms' double-submit token and names the browser a code belongs to.

@@ -2,7 +2,7 @@
 
 :class:`Recent` holds at most ``limit`` values by key, the oldest dropped first, safe
 across threads (pages run in Starlette's thread pool). :class:`PerStore` gives each
-sandbox (each :class:`~console.sandbox.store.Store`) its own, made on first use and
+sandbox (each :class:`~console.sandbox.state.store.Store`) its own, made on first use and
 gone with the store, so tests and apps running several sandboxes never share one.
 """
 
@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from console.sandbox.store import Store
+from console.sandbox.state.store import Store
 
 V = TypeVar("V")
 T = TypeVar("T")

@@ -17,11 +17,11 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from console.sandbox.errors import StripeError
+from console.sandbox.facts.errors import StripeError
+from console.sandbox.facts.spec import JSON
 from console.sandbox.portal.app import redirect, session_route
 from console.sandbox.portal.render import N_, PageLocale, gettext, render, request_locale
 from console.sandbox.portal.session import Portal, PortalExit
-from console.sandbox.spec import JSON
 from resources import load_json
 
 HIDDEN_INVOICE_STATUSES = ("draft",)
@@ -57,7 +57,7 @@ def supported_payment_method_types() -> dict[str, str]:
 
 @cache
 def tax_id_types() -> tuple[str, ...]:
-    from console.sandbox.spec import spec_operations
+    from console.sandbox.facts.spec import spec_operations
 
     op = next(o for o in spec_operations() if o.operation_id == "PostCustomersCustomerTaxIds")
     schema: JSON = op.params_schema["properties"]["type"]

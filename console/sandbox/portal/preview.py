@@ -28,18 +28,18 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from console.sandbox import ids
-from console.sandbox.context import Context
-from console.sandbox.errors import invalid, missing_param
+from console.sandbox.facts import ids
+from console.sandbox.facts import portal_rules as rules
+from console.sandbox.facts.errors import invalid, missing_param
+from console.sandbox.facts.spec import JSON, spec_operations
 from console.sandbox.portal import pages, subscriptions
-from console.sandbox.portal import portal_rules as rules
 from console.sandbox.portal.app import route
 from console.sandbox.portal.memory import PerStore, Recent
 from console.sandbox.portal.render import page_locale, render, request_locale
 from console.sandbox.portal.session import Brand, Portal, api_of, valid_color
-from console.sandbox.registry import extra
 from console.sandbox.resources.portal_configurations import new_configuration
-from console.sandbox.spec import JSON, spec_operations
+from console.sandbox.state.context import Context
+from console.sandbox.state.registry import extra
 from resources import load_json
 
 OBJECT = "sandbox.portal_preview"

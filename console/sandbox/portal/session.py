@@ -31,14 +31,14 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import Response
 
-from console.sandbox import ids
-from console.sandbox.errors import StripeError
-from console.sandbox.hosted_urls import rebased
+from console.sandbox.facts import ids
+from console.sandbox.facts.errors import StripeError
+from console.sandbox.facts.spec import JSON
+from console.sandbox.http.hosted_urls import rebased
 from console.sandbox.portal.render import PageLocale, choose_locale, render, request_locale
-from console.sandbox.spec import JSON
 
 if TYPE_CHECKING:
-    from console.sandbox.app import Api
+    from console.sandbox.http.app import Api
 
 COOKIE_PREFIX = "portal_session_"
 CSRF_FIELD = "csrf_token"
@@ -209,7 +209,7 @@ def _locale_for(request: Request, session: JSON, customer: JSON | None) -> PageL
 async def read_form(request: Request) -> dict[str, str] | None:
     """A url-encoded form, or None once it passes ``MAX_FORM`` bytes (read no further than
     that, however long the body); repeated keys keep the last value. Check the link first."""
-    from console.sandbox.app import read_body
+    from console.sandbox.http.app import read_body
 
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_FORM:

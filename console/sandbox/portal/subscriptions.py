@@ -1,6 +1,6 @@
 """The portal's subscription pages: details, plan change with its preview, cancel, renew.
 
-What is offered comes from :mod:`console.sandbox.portal.portal_rules`; every
+What is offered comes from :mod:`console.sandbox.facts.portal_rules`; every
 limit it reports is explained on the page, and a change it does not offer, if
 posted by hand, is refused with the same explanation (403) before anything is
 called. Changes go through the API (``portal.call``), so the subscription, its
@@ -22,13 +22,13 @@ from babel.numbers import format_percent
 from starlette.requests import Request
 from starlette.responses import Response
 
-from console.sandbox.errors import StripeError
+from console.sandbox.facts import portal_rules as rules
+from console.sandbox.facts.errors import StripeError
+from console.sandbox.facts.spec import JSON
 from console.sandbox.portal import i18n, pages
-from console.sandbox.portal import portal_rules as rules
 from console.sandbox.portal.app import redirect, session_route
 from console.sandbox.portal.render import N_, gettext, money, render
 from console.sandbox.portal.session import Portal, PortalExit
-from console.sandbox.spec import JSON
 
 SUBSCRIPTION_FLOWS = ("subscription_cancel", "subscription_update", "subscription_update_confirm")
 MAX_COMMENT = 500

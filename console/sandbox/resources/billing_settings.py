@@ -17,9 +17,9 @@ Stripe gives a new account is not documented).
 
 from __future__ import annotations
 
-from console.sandbox.context import Context
-from console.sandbox.registry import extra
-from console.sandbox.spec import JSON
+from console.sandbox.facts.spec import JSON
+from console.sandbox.state.context import Context
+from console.sandbox.state.registry import extra
 
 OBJECT = "sandbox.billing_settings"
 PATH = "/v1/test_helpers/billing_settings"

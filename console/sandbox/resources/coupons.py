@@ -13,13 +13,13 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from console.sandbox import ids
-from console.sandbox.context import Context, changed, snapshot
-from console.sandbox.errors import StripeError, invalid, no_such
-from console.sandbox.fields import metadata, unset
-from console.sandbox.listing import list_objects
-from console.sandbox.registry import includable, on_due, operation
-from console.sandbox.spec import JSON
+from console.sandbox.facts import ids
+from console.sandbox.facts.errors import StripeError, invalid, no_such
+from console.sandbox.facts.fields import metadata, unset
+from console.sandbox.facts.spec import JSON
+from console.sandbox.state.context import Context, changed, snapshot
+from console.sandbox.state.listing import list_objects
+from console.sandbox.state.registry import includable, on_due, operation
 
 MAX_NAME = 40
 

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
-from console.sandbox import ids, testcards
-from console.sandbox.context import Context, changed, snapshot
-from console.sandbox.errors import invalid
-from console.sandbox.fields import address, assign, metadata
-from console.sandbox.listing import embedded_list, list_objects
-from console.sandbox.registry import includable, operation
-from console.sandbox.spec import JSON
+from console.sandbox.facts import ids, testcards
+from console.sandbox.facts.errors import invalid
+from console.sandbox.facts.fields import address, assign, metadata
+from console.sandbox.facts.spec import JSON
+from console.sandbox.state.context import Context, changed, snapshot
+from console.sandbox.state.listing import embedded_list, list_objects
+from console.sandbox.state.registry import includable, operation
 
 PLAIN_FIELDS = ("description", "email", "name", "phone", "business_name", "individual_name")
-
-
-def _hook(module: str, name: str) -> Any:
-    """A function of a sibling resource module (payment methods, tax IDs, subscriptions)."""
-    return getattr(importlib.import_module(f"console.sandbox.resources.{module}"), name)
 
 
 def _shipping(value: Any) -> JSON | None:
@@ -81,7 +75,8 @@ def _add_source(ctx: Context, customer: JSON, token: str) -> None:
     if token not in testcards.TOK_CARD_TOKENS:
         # A missing object named in a parameter is Stripe's 400, not the URL's 404.
         raise invalid(f"No such token: '{token}'", param="source", code="resource_missing")
-    pm_module = importlib.import_module("console.sandbox.resources.payment_methods")
+    from console.sandbox.resources import payment_methods as pm_module
+
     card = pm_module.from_params(ctx, {"type": "card", "card": {"token": token}})
     card["id"] = ctx.new_id("card")
     failure = pm_module.validation_error(card)
@@ -156,12 +151,14 @@ def new_customer(customer_id: str, created: int) -> JSON:
 
 @operation("PostCustomers")
 def create(ctx: Context, params: JSON) -> JSON:
+    from console.sandbox.resources import payment_methods, tax_ids
+
     customer = new_customer(ctx.new_id("cus", 14), ctx.now())
     ctx.insert(customer)
     _apply(ctx, customer, {k: v for k, v in params.items() if k != "invoice_settings"})
     settings = params.get("invoice_settings")
     if params.get("payment_method"):
-        attached = _hook("payment_methods", "attach_to_customer")(
+        attached = payment_methods.attach_to_customer(
             ctx, params["payment_method"], customer, param="payment_method"
         )
         if isinstance(settings, dict) and (
@@ -177,7 +174,7 @@ def create(ctx: Context, params: JSON) -> JSON:
     ctx.save(customer)
     ctx.emit("customer.created", customer)
     for position, tax_id in enumerate(params.get("tax_id_data") or []):
-        _hook("tax_ids", "create_for_customer")(
+        tax_ids.create_for_customer(
             ctx, customer, tax_id["type"], tax_id["value"], param=f"tax_id_data[{position}]"
         )
     return customer
@@ -215,14 +212,16 @@ def update(ctx: Context, params: JSON, customer: str) -> JSON:
 
 @operation("DeleteCustomersCustomer")
 def delete(ctx: Context, params: JSON, customer: str) -> JSON:
+    from console.sandbox.resources import payment_methods, subscriptions
+
     found = ctx.fetch("customer", customer)
     for subscription in list(
         ctx.store.scan(account=ctx.account, type_="subscription", parent=customer)
     ):
         if subscription.get("status") not in ("canceled", "incomplete_expired"):
-            _hook("subscriptions", "cancel_now")(ctx, subscription)
+            subscriptions.cancel_now(ctx, subscription)
     for pm in list(ctx.store.scan(account=ctx.account, type_="payment_method", parent=customer)):
-        _hook("payment_methods", "detach_from_customer")(ctx, pm)
+        payment_methods.detach_from_customer(ctx, pm)
     stub = {"id": customer, "object": "customer", "deleted": True}
     ctx.store.replace_type(customer, "deleted.customer", stub)
     ctx.emit("customer.deleted", found)

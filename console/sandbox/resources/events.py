@@ -1,6 +1,6 @@
 """The events API: read what happened (``GET /v1/events``, ``GET /v1/events/{id}``).
 
-Events are written by ``console.sandbox.events.record`` in the account where the
+Events are written by ``console.sandbox.state.events.record`` in the account where the
 change happened; this module only lists and retrieves them, in the scope of
 the request (a connected account sees its own events).
 
@@ -17,11 +17,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from console.sandbox.context import Context
-from console.sandbox.errors import StripeError, invalid, no_such
-from console.sandbox.listing import created_filter, list_objects
-from console.sandbox.registry import operation
-from console.sandbox.spec import JSON
+from console.sandbox.facts.errors import StripeError, invalid, no_such
+from console.sandbox.facts.spec import JSON
+from console.sandbox.state.context import Context
+from console.sandbox.state.listing import created_filter, list_objects
+from console.sandbox.state.registry import operation
 
 MAX_TYPES = 20
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.sandbox.context import Context
-from console.sandbox.errors import invalid, missing_param
-from console.sandbox.listing import list_objects
-from console.sandbox.registry import extra
-from console.sandbox.spec import JSON
+from console.sandbox.facts.errors import invalid, missing_param
+from console.sandbox.facts.spec import JSON
+from console.sandbox.state.context import Context
+from console.sandbox.state.listing import list_objects
+from console.sandbox.state.registry import extra
 
 OBJECT = "billing.feedback_option"
 MAX_DESCRIPTION = 100

@@ -20,13 +20,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from console.sandbox import ids
-from console.sandbox.context import Context
-from console.sandbox.errors import StripeError, invalid, no_such
-from console.sandbox.listing import list_objects
-from console.sandbox.multipart import Upload
-from console.sandbox.registry import PAGE_ROUTES, operation
-from console.sandbox.spec import JSON
+from console.sandbox.facts import ids
+from console.sandbox.facts.errors import StripeError, invalid, no_such
+from console.sandbox.facts.spec import JSON
+from console.sandbox.facts.upload import Upload
+from console.sandbox.state.context import Context
+from console.sandbox.state.listing import list_objects
+from console.sandbox.state.registry import PAGE_ROUTES, operation
 
 KB = 1024
 MB = 1024 * KB

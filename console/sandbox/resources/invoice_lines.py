@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from console.sandbox.context import Context, changed, snapshot
-from console.sandbox.errors import StripeError, invalid, missing_param
-from console.sandbox.fields import metadata
-from console.sandbox.listing import embedded_list, page_limit
-from console.sandbox.registry import includable, operation
+from console.sandbox.facts.errors import StripeError, invalid, missing_param
+from console.sandbox.facts.fields import metadata
+from console.sandbox.facts.spec import JSON
 from console.sandbox.resources.invoices import (
     _fetch,
     _item_id_of,
@@ -20,7 +18,9 @@ from console.sandbox.resources.invoices import (
     resolve_discounts,
     sync_item,
 )
-from console.sandbox.spec import JSON
+from console.sandbox.state.context import Context, changed, snapshot
+from console.sandbox.state.listing import embedded_list, page_limit
+from console.sandbox.state.registry import includable, operation
 
 # -- lines ------------------------------------------------------------------------------------
 

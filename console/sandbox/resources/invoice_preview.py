@@ -14,10 +14,8 @@ from console.sandbox.billing.invoice_math import (
     recompute,
     renewal_description,
 )
-from console.sandbox.context import Context, snapshot
-from console.sandbox.errors import StripeError, invalid, missing_param
-from console.sandbox.listing import embedded_list
-from console.sandbox.registry import operation
+from console.sandbox.facts.errors import StripeError, invalid, missing_param
+from console.sandbox.facts.spec import JSON
 from console.sandbox.resources.invoices import (
     _customer_discounts,
     _default_currency,
@@ -30,7 +28,9 @@ from console.sandbox.resources.invoices import (
     resolve_discounts,
     subscription_of,
 )
-from console.sandbox.spec import JSON
+from console.sandbox.state.context import Context, snapshot
+from console.sandbox.state.listing import embedded_list
+from console.sandbox.state.registry import HANDLERS, operation
 
 # -- preview --------------------------------------------------------------------------------
 #
@@ -38,6 +38,7 @@ from console.sandbox.spec import JSON
 # items, discounts) inside a savepoint and rolls it back, so what the portal shows before a
 # plan change is exactly what the change would bill, and nothing is saved.
 
+UPDATE_SUBSCRIPTION = "PostSubscriptionsSubscriptionExposedId"
 PREVIEW_UPDATE_KEYS = ("items", "proration_behavior", "proration_date", "billing_cycle_anchor",
                        "cancel_at", "cancel_at_period_end", "trial_end", "metadata",
                        "billing_mode")  # fmt: skip
@@ -83,7 +84,8 @@ def _apply_details(ctx: Context, sub: JSON, details: JSON) -> None:
         update.pop("billing_cycle_anchor")
     update["payment_behavior"] = "allow_incomplete"
     try:
-        subscriptions.update(ctx, update, subscription_exposed_id=sub["id"])
+        # The update operation itself, as the API runs it (its parameter rules included).
+        HANDLERS[UPDATE_SUBSCRIPTION](ctx, update, subscription_exposed_id=sub["id"])
     except StripeError as error:
         raise _prefixed(error, "subscription_details") from None
 

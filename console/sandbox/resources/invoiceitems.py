@@ -12,12 +12,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from console.sandbox.billing.invoice_math import decimal_text, pricing, round_amount
-from console.sandbox.context import Context, changed, snapshot
-from console.sandbox.errors import StripeError, invalid, missing_param
-from console.sandbox.fields import metadata
-from console.sandbox.listing import list_objects
-from console.sandbox.registry import operation
-from console.sandbox.spec import JSON
+from console.sandbox.facts.errors import StripeError, invalid, missing_param
+from console.sandbox.facts.fields import metadata
+from console.sandbox.facts.spec import JSON
+from console.sandbox.state.context import Context, changed, snapshot
+from console.sandbox.state.listing import list_objects
+from console.sandbox.state.registry import operation
 
 
 def new_item(

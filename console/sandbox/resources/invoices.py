@@ -11,24 +11,22 @@ default setting "leave the invoice past due").
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
-from console.sandbox import ids, invoice_pages
+from console.sandbox.billing import listeners
 from console.sandbox.billing.invoice_math import (
     embed_lines,
     line_from_item,
     recompute,
     subscription_line,
 )
-from console.sandbox.context import Context, changed, public, snapshot
-from console.sandbox.errors import StripeError, card_declined, invalid, missing_param
-from console.sandbox.fields import address, metadata, unset
-from console.sandbox.listing import list_objects
-from console.sandbox.registry import on_due, operation
-from console.sandbox.spec import JSON
-
-_ = invoice_pages  # imported for its hosted-page routes, which it registers on import
+from console.sandbox.facts import ids
+from console.sandbox.facts.errors import StripeError, card_declined, invalid, missing_param
+from console.sandbox.facts.fields import address, metadata, unset
+from console.sandbox.facts.spec import JSON
+from console.sandbox.state.context import Context, changed, public, snapshot
+from console.sandbox.state.listing import list_objects
+from console.sandbox.state.registry import on_due, operation
 
 AUTO_FINALIZE_DELAY = 3600
 RETRY_DAYS = (3, 5, 7)
@@ -40,15 +38,6 @@ NO_PAYMENT_METHOD = (
     "adding a default payment method. For more information, visit "
     "https://stripe.com/docs/billing/subscriptions/payment-methods-setting#payment-method-priority."
 )
-
-
-def _hook(module: str, name: str) -> Any:
-    """An optional function of a sibling module (subscriptions reacting to payment outcomes)."""
-    try:
-        found = importlib.import_module(f"console.sandbox.resources.{module}")
-    except ImportError:
-        return None
-    return getattr(found, name, None)
 
 
 # -- the object -----------------------------------------------------------------------------
@@ -553,9 +542,7 @@ def _mark_paid(
     ctx.emit("invoice.paid", invoice, previous)
     if not out_of_band:
         ctx.emit("invoice.payment_succeeded", invoice, previous)
-    hook = _hook("subscription_payments", "on_invoice_paid")
-    if hook is not None:
-        hook(ctx, invoice)
+    listeners.notify("invoice.paid", ctx, invoice)
     return invoice
 
 
@@ -592,9 +579,7 @@ def _record_failure(ctx: Context, invoice: JSON, before: JSON) -> None:
     invoice["next_payment_attempt"] = retry
     ctx.save(invoice, due=retry)
     ctx.emit("invoice.payment_failed", invoice, changed(before, invoice))
-    hook = _hook("subscription_payments", "on_invoice_payment_failed")
-    if hook is not None:
-        hook(ctx, invoice)
+    listeners.notify("invoice.payment_failed", ctx, invoice)
     retries_used_up = (
         retry is None
         and invoice.get("auto_advance")
@@ -602,9 +587,7 @@ def _record_failure(ctx: Context, invoice: JSON, before: JSON) -> None:
         and invoice["attempt_count"] > len(RETRY_DAYS)
     )
     if retries_used_up:
-        final = _hook("subscription_payments", "on_final_payment_failure")
-        if final is not None:
-            final(ctx, invoice)
+        listeners.notify("invoice.retries_exhausted", ctx, invoice)
 
 
 def _description(invoice: JSON) -> str:

@@ -17,13 +17,13 @@ from __future__ import annotations
 import copy
 from typing import Any, NoReturn
 
-from console.sandbox import ids, testcards
-from console.sandbox.context import Context, changed, public, snapshot
-from console.sandbox.errors import StripeError, invalid
-from console.sandbox.fields import address, metadata
-from console.sandbox.listing import embedded_list, list_objects
-from console.sandbox.registry import operation
-from console.sandbox.spec import JSON
+from console.sandbox.facts import ids, testcards
+from console.sandbox.facts.errors import StripeError, invalid
+from console.sandbox.facts.fields import address, metadata
+from console.sandbox.facts.spec import JSON
+from console.sandbox.state.context import Context, changed, public, snapshot
+from console.sandbox.state.listing import embedded_list, list_objects
+from console.sandbox.state.registry import operation
 
 CONFIRMABLE = ("requires_payment_method", "requires_confirmation", "requires_action")
 UPDATABLE = CONFIRMABLE

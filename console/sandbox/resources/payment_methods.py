@@ -24,13 +24,13 @@ import copy
 import time
 from typing import Any
 
-from console.sandbox import testcards
-from console.sandbox.context import Context, changed, snapshot
-from console.sandbox.errors import StripeError, invalid, missing_param, no_such
-from console.sandbox.fields import metadata
-from console.sandbox.listing import list_objects
-from console.sandbox.registry import operation
-from console.sandbox.spec import JSON, load_document
+from console.sandbox.facts import testcards
+from console.sandbox.facts.errors import StripeError, invalid, missing_param, no_such
+from console.sandbox.facts.fields import metadata
+from console.sandbox.facts.spec import JSON, load_document
+from console.sandbox.state.context import Context, changed, snapshot
+from console.sandbox.state.listing import list_objects
+from console.sandbox.state.registry import operation
 from resources import load_json
 
 # The types the customer portal can manage (product spec; stored once in resources/).

@@ -16,15 +16,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.sandbox import ids
-from console.sandbox.context import Context, changed, snapshot
-from console.sandbox.errors import invalid, missing_param, no_such
-from console.sandbox.fields import metadata, unset
-from console.sandbox.listing import list_objects
-from console.sandbox.registry import operation
-from console.sandbox.spec import JSON
-from console.sandbox.store import Store
-from console.sandbox.urls import check_url
+from console.sandbox.facts import ids
+from console.sandbox.facts.errors import invalid, missing_param, no_such
+from console.sandbox.facts.fields import metadata, unset
+from console.sandbox.facts.spec import JSON
+from console.sandbox.facts.urls import check_url
+from console.sandbox.state.context import Context, changed, snapshot
+from console.sandbox.state.listing import list_objects
+from console.sandbox.state.registry import operation
+from console.sandbox.state.store import Store
 
 OBJECT = "billing_portal.configuration"
 LOGIN_KIND = "portal_login"

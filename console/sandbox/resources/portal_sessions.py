@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.sandbox import ids
-from console.sandbox.context import Context
-from console.sandbox.errors import StripeError, invalid, missing_param, no_such
-from console.sandbox.registry import operation
-from console.sandbox.spec import JSON
-from console.sandbox.store import Store
-from console.sandbox.urls import check_url
+from console.sandbox.facts import ids
+from console.sandbox.facts.errors import StripeError, invalid, missing_param, no_such
+from console.sandbox.facts.spec import JSON
+from console.sandbox.facts.urls import check_url
+from console.sandbox.state.context import Context
+from console.sandbox.state.registry import operation
+from console.sandbox.state.store import Store
 
 OBJECT = "billing_portal.session"
 TOKEN_KIND = "portal_session"
@@ -364,7 +364,7 @@ def _require_updatable(
     ctx: Context, customer: JSON, config: JSON, subscription: JSON, param: str
 ) -> None:
     """An update deep link only for a subscription the portal can update (not cancel-only)."""
-    from console.sandbox.portal import portal_rules as rules
+    from console.sandbox.facts import portal_rules as rules
 
     prices: dict[str, JSON] = {}
     products: dict[str, JSON] = {}

@@ -9,12 +9,12 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from console.sandbox.context import Context, changed, snapshot
-from console.sandbox.errors import StripeError, invalid
-from console.sandbox.fields import metadata, unset
-from console.sandbox.listing import list_objects
-from console.sandbox.registry import includable, operation
-from console.sandbox.spec import JSON
+from console.sandbox.facts.errors import StripeError, invalid
+from console.sandbox.facts.fields import metadata, unset
+from console.sandbox.facts.spec import JSON
+from console.sandbox.state.context import Context, changed, snapshot
+from console.sandbox.state.listing import list_objects
+from console.sandbox.state.registry import includable, operation
 
 LOOKUP_KIND = "price.lookup_key"
 MAX_DECIMAL_PLACES = 12

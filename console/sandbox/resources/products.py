@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.sandbox.context import Context, changed, snapshot
-from console.sandbox.errors import StripeError, invalid
-from console.sandbox.fields import assign, metadata
-from console.sandbox.listing import list_objects
-from console.sandbox.registry import operation
-from console.sandbox.spec import JSON
+from console.sandbox.facts.errors import StripeError, invalid
+from console.sandbox.facts.fields import assign, metadata
+from console.sandbox.facts.spec import JSON
+from console.sandbox.state.context import Context, changed, snapshot
+from console.sandbox.state.listing import list_objects
+from console.sandbox.state.registry import operation
 
 MAX_IMAGES = 8
 MAX_MARKETING_FEATURES = 15

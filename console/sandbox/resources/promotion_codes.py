@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from console.sandbox import ids
-from console.sandbox.context import Context, changed, snapshot
-from console.sandbox.errors import StripeError, invalid
-from console.sandbox.fields import metadata
-from console.sandbox.listing import list_objects
-from console.sandbox.registry import operation
-from console.sandbox.spec import JSON
+from console.sandbox.facts import ids
+from console.sandbox.facts.errors import StripeError, invalid
+from console.sandbox.facts.fields import metadata
+from console.sandbox.facts.spec import JSON
+from console.sandbox.state.context import Context, changed, snapshot
+from console.sandbox.state.listing import list_objects
+from console.sandbox.state.registry import operation
 
 LOOKUP_KIND = "promotion_code.code"
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9-]+$")

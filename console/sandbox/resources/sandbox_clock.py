@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from console.sandbox.clock_bounds import advance_limit
-from console.sandbox.context import Context
-from console.sandbox.errors import invalid
-from console.sandbox.registry import CLOCK_MOVERS, extra
-from console.sandbox.spec import JSON
+from console.sandbox.billing.clock_bounds import advance_limit
+from console.sandbox.facts.errors import invalid
+from console.sandbox.facts.spec import JSON
+from console.sandbox.state.context import Context
+from console.sandbox.state.registry import CLOCK_MOVERS, extra
 
 
 def _clock(now: int, offset: int) -> JSON:

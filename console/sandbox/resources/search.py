@@ -1,21 +1,22 @@
 """``GET /v1/<resource>/search``: Stripe's search query language over the store, newest first.
 
-The query becomes one SQL condition (see :mod:`console.sandbox.search`) on the
+The query becomes one SQL condition (see :mod:`console.sandbox.state.search`) on the
 account's objects of one type; pages are keyset cursors on (created, seq), so
 the hundredth page costs what the first does, even with a million customers.
 ``total_count`` is computed only when asked for (``expand[]=total_count``), as
 Stripe includes it only then. With a network profile's search lag, search sees the
-store as it was that long ago (see :mod:`console.sandbox.search_lag`).
+store as it was that long ago (see :mod:`console.sandbox.state.search_lag`).
 """
 
 from __future__ import annotations
 
 import json
 
-from console.sandbox.context import Context
-from console.sandbox.listing import page_limit
-from console.sandbox.registry import operation
-from console.sandbox.search import (
+from console.sandbox.facts.spec import JSON
+from console.sandbox.state.context import Context
+from console.sandbox.state.listing import page_limit
+from console.sandbox.state.registry import operation
+from console.sandbox.state.search import (
     compile_query,
     count_sql,
     fingerprint,
@@ -25,8 +26,7 @@ from console.sandbox.search import (
     read_page_token,
     select_sql,
 )
-from console.sandbox.search_lag import lagged_view
-from console.sandbox.spec import JSON
+from console.sandbox.state.search_lag import lagged_view
 
 
 def search(ctx: Context, params: JSON, object_type: str, url: str) -> JSON:

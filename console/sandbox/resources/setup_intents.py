@@ -16,13 +16,13 @@ from __future__ import annotations
 import copy
 from typing import Any, NoReturn
 
-from console.sandbox import ids, testcards
-from console.sandbox.context import Context, public
-from console.sandbox.errors import StripeError, invalid, missing_param
-from console.sandbox.fields import metadata
-from console.sandbox.listing import list_objects
-from console.sandbox.registry import operation
-from console.sandbox.spec import JSON
+from console.sandbox.facts import ids, testcards
+from console.sandbox.facts.errors import StripeError, invalid, missing_param
+from console.sandbox.facts.fields import metadata
+from console.sandbox.facts.spec import JSON
+from console.sandbox.state.context import Context, public
+from console.sandbox.state.listing import list_objects
+from console.sandbox.state.registry import operation
 
 CONFIRMABLE = ("requires_payment_method", "requires_confirmation", "requires_action")
 ALWAYS_UPDATABLE = frozenset({"metadata", "description", "expand"})

@@ -5,8 +5,7 @@ trial ends, period-end cancellations, expiring pending updates and incomplete su
 from __future__ import annotations
 
 from console.sandbox.billing import periods
-from console.sandbox.context import Context, snapshot
-from console.sandbox.registry import on_due
+from console.sandbox.facts.spec import JSON
 from console.sandbox.resources.subscriptions import (
     ENDED,
     _bill,
@@ -22,7 +21,8 @@ from console.sandbox.resources.subscriptions import (
     next_due,
     trial_ends_without_payment_method,
 )
-from console.sandbox.spec import JSON
+from console.sandbox.state.context import Context, snapshot
+from console.sandbox.state.registry import on_due
 
 # -- the clock ----------------------------------------------------------------------------
 

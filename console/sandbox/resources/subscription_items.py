@@ -13,12 +13,12 @@ from decimal import Decimal
 from typing import Any
 
 from console.sandbox.billing.prorations import rounded
-from console.sandbox.context import Context
-from console.sandbox.errors import invalid
-from console.sandbox.fields import metadata
-from console.sandbox.listing import list_objects
-from console.sandbox.registry import operation
-from console.sandbox.spec import JSON
+from console.sandbox.facts.errors import invalid
+from console.sandbox.facts.fields import metadata
+from console.sandbox.facts.spec import JSON
+from console.sandbox.state.context import Context
+from console.sandbox.state.listing import list_objects
+from console.sandbox.state.registry import operation
 
 MAX_ITEMS = 20
 

@@ -1,10 +1,11 @@
 """Subscriptions reacting to their invoices' payments: paid invoices activate, failed ones make
-the subscription past due (called by the invoices module).
+the subscription past due (listeners of the billing engine's invoice outcomes).
 """
 
 from __future__ import annotations
 
-from console.sandbox.context import Context, changed, snapshot
+from console.sandbox.billing.listeners import listens
+from console.sandbox.facts.spec import JSON
 from console.sandbox.resources.subscriptions import (
     ENDED,
     _embed_items,
@@ -12,13 +13,14 @@ from console.sandbox.resources.subscriptions import (
     _restore,
     cancel_now,
 )
-from console.sandbox.spec import JSON
+from console.sandbox.state.context import Context, changed, snapshot
 
 # -- invoices paid later ------------------------------------------------------------------
 
 
+@listens("invoice.paid")
 def on_invoice_paid(ctx: Context, invoice: JSON) -> None:
-    """Called by the invoices module when a subscription's invoice gets paid after the fact.
+    """A subscription's invoice got paid after the fact.
 
     An incomplete or past-due subscription becomes active; a pending update
     waiting for this invoice is applied.
@@ -50,6 +52,7 @@ def on_invoice_paid(ctx: Context, invoice: JSON) -> None:
     _finish(ctx, sub, before)
 
 
+@listens("invoice.payment_failed")
 def on_invoice_payment_failed(ctx: Context, invoice: JSON) -> None:
     """A later attempt (an automatic retry) failed: an active subscription falls past due."""
     sub_id = ((invoice.get("parent") or {}).get("subscription_details") or {}).get("subscription")
@@ -62,6 +65,7 @@ def on_invoice_payment_failed(ctx: Context, invoice: JSON) -> None:
         _finish(ctx, sub, before)
 
 
+@listens("invoice.retries_exhausted")
 def on_final_payment_failure(ctx: Context, invoice: JSON) -> None:
     """The last retry of a subscription's invoice failed: do what the account's setting says
     (``billing_settings``: cancel, mark unpaid or leave past due; the invoice uncollectible or

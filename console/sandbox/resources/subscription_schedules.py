@@ -13,13 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 from console.sandbox.billing import periods
-from console.sandbox.context import Context, changed, snapshot
-from console.sandbox.errors import invalid, missing_param
-from console.sandbox.fields import metadata, unset
-from console.sandbox.listing import list_objects
-from console.sandbox.registry import on_due, operation
+from console.sandbox.billing.listeners import listens
+from console.sandbox.facts.errors import invalid, missing_param
+from console.sandbox.facts.fields import metadata, unset
+from console.sandbox.facts.spec import JSON
 from console.sandbox.resources import subscription_items as items_mod
-from console.sandbox.spec import JSON
+from console.sandbox.state.context import Context, changed, snapshot
+from console.sandbox.state.listing import list_objects
+from console.sandbox.state.registry import on_due, operation
 
 LIVE = ("not_started", "active")
 MAX_PHASES = 10
@@ -606,6 +607,7 @@ def advance_phase(ctx: Context, sub: JSON, moment: int) -> None:
     ctx.emit("subscription_schedule.completed", schedule, changed(before, schedule))
 
 
+@listens("subscription.ended")
 def subscription_ended(ctx: Context, sub: JSON) -> None:
     """The subscription was canceled outside the schedule: the schedule is canceled too."""
     schedule = ctx.find(str(sub.get("schedule") or ""))

@@ -15,15 +15,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from console.sandbox.billing import periods, prorations
+from console.sandbox.billing import listeners, periods, prorations
 from console.sandbox.billing.invoice_math import renewal_description
-from console.sandbox.context import Context, changed, snapshot
-from console.sandbox.errors import StripeError, card_declined, invalid, missing_param, no_such
-from console.sandbox.fields import metadata, unset
-from console.sandbox.listing import list_objects
-from console.sandbox.registry import operation
+from console.sandbox.facts.errors import StripeError, card_declined, invalid, missing_param, no_such
+from console.sandbox.facts.fields import metadata, unset
+from console.sandbox.facts.spec import JSON
 from console.sandbox.resources import subscription_items as items_mod
-from console.sandbox.spec import JSON
+from console.sandbox.state.context import Context, changed, snapshot
+from console.sandbox.state.listing import list_objects
+from console.sandbox.state.registry import operation
 
 ENDED = ("canceled", "incomplete_expired")
 BILLED = ("active", "past_due", "unpaid", "trialing")
@@ -910,9 +910,7 @@ def cancel_now(
     _details(sub, details)
     sub["pending_update"] = None
     if sub.get("schedule"):
-        from console.sandbox.resources import subscription_schedules
-
-        subscription_schedules.subscription_ended(ctx, sub)
+        listeners.notify("subscription.ended", ctx, sub)
     ctx.save(sub, due=None)
     ctx.emit("customer.subscription.deleted", sub)
     return sub

@@ -16,12 +16,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from console.sandbox import taxid_formats
-from console.sandbox.context import Context
-from console.sandbox.errors import invalid, missing_param, no_such
-from console.sandbox.listing import list_objects
-from console.sandbox.registry import operation
-from console.sandbox.spec import JSON
+from console.sandbox.facts import taxid_formats
+from console.sandbox.facts.errors import invalid, missing_param, no_such
+from console.sandbox.facts.spec import JSON
+from console.sandbox.state.context import Context
+from console.sandbox.state.listing import list_objects
+from console.sandbox.state.registry import operation
 
 MAX_PER_CUSTOMER = 25
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.sandbox.context import Context, changed, snapshot
-from console.sandbox.errors import invalid
-from console.sandbox.fields import metadata
-from console.sandbox.listing import list_objects
-from console.sandbox.registry import operation
-from console.sandbox.spec import JSON
+from console.sandbox.facts.errors import invalid
+from console.sandbox.facts.fields import metadata
+from console.sandbox.facts.spec import JSON
+from console.sandbox.state.context import Context, changed, snapshot
+from console.sandbox.state.listing import list_objects
+from console.sandbox.state.registry import operation
 
 MAX_DISPLAY_NAME = 50
 TEXT_FIELDS = ("description", "jurisdiction", "state", "tax_type")

@@ -11,13 +11,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlparse
 
-from console.sandbox import ids
-from console.sandbox.context import Context, changed, snapshot
-from console.sandbox.errors import invalid
-from console.sandbox.fields import metadata, unset
-from console.sandbox.listing import list_objects
-from console.sandbox.registry import operation
-from console.sandbox.spec import JSON
+from console.sandbox.facts import ids
+from console.sandbox.facts.errors import invalid
+from console.sandbox.facts.fields import metadata, unset
+from console.sandbox.facts.spec import JSON
+from console.sandbox.state.context import Context, changed, snapshot
+from console.sandbox.state.listing import list_objects
+from console.sandbox.state.registry import operation
 
 OBJECT = "webhook_endpoint"
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from console.sandbox.portal import portal_rules as rules
-from console.sandbox.spec import JSON
+from console.sandbox.facts import portal_rules as rules
+from console.sandbox.facts.spec import JSON
 
 # -- fixtures: objects as the sandbox stores them -----------------------------------------------
 

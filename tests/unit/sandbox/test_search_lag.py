@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from console.sandbox.context import changed
-from console.sandbox.search_lag import roll_back
+from console.sandbox.state.context import changed
+from console.sandbox.state.search_lag import roll_back
 
 
 def test_roll_back_undoes_changes_newest_first() -> None:

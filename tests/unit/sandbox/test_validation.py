@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from console.sandbox.errors import StripeError
-from console.sandbox.validation import validate_params
+from console.sandbox.facts.errors import StripeError
+from console.sandbox.http.validation import validate_params
 
 SCHEMA: dict[str, Any] = {
     "type": "object",

@@ -6,7 +6,7 @@ import asyncio
 from typing import Literal
 
 from console.sandbox import Sandbox
-from console.sandbox.server import WebhookSender
+from console.sandbox.serving.server import WebhookSender
 
 
 class WatchedWake(asyncio.Event):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from console.sandbox.errors import StripeError
-from console.sandbox.wire import bracket, parse_form, split_key
+from console.sandbox.facts.errors import StripeError
+from console.sandbox.http.wire import bracket, parse_form, split_key
 
 
 def test_nested_and_indexed_keys_build_a_tree() -> None:

@@ -1,0 +1,1 @@
+"""HTTP plumbing: the /v1 API's dispatch, Stripe's wire format, request checks."""

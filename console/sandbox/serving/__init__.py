@@ -1,0 +1,1 @@
+"""Serving the sandbox: the ASGI server, its Host check and body limits."""

@@ -1,0 +1,107 @@
+"""What a handler gets: the store, the clock, whose data is in scope, and helpers.
+
+Handlers are plain functions ``fn(ctx, params, **path_params) -> object`` that
+run inside one database transaction; the helpers here keep them short and make
+every handler fail the same way Stripe does (``resource_missing`` with the
+parameter that named the missing id).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from console.sandbox.facts import ids
+from console.sandbox.facts.errors import no_such
+from console.sandbox.facts.spec import JSON
+from console.sandbox.network.profile import NETWORK_OFF, NetworkProfile
+from console.sandbox.state.clock import Clock
+from console.sandbox.state.store import Store
+
+API_VERSION = "2026-10-28.endive"
+
+
+@dataclass
+class Context:
+    store: Store
+    clock: Clock
+    account: str
+    platform: str
+    request_id: str | None = None
+    idempotency_key: str | None = None
+    base_url: str = ""
+    events: list[JSON] = field(default_factory=list)
+    # The network profile's search lag and event retention (off: neither).
+    network: NetworkProfile = NETWORK_OFF
+
+    @property
+    def connected(self) -> bool:
+        """True when the request acts on behalf of a connected account (``Stripe-Account``)."""
+        return self.account != self.platform
+
+    def now(self) -> int:
+        return self.clock.now()
+
+    def new_id(self, prefix: str, length: int = 24) -> str:
+        return ids.new_id(prefix, length)
+
+    # -- objects ---------------------------------------------------------------
+
+    def find(self, object_id: str) -> JSON | None:
+        return self.store.get(object_id, account=self.account)
+
+    def fetch(self, object_type: str, object_id: str, *, param: str = "id", kind: str = "") -> JSON:
+        """The live object of this type in scope, or Stripe's 404 naming ``param``."""
+        obj = self.store.get(object_id, account=self.account) if object_id else None
+        if obj is None or obj.get("object") != object_type or obj.get("deleted"):
+            raise no_such(kind or object_type.replace("_", " "), object_id, param=param)
+        return obj
+
+    def insert(self, obj: JSON, *, parent: str | None = None, due: int | None = None) -> JSON:
+        self.store.insert(obj, account=self.account, parent=parent, due=due)
+        return obj
+
+    def save(self, obj: JSON, *, due: int | bool | None = False) -> JSON:
+        self.store.save(obj, due=due)
+        return obj
+
+    # -- events ----------------------------------------------------------------
+
+    def emit(self, event_type: str, obj: JSON, previous: JSON | None = None) -> JSON:
+        """Record an event about ``obj``; webhooks are queued when the transaction commits."""
+        from console.sandbox.state import events  # events imports context for typing only
+
+        return events.record(self, event_type, obj, previous)
+
+
+def snapshot(obj: JSON) -> JSON:
+    """A deep copy to diff against after a change (``previous_attributes``)."""
+    return copy.deepcopy(obj)
+
+
+def changed(before: JSON, after: JSON) -> JSON:
+    """Stripe's ``previous_attributes``: old values of what changed, nested for hashes."""
+    previous: JSON = {}
+    for key in set(before) | set(after):
+        if key.startswith("_") or key in ("updated",):
+            continue
+        old: Any = before.get(key)
+        new: Any = after.get(key)
+        if old == new:
+            continue
+        if isinstance(old, dict) and isinstance(new, dict) and old.get("object") != "list":
+            nested = changed(old, new)
+            previous[key] = nested if nested else old
+        else:
+            previous[key] = old
+    return previous
+
+
+def public(value: Any) -> Any:
+    """The object as the API shows it: internal ``_`` keys removed at every level."""
+    if isinstance(value, dict):
+        return {k: public(v) for k, v in value.items() if not k.startswith("_")}
+    if isinstance(value, list):
+        return [public(v) for v in value]
+    return value
