@@ -135,6 +135,24 @@ def draft(
     return client.v1.invoices.create(params=create)
 
 
+def open_invoice(
+    client: stripe.StripeClient, amount: int, currency: str, **customer_params: Any
+) -> stripe.Invoice:
+    """A finalized one-line invoice in ``currency`` for a new customer with no card on file."""
+    payer = customer(client, name="Ada Lovelace", **customer_params)
+    client.v1.invoice_items.create(
+        params={"customer": payer.id, "amount": amount, "currency": currency, "description": "Fee"}
+    )
+    created = client.v1.invoices.create(
+        params={
+            "customer": payer.id,
+            "currency": currency,
+            "pending_invoice_items_behavior": "include",
+        }
+    )
+    return client.v1.invoices.finalize_invoice(created.id)
+
+
 def invoices(client: stripe.StripeClient, customer: str) -> list[stripe.Invoice]:
     """The customer's invoices, oldest first."""
     listed = client.v1.invoices.list(params={"customer": customer, "limit": 100})

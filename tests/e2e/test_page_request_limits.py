@@ -97,12 +97,12 @@ def test_a_huge_payment_form_is_refused_and_the_page_still_works(
     with httpx.Client(base_url=sandbox.url, trust_env=False) as http:
         page = http.get(invoice_page)
         assert page.status_code == 200
-        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
         assert csrf
         small = "x" * (MAX_FORM // 2)
         answer = http.post(
             invoice_page + "/pay",
-            data={"csrf": csrf.group(1), "number": "4242424242424242", "expiry": "12/40",
+            data={"csrf_token": csrf.group(1), "number": "4242424242424242", "expiry": "12/40",
                   "cvc": "123", "note": small},
         )  # fmt: skip
     assert answer.status_code == 303

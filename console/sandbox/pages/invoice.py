@@ -1,38 +1,46 @@
 """The hosted invoice page (``/i/{token}``), its card payment form, and the PDF download.
 
 The token in the URL is the only key: 192 random bits, made at finalization.
-The payment form is protected by a double-submit token: a random value in a
+The page is drawn like the portal's pages (``resources/portal/templates/hosted_invoice.html``
+through :func:`console.sandbox.portal.render.render`: autoescaped Jinja2, the portal's
+catalogs, Babel money and dates) in the customer's language, with the merchant's branding.
+The payment form is protected by a double-submit token
+(:mod:`console.sandbox.portal.double_submit`): a random value in a
 ``SameSite=Strict`` cookie that the form must echo, so another site cannot make
-a payer's browser pay. Every value shown is HTML-escaped; the page loads no
-external asset and says so in its Content-Security-Policy.
+a payer's browser pay. The page loads nothing from another origin and says so in
+its Content-Security-Policy.
 """
 
 from __future__ import annotations
 
-import hmac
-from html import escape
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qs
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from console.sandbox.billing import invoicing
-from console.sandbox.billing.invoice_math import format_date, format_money
-from console.sandbox.facts import ids
 from console.sandbox.facts.errors import StripeError
 from console.sandbox.facts.spec import JSON
 from console.sandbox.http.app import read_body
-from console.sandbox.pages.invoice_pdf import render
+from console.sandbox.pages.invoice_pdf import render as render_pdf
+from console.sandbox.portal.double_submit import FIELD, DoubleSubmit
+from console.sandbox.portal.pages import error_in, parse_expiry
+from console.sandbox.portal.render import PageLocale, choose_locale, render
+from console.sandbox.portal.session import Brand, brand_for
 from console.sandbox.state.context import Context
 from console.sandbox.state.registry import PAGE_ROUTES
 
 CSRF_COOKIE = "invoice_csrf"
+CSRF = DoubleSubmit(CSRF_COOKIE, path="/i/")
 MAX_FORM = 4096
 SECURITY_HEADERS = {
+    # Styles and the brand icon come from this origin only (the portal's stylesheet, its
+    # brand colours, the uploaded icon); nothing else loads, not even inline style.
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
         "frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
@@ -40,41 +48,28 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 
-STYLE = """
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;background:#f6f8fa;color:#1a1f36;
-margin:0;padding:32px 16px}
-main{max-width:640px;margin:0 auto;background:#fff;border-radius:8px;padding:32px;
-box-shadow:0 1px 3px rgba(0,0,0,.12)}
-h1{font-size:20px;margin:0 0 4px}h2{font-size:15px;margin:24px 0 8px}
-.muted{color:#697386;font-size:14px}.amount{font-size:32px;font-weight:600;margin:16px 0 4px}
-.badge{display:inline-block;padding:2px 8px;border-radius:4px;font-size:12px;font-weight:600;
-text-transform:uppercase;background:#e3e8ee}
-.paid{background:#d7f7c2;color:#05690d}.open{background:#cff5f6;color:#0055bc}
-.void,.uncollectible{background:#ffe7f2;color:#b3063d}
-table{width:100%;border-collapse:collapse;font-size:14px}
-td,th{padding:8px 0;border-bottom:1px solid #e3e8ee;text-align:left}
-td.num,th.num{text-align:right}tr.total td{font-weight:600;border-bottom:none}
-form{margin-top:24px;display:grid;gap:12px}label{font-size:14px;display:grid;gap:4px}
-input{font:inherit;padding:8px;border:1px solid #c0c8d2;border-radius:4px}
-.row{display:grid;grid-template-columns:1fr 1fr;gap:12px}
-button{font:inherit;font-weight:600;padding:10px;border:0;border-radius:4px;background:#635bff;
-color:#fff;cursor:pointer}
-.error{background:#ffe7f2;color:#b3063d;padding:10px;border-radius:4px;font-size:14px}
-.notice{background:#d7f7c2;color:#05690d;padding:10px;border-radius:4px;font-size:14px}
-a{color:#635bff}
-"""
-
 
 # -- finding the invoice ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Hosted:
+    """An invoice behind a page token, with what its page is drawn with."""
+
+    ctx: Context
+    invoice: JSON
+    brand: Brand
+    locale: PageLocale
 
 
 def _api(request: Request) -> Any:
     return request.app.state.api
 
 
-def _locate(api: Any, token: str) -> tuple[Context, JSON] | None:
-    """The invoice behind ``token`` and a context in its account (call inside a transaction)."""
-
+def _locate(request: Request, token: str) -> Hosted | None:
+    """The invoice behind ``token``, a context in its account, its brand and language (call
+    inside a transaction)."""
+    api = _api(request)
     invoice_id = api.store.lookup(api.platform, invoicing.PAGE_LOOKUP, token)
     if invoice_id is None:
         return None
@@ -85,129 +80,73 @@ def _locate(api: Any, token: str) -> tuple[Context, JSON] | None:
     invoice = ctx.find(invoice_id)
     if invoice is None or invoice.get("object") != "invoice" or invoice.get("_token") != token:
         return None
-    return ctx, invoice
+    customer = ctx.find(str(invoice.get("customer") or "")) or {}
+    return Hosted(ctx, invoice, _brand(api, account, invoice), _locale(request, customer))
 
 
-def _merchant(invoice: JSON) -> str:
-    return str(invoice.get("account_name") or "Merchant")
+def _brand(api: Any, account: str, invoice: JSON) -> Brand:
+    """What Stripe's hosted invoice page shows of the merchant: the invoice's business name,
+    the account's icon (not its logo) and its brand and accent colours
+    (https://docs.stripe.com/invoicing/customize, "Apply brand settings"); with
+    ``on_behalf_of``, that account's look, as in the portal."""
+    brand = brand_for(api, account, {}, on_behalf_of=invoice.get("on_behalf_of"))
+    name = invoice.get("account_name") or brand.name
+    return replace(brand, name=str(name), logo=None, logo_url=None)
+
+
+def _locale(request: Request, customer: JSON) -> PageLocale:
+    """The page's language.
+
+    Certain: Stripe lets a merchant set a customer's preferred language for its invoices
+    (https://docs.stripe.com/invoicing/customize), which is the customer's
+    ``preferred_locales``. Assumed (Stripe documents neither): the first of those the page is
+    translated into wins, as in the portal; without one, the browser's ``Accept-Language``
+    decides, else US English; and the page uses the portal's 40 languages.
+    """
+    preferred = customer.get("preferred_locales") or []
+    return choose_locale(None, preferred, request.headers.get("accept-language"))
 
 
 # -- HTML ---------------------------------------------------------------------------------------
 
 
-def _document(title: str, body: str) -> str:
-    return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f'<meta name="robots" content="noindex"><title>{escape(title)}</title>'
-        f"<style>{STYLE}</style></head><body><main>{body}</main></body></html>"
-    )
-
-
-def _html(content: str, status: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
-    return HTMLResponse(
-        content, status_code=status, headers={**SECURITY_HEADERS, **(headers or {})}
-    )
-
-
-def not_found() -> HTMLResponse:
-    body = (
-        "<h1>Invoice not found</h1><p class=muted>This link is not valid. Ask the business that "
-        "sent it for a new one.</p>"
-    )
-    return _html(_document("Invoice not found", body), status=404)
-
-
-def _rows(invoice: JSON) -> str:
-    currency = invoice["currency"]
-    rows = []
-    for line in invoice["_lines"]:
-        quantity = line.get("quantity")
-        rows.append(
-            f"<tr><td>{escape(str(line.get('description') or ''))}</td>"
-            f"<td class=num>{escape('' if quantity is None else str(quantity))}</td>"
-            f"<td class=num>{escape(format_money(line['amount'], currency))}</td></tr>"
-        )
-    summary: list[tuple[str, int, str]] = [("Subtotal", invoice["subtotal"], "")]
-    for entry in invoice.get("total_discount_amounts") or []:
-        summary.append(("Discount", -entry["amount"], ""))
-    summary.append(("Total", invoice["total"], "total"))
-    applied = invoice["amount_due"] - invoice["total"]
-    if applied:
-        summary.append(("Applied balance", applied, ""))
-    summary.append(("Amount paid", invoice["amount_paid"], ""))
-    summary.append(("Amount due", invoice["amount_remaining"], "total"))
-    for label, amount, css in summary:
-        rows.append(
-            f"<tr class={css or 'sum'}><td colspan=2>{escape(label)}</td>"
-            f"<td class=num>{escape(format_money(amount, currency))}</td></tr>"
-        )
-    return "".join(rows)
-
-
-def _status_text(invoice: JSON) -> str:
-    status = invoice["status"]
-    transitions = invoice["status_transitions"]
-    if status == "paid" and transitions.get("paid_at"):
-        return f"Paid on {format_date(transitions['paid_at'])}"
-    if status == "void":
-        return "This invoice has been voided and cannot be paid."
-    if status == "uncollectible":
-        return "This invoice is overdue."
-    if invoice.get("due_date"):
-        return f"Due {format_date(invoice['due_date'])}"
-    return "Payment due"
-
-
-def _pay_form(token: str, csrf: str) -> str:
-    return (
-        f'<form method="post" action="/i/{escape(token)}/pay" autocomplete="off">'
-        f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
-        '<label>Card number<input name="number" inputmode="numeric" required '
-        'placeholder="4242 4242 4242 4242"></label>'
-        '<div class="row"><label>Expiry (MM/YY)<input name="expiry" required placeholder="12/34">'
-        '</label><label>CVC<input name="cvc" inputmode="numeric" placeholder="123"></label></div>'
-        "<button type=submit>Pay</button></form>"
-    )
-
-
-def page(invoice: JSON, *, csrf: str, message: str | None = None, ok: bool = False) -> str:
-    currency = invoice["currency"]
-    number = invoice.get("number") or ""
-    status = invoice["status"]
-    parts = [
-        f"<p class=muted>{escape(_merchant(invoice))} <span class=badge>Test mode</span></p>",
-        f"<h1>Invoice {escape(number)}</h1>",
-        f'<span class="badge {escape(status)}">{escape(status)}</span>',
-        f"<p class=amount>{escape(format_money(invoice['amount_remaining'], currency))}</p>",
-        f"<p class=muted>{escape(_status_text(invoice))}</p>",
-    ]
-    if message:
-        parts.append(f'<p class="{"notice" if ok else "error"}" role="alert">{escape(message)}</p>')
-    billed = " · ".join(
-        escape(str(v)) for v in (invoice.get("customer_name"), invoice.get("customer_email")) if v
-    )
-    if billed:
-        parts.append(f"<p class=muted>Billed to {billed}</p>")
-    parts.append(
-        "<h2>Summary</h2><table><thead><tr><th>Description</th><th class=num>Qty</th>"
-        f"<th class=num>Amount</th></tr></thead><tbody>{_rows(invoice)}</tbody></table>"
-    )
-    token = str(invoice["_token"])
-    if status in ("open", "uncollectible") and invoice["amount_remaining"] > 0:
-        parts.append(_pay_form(token, csrf))
-    parts.append(f'<p><a href="/i/{escape(token)}/pdf">Download invoice (PDF)</a></p>')
-    return _document(f"Invoice {number} from {_merchant(invoice)}", "".join(parts))
-
-
-def _with_csrf(invoice: JSON, *, status: int = 200, message: str | None = None,
-               ok: bool = False) -> HTMLResponse:  # fmt: skip
-    csrf = ids.new_token(16)
-    response = _html(page(invoice, csrf=csrf, message=message, ok=ok), status=status)
-    response.set_cookie(
-        CSRF_COOKIE, csrf, httponly=True, samesite="strict", path="/i/", max_age=3600
-    )
+def _secured(response: Response) -> Response:
+    response.headers.update(SECURITY_HEADERS)
     return response
+
+
+def not_found(request: Request) -> Response:
+    page = render(request, "hosted_invoice.html", {"invoice": None}, status=404)
+    return _secured(page)
+
+
+def _page(request: Request, hosted: Hosted, *, status: int = 200, paid: bool = False,
+          error: str | None = None, error_text: str | None = None) -> Response:  # fmt: skip
+    """The invoice's page with a fresh form token. ``error`` is a key the template words
+    (``csrf``, ``too_large``, ``expiry``) or ``"api"`` with the words in ``error_text``."""
+    invoice = hosted.invoice
+    token = CSRF.token(request)
+    context = {
+        "invoice": invoice,
+        "lines": invoice["_lines"],
+        "brand": hosted.brand,
+        "token": invoice["_token"],
+        "payable": invoice["status"] in ("open", "uncollectible")
+        and invoice["amount_remaining"] > 0,
+        "paid": paid,
+        "error": error,
+        "error_text": error_text,
+        "csrf_token": token,
+        "csrf_field": FIELD,
+    }
+    page = render(request, "hosted_invoice.html", context, status=status, locale=hosted.locale)
+    return CSRF.set(_secured(page), token)
+
+
+def _refused(request: Request, hosted: Hosted, error: StripeError, status: int) -> Response:
+    """The page again, saying why the API refused, in the page's language."""
+    words = error_in(hosted.locale, error)
+    return _page(request, hosted, status=status, error="api", error_text=words)
 
 
 # -- routes -------------------------------------------------------------------------------------
@@ -215,24 +154,21 @@ def _with_csrf(invoice: JSON, *, status: int = 200, message: str | None = None,
 
 async def show(request: Request) -> Response:
     api = _api(request)
-    token = request.path_params["token"]
     with api.store.transaction():
-        found = _locate(api, token)
-    if found is None:
-        return not_found()
-    _ctx, invoice = found
-    notice = "Payment received. Thank you!" if request.query_params.get("paid") else None
-    return _with_csrf(invoice, message=notice, ok=True)
+        hosted = _locate(request, request.path_params["token"])
+    if hosted is None:
+        return not_found(request)
+    return _page(request, hosted, paid=bool(request.query_params.get("paid")))
 
 
 async def pdf(request: Request) -> Response:
     api = _api(request)
     with api.store.transaction():
-        found = _locate(api, request.path_params["token"])
-    if found is None:
-        return not_found()
-    _ctx, invoice = found
-    content = render(invoice, merchant=_merchant(invoice))
+        hosted = _locate(request, request.path_params["token"])
+    if hosted is None:
+        return not_found(request)
+    invoice = hosted.invoice
+    content = render_pdf(invoice, merchant=hosted.brand.name)
     name = f"Invoice-{invoice.get('number') or invoice['id']}.pdf"
     return Response(
         content,
@@ -251,22 +187,13 @@ def _closing(response: Response) -> Response:
     return response
 
 
-def _expiry(value: str) -> tuple[int, int] | None:
-    month, _, year = value.replace(" ", "").partition("/")
-    if not (month.isdigit() and year.isdigit()):
-        return None
-    full_year = int(year) + 2000 if len(year) == 2 else int(year)
-    return int(month), full_year
-
-
 async def pay(request: Request) -> Response:
     api = _api(request)
     token = request.path_params["token"]
     with api.store.transaction():
-        found = _locate(api, token)
-    if found is None:
-        return _closing(not_found())
-    ctx, invoice = found
+        hosted = _locate(request, token)
+    if hosted is None:
+        return _closing(not_found(request))
     # The token first, the body after, and never more of it than a payment form needs.
     declared = request.headers.get("content-length", "")
     try:
@@ -274,19 +201,13 @@ async def pay(request: Request) -> Response:
             raise StripeError("Request body too large.")
         body = await read_body(request.receive, MAX_FORM)
     except StripeError:
-        return _closing(
-            _with_csrf(invoice, status=413, message="This form is too large to be a payment.")
-        )
+        return _closing(_page(request, hosted, status=413, error="too_large"))
     form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
-    cookie = request.cookies.get(CSRF_COOKIE, "")
-    sent = form.get("csrf", "")
-    if not cookie or not hmac.compare_digest(cookie.encode(), sent.encode()):
-        return _with_csrf(
-            invoice, status=403, message="This form has expired. Reload the page and try again."
-        )
-    expiry = _expiry(form.get("expiry", ""))
+    if not CSRF.accepts(request, form.get(FIELD, "")):
+        return _page(request, hosted, status=403, error="csrf")
+    expiry = parse_expiry(form.get("expiry", ""))
     if expiry is None:
-        return _with_csrf(invoice, status=400, message="Enter the card's expiry as MM/YY.")
+        return _page(request, hosted, status=400, error="expiry")
     card = {
         "number": form.get("number", "").replace(" ", ""),
         "exp_month": expiry[0],
@@ -296,28 +217,35 @@ async def pay(request: Request) -> Response:
         card["cvc"] = form["cvc"]
     try:
         payment_method = api.call(
-            "PostPaymentMethods", {"type": "card", "card": card}, scope=ctx.account
+            "PostPaymentMethods", {"type": "card", "card": card}, scope=hosted.ctx.account
         )
     except StripeError as error:
-        return _with_csrf(invoice, status=402 if error.status == 402 else 400,
-                          message=error.message)  # fmt: skip
+        return _refused(request, hosted, error, 402 if error.status == 402 else 400)
     failure: JSON | None = None
-    refused: str | None = None
+    refused: StripeError | None = None
     with api.store.transaction():
-        located = _locate(api, token)
+        located = _locate(request, token)
         if located is None:
-            return not_found()
-        ctx, invoice = located
+            return not_found(request)
+        hosted = located
         try:
-            invoice, failure = invoicing.pay(ctx, invoice, payment_method=payment_method["id"])
+            invoice, failure = invoicing.pay(
+                hosted.ctx, hosted.invoice, payment_method=payment_method["id"]
+            )
+            hosted = replace(hosted, invoice=invoice)
         except StripeError as error:
-            refused = error.message
-    if ctx.events:
+            refused = error
+    if hosted.ctx.events:
         api.on_events()
     if refused is not None:
-        return _with_csrf(invoice, status=400, message=refused)
+        return _refused(request, hosted, refused, 400)
     if failure is not None:
-        return _with_csrf(invoice, status=402, message=str(failure["message"]))
+        declined = StripeError(
+            str(failure["message"]),
+            code=failure.get("code"),
+            decline_code=failure.get("decline_code"),
+        )
+        return _refused(request, hosted, declined, 402)
     return RedirectResponse(f"/i/{token}?paid=1", status_code=303)
 
 

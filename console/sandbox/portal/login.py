@@ -30,11 +30,14 @@ from console.sandbox.facts.errors import StripeError
 from console.sandbox.facts.spec import JSON
 from console.sandbox.http.hosted_urls import rebased
 from console.sandbox.portal.app import redirect, route
+from console.sandbox.portal.double_submit import FIELD, DoubleSubmit
 from console.sandbox.portal.memory import PerStore, Recent
 from console.sandbox.portal.render import render
 from console.sandbox.portal.session import api_of, brand_for, closing, read_form
 
 LOGIN_COOKIE = "portal_login_csrf"
+# The login cookie is the forms' double-submit token and names the browser a code belongs to.
+LOGIN_CSRF = DoubleSubmit(LOGIN_COOKIE, path="/p/login/")
 # Stripe documents neither its passcode's lifetime nor how many guesses it allows: ten
 # minutes and five guesses are the usual choices for emailed codes.
 CODE_TTL = 600.0
@@ -134,15 +137,9 @@ def _login_config(request: Request) -> JSON | None:
     return resolve_login_token(api_of(request).store, token)
 
 
-def _browser_of(request: Request) -> str:
-    """The login cookie's value, or a new one; it is also the forms' double-submit token."""
-    value = request.cookies.get(LOGIN_COOKIE, "")
-    return value if 16 <= len(value) <= 64 else ids.new_token(16)
-
-
 def _login_page(request: Request, config: JSON, *, status: int = 200, **context: Any) -> Response:
     # The value stays while the cookie lives, so several tabs keep working.
-    browser = _browser_of(request)
+    browser = LOGIN_CSRF.token(request, keep=True)
     api = api_of(request)
     account = api.store.owner(config["id"]) or api.platform
     response = render(
@@ -151,10 +148,7 @@ def _login_page(request: Request, config: JSON, *, status: int = 200, **context:
         {"login_csrf": browser, "brand": brand_for(api, account, config), **context},
         status=status,
     )
-    response.set_cookie(
-        LOGIN_COOKIE, browser, path="/p/login/", httponly=True, samesite="strict", max_age=3600
-    )
-    return response
+    return LOGIN_CSRF.set(response, browser)
 
 
 def _code_page(
@@ -182,10 +176,9 @@ async def login(request: Request) -> Response:
     form = await read_form(request)
     if form is None:
         return closing(_login_page(request, config, status=413, refused=True))
-    cookie = request.cookies.get(LOGIN_COOKIE, "")
-    sent = form.get("csrf_token", "")
-    if not cookie or not hmac.compare_digest(cookie.encode(), sent.encode()):
+    if not LOGIN_CSRF.accepts(request, form.get(FIELD, "")):
         return _login_page(request, config, status=403, refused=True)
+    cookie = request.cookies[LOGIN_COOKIE]
     if "attempt" in form:
         return _check_code(request, config, form, cookie)
     email = form.get("email", "").strip()

@@ -20,7 +20,7 @@ from starlette.responses import Response
 from console.sandbox.facts.errors import StripeError
 from console.sandbox.facts.spec import JSON
 from console.sandbox.portal.app import redirect, session_route
-from console.sandbox.portal.render import N_, gettext, render, request_locale
+from console.sandbox.portal.render import N_, PageLocale, gettext, render, request_locale
 from console.sandbox.portal.session import Portal, PortalExit
 from resources import load_json
 
@@ -352,7 +352,8 @@ def invoice_page(
     )
 
 
-def _expiry(value: str) -> tuple[int, int] | None:
+def parse_expiry(value: str) -> tuple[int, int] | None:
+    """A card's ``MM/YY`` (or ``MM/YYYY``) as month and full year, or None."""
     month, _, year = value.replace(" ", "").partition("/")
     if not (month.isdigit() and year.isdigit()):
         return None
@@ -363,7 +364,7 @@ def _expiry(value: str) -> tuple[int, int] | None:
 def _new_card(portal: Portal) -> str:
     """A card PaymentMethod from the form's fields; StripeError when the API refuses it."""
     form = portal.form
-    expiry = _expiry(form.get("expiry", ""))
+    expiry = parse_expiry(form.get("expiry", ""))
     if expiry is None:
         raise StripeError(
             gettext(portal.locale, N_("Enter the card's expiry date as MM/YY.")),
@@ -440,11 +441,16 @@ FIELD_ERROR = N_("Check this field and try again.")
 
 def error_text(portal: Portal, error: StripeError) -> str:
     """``error`` in the portal's language (errors the pages raise are already translated)."""
+    return error_in(portal.locale, error)
+
+
+def error_in(locale: PageLocale, error: StripeError) -> str:
+    """``error`` in ``locale``, for a page with or without a portal session."""
     for key in (error.extra.get("decline_code"), error.code):
         if key in ERROR_MESSAGES:
-            return gettext(portal.locale, ERROR_MESSAGES[key])
+            return gettext(locale, ERROR_MESSAGES[key])
     if error.code is not None:
-        return gettext(portal.locale, FIELD_ERROR)
+        return gettext(locale, FIELD_ERROR)
     return error.message
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 import httpx
 import pypdf
@@ -16,7 +17,7 @@ from tests import builders
 
 
 def _csrf(html: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert found is not None
     return found.group(1)
 
@@ -63,14 +64,19 @@ def test_hosted_page_pays_with_a_card_and_checks_csrf(client: stripe.StripeClien
     url = final.hosted_invoice_url
     with httpx.Client() as browser:
         csrf = _csrf(browser.get(url).text)
-        forged = httpx.post(f"{url}/pay", data={"csrf": csrf, "number": "4242424242424242",
+        forged = httpx.post(f"{url}/pay", data={"csrf_token": csrf, "number": "4242424242424242",
                                                 "expiry": "12/40"})  # fmt: skip
         assert forged.status_code == 403
         assert client.v1.invoices.retrieve(final.id).status == "open"
 
         declined = browser.post(
             f"{url}/pay",
-            data={"csrf": csrf, "number": "4000 0000 0000 0002", "expiry": "12/40", "cvc": "123"},
+            data={
+                "csrf_token": csrf,
+                "number": "4000 0000 0000 0002",
+                "expiry": "12/40",
+                "cvc": "123",
+            },
         )
         assert declined.status_code == 402
         assert "Your card was declined." in declined.text
@@ -80,7 +86,7 @@ def test_hosted_page_pays_with_a_card_and_checks_csrf(client: stripe.StripeClien
         paid = browser.post(
             f"{url}/pay",
             data={
-                "csrf": _csrf(declined.text),
+                "csrf_token": _csrf(declined.text),
                 "number": "4242 4242 4242 4242",
                 "expiry": "12/40",
                 "cvc": "123",
@@ -123,3 +129,96 @@ def test_pdf_shows_names_in_any_script(client: stripe.StripeClient) -> None:
     text = _pdf_text(httpx.get(final.invoice_pdf).content)
     assert "Elza Bērziņa" in text or "Elza Berzina" in text  # accents kept where a font has them
     assert "?" not in text
+
+
+# -- language, branding and the form's token -------------------------------------------------------
+
+NBSP = "\xa0"
+
+
+def _euro_invoice(client: stripe.StripeClient, **customer: Any) -> stripe.Invoice:
+    return builders.open_invoice(client, 123456, "eur", **customer)
+
+
+def test_page_speaks_the_customers_preferred_language(client: stripe.StripeClient) -> None:
+    final = _euro_invoice(client, preferred_locales=["de"])
+    assert final.hosted_invoice_url is not None
+    # The customer's language wins over the browser's.
+    page = httpx.get(final.hosted_invoice_url, headers={"Accept-Language": "fr-FR"})
+    assert page.status_code == 200
+    assert 'lang="de-DE"' in page.text
+    assert f"1.234,56{NBSP}€" in page.text
+    for label in ("Rechnung", "Fälliger Betrag", "Kartennummer", f"1.234,56{NBSP}€ bezahlen"):
+        assert label in page.text, label
+    assert "Amount due" not in page.text and "Card number" not in page.text
+
+
+def test_page_falls_back_to_the_browsers_language(client: stripe.StripeClient) -> None:
+    final = _euro_invoice(client)
+    assert final.hosted_invoice_url is not None
+    french = httpx.get(final.hosted_invoice_url, headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    assert 'lang="fr-FR"' in french.text and "Montant dû" in french.text
+    english = httpx.get(final.hosted_invoice_url)
+    assert 'lang="en-US"' in english.text and "€1,234.56" in english.text
+
+
+def test_a_declined_card_is_explained_in_the_customers_language(
+    client: stripe.StripeClient,
+) -> None:
+    final = _euro_invoice(client, preferred_locales=["de"])
+    assert final.hosted_invoice_url is not None
+    url = final.hosted_invoice_url
+    with httpx.Client() as browser:
+        csrf = _csrf(browser.get(url).text)
+        card = {"number": "4000000000000002", "expiry": "12/40", "cvc": "123"}
+        declined = browser.post(f"{url}/pay", data={"csrf_token": csrf, **card})
+    assert declined.status_code == 402
+    assert "Ihre Karte wurde abgelehnt." in declined.text
+
+
+def test_page_shows_the_merchants_name_icon_and_colours(fresh_client: stripe.StripeClient) -> None:
+    platform = fresh_client.v1.accounts.retrieve_current()
+    fresh_client.v1.accounts.update(
+        platform.id,
+        params={
+            "business_profile": {"name": "Northwind <script>alert(1)</script>"},
+            "settings": {"branding": {"primary_color": "#0b7a5c", "secondary_color": "#eaf4f0"}},
+        },
+    )
+    final = _euro_invoice(fresh_client)
+    assert final.hosted_invoice_url is not None
+    page = httpx.get(final.hosted_invoice_url)
+    assert page.status_code == 200
+    assert '<span class="business-name">Northwind &lt;script&gt;' in page.text
+    assert "<script>" not in page.text
+    # The colours arrive as the portal's brand stylesheet, from this origin only.
+    assert 'href="/p/brand.css?primary=0b7a5c&amp;secondary=eaf4f0"' in page.text
+    css = httpx.get(f"{final.hosted_invoice_url.split('/i/')[0]}/p/brand.css?primary=0b7a5c")
+    assert "--brand-primary:#0b7a5c" in css.text
+    policy = page.headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "http" not in policy
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["referrer-policy"] == "no-referrer"
+    assert page.headers["cache-control"] == "no-store"
+
+
+def test_a_forged_or_missing_form_token_is_refused(client: stripe.StripeClient) -> None:
+    final = client.v1.invoices.finalize_invoice(
+        builders.draft(client, builders.customer(client, name="Ada Lovelace").id, 700).id
+    )
+    assert final.hosted_invoice_url is not None
+    url = final.hosted_invoice_url
+    card = {"number": "4242424242424242", "expiry": "12/40", "cvc": "123"}
+    with httpx.Client() as browser:
+        page = browser.get(url)
+        cookie = page.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=strict" in cookie and "path=/i/" in cookie
+        csrf = _csrf(page.text)
+        forged = browser.post(f"{url}/pay", data={"csrf_token": csrf[::-1], **card})
+        missing = browser.post(f"{url}/pay", data=card)
+        old_name = browser.post(f"{url}/pay", data={"csrf": _csrf(missing.text), **card})
+    for refused in (forged, missing, old_name):
+        assert refused.status_code == 403
+        assert "This form has expired." in refused.text
+    assert client.v1.invoices.retrieve(final.id).status == "open"
