@@ -14,6 +14,7 @@ both; localstripe does not check it.
 from __future__ import annotations
 
 import argparse
+import http.server
 import itertools
 import random
 import socket
@@ -242,8 +243,6 @@ def _json(measured: Measured) -> dict[str, Any]:
 
 def _client_floor(calls: int) -> Summary:
     """What the stripe library itself costs per call (a server that answers at once)."""
-    import http.server
-
     body = b'{"id": "cus_x", "object": "customer"}'
 
     class Instant(http.server.BaseHTTPRequestHandler):

@@ -63,10 +63,10 @@ def _search(part: dict[str, Any], plt: Any, folder: Path) -> Path | None:
 
 def write_plots(folder: Path = OUT) -> list[Path]:
     try:
-        import matplotlib
+        import matplotlib  # noqa: PLC0415  # installed in .venv-bench only
 
         matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt  # noqa: PLC0415  # installed in .venv-bench only
     except ImportError:
         print("matplotlib is not installed: no plots (scripts/bench.sh installs it)")
         return []

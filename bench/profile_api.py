@@ -23,6 +23,7 @@ from pathlib import Path
 import stripe
 
 from bench.report import ROOT, Part
+from console.sandbox import Sandbox
 
 stripe.enable_telemetry = False
 
@@ -72,8 +73,6 @@ def profile(
     operation: str, calls: int, folder: Path
 ) -> tuple[list[tuple[str, float, float]], float]:
     """A fresh sandbox, its threads profiled, serving ``calls`` calls of ``operation``."""
-    from console.sandbox import Sandbox
-
     profiles, undo = _profiled_threads()
     try:
         sandbox = Sandbox(str(folder / f"{operation.replace(' ', '-')}.sqlite3")).start()

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.report import ROOT
+from bench.report import CACHE, ROOT
 
 
 def free_port() -> int:
@@ -112,8 +112,6 @@ def start_localstripe(timeout: float = 60) -> Server:
 
 def seeded_db(count: int, log: bool = True) -> Path:
     """A sandbox database with ``count`` scale customers, seeded once and kept in the cache."""
-    from bench.report import CACHE
-
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"scale-{count}.sqlite3"
     if path.exists():

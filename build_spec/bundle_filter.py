@@ -10,6 +10,8 @@ with "/" as the separator on every platform.
 from __future__ import annotations
 
 import posixpath
+import re
+import subprocess
 from pathlib import PurePath, PurePosixPath
 
 _QT_DIRS = ("PySide6/Qt/", "PySide6/")  # Linux/macOS: PySide6/Qt/plugins; Windows: PySide6/plugins
@@ -95,9 +97,6 @@ _DLOPENED = ("libpython", "libnssckbi", "libnssdbm3", "libsoftokn3", "libfreebl"
 
 def _needed(library: str) -> list[str]:
     """The sonames an ELF file lists as NEEDED (readelf, from binutils, which PyInstaller needs)."""
-    import re
-    import subprocess
-
     shown = subprocess.run(
         ["readelf", "--dynamic", library], capture_output=True, text=True, check=False
     ).stdout

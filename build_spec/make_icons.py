@@ -28,9 +28,9 @@ ICNS_SIZES = (16, 32, 64, 128, 256, 512, 1024)  # 1024: the 512 @2x entry
 def render_png(size: int, source: Path = SOURCE) -> bytes:
     """The SVG drawn at ``size`` x ``size`` pixels on a transparent background, as PNG bytes."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
-    from PySide6.QtGui import QGuiApplication, QImage, QPainter
-    from PySide6.QtSvg import QSvgRenderer
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt  # noqa: PLC0415  # Qt and Pillow load only when icons are drawn
+    from PySide6.QtGui import QGuiApplication, QImage, QPainter  # noqa: PLC0415  # Qt and Pillow load only when icons are drawn
+    from PySide6.QtSvg import QSvgRenderer  # noqa: PLC0415  # Qt and Pillow load only when icons are drawn
 
     _app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])
     renderer = QSvgRenderer(str(source))
@@ -52,7 +52,7 @@ def render_png(size: int, source: Path = SOURCE) -> bytes:
 
 
 def _pack(images: dict[int, bytes], sizes: Iterable[int], kind: str) -> bytes:
-    from PIL import Image
+    from PIL import Image  # noqa: PLC0415  # Qt and Pillow load only when icons are drawn
 
     ordered = [Image.open(io.BytesIO(images[size])).convert("RGBA") for size in sizes]
     largest = ordered[-1]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,8 +55,6 @@ def check_metadata(project: ProjectInfo) -> None:
     The app reads its version from the ``portal-console`` distribution's metadata; after a
     version bump in pyproject.toml the environment must be reinstalled (scripts/setup.sh).
     """
-    from importlib.metadata import version
-
     installed = version(project.name)
     if installed != project.version:
         raise SystemExit(

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 def add_sandbox_arguments(parser: argparse.ArgumentParser) -> None:
-    from console.sandbox.cli import add_arguments
+    from console.sandbox.cli import add_arguments  # noqa: PLC0415  # the sandbox takes 0.6 s to import; only its commands load it
 
     add_arguments(parser)
 
@@ -40,7 +40,7 @@ class SandboxNetwork:
 def add_app_sandbox_arguments(parser: argparse.ArgumentParser) -> None:
     """The desktop app's options for its built-in sandbox: try the console under Stripe's
     latency and rate limits without a Stripe account."""
-    from console.sandbox.network import PROFILES
+    from console.sandbox.network import PROFILES  # noqa: PLC0415  # the sandbox takes 0.6 s to import; only its commands load it
 
     parser.add_argument(
         "--sandbox-network",
@@ -58,7 +58,7 @@ def add_app_sandbox_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_sandbox(args: argparse.Namespace) -> int:
-    from console.sandbox.cli import run
+    from console.sandbox.cli import run  # noqa: PLC0415  # the sandbox takes 0.6 s to import; only its commands load it
 
     def register(url: str, key: str) -> None:
         store = AccountStore(app_dirs(args.data_dir))
@@ -119,8 +119,8 @@ def start_embedded_sandbox(
     A database the sandbox cannot use (damaged, read-only, another program's, in use by
     another sandbox) is a :class:`ConsoleError` whose message says which and what to do.
     """
-    from console.sandbox import DatabaseUnusableError, Sandbox
-    from console.sandbox.network import PROFILES
+    from console.sandbox import DatabaseUnusableError, Sandbox  # noqa: PLC0415  # the sandbox takes 0.6 s to import; only its commands load it
+    from console.sandbox.network import PROFILES  # noqa: PLC0415  # the sandbox takes 0.6 s to import; only its commands load it
 
     chosen = network or SandboxNetwork()
     profile = PROFILES[chosen.profile].with_overrides(latency_ms=chosen.latency_ms)

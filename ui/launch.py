@@ -20,12 +20,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == [SELF_TEST]:
         # Before argparse and before Qt: the self-test sets Qt's environment first.
-        from ui import self_test
+        from ui import self_test  # noqa: PLC0415  # the self-test and the window each load only what they need
 
         return self_test.main(arguments[1:])
     parsed = cli.build_parser().parse_args(arguments)  # also answers --help and --version
     if parsed.command is not None:
         return cli.main(arguments)
-    from ui import app
+    from ui import app  # noqa: PLC0415  # the self-test and the window each load only what they need
 
     return app.main(arguments)

@@ -22,6 +22,7 @@ from console.sandbox.billing import discounts
 from console.sandbox.facts.errors import StripeError
 from console.sandbox.state.context import Context
 from tests import builders
+from tests.conftest import make_client
 
 
 def _coupon(client: stripe.StripeClient, **params: Any) -> stripe.Coupon:
@@ -332,8 +333,6 @@ def test_redeem_counts_and_stops_at_max_redemptions(
 
 
 def test_redeem_after_redeem_by_is_coupon_expired(fresh_sandbox: Sandbox) -> None:
-    from tests.conftest import make_client
-
     client = make_client(fresh_sandbox)
     coupon = _coupon(client, redeem_by=builders.now(client) + 60)
     builders.advance(client, 120)
@@ -344,8 +343,6 @@ def test_redeem_after_redeem_by_is_coupon_expired(fresh_sandbox: Sandbox) -> Non
 
 
 def test_new_discount_ends_after_repeating_months(fresh_sandbox: Sandbox) -> None:
-    from tests.conftest import make_client
-
     client = make_client(fresh_sandbox)
     start = int(datetime(2031, 1, 31, 12, tzinfo=UTC).timestamp())
     # One advance moves the clock two years at most (Stripe's bound on test clocks): step there.
@@ -445,8 +442,6 @@ def test_resolve_checks_every_restriction(sandbox: Sandbox, client: stripe.Strip
 
 
 def test_resolve_refuses_expired_and_used_up_codes(fresh_sandbox: Sandbox) -> None:
-    from tests.conftest import make_client
-
     client = make_client(fresh_sandbox)
     coupon = _coupon(client, max_redemptions=10)
     expiring = _promo(client, coupon.id, expires_at=builders.now(client) + 60)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 from collections.abc import Iterator
@@ -10,8 +11,10 @@ from typing import Any
 import httpx
 import pytest
 import stripe
+from starlette.routing import Route
 
 from console.sandbox import Sandbox
+from console.sandbox.portal.app import PortalApp
 from tests import builders
 from tests.conftest import make_client
 
@@ -351,10 +354,6 @@ def test_other_payment_method_types_are_shown_read_only_even_as_the_default(
 # The bug is logged with its traceback (for the developer), the customer sees the error page.
 @pytest.mark.expect_log("ERROR", "console.sandbox.portal.app", r"portal page /boom failed")
 def test_an_exception_in_a_page_shows_the_error_page_not_a_trace() -> None:
-    from starlette.routing import Route
-
-    from console.sandbox.portal.app import PortalApp
-
     def broken(request: Any) -> Any:
         raise RuntimeError("secret internals")
 
@@ -365,8 +364,6 @@ def test_an_exception_in_a_page_shows_the_error_page_not_a_trace() -> None:
     async def fetch() -> httpx.Response:
         async with httpx.AsyncClient(transport=transport, base_url="http://portal") as http:
             return await http.get("/boom", headers={"Accept-Language": "de"})
-
-    import asyncio
 
     response = asyncio.run(fetch())
     assert response.status_code == 500

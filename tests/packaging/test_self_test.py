@@ -10,6 +10,7 @@ import sys
 from contextlib import closing
 from pathlib import Path
 
+import keyring
 import pytest
 
 from console.errors import AccountError
@@ -108,8 +109,6 @@ def test_no_display_means_offscreen_and_root_means_no_chromium_sandbox() -> None
 
 
 def test_the_keyring_probe_leaves_no_entry_behind() -> None:
-    import keyring
-
     found = probe_keyring()
     assert found.usable, found
     assert found.backend == "keyring.backends.SecretService.Keyring"

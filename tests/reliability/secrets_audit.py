@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import keyring
+import keyring.errors
 import pytest
 
 from console.redaction import KeyRedactingFilter, redact_key
@@ -105,7 +107,7 @@ def keyring_keys() -> list[str]:
     """Every key the keyring holds for the console, searched in Secret Service by service
     (the attribute keyring's SecretService backend stores); [] without a Secret Service."""
     try:
-        import secretstorage
+        import secretstorage  # noqa: PLC0415 (optional: there is no Secret Service off Linux)
     except ImportError:
         return []
     try:
@@ -119,9 +121,6 @@ def keyring_keys() -> list[str]:
 
 def keyring_problems(registry_files: Iterable[Path]) -> list[str]:
     """Each account in a registry must have its key in the keyring, matching its hint."""
-    import keyring
-    import keyring.errors
-
     problems = []
     for registry in registry_files:
         try:
@@ -146,8 +145,8 @@ def accessible_texts(widget: Any) -> list[str]:
     """What a screenshot shows or a screen reader reads of a widget and its children: texts
     as displayed (a password field's masked text), names, descriptions, tooltips, placeholders,
     and the visible rows of item views."""
-    from PySide6.QtCore import QAbstractListModel, Qt
-    from PySide6.QtWidgets import (
+    from PySide6.QtCore import QAbstractListModel, Qt  # noqa: PLC0415 (Qt loads only where widgets are audited)
+    from PySide6.QtWidgets import (  # noqa: PLC0415 (Qt loads only where widgets are audited)
         QAbstractButton,
         QAbstractItemView,
         QComboBox,

@@ -112,7 +112,7 @@ def test_accounts_keep_their_keys_in_the_keyring_only(tmp_path: Path, sandbox: S
 
 
 def test_screenshot_texts_show_a_masked_key_but_catch_a_shown_one(qtbot: QtBot) -> None:
-    from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+    from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget  # noqa: PLC0415  # Qt only in this test: the rest of the file runs in the non-UI process
 
     panel = QWidget()
     qtbot.addWidget(panel)

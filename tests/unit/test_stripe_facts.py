@@ -9,6 +9,7 @@ from typing import Any, get_args
 
 from console.configurations.model import CancellationReasonOption
 from resources import load_json
+from ui.cancellation_reasons import REASONS, STRIPE_REASONS, reason_label
 
 SPEC = (
     Path(__file__).resolve().parents[2]
@@ -39,8 +40,6 @@ def test_stripes_cancellation_reasons_are_listed_once_and_match_the_api() -> Non
 
 
 def test_the_window_names_every_reason_once() -> None:
-    from ui.cancellation_reasons import REASONS, STRIPE_REASONS, reason_label
-
     assert (
         tuple(load_json("stripe", "cancellation-reasons.json")["cancellation_reasons"])
         == STRIPE_REASONS

@@ -28,7 +28,7 @@ For page modules (the subscription pages use exactly this):
   checks a feature.
 - ``render.render(request, template, context, status=200)`` renders a template
   of ``resources/portal/templates`` in the page's language, with
-  ``session.portal_context(request)`` merged in: ``portal``, ``session``,
+  ``render.portal_context(request)`` merged in: ``portal``, ``session``,
   ``configuration``, ``features``, ``customer``, ``brand``, ``csrf_token``,
   ``csrf_field``, ``locale``, ``base``. Templates extend ``base.html`` (header,
   notices), use ``_()`` / ``{% trans %}`` for every visible string and the

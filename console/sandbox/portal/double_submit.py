@@ -21,6 +21,8 @@ from starlette.responses import Response
 
 from console.sandbox.facts import ids
 
+CSRF_FIELD = "csrf_token"
+
 FIELD = "csrf_token"
 """The form field that echoes the cookie (the same name as the session pages' token)."""
 

@@ -34,6 +34,7 @@ from console.sandbox.portal.double_submit import FIELD, DoubleSubmit
 from console.sandbox.portal.memory import PerStore, Recent
 from console.sandbox.portal.render import render
 from console.sandbox.portal.session import api_of, brand_for, closing, read_form
+from console.sandbox.resources.portal_configurations import resolve_login_token
 
 LOGIN_COOKIE = "portal_login_csrf"
 # The login cookie is the forms' double-submit token and names the browser a code belongs to.
@@ -129,8 +130,6 @@ codes_of = PerStore(LoginCodes)
 
 
 def _login_config(request: Request) -> JSON | None:
-    from console.sandbox.resources.portal_configurations import resolve_login_token
-
     token = request.path_params["token"]
     if not token or len(token) > 128:
         return None

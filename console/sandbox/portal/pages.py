@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from console.sandbox.facts.errors import StripeError
-from console.sandbox.facts.spec import JSON
+from console.sandbox.facts.spec import JSON, spec_operations
 from console.sandbox.portal.app import redirect, session_route
 from console.sandbox.portal.render import N_, PageLocale, gettext, render, request_locale
 from console.sandbox.portal.session import Portal, PortalExit
@@ -57,8 +57,6 @@ def supported_payment_method_types() -> dict[str, str]:
 
 @cache
 def tax_id_types() -> tuple[str, ...]:
-    from console.sandbox.facts.spec import spec_operations
-
     op = next(o for o in spec_operations() if o.operation_id == "PostCustomersCustomerTaxIds")
     schema: JSON = op.params_schema["properties"]["type"]
     return tuple(schema["enum"])

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
@@ -23,8 +23,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from console.sandbox.portal import i18n
+from console.sandbox.portal import double_submit, i18n
 from resources import path
+
+if TYPE_CHECKING:
+    from console.sandbox.portal.session import Portal
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +133,28 @@ def gettext(locale: PageLocale, message: str, **variables: Any) -> str:
 # -- rendering -------------------------------------------------------------------------------
 
 
+def portal_context(request: Request) -> dict[str, Any]:
+    """What every template sees: ``portal``, ``session``, ``configuration``, ``features``,
+    ``customer``, ``brand``, ``csrf_token``, ``csrf_field``, ``locale``, ``base``; off a
+    session (login, unknown links) only ``locale`` and ``portal``/``brand`` as None.
+    """
+    portal: Portal | None = getattr(request.state, "portal", None)
+    if portal is None:
+        return {"locale": request_locale(request), "portal": None, "brand": None}
+    return {
+        "portal": portal,
+        "session": portal.session,
+        "configuration": portal.configuration,
+        "features": portal.configuration["features"],
+        "customer": portal.customer,
+        "brand": portal.brand,
+        "csrf_token": portal.csrf_token,
+        "csrf_field": double_submit.CSRF_FIELD,
+        "locale": portal.locale,
+        "base": portal.base,
+    }
+
+
 def render(
     request: Request,
     template: str,
@@ -144,8 +169,6 @@ def render(
     ``locale``) comes from ``request.state.portal`` when a portal route set it;
     ``context`` adds to it.
     """
-    from console.sandbox.portal.session import portal_context
-
     values = portal_context(request)
     values.update(context or {})
     chosen: PageLocale = locale or values.get("locale") or request_locale(request)

@@ -34,15 +34,18 @@ from starlette.responses import Response
 from console.sandbox.facts import ids
 from console.sandbox.facts.errors import StripeError
 from console.sandbox.facts.spec import JSON
+from console.sandbox.http.app import read_body
 from console.sandbox.http.hosted_urls import rebased
-from console.sandbox.portal.render import PageLocale, choose_locale, render, request_locale
+from console.sandbox.portal import double_submit
+from console.sandbox.portal.render import PageLocale, choose_locale, render
+from console.sandbox.resources import files
+from console.sandbox.resources.portal_sessions import resolve_token
 from console.sandbox.state import files as files_state
 
 if TYPE_CHECKING:
     from console.sandbox.http.app import Api
 
 COOKIE_PREFIX = "portal_session_"
-CSRF_FIELD = "csrf_token"
 MAX_FORM = 16_384
 _COLOR = re.compile(r"^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
 
@@ -162,8 +165,6 @@ def _lapse_moment(session: JSON) -> int:
 
 
 def _lookup(api: Api, token: str) -> JSON | None:
-    from console.sandbox.resources.portal_sessions import resolve_token
-
     if not token or len(token) > 128:
         return None
     return resolve_token(api.store, None, token)
@@ -210,8 +211,6 @@ def _locale_for(request: Request, session: JSON, customer: JSON | None) -> PageL
 async def read_form(request: Request) -> dict[str, str] | None:
     """A url-encoded form, or None once it passes ``MAX_FORM`` bytes (read no further than
     that, however long the body); repeated keys keep the last value. Check the link first."""
-    from console.sandbox.http.app import read_body
-
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_FORM:
         return None
@@ -256,7 +255,7 @@ def open_portal(request: Request, token: str, form: dict[str, str] | None) -> Po
             raise PortalExit(lapsed_link(request, session, _locale_for(request, session, customer)))
         bound = _has_cookie(request, session)
         if form is not None:
-            sent = form.get(CSRF_FIELD, "")
+            sent = form.get(double_submit.CSRF_FIELD, "")
             expected = str(session.get("_csrf") or "")
             if (
                 not bound
@@ -353,8 +352,6 @@ def brand_for(
 
 def _image_url(api: Api, file_id: Any, purpose: str, owner: JSON, account: str) -> str | None:
     """The served contents of a branding file, if it was uploaded with ``purpose``."""
-    from console.sandbox.resources import files
-
     if not isinstance(file_id, str) or not file_id:
         return None
     scopes = tuple(a for a in (owner.get("id"), account) if isinstance(a, str))
@@ -379,28 +376,6 @@ def valid_color(value: str) -> str | None:
     if len(digits) == 3:
         digits = "".join(c * 2 for c in digits)
     return f"#{digits.lower()}"
-
-
-def portal_context(request: Request) -> dict[str, Any]:
-    """What every template sees: ``portal``, ``session``, ``configuration``, ``features``,
-    ``customer``, ``brand``, ``csrf_token``, ``csrf_field``, ``locale``, ``base``; off a
-    session (login, unknown links) only ``locale`` and ``portal``/``brand`` as None.
-    """
-    portal: Portal | None = getattr(request.state, "portal", None)
-    if portal is None:
-        return {"locale": request_locale(request), "portal": None, "brand": None}
-    return {
-        "portal": portal,
-        "session": portal.session,
-        "configuration": portal.configuration,
-        "features": portal.configuration["features"],
-        "customer": portal.customer,
-        "brand": portal.brand,
-        "csrf_token": portal.csrf_token,
-        "csrf_field": CSRF_FIELD,
-        "locale": portal.locale,
-        "base": portal.base,
-    }
 
 
 PortalHandler = Callable[[Request, Portal], Response]

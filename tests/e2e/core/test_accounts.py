@@ -7,9 +7,10 @@ from pathlib import Path
 import keyring
 import keyring.backend
 import pytest
+from keyring.backends import fail
 
 from console.accounts import KEYRING_SERVICE, AccountStore
-from console.errors import AccountError, ValidationError
+from console.errors import AccountError, StripeApiError, ValidationError
 from console.keyring_check import check_keyring_is_safe
 from console.paths import app_dirs
 from console.sandbox import Sandbox
@@ -112,8 +113,6 @@ async def test_a_key_stripe_contradicts_is_refused(store: AccountStore, scripted
 
 @pytest.mark.asyncio
 async def test_a_bad_key_adds_nothing(store: AccountStore, sandbox: Sandbox) -> None:
-    from console.errors import StripeApiError
-
     with pytest.raises(StripeApiError):
         await store.add_account("sk_test_WrongKeyForThisSandbox99", base_url=sandbox.url)
     assert await store.list_accounts() == ()
@@ -140,8 +139,6 @@ PlaintextKeyring.__module__ = "keyrings.alt.file"
 
 @pytest.mark.asyncio
 async def test_plaintext_and_missing_keyrings_are_refused(tmp_path: Path) -> None:
-    from keyring.backends import fail
-
     # keyring's backends have an untyped __init__.
     backends = (PlaintextKeyring(), fail.Keyring())  # type: ignore[no-untyped-call]
     for backend in backends:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 
 import pytest
@@ -181,8 +182,6 @@ async def test_dropped_connections_end_in_network_error(scripted: Scripted) -> N
 
 @pytest.mark.asyncio
 async def test_nothing_listening_is_a_network_error() -> None:
-    import socket
-
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

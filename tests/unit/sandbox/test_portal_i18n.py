@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Message
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po, write_po
 
@@ -244,8 +245,6 @@ def test_updating_up_to_date_catalogs_changes_no_byte(copy: Path) -> None:
 
 def test_a_string_translated_ahead_is_used_once_the_code_has_it(copy: Path) -> None:
     """Obsolete (#~) entries are the catalogs' memory, as msgmerge treats them."""
-    from babel.messages.catalog import Message
-
     msgid = "A sentence translated before any page used it"
     for code in CODES:
         po = copy / "resources/portal/locale" / CLDR[code] / "LC_MESSAGES/messages.po"

@@ -4,6 +4,7 @@ export/import round trip and copy to a connected account."""
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -287,8 +288,6 @@ async def test_export_then_import_round_trip(gateway: Gateway, tmp_path: Path) -
     document["configuration"]["name"] = "n" * 300
     document["configuration"]["default_return_url"] = "nope"
     path.write_text(json.dumps(document), "utf-8")
-    import io
-
     err = io.StringIO()
     assert await cli.configs_import(gateway, path, dry_run=False, err=err) == 1
     assert "name:" in err.getvalue() and "default_return_url:" in err.getvalue()
