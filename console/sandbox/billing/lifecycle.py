@@ -211,6 +211,52 @@ def mark_paused(sub: JSON, why: str, at: int) -> None:
     }
 
 
+def draft_for_period(
+    ctx: Context,
+    sub: JSON,
+    customer: JSON,
+    *,
+    reason: str,
+    lines: list[Line],
+    period_start: int,
+    period_end: int,
+    include_pending: bool,
+    discounts: list[JSON],
+) -> JSON:
+    """The subscription's draft invoice holding ``lines`` (and pending items): what billing a
+    period creates, and what the upcoming-invoice preview shows, from the same code."""
+    invoice: JSON = invoicing.build_draft(
+        ctx,
+        customer,
+        subscription=sub,
+        billing_reason=reason,
+        collection_method=sub["collection_method"],
+        days_until_due=sub.get("days_until_due"),
+        period_start=period_start,
+        period_end=period_end,
+        include_pending_items=include_pending,
+        currency=sub["currency"],
+        default_payment_method=sub.get("default_payment_method"),
+        discounts=discounts or None,
+        description=sub.get("description"),
+    )
+    for line in lines:
+        invoicing.add_subscription_line(
+            ctx,
+            invoice,
+            subscription=sub,
+            item=line.item,
+            price=line.item["price"],
+            quantity=subscription_items.quantity_of(line.item),
+            period_start=line.period_start,
+            period_end=line.period_end,
+            amount=line.amount,
+            description=line.description,
+            proration=False,
+        )
+    return invoice
+
+
 def bill(
     ctx: Context,
     sub: JSON,
@@ -258,36 +304,18 @@ def _bill_marked(
     include_pending: bool,
     collect: bool,
 ) -> JSON:
-    discounts = _live_discounts(ctx, sub)
-    invoice: JSON = invoicing.build_draft(
+    discounts = live_discounts(ctx, sub, ctx.now())
+    invoice = draft_for_period(
         ctx,
+        sub,
         customer,
-        subscription=sub,
-        billing_reason=reason,
-        collection_method=sub["collection_method"],
-        days_until_due=sub.get("days_until_due"),
+        reason=reason,
+        lines=lines,
         period_start=period_start,
         period_end=period_end,
-        include_pending_items=include_pending,
-        currency=sub["currency"],
-        default_payment_method=sub.get("default_payment_method"),
-        discounts=discounts or None,
-        description=sub.get("description"),
+        include_pending=include_pending,
+        discounts=discounts,
     )
-    for line in lines:
-        invoicing.add_subscription_line(
-            ctx,
-            invoice,
-            subscription=sub,
-            item=line.item,
-            price=line.item["price"],
-            quantity=subscription_items.quantity_of(line.item),
-            period_start=line.period_start,
-            period_end=line.period_end,
-            amount=line.amount,
-            description=line.description,
-            proration=False,
-        )
     sub["latest_invoice"] = invoice["id"]
     _spend_once_discounts(ctx, sub, discounts)
     pause = sub.get("pause_collection")
@@ -457,15 +485,15 @@ def add_invoice_items(ctx: Context, sub: JSON, entries: Any) -> None:
         )
 
 
-def _live_discounts(ctx: Context, sub: JSON) -> list[JSON]:
-    """The subscription's discounts still in force; repeating ones that ran out are dropped."""
-    now = ctx.now()
+def live_discounts(ctx: Context, sub: JSON, at: int) -> list[JSON]:
+    """The subscription's discounts in force at ``at``; repeating ones run out by then are
+    dropped from it."""
     live: list[JSON] = []
     for discount_id in sub.get("discounts") or []:
         discount = ctx.find(discount_id)
         if discount is None:
             continue
-        if discount.get("_spent") or (discount.get("end") is not None and discount["end"] <= now):
+        if discount.get("_spent") or (discount.get("end") is not None and discount["end"] <= at):
             continue
         live.append(discount)
     sub["discounts"] = [d["id"] for d in live]

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from console.sandbox.billing import (
-    catalog,
     drafts,
     invoice_items,
     invoicing,
@@ -21,7 +20,6 @@ from console.sandbox.billing import periods as billing_periods
 from console.sandbox.billing.invoice_math import (
     line_from_item,
     recompute,
-    renewal_description,
 )
 from console.sandbox.facts.errors import StripeError, invalid, missing_param
 from console.sandbox.facts.spec import JSON
@@ -99,40 +97,18 @@ def _upcoming(ctx: Context, sub: JSON, customer: JSON, *, recurring_only: bool) 
     interval, count = billing_periods.interval_of(items[0]["price"])
     anchor = int(sub.get("billing_cycle_anchor") or at)
     following = billing_periods.next_boundary(anchor, interval, count, at)
-    invoice = invoicing.build_draft(
+    # The renewal the clock would make at ``at``, from the same code (lines, discounts, items).
+    invoice = lifecycle.draft_for_period(
         ctx,
+        sub,
         customer,
-        subscription=sub,
-        billing_reason="upcoming",
-        collection_method=sub["collection_method"],
-        days_until_due=sub.get("days_until_due"),
+        reason="upcoming",
+        lines=lifecycle.cycle_lines(ctx, sub, at, following),
         period_start=start,
         period_end=at,
-        include_pending_items=not recurring_only,
-        currency=sub["currency"],
-        default_payment_method=sub.get("default_payment_method"),
-        discounts=[{"id": d} for d in sub.get("discounts") or []] or None,
-        description=sub.get("description"),
+        include_pending=not recurring_only,
+        discounts=lifecycle.live_discounts(ctx, sub, at),
     )
-    for item in items:
-        price = item["price"]
-        if catalog.is_metered(price):
-            continue  # usage is billed in arrears and the sandbox meters none
-        quantity = subscription_items.quantity_of(item)
-        product = ctx.find(str(price.get("product") or "")) or {}
-        name = str(product.get("name") or price.get("nickname") or price["id"])
-        invoicing.add_subscription_line(
-            ctx,
-            invoice,
-            subscription=sub,
-            item=item,
-            price=price,
-            quantity=quantity,
-            period_start=at,
-            period_end=following,
-            amount=catalog.amount_for(price, quantity),
-            description=renewal_description(name, quantity, price),
-        )
     invoice["created"] = at
     if invoice["collection_method"] == "charge_automatically":
         invoice["next_payment_attempt"] = at

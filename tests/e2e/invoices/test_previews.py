@@ -53,6 +53,46 @@ def test_preview_of_the_next_renewal(fresh_client: stripe.StripeClient) -> None:
     assert _counts(client, customer) == before
 
 
+def test_the_renewal_preview_is_the_invoice_the_renewal_then_makes(
+    fresh_client: stripe.StripeClient,
+) -> None:
+    """Stripe's upcoming invoice is the next renewal as it will be: same lines, same total.
+
+    A one-month repeating coupon runs out at the renewal, so the renewal is charged in full;
+    the preview must say so too, and carry the pending item the renewal will take."""
+    client = fresh_client
+    customer = builders.customer(client, name="Ada Lovelace", card_number="4242424242424242")
+    product = builders.product(client, name="Team")
+    price = builders.price(client, 1500, product=product.id)
+    coupon = client.v1.coupons.create(
+        params={"percent_off": 20, "duration": "repeating", "duration_in_months": 1}
+    )
+    sub = builders.subscribe(
+        client,
+        customer.id,
+        items=[{"price": price, "quantity": 3}],
+        discounts=[{"coupon": coupon.id}],
+    )
+    client.v1.invoice_items.create(
+        params={"customer": customer.id, "amount": 250, "currency": "usd", "description": "Setup"}
+    )
+
+    preview = client.v1.invoices.create_preview(params={"subscription": sub.id})
+    builders.advance_to(client, sub["items"].data[0].current_period_end)
+    renewal = client.v1.invoices.list(params={"subscription": sub.id, "limit": 1}).data[0]
+
+    assert renewal.billing_reason == "subscription_cycle"
+    assert (preview.subtotal, preview.total) == (renewal.subtotal, renewal.total) == (4750, 4750)
+
+    def lines(invoice: stripe.Invoice) -> list[tuple[str | None, int, int, int]]:
+        return sorted(
+            (line.description, line.amount, line.period.start, line.period.end)
+            for line in invoice.lines.data
+        )
+
+    assert lines(preview) == lines(renewal)
+
+
 def test_preview_of_a_mid_period_upgrade_prorates(fresh_client: stripe.StripeClient) -> None:
     client = fresh_client
     sub, prices = _subscribed(client)
