@@ -898,15 +898,6 @@ def cancel_now(
     return sub
 
 
-def in_range(value: int, bound: Any) -> bool:
-    if bound in (None, ""):
-        return True
-    if isinstance(bound, int):
-        return value == bound
-    checks = {"gt": value.__gt__, "gte": value.__ge__, "lt": value.__lt__, "lte": value.__le__}
-    return all(checks[k](v) for k, v in bound.items() if k in checks)
-
-
 def _param(prefix: str, key: str) -> str:
     return f"{prefix}[{key}]" if prefix else key
 

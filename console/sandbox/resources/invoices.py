@@ -18,7 +18,7 @@ from console.sandbox.facts.errors import card_declined, invalid
 from console.sandbox.facts.fields import address, metadata, unset
 from console.sandbox.facts.spec import JSON
 from console.sandbox.state.context import Context, changed, snapshot
-from console.sandbox.state.listing import list_objects
+from console.sandbox.state.listing import in_range, list_objects
 from console.sandbox.state.registry import operation
 
 # -- the object -----------------------------------------------------------------------------
@@ -263,20 +263,10 @@ def list_invoices(ctx: Context, params: JSON) -> JSON:
     predicate = None
     due = params.get("due_date")
     if due not in (None, ""):
-        bounds = {"eq": due} if isinstance(due, int) else dict(due)
 
         def predicate(invoice: JSON) -> bool:
             value = invoice.get("due_date")
-            if value is None:
-                return False
-            checks = {
-                "eq": value == bounds.get("eq"),
-                "gt": value > bounds.get("gt", 0),
-                "gte": value >= bounds.get("gte", 0),
-                "lt": value < bounds.get("lt", 0),
-                "lte": value <= bounds.get("lte", 0),
-            }
-            return all(checks[k] for k in bounds)
+            return value is not None and in_range(int(value), due)
 
     return list_objects(
         ctx,

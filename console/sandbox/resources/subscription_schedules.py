@@ -17,7 +17,7 @@ from console.sandbox.facts.errors import invalid, missing_param
 from console.sandbox.facts.fields import metadata, unset
 from console.sandbox.facts.spec import JSON
 from console.sandbox.state.context import Context, changed, snapshot
-from console.sandbox.state.listing import list_objects
+from console.sandbox.state.listing import in_range, list_objects
 from console.sandbox.state.registry import operation
 
 MAX_PHASES = 10
@@ -401,7 +401,7 @@ def list_schedules(ctx: Context, params: JSON) -> JSON:
             bound = params.get(key)
             if bound not in (None, ""):
                 value = schedule.get(key)
-                if value is None or not lifecycle.in_range(value, bound):
+                if value is None or not in_range(value, bound):
                     return False
         return True
 

@@ -24,7 +24,7 @@ from console.sandbox.facts.errors import invalid, no_such
 from console.sandbox.facts.fields import metadata, unset
 from console.sandbox.facts.spec import JSON
 from console.sandbox.state.context import Context, changed, snapshot
-from console.sandbox.state.listing import list_objects
+from console.sandbox.state.listing import in_range, list_objects
 from console.sandbox.state.registry import operation
 
 BILLED = ("active", "past_due", "unpaid", "trialing")
@@ -121,7 +121,7 @@ def list_subscriptions(ctx: Context, params: JSON) -> JSON:
         if price and not any(i["price"]["id"] == price for i in data):
             return False
         start, end = lifecycle.current_period(sub)
-        return lifecycle.in_range(start, params.get("current_period_start")) and lifecycle.in_range(
+        return in_range(start, params.get("current_period_start")) and in_range(
             end, params.get("current_period_end")
         )
 

@@ -9,6 +9,18 @@ from console.sandbox.facts.errors import StripeError, invalid, no_such
 from console.sandbox.facts.spec import JSON
 from console.sandbox.state.context import Context
 
+
+def in_range(value: int, bound: Any) -> bool:
+    """Stripe's range filter on a timestamp: an integer means equal, a hash any of ``gt``,
+    ``gte``, ``lt``, ``lte`` (all must hold); nothing sent matches everything."""
+    if bound in (None, ""):
+        return True
+    if isinstance(bound, int):
+        return value == bound
+    checks = {"gt": value.__gt__, "gte": value.__ge__, "lt": value.__lt__, "lte": value.__le__}
+    return all(checks[k](v) for k, v in bound.items() if k in checks)
+
+
 Predicate = Callable[[JSON], bool]
 
 
