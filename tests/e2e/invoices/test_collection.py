@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import stripe
 
@@ -120,3 +122,26 @@ def test_list_filters_by_customer_and_status(client: stripe.StripeClient) -> Non
     assert [i.id for i in every.data] == [final.id, draft.id]
     opened = client.v1.invoices.list(params={"customer": customer.id, "status": "open"})
     assert [i.id for i in opened.data] == [final.id]
+
+
+def test_list_filters_by_due_date_as_stripe_ranges(client: stripe.StripeClient) -> None:
+    """``due_date`` takes an exact timestamp or a ``gt``/``gte``/``lt``/``lte`` hash; invoices
+    charged automatically have no due date and never match."""
+    customer = builders.customer(client, name="Ada Lovelace")
+    soon, later = (
+        builders.draft(
+            client, customer.id, 100, collection_method="send_invoice", days_until_due=days
+        )
+        for days in (7, 30)
+    )
+    automatic = builders.draft(client, customer.id, 100)
+    assert automatic.due_date is None and soon.due_date is not None and later.due_date is not None
+
+    def due(bound: Any) -> list[str]:
+        found = client.v1.invoices.list(params={"customer": customer.id, "due_date": bound})
+        return [i.id for i in found.data]
+
+    assert due(soon.due_date) == [soon.id]
+    assert due({"gt": soon.due_date}) == [later.id]
+    assert due({"gte": soon.due_date, "lte": later.due_date}) == [later.id, soon.id]
+    assert due({"lt": soon.due_date}) == []
