@@ -916,6 +916,235 @@ def restore_items(ctx: Context, sub: JSON, saved_items: list[JSON]) -> None:
     embed_items(ctx, sub)
 
 
+@dataclass
+class ItemEdit:
+    """What a list of item entries does to a subscription's items, before anything is stored."""
+
+    touched: list[JSON]
+    removed: list[JSON]
+    added: list[JSON]
+    final: list[JSON]
+
+
+def _edit_existing(ctx: Context, item: JSON, entry: JSON, where: str) -> None:
+    """An entry with an ``id``: a new price, quantity or metadata on that item (in memory)."""
+    price = subscription_items.resolve_price(ctx, entry, where, required=False) or item["price"]
+    if "quantity" in entry or catalog.is_metered(price) != catalog.is_metered(item["price"]):
+        quantity = subscription_items.check_quantity(price, entry, where)
+    else:
+        quantity = None if catalog.is_metered(price) else subscription_items.quantity_of(item)
+    subscription_items.set_price(item, price, quantity)
+    if "metadata" in entry:
+        subscription_items.apply_metadata(item, entry["metadata"], _param(where, "metadata"))
+
+
+def _edit_items(
+    ctx: Context, sub: JSON, current: list[JSON], entries: list[JSON], prefix: str
+) -> ItemEdit:
+    """Read ``items[]`` entries against the current items: which change, go or come, and the
+    list that results (checked: at least one, at most ``MAX_ITEMS``, one currency and interval).
+    """
+    by_id = {i["id"]: i for i in current}
+    start, end = current_period(sub)
+    edit = ItemEdit(touched=[], removed=[], added=[], final=[])
+    for index, entry in enumerate(entries):
+        where = f"{prefix}[{index}]" if prefix else ""
+        item_id = entry.get("id")
+        if item_id:
+            item = by_id.get(item_id)
+            if item is None:
+                raise no_such("subscription item", item_id, param=_param(where, "id"))
+            if entry.get("deleted"):
+                edit.removed.append(item)
+                continue
+            _edit_existing(ctx, item, entry, where)
+            edit.touched.append(item)
+            continue
+        if entry.get("deleted"):
+            raise missing_param(_param(where, "id"))
+        price = subscription_items.resolve_price(ctx, entry, where)
+        assert price is not None
+        quantity = subscription_items.check_quantity(price, entry, where)
+        meta = metadata({}, entry.get("metadata"), param=_param(where, "metadata"))
+        edit.added.append(
+            subscription_items.new_item(
+                ctx, sub["id"], price, quantity, period_start=start, period_end=end, meta=meta
+            )
+        )
+    removed_ids = {i["id"] for i in edit.removed}
+    edit.final = [i for i in current if i["id"] not in removed_ids] + edit.added
+    if not edit.final:
+        raise invalid(
+            "A subscription must have at least one item; cancel the subscription instead.",
+            param=prefix or "subscription",
+        )
+    if len(edit.final) > subscription_items.MAX_ITEMS:
+        raise invalid(
+            f"A subscription can have at most {subscription_items.MAX_ITEMS} items.",
+            param=prefix or None,
+        )
+    check_compatible([i["price"] for i in edit.final], sub["currency"], prefix or "price")
+    return edit
+
+
+def _store_edit(ctx: Context, sub: JSON, edit: ItemEdit) -> None:
+    for item in edit.touched:
+        ctx.save(item)
+    for item in edit.removed:
+        ctx.store.remove(item["id"])
+    for item in edit.added:
+        ctx.insert(item, parent=sub["id"])
+
+
+def _item_changes(edit: ItemEdit, old: dict[str, tuple[JSON, int]]) -> list[prorations.ItemChange]:
+    """Each item's price, quantity and period amount before and after, for the prorations."""
+    changes: list[prorations.ItemChange] = []
+    for item in edit.final:
+        before = old.get(item["id"])
+        new_qty = subscription_items.quantity_of(item)
+        changes.append(
+            prorations.ItemChange(
+                item_id=item["id"],
+                old_price=before[0] if before else None,
+                old_quantity=before[1] if before else 0,
+                old_amount=catalog.amount_for(before[0], before[1]) if before else 0,
+                new_price=item["price"],
+                new_quantity=new_qty,
+                new_amount=catalog.amount_for(item["price"], new_qty),
+            )
+        )
+    for item in edit.removed:
+        price, qty = old[item["id"]]
+        changes.append(
+            prorations.ItemChange(
+                item["id"], price, qty, catalog.amount_for(price, qty), None, 0, 0
+            )
+        )
+    return changes
+
+
+def _plan_trial_end(final: list[JSON], now: int) -> int | None:
+    """``trial_from_plan``: the longest ``trial_period_days`` of the new prices, from now."""
+    days = max(
+        int((i["price"].get("recurring") or {}).get("trial_period_days") or 0) for i in final
+    )
+    return now + days * periods.DAY if days else None
+
+
+def _start_trial(
+    ctx: Context, sub: JSON, trial_end: int, *, start: int, now: int, was_trialing: bool
+) -> None:
+    future_moment(ctx, trial_end, "trial_end")
+    sub["status"] = "trialing"
+    if sub.get("trial_start") is None or not was_trialing:
+        sub["trial_start"] = now
+    sub["trial_end"] = trial_end
+    sub["billing_cycle_anchor"] = trial_end
+    set_periods(ctx, sub, start if was_trialing else now, trial_end)
+
+
+def _restart_cycle(
+    ctx: Context,
+    sub: JSON,
+    changes: list[prorations.ItemChange],
+    interval: tuple[str, int],
+    *,
+    period: tuple[int, int],
+    now: int,
+    at: int,
+    credit: bool,
+    ending_trial: bool,
+    collect: bool,
+) -> JSON:
+    """A new billing cycle from now (new interval, anchor reset, trial ended): the unused time
+    of the old items is credited (unless told not to prorate) and the new period billed."""
+    start, end = period
+    if credit:
+        credits = [
+            prorations.ItemChange(c.item_id, c.old_price, c.old_quantity, c.old_amount, None, 0, 0)
+            for c in changes
+            if c.old_price is not None
+        ]
+        invoice_items.create_pending_items(
+            ctx, sub, prorations.lines_for(ctx, credits, period_start=start, period_end=end, at=at)
+        )
+    new_end = periods.add_interval(now, *interval)
+    sub["billing_cycle_anchor"] = now
+    if ending_trial:
+        sub["trial_end"] = now
+    set_periods(ctx, sub, now, new_end)
+    return bill(
+        ctx,
+        sub,
+        reason="subscription_update",
+        lines=cycle_lines(ctx, sub, now, new_end),
+        period_start=now,
+        period_end=now,
+        collect=collect,
+    )
+
+
+def _prorate_in_cycle(
+    ctx: Context,
+    sub: JSON,
+    changes: list[prorations.ItemChange],
+    *,
+    period: tuple[int, int],
+    now: int,
+    at: int,
+    invoice_now: bool,
+    collect: bool,
+) -> JSON | None:
+    """Within the cycle: prorations become pending items, invoiced at once when asked to."""
+    start, end = period
+    lines = prorations.lines_for(ctx, changes, period_start=start, period_end=end, at=at)
+    invoice_items.create_pending_items(ctx, sub, lines)
+    if not (invoice_now and lines):
+        return None
+    return bill(
+        ctx,
+        sub,
+        reason="subscription_update",
+        lines=[],
+        period_start=now,
+        period_end=now,
+        collect=collect,
+    )
+
+
+PENDING_FIELDS = ("billing_cycle_anchor", "trial_end", "trial_start", "status")
+
+
+def _hold_as_pending_update(
+    ctx: Context,
+    sub: JSON,
+    invoice: JSON,
+    *,
+    saved_items: list[JSON],
+    saved_sub: JSON,
+    now: int,
+) -> None:
+    """``pending_if_incomplete`` with an unpaid invoice: the change waits for the payment, and
+    the subscription stays as it was until then (or until the update expires)."""
+    proposed = [snapshot(i) for i in subscription_items.items_of(ctx, sub["id"])]
+    target = {key: sub[key] for key in PENDING_FIELDS}
+    restore_items(ctx, sub, saved_items)
+    for key in PENDING_FIELDS:
+        sub[key] = saved_sub[key]
+
+    def changed_or_none(key: str) -> Any:
+        return target[key] if target[key] != saved_sub[key] else None
+
+    sub["pending_update"] = {
+        "billing_cycle_anchor": changed_or_none("billing_cycle_anchor"),
+        "expires_at": now + INCOMPLETE_WINDOW,
+        "subscription_items": proposed,
+        "trial_end": changed_or_none("trial_end"),
+        "trial_from_plan": None,
+    }
+    sub["_pending"] = {"invoice": invoice["id"], "items": proposed, "fields": target}
+
+
 def reprice(
     ctx: Context,
     sub: JSON,
@@ -940,160 +1169,33 @@ def reprice(
     current = subscription_items.items_of(ctx, sub["id"])
     saved_items = [snapshot(i) for i in current]
     saved_sub = snapshot(sub)
-    by_id = {i["id"]: i for i in current}
     old = {i["id"]: (snapshot(i["price"]), subscription_items.quantity_of(i)) for i in current}
-    removed: list[JSON] = []
-    added: list[JSON] = []
-    touched: list[JSON] = []
-    start, end = current_period(sub)
-    for index, entry in enumerate(entries):
-        where = f"{prefix}[{index}]" if prefix else ""
-        item_id = entry.get("id")
-        if item_id:
-            item = by_id.get(item_id)
-            if item is None:
-                raise no_such("subscription item", item_id, param=_param(where, "id"))
-            if entry.get("deleted"):
-                removed.append(item)
-                continue
-            price = (
-                subscription_items.resolve_price(ctx, entry, where, required=False) or item["price"]
-            )
-            if "quantity" in entry or catalog.is_metered(price) != catalog.is_metered(
-                item["price"]
-            ):
-                quantity = subscription_items.check_quantity(price, entry, where)
-            else:
-                quantity = (
-                    None if catalog.is_metered(price) else subscription_items.quantity_of(item)
-                )
-            subscription_items.set_price(item, price, quantity)
-            if "metadata" in entry:
-                subscription_items.apply_metadata(
-                    item, entry["metadata"], _param(where, "metadata")
-                )
-            touched.append(item)
-        else:
-            if entry.get("deleted"):
-                raise missing_param(_param(where, "id"))
-            price = subscription_items.resolve_price(ctx, entry, where)
-            assert price is not None
-            quantity = subscription_items.check_quantity(price, entry, where)
-            item = subscription_items.new_item(
-                ctx,
-                sub["id"],
-                price,
-                quantity,
-                period_start=start,
-                period_end=end,
-                meta=metadata({}, entry.get("metadata"), param=_param(where, "metadata")),
-            )
-            added.append(item)
-    removed_ids = {i["id"] for i in removed}
-    final = [i for i in current if i["id"] not in removed_ids] + added
-    if not final:
-        raise invalid(
-            "A subscription must have at least one item; cancel the subscription instead.",
-            param=prefix or "subscription",
-        )
-    if len(final) > subscription_items.MAX_ITEMS:
-        raise invalid(
-            f"A subscription can have at most {subscription_items.MAX_ITEMS} items.",
-            param=prefix or None,
-        )
-    check_compatible([i["price"] for i in final], sub["currency"], prefix or "price")
-    new_interval = periods.interval_of(final[0]["price"])
+    period = current_period(sub)
+    edit = _edit_items(ctx, sub, current, entries, prefix)
+    new_interval = periods.interval_of(edit.final[0]["price"])
     old_interval = periods.interval_of(old[current[0]["id"]][0]) if current else new_interval
-
-    for item in touched:
-        ctx.save(item)
-    for item in removed:
-        ctx.store.remove(item["id"])
-    for item in added:
-        ctx.insert(item, parent=sub["id"])
+    _store_edit(ctx, sub, edit)
 
     was_trialing = sub["status"] == "trialing"
     ending_trial = was_trialing and trial_end == "now"
     if trial_from_plan and trial_end is None and not was_trialing:
-        days = max(
-            int((i["price"].get("recurring") or {}).get("trial_period_days") or 0) for i in final
-        )
-        if days:
-            trial_end = now + days * periods.DAY
-    changes: list[prorations.ItemChange] = []
-    for item in final:
-        before = old.get(item["id"])
-        new_qty = subscription_items.quantity_of(item)
-        changes.append(
-            prorations.ItemChange(
-                item_id=item["id"],
-                old_price=before[0] if before else None,
-                old_quantity=before[1] if before else 0,
-                old_amount=catalog.amount_for(before[0], before[1]) if before else 0,
-                new_price=item["price"],
-                new_quantity=new_qty,
-                new_amount=catalog.amount_for(item["price"], new_qty),
-            )
-        )
-    for item in removed:
-        price, qty = old[item["id"]]
-        changes.append(
-            prorations.ItemChange(
-                item["id"], price, qty, catalog.amount_for(price, qty), None, 0, 0
-            )
-        )
-    restart = reset_anchor or ending_trial or new_interval != old_interval
+        trial_end = _plan_trial_end(edit.final, now)
+    changes = _item_changes(edit, old)
+    prorate = not was_trialing and behavior != "none"
+    collect = payment_behavior != "default_incomplete"
     invoice: JSON | None = None
     if isinstance(trial_end, int):
-        future_moment(ctx, trial_end, "trial_end")
-        sub["status"] = "trialing"
-        if sub.get("trial_start") is None or not was_trialing:
-            sub["trial_start"] = now
-        sub["trial_end"] = trial_end
-        sub["billing_cycle_anchor"] = trial_end
-        set_periods(ctx, sub, start if was_trialing else now, trial_end)
-    elif restart:
-        if not was_trialing and behavior != "none":
-            credits = [
-                prorations.ItemChange(
-                    c.item_id, c.old_price, c.old_quantity, c.old_amount, None, 0, 0
-                )
-                for c in changes
-                if c.old_price is not None
-            ]
-            invoice_items.create_pending_items(
-                ctx,
-                sub,
-                prorations.lines_for(ctx, credits, period_start=start, period_end=end, at=at),
-            )
-        interval, count = new_interval
-        new_end = periods.add_interval(now, interval, count)
-        sub["billing_cycle_anchor"] = now
-        if ending_trial:
-            sub["trial_end"] = now
-        set_periods(ctx, sub, now, new_end)
-        invoice = bill(
-            ctx,
-            sub,
-            reason="subscription_update",
-            lines=cycle_lines(ctx, sub, now, new_end),
-            period_start=now,
-            period_end=now,
-            collect=payment_behavior != "default_incomplete",
-        )
-    elif not was_trialing and behavior != "none":
-        lines = prorations.lines_for(ctx, changes, period_start=start, period_end=end, at=at)
-        invoice_items.create_pending_items(ctx, sub, lines)
-        if behavior == "always_invoice" and lines:
-            invoice = bill(
-                ctx,
-                sub,
-                reason="subscription_update",
-                lines=[],
-                period_start=now,
-                period_end=now,
-                collect=payment_behavior != "default_incomplete",
-            )
+        _start_trial(ctx, sub, trial_end, start=period[0], now=now, was_trialing=was_trialing)
+    elif reset_anchor or ending_trial or new_interval != old_interval:
+        invoice = _restart_cycle(
+            ctx, sub, changes, new_interval, period=period, now=now, at=at, credit=prorate,
+            ending_trial=ending_trial, collect=collect,
+        )  # fmt: skip
+    elif prorate:
+        invoice = _prorate_in_cycle(
+            ctx, sub, changes, period=period, now=now, at=at,
+            invoice_now=behavior == "always_invoice", collect=collect,
+        )  # fmt: skip
     embed_items(ctx, sub)
     if invoice is None:
         return
@@ -1104,29 +1206,9 @@ def reprice(
     if payment_behavior == "error_if_incomplete":
         raise _decline(ctx, sub)
     if payment_behavior == "pending_if_incomplete":
-        proposed = [snapshot(i) for i in subscription_items.items_of(ctx, sub["id"])]
-        target = {
-            key: sub[key] for key in ("billing_cycle_anchor", "trial_end", "trial_start", "status")
-        }
-        restore_items(ctx, sub, saved_items)
-        for key in ("billing_cycle_anchor", "trial_end", "trial_start", "status"):
-            sub[key] = saved_sub[key]
-        sub["pending_update"] = {
-            "billing_cycle_anchor": target["billing_cycle_anchor"]
-            if target["billing_cycle_anchor"] != saved_sub["billing_cycle_anchor"]
-            else None,
-            "expires_at": now + INCOMPLETE_WINDOW,
-            "subscription_items": proposed,
-            "trial_end": target["trial_end"]
-            if target["trial_end"] != saved_sub["trial_end"]
-            else None,
-            "trial_from_plan": None,
-        }
-        sub["_pending"] = {
-            "invoice": invoice["id"],
-            "items": proposed,
-            "fields": target,
-        }
+        _hold_as_pending_update(
+            ctx, sub, invoice, saved_items=saved_items, saved_sub=saved_sub, now=now
+        )
         return
     sub["status"] = "past_due"
 
