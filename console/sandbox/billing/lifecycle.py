@@ -604,8 +604,8 @@ def _trial_end_for(ctx: Context, params: JSON, prices: list[JSON], start: int) -
     return None
 
 
-def create_subscription(ctx: Context, params: JSON, *, schedule: str | None = None) -> JSON:
-    """``POST /v1/subscriptions`` (also used by schedules starting a subscription)."""
+def _check_create_params(params: JSON) -> list[JSON]:
+    """What a create request must carry before anything is looked up; returns its items."""
     if not params.get("customer"):
         if params.get("customer_account"):
             raise invalid(
@@ -613,37 +613,52 @@ def create_subscription(ctx: Context, params: JSON, *, schedule: str | None = No
                 param="customer_account",
             )
         raise missing_param("customer")
-    customer = ctx.fetch("customer", params["customer"], param="customer")
-    entries = params.get("items") or []
+    entries: list[JSON] = params.get("items") or []
     if not entries:
         raise missing_param("items")
     if len(entries) > subscription_items.MAX_ITEMS:
         raise invalid(
             f"A subscription can have at most {subscription_items.MAX_ITEMS} items.", param="items"
         )
-    behavior = params.get("payment_behavior", "allow_incomplete")
-    if behavior == "pending_if_incomplete":
+    if params.get("payment_behavior") == "pending_if_incomplete":
         raise invalid(
             "payment_behavior=pending_if_incomplete can only be used when updating a subscription.",
             param="payment_behavior",
         )
-    proration_behavior = params.get("proration_behavior", "create_prorations")
-    now = ctx.now()
-    sub = new_subscription(ctx.new_id("sub", 24), customer["id"], now)
-    sub["schedule"] = schedule
+    if "billing_cycle_anchor" in params and "billing_cycle_anchor_config" in params:
+        raise StripeError(
+            "You may only specify one of these parameters: billing_cycle_anchor, "
+            "billing_cycle_anchor_config.",
+            param="billing_cycle_anchor",
+            code="parameters_exclusive",
+        )
+    return entries
+
+
+def _resolve_entries(ctx: Context, entries: list[JSON]) -> list[tuple[JSON, int | None, JSON]]:
+    """Each item entry's price (looked up or made from ``price_data``) and checked quantity."""
     resolved: list[tuple[JSON, int | None, JSON]] = []
     for index, entry in enumerate(entries):
         where = f"items[{index}]"
         price = subscription_items.resolve_price(ctx, entry, where)
         assert price is not None
-        quantity = subscription_items.check_quantity(price, entry, where)
-        resolved.append((price, quantity, entry))
-    prices = [p for p, _, _ in resolved]
-    currency = str(params["currency"]).lower() if params.get("currency") else None
-    check_compatible(prices, currency, "items")
-    sub["currency"] = prices[0]["currency"]
-    interval, count = periods.interval_of(prices[0])
+        resolved.append((price, subscription_items.check_quantity(price, entry, where), entry))
+    return resolved
 
+
+def _billing_mode(mode: JSON, now: int) -> JSON:
+    flexible = mode["type"] == "flexible"
+    discounts = (mode.get("flexible") or {}).get("proration_discounts", "included")
+    return {
+        "flexible": {"proration_discounts": discounts} if flexible else None,
+        "type": mode["type"],
+        "updated_at": now if flexible else None,
+    }
+
+
+def _apply_create_settings(ctx: Context, sub: JSON, customer: JSON, params: JSON) -> None:
+    """The settings a new subscription takes as sent: collection, payment method, texts,
+    billing mode, trial and invoice and payment settings."""
     apply_collection_params(sub, params)
     if params.get("default_payment_method"):
         check_payment_method(
@@ -655,95 +670,135 @@ def create_subscription(ctx: Context, params: JSON, *, schedule: str | None = No
     if "metadata" in params:
         sub["metadata"] = metadata({}, params["metadata"])
     if params.get("billing_mode"):
-        mode = params["billing_mode"]
-        sub["billing_mode"] = {
-            "flexible": (
-                {
-                    "proration_discounts": (mode.get("flexible") or {}).get(
-                        "proration_discounts", "included"
-                    )
-                }
-                if mode["type"] == "flexible"
-                else None
-            ),
-            "type": mode["type"],
-            "updated_at": now if mode["type"] == "flexible" else None,
-        }
+        sub["billing_mode"] = _billing_mode(params["billing_mode"], ctx.now())
     if params.get("trial_settings"):
         end = params["trial_settings"]["end_behavior"]
-        sub["trial_settings"] = {
-            "end_behavior": {
-                "missing_payment_method": end.get("missing_payment_method", "create_invoice")
-            }
-        }
-    if params.get("invoice_settings"):
-        settings = params["invoice_settings"]
-        for key in ("description", "footer"):
-            if key in settings:
-                sub["invoice_settings"][key] = unset(settings[key])
-    if params.get("payment_settings"):
-        save = params["payment_settings"].get("save_default_payment_method")
-        if save:
-            sub["payment_settings"]["save_default_payment_method"] = save
+        missing = end.get("missing_payment_method", "create_invoice")
+        sub["trial_settings"] = {"end_behavior": {"missing_payment_method": missing}}
+    for key in ("description", "footer"):
+        if key in (params.get("invoice_settings") or {}):
+            sub["invoice_settings"][key] = unset(params["invoice_settings"][key])
+    save = (params.get("payment_settings") or {}).get("save_default_payment_method")
+    if save:
+        sub["payment_settings"]["save_default_payment_method"] = save
 
-    start = now
-    if "backdate_start_date" in params:
-        start = params["backdate_start_date"]
-        if start > now:
-            raise invalid("backdate_start_date must be in the past.", param="backdate_start_date")
-    sub["start_date"] = start
-    trial_end = _trial_end_for(ctx, params, prices, start)
-    if "billing_cycle_anchor" in params and "billing_cycle_anchor_config" in params:
-        raise StripeError(
-            "You may only specify one of these parameters: billing_cycle_anchor, "
-            "billing_cycle_anchor_config.",
-            param="billing_cycle_anchor",
-            code="parameters_exclusive",
-        )
-    anchor = trial_end or start
+
+def _start_date(params: JSON, now: int) -> int:
+    if "backdate_start_date" not in params:
+        return now
+    start = int(params["backdate_start_date"])
+    if start > now:
+        raise invalid("backdate_start_date must be in the past.", param="backdate_start_date")
+    return start
+
+
+def _anchor(
+    sub: JSON,
+    params: JSON,
+    *,
+    start: int,
+    trial_end: int | None,
+    now: int,
+    interval: tuple[str, int],
+) -> int:
+    """The billing cycle anchor: as sent (within one natural period), from
+    ``billing_cycle_anchor_config``, or the trial end or start."""
+    base = trial_end or now
     if "billing_cycle_anchor" in params:
-        anchor = params["billing_cycle_anchor"]
-        base = trial_end or now
+        anchor = int(params["billing_cycle_anchor"])
         if anchor < base:
             raise invalid(
                 "billing_cycle_anchor cannot be earlier than the subscription's start (or "
                 "trial end).",
                 param="billing_cycle_anchor",
             )
-        if anchor > periods.add_interval(base, interval, count):
+        natural = periods.add_interval(base, *interval)
+        if anchor > natural:
             raise invalid(
-                "billing_cycle_anchor cannot be later than next natural billing date "
-                f"({periods.add_interval(base, interval, count)}) for plan",
+                f"billing_cycle_anchor cannot be later than next natural billing date ({natural}) "
+                "for plan",
                 param="billing_cycle_anchor",
             )
-    elif params.get("billing_cycle_anchor_config"):
-        config = params["billing_cycle_anchor_config"]
-        anchor = periods.anchor_from_config(
-            trial_end or now,
-            day_of_month=config["day_of_month"],
-            month=config.get("month"),
-            hour=config.get("hour"),
-            minute=config.get("minute"),
-            second=config.get("second"),
-        )
-        sub["billing_cycle_anchor_config"] = {
-            "day_of_month": config["day_of_month"],
-            "hour": config.get("hour"),
-            "minute": config.get("minute"),
-            "month": config.get("month"),
-            "second": config.get("second"),
-        }
-    sub["billing_cycle_anchor"] = anchor
+        return anchor
+    config = params.get("billing_cycle_anchor_config")
+    if not config:
+        return trial_end or start
+    sub["billing_cycle_anchor_config"] = {
+        key: config.get(key) for key in ("day_of_month", "hour", "minute", "month", "second")
+    }
+    return periods.anchor_from_config(
+        base,
+        day_of_month=config["day_of_month"],
+        month=config.get("month"),
+        hour=config.get("hour"),
+        minute=config.get("minute"),
+        second=config.get("second"),
+    )
 
+
+def _first_period(
+    *, start: int, anchor: int, trial_end: int | None, now: int, interval: tuple[str, int]
+) -> tuple[int, int]:
+    """The items' first period: the trial, or up to the next boundary from the anchor."""
     if trial_end is not None:
-        period_start, period_end = start, trial_end
+        return start, trial_end
+    period_end = periods.next_boundary(anchor, *interval, now)
+    if anchor > now:
+        return start, period_end
+    period_start = periods.period_containing(anchor, *interval, now)[0]
+    return (max(period_start, start) if anchor <= start else period_start), period_end
+
+
+def _first_invoice_lines(
+    ctx: Context,
+    sub: JSON,
+    *,
+    start: int,
+    period_end: int,
+    anchor: int,
+    trial: bool,
+    interval: tuple[str, int],
+    prorate: bool,
+) -> list[Line]:
+    """The first invoice covers from the start to the end of the first period: whole periods at
+    full price, a short first period (anchor in the future, backdating) prorated."""
+    lines = cycle_lines(ctx, sub, start, period_end, trial=trial)
+    if trial:
+        return lines
+    covered = periods.span_in_periods(start, period_end, anchor, *interval)
+    if not prorate:
+        covered = float(int(covered + 1e-9))
+    for line in lines:
+        line.amount = prorations.rounded(line.amount * covered)
+    return lines
+
+
+def create_subscription(ctx: Context, params: JSON, *, schedule: str | None = None) -> JSON:
+    """``POST /v1/subscriptions`` (also used by schedules starting a subscription)."""
+    entries = _check_create_params(params)
+    customer = ctx.fetch("customer", params["customer"], param="customer")
+    behavior = params.get("payment_behavior", "allow_incomplete")
+    now = ctx.now()
+    sub = new_subscription(ctx.new_id("sub", 24), customer["id"], now)
+    sub["schedule"] = schedule
+    resolved = _resolve_entries(ctx, entries)
+    prices = [p for p, _, _ in resolved]
+    currency = str(params["currency"]).lower() if params.get("currency") else None
+    check_compatible(prices, currency, "items")
+    sub["currency"] = prices[0]["currency"]
+    interval = periods.interval_of(prices[0])
+    _apply_create_settings(ctx, sub, customer, params)
+
+    start = _start_date(params, now)
+    sub["start_date"] = start
+    trial_end = _trial_end_for(ctx, params, prices, start)
+    anchor = _anchor(sub, params, start=start, trial_end=trial_end, now=now, interval=interval)
+    sub["billing_cycle_anchor"] = anchor
+    if trial_end is not None:
         sub["trial_start"], sub["trial_end"] = start, trial_end
-    else:
-        period_end = periods.next_boundary(anchor, interval, count, now)
-        period_start = (
-            start if anchor > now else periods.period_containing(anchor, interval, count, now)[0]
-        )
-        period_start = max(period_start, start) if anchor <= start else period_start
+    period_start, period_end = _first_period(
+        start=start, anchor=anchor, trial_end=trial_end, now=now, interval=interval
+    )
     ctx.insert(sub, parent=customer["id"])
     for price, quantity, entry in resolved:
         item = subscription_items.new_item(
@@ -761,15 +816,11 @@ def create_subscription(ctx: Context, params: JSON, *, schedule: str | None = No
         sub["discounts"] = parse_discounts(ctx, sub, params["discounts"], "discounts")
 
     add_invoice_items(ctx, sub, params.get("add_invoice_items"))
-    # The first invoice covers from the start to the end of the first period: whole periods
-    # at full price, a short first period (anchor in the future, backdating) prorated.
-    lines = cycle_lines(ctx, sub, start, period_end, trial=trial_end is not None)
-    if trial_end is None:
-        covered = periods.span_in_periods(start, period_end, anchor, interval, count)
-        if proration_behavior == "none":
-            covered = float(int(covered + 1e-9))
-        for line in lines:
-            line.amount = prorations.rounded(line.amount * covered)
+    lines = _first_invoice_lines(
+        ctx, sub, start=start, period_end=period_end, anchor=anchor,
+        trial=trial_end is not None, interval=interval,
+        prorate=params.get("proration_behavior", "create_prorations") != "none",
+    )  # fmt: skip
     invoice = bill(
         ctx,
         sub,
