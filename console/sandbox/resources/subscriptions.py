@@ -12,6 +12,8 @@ replays everything that became due in order, one renewal per period.
 
 from __future__ import annotations
 
+from typing import Any
+
 from console.sandbox.billing import (
     catalog,
     invoice_items,
@@ -144,10 +146,9 @@ def list_subscriptions(ctx: Context, params: JSON) -> JSON:
 # -- update -------------------------------------------------------------------------------
 
 
-@operation("PostSubscriptionsSubscriptionExposedId")
-def update(ctx: Context, params: JSON, subscription_exposed_id: str) -> JSON:
-    sub = ctx.fetch("subscription", subscription_exposed_id, param="subscription_exposed_id")
-    before = snapshot(sub)
+def _refuse_update(sub: JSON, params: JSON, payment_behavior: str) -> None:
+    """What Stripe refuses before changing anything: most fields of an ended subscription,
+    cancel settings of a scheduled one, and extra fields with ``pending_if_incomplete``."""
     if sub["status"] in lifecycle.ENDED:
         extra = sorted(set(params) - {"metadata", "cancellation_details", "expand"})
         if extra:
@@ -162,7 +163,6 @@ def update(ctx: Context, params: JSON, subscription_exposed_id: str) -> JSON:
             "schedule instead.",
             param="cancel_at_period_end" if "cancel_at_period_end" in params else "cancel_at",
         )
-    payment_behavior = params.get("payment_behavior", "allow_incomplete")
     if payment_behavior == "pending_if_incomplete":
         extra = sorted(set(params) - PENDING_ALLOWED)
         if extra:
@@ -172,8 +172,23 @@ def update(ctx: Context, params: JSON, subscription_exposed_id: str) -> JSON:
                 f"billing_cycle_anchor; `{extra[0]}` is not allowed.",
                 param=extra[0],
             )
-    lifecycle.embed_items(ctx, sub)
+    if "trial_end" in params and params.get("trial_from_plan"):
+        raise invalid(
+            "You cannot set trial_from_plan together with trial_end.", param="trial_from_plan"
+        )
 
+
+def _pause_collection(ctx: Context, value: Any) -> JSON | None:
+    if value == "":
+        return None
+    resumes = value.get("resumes_at")
+    if resumes is not None:
+        lifecycle.future_moment(ctx, resumes, "pause_collection[resumes_at]")
+    return {"behavior": value["behavior"], "resumes_at": resumes}
+
+
+def _apply_settings(ctx: Context, sub: JSON, params: JSON) -> None:
+    """The fields an update sets as sent, with no billing of their own."""
     if "description" in params:
         sub["description"] = unset(params["description"])
     if "metadata" in params:
@@ -188,54 +203,52 @@ def update(ctx: Context, params: JSON, subscription_exposed_id: str) -> JSON:
     if "cancellation_details" in params:
         lifecycle.set_cancellation_details(sub, params["cancellation_details"])
     if "pause_collection" in params:
-        value = params["pause_collection"]
-        if value == "":
-            sub["pause_collection"] = None
-        else:
-            resumes = value.get("resumes_at")
-            if resumes is not None:
-                lifecycle.future_moment(ctx, resumes, "pause_collection[resumes_at]")
-            sub["pause_collection"] = {"behavior": value["behavior"], "resumes_at": resumes}
-    if params.get("invoice_settings"):
-        for key in ("description", "footer"):
-            if key in params["invoice_settings"]:
-                sub["invoice_settings"][key] = unset(params["invoice_settings"][key])
-    if params.get("trial_settings"):
-        end = params["trial_settings"]["end_behavior"]
-        if "missing_payment_method" in end:
-            sub["trial_settings"]["end_behavior"]["missing_payment_method"] = end[
-                "missing_payment_method"
-            ]
+        sub["pause_collection"] = _pause_collection(ctx, params["pause_collection"])
+    for key in ("description", "footer"):
+        if key in (params.get("invoice_settings") or {}):
+            sub["invoice_settings"][key] = unset(params["invoice_settings"][key])
+    end = ((params.get("trial_settings") or {}).get("end_behavior")) or {}
+    if "missing_payment_method" in end:
+        behavior = sub["trial_settings"]["end_behavior"]
+        behavior["missing_payment_method"] = end["missing_payment_method"]
     if "discounts" in params:
         _remove_discounts(ctx, sub)
         sub["discounts"] = lifecycle.parse_discounts(ctx, sub, params["discounts"], "discounts")
-    if "trial_end" in params and params.get("trial_from_plan"):
-        raise invalid(
-            "You cannot set trial_from_plan together with trial_end.", param="trial_from_plan"
-        )
 
+
+def _trial_end_now(ctx: Context, sub: JSON, before: JSON) -> str | None:
+    """``trial_end=now`` on a trialing subscription. Ending the trial early is a trial end like
+    the clock's: with no way to pay, the subscription pauses or cancels as ``trial_settings``
+    say rather than going past due (Stripe documents the setting for "when the trial ends";
+    that an early end follows it too is our reading, not a documented statement). Returns
+    ``"now"`` when the change still has to bill, None when the trial end was handled here."""
+    now = ctx.now()
+    sub["trial_end"] = now
+    if lifecycle.trial_ends_without_payment_method(ctx, sub, now):
+        if sub["status"] != "canceled":
+            lifecycle.set_periods(ctx, sub, lifecycle.current_period(sub)[0], now)
+        return None
+    sub["trial_end"] = before["trial_end"]
+    return "now"
+
+
+@operation("PostSubscriptionsSubscriptionExposedId")
+def update(ctx: Context, params: JSON, subscription_exposed_id: str) -> JSON:
+    sub = ctx.fetch("subscription", subscription_exposed_id, param="subscription_exposed_id")
+    before = snapshot(sub)
+    payment_behavior = params.get("payment_behavior", "allow_incomplete")
+    _refuse_update(sub, params, payment_behavior)
+    lifecycle.embed_items(ctx, sub)
+    _apply_settings(ctx, sub, params)
     if params.get("add_invoice_items"):
         lifecycle.add_invoice_items(ctx, sub, params["add_invoice_items"])
     reset_anchor = (params.get("billing_cycle_anchor") or {}).get("type") == "now"
     trial_end = params.get("trial_end")
-    if trial_end == "now" and sub["status"] != "trialing":
-        trial_end = None  # no trial to end: Stripe accepts it and changes nothing
     if trial_end == "now":
-        # Ending the trial early is a trial end like the clock's: with no way to pay, the
-        # subscription pauses or cancels as trial_settings say rather than going past due.
-        # (Stripe documents the setting for "when the trial ends"; that an early end by
-        # trial_end=now follows it too is our reading, not a documented statement.)
-        now = ctx.now()
-        sub["trial_end"] = now
-        if lifecycle.trial_ends_without_payment_method(ctx, sub, now):
-            if sub["status"] == "canceled":
-                return sub
-            trial_end = None
-            lifecycle.set_periods(
-                ctx, sub, lifecycle.current_period(sub)[0], now
-            )  # the trial ended now
-        else:
-            sub["trial_end"] = before["trial_end"]
+        # No trial to end: Stripe accepts it and changes nothing.
+        trial_end = _trial_end_now(ctx, sub, before) if sub["status"] == "trialing" else None
+        if sub["status"] == "canceled":
+            return sub
     if "items" in params or reset_anchor or trial_end is not None or params.get("trial_from_plan"):
         lifecycle.reprice(
             ctx,
