@@ -93,3 +93,39 @@ def test_span_in_periods_counts_partial_periods_by_their_own_length() -> None:
 def test_unknown_interval_is_refused() -> None:
     with pytest.raises(ValueError):
         bp.boundary(0, "fortnight", 1, 1)
+
+
+# -- a price's interval -------------------------------------------------------------------------
+
+
+def test_interval_of_reads_the_price_s_recurring_interval_and_count() -> None:
+    assert bp.interval_of({"recurring": {"interval": "week", "interval_count": 2}}) == ("week", 2)
+    assert bp.interval_of({"recurring": {"interval": "year", "interval_count": 1}}) == ("year", 1)
+
+
+def test_interval_of_defaults_to_one_month() -> None:
+    assert bp.interval_of({"recurring": {"interval": "month", "interval_count": None}}) == (
+        "month",
+        1,
+    )
+    assert bp.interval_of({"recurring": None}) == ("month", 1)
+    assert bp.interval_of({}) == ("month", 1)
+
+
+def test_quarterly_boundaries_remember_the_anchor_day() -> None:
+    anchor = ts(2026, 1, 31)
+    ends = [bp.boundary(anchor, "month", 3, n) for n in range(1, 5)]
+    assert ends == [ts(2026, 4, 30), ts(2026, 7, 31), ts(2026, 10, 31), ts(2027, 1, 31)]
+
+
+def test_backdated_spans_follow_stripe_s_examples() -> None:
+    """Stripe's "Backdate subscriptions": billed monthly on the 1st, a start backdated to
+    February 15 (non-leap year) is half a month (14 of 28 days); one backdated to January 15 is
+    17/31 of a month."""
+    anchor = ts(2026, 3, 1)
+    assert bp.span_in_periods(ts(2026, 2, 15), ts(2026, 3, 1), anchor, "month", 1) == (
+        pytest.approx(0.5)
+    )
+    assert bp.span_in_periods(ts(2026, 1, 15), ts(2026, 2, 1), anchor, "month", 1) == (
+        pytest.approx(17 / 31)
+    )
