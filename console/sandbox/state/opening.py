@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import platformdirs
 
@@ -24,7 +24,8 @@ def default_db_path() -> str:
 class State:
     store: Store
     clock: Clock
-    api_key: str
+    # The secret key stays out of repr(): a traceback or a log that shows a State shows no key.
+    api_key: str = field(repr=False)
     platform: str
     created_now: bool
 

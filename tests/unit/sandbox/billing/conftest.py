@@ -8,7 +8,6 @@ with ``builders.transaction``.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 import pytest
@@ -20,14 +19,11 @@ from tests.unit.sandbox.billing import builders
 
 @pytest.fixture
 def state() -> Iterator[State]:
-    """A new sandbox database in memory: its store, clock and platform account.
-
-    Its API key is left out (no engine test uses it): a failing test's traceback shows the
-    test's arguments, and the secrets audit rightly counts a key there as a leak.
-    """
+    """A new sandbox database in memory: its store, clock and platform account (its key
+    stays out of a failing test's traceback: State leaves it out of its repr)."""
     opened = open_state(":memory:")
     try:
-        yield dataclasses.replace(opened, api_key="")
+        yield opened
     finally:
         opened.store.close()
 
