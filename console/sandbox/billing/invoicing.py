@@ -471,17 +471,21 @@ def _schedule_retry(invoice: JSON, now: int) -> int | None:
     return now + RETRY_DAYS[attempts - 1] * DAY
 
 
-def _record_failure(ctx: Context, invoice: JSON, before: JSON) -> None:
+def _record_failure(ctx: Context, invoice: JSON, before: JSON, *, retry_later: bool = True) -> None:
+    """A failed attempt: counted, announced, and retried on Stripe's schedule. With nothing to
+    charge, Stripe does not retry ("Stripe doesn't retry payments if no payment methods are
+    available"): the invoice stays open until someone pays it."""
     now = ctx.now()
     invoice["attempt_count"] += 1
     invoice["attempted"] = True
-    retry = _schedule_retry(invoice, now)
+    retry = _schedule_retry(invoice, now) if retry_later else None
     invoice["next_payment_attempt"] = retry
     ctx.save(invoice, due=retry)
     ctx.emit("invoice.payment_failed", invoice, changed(before, invoice))
     listeners.notify("invoice.payment_failed", ctx, invoice)
     retries_used_up = (
         retry is None
+        and retry_later
         and invoice.get("auto_advance")
         and invoice["collection_method"] == "charge_automatically"
         and invoice["attempt_count"] > len(RETRY_DAYS)
@@ -545,7 +549,7 @@ def attempt_collection(ctx: Context, invoice: JSON) -> JSON:
         return _mark_paid(ctx, invoice)
     payment_method = payment_method_to_charge(ctx, invoice)
     if payment_method is None:
-        _record_failure(ctx, invoice, snapshot(invoice))
+        _record_failure(ctx, invoice, snapshot(invoice), retry_later=False)
         return invoice
     charge(ctx, invoice, payment_method)
     return invoice

@@ -236,7 +236,6 @@ def draft_for_period(
         period_end=period_end,
         include_pending_items=include_pending,
         currency=sub["currency"],
-        default_payment_method=sub.get("default_payment_method"),
         discounts=discounts or None,
         description=sub.get("description"),
     )
@@ -1217,6 +1216,13 @@ def reprice(
     """
     now = ctx.now() if moment is None else moment
     at = proration_date if proration_date is not None else now
+    if proration_date is not None:
+        start, end = current_period(sub)
+        if not start <= proration_date <= end:
+            raise invalid(
+                "Cannot specify proration date outside of current subscription period.",
+                param="proration_date",
+            )
     current = subscription_items.items_of(ctx, sub["id"])
     saved_items = [snapshot(i) for i in current]
     saved_sub = snapshot(sub)

@@ -173,11 +173,6 @@ def test_a_retry_with_a_replaced_card_pays_and_reactivates(state: State) -> None
         assert builders.stored(ctx, renewal.subscription)["status"] == "active"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the engine schedules retries for an invoice with no payment method to charge; "
-    "Stripe does not retry then",
-)
 def test_no_retry_without_a_payment_method(state: State) -> None:
     """Stripe's retry page: "Stripe doesn't retry payments if: No payment methods are
     available."."""
@@ -195,12 +190,6 @@ def test_no_retry_without_a_payment_method(state: State) -> None:
         assert invoice["next_payment_attempt"] is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the engine copies the subscription's default_payment_method onto its invoice when "
-    "it bills, so retries keep charging the card that failed; Stripe charges the subscription's "
-    "default_payment_method as it is at each retry",
-)
 def test_retries_charge_the_subscription_s_new_default_payment_method(state: State) -> None:
     """Stripe's retry page: "When you update payment methods after a failed payment attempt,
     update the field where the previous payment failed": the subscription's

@@ -127,11 +127,6 @@ def test_a_proration_date_earlier_in_the_period_prorates_from_that_moment(state:
     assert {i["period"]["start"] for i in pending} == {earlier}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the engine accepts a proration_date outside the current period (it prorates the "
-    "whole period, or nothing); Stripe refuses it",
-)
 @pytest.mark.parametrize("side", ["before the period", "after the period"])
 def test_a_proration_date_outside_the_current_period_is_refused(ctx: Context, side: str) -> None:
     """Stripe answers "Cannot specify proration date outside of current subscription period"."""
