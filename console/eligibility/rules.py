@@ -10,8 +10,15 @@ Decisions where Stripe's documentation leaves room (kept in one place, here):
 - Price, quantity and promotion-code changes all need ``subscription_update.enabled`` and the
   subscription's product among the configuration's ``products``: without it the portal has no
   "update plan" for the subscription at all.
-- Quantity changes need ``quantity`` in ``default_allowed_updates`` or the product's
-  ``adjustable_quantity.enabled`` (whose bounds then apply).
+- Quantity changes need both ``quantity`` in ``default_allowed_updates`` (the types of update
+  "supported for items listed in the products attribute") and the subscription's product set to
+  ``adjustable_quantity.enabled`` ("control whether the quantity of the product can be
+  adjusted"), whose bounds then apply. An earlier reading accepted either one; the portal showed
+  no quantity field for such a product, so the console told agents something the customer could
+  not do.
+- A subscription attached to a schedule is neither updated nor cancelled (nor renewed) in the
+  portal: Stripe refuses to change its cancellation directly ("update the schedule instead"),
+  and the portal has no way to do so through the schedule.
 - Target prices are every price of every configured product except the current one; each is
   judged on its own (known to the account, same currency, same tax behaviour).
 - A subscription already set to end is offered "renew" (undo) instead of a second cancel.
@@ -155,6 +162,14 @@ def evaluate(
                 "(undo the cancellation) instead of cancelling again.",
             )
         )
+    elif subscription.schedule_id is not None:
+        reasons.append(
+            Reason(
+                "cancel_under_schedule",
+                f"A subscription schedule ({subscription.schedule_id}) manages this subscription; "
+                "the portal cannot cancel it. Release or cancel the schedule in the Dashboard.",
+            )
+        )
     elif not features.subscription_cancel.enabled:
         reasons.append(
             Reason(
@@ -227,16 +242,24 @@ def evaluate(
     bounds: tuple[int, int | None] | None = None
     if updatable and product_entry is not None:
         adjustable = product_entry.adjustable_quantity
-        if "quantity" in update.default_allowed_updates or adjustable.enabled:
-            can_quantity = True
-            bounds = (adjustable.minimum, adjustable.maximum) if adjustable.enabled else None
-        else:
+        if "quantity" not in update.default_allowed_updates:
             reasons.append(
                 Reason(
                     "quantity_update_off",
                     "Changing the quantity is not allowed in this configuration.",
                 )
             )
+        elif not adjustable.enabled:
+            reasons.append(
+                Reason(
+                    "quantity_not_adjustable",
+                    f"The configuration does not let customers adjust the quantity of "
+                    f"{product_entry.product}: turn on quantity adjustment for that product.",
+                )
+            )
+        else:
+            can_quantity = True
+            bounds = (adjustable.minimum, adjustable.maximum)
 
     # Promotion codes.
     can_promo = False
@@ -257,7 +280,7 @@ def evaluate(
         can_update_quantity=can_quantity,
         can_apply_promotion_code=can_promo,
         cancel_mode=cancel_mode,
-        can_renew=scheduled_end,
+        can_renew=scheduled_end and subscription.schedule_id is None,
         target_prices=targets,
         quantity_bounds=bounds,
         reasons=tuple(reasons),

@@ -21,6 +21,9 @@ PRO = price("price_pro", "prod_pro", interval="year")
 PRICES: dict[PriceId, Price] = {p.id: p for p in (MONTHLY, YEARLY, INCLUSIVE, PRO)}
 
 
+ADJUSTABLE = AdjustableQuantity(True, 1, 99)
+
+
 def configured(**updates: object) -> PortalConfiguration:
     config = edit(PortalConfiguration(), "features.subscription_update.enabled", True)
     config = edit(
@@ -32,8 +35,8 @@ def configured(**updates: object) -> PortalConfiguration:
         config,
         "features.subscription_update.products",
         (
-            UpdatableProduct(ProductId("prod_basic"), (MONTHLY.id, YEARLY.id)),
-            UpdatableProduct(ProductId("prod_pro"), (INCLUSIVE.id, PRO.id)),
+            UpdatableProduct(ProductId("prod_basic"), (MONTHLY.id, YEARLY.id), ADJUSTABLE),
+            UpdatableProduct(ProductId("prod_pro"), (INCLUSIVE.id, PRO.id), ADJUSTABLE),
         ),
     )
     config = edit(config, "features.subscription_cancel.enabled", True)
@@ -92,7 +95,24 @@ def test_cancel_only_cases(changes: dict[str, object], code: str) -> None:
 def test_pending_changes_block_updates(changes: dict[str, object], code: str) -> None:
     result = evaluate(subscription(MONTHLY, **changes), configured(), PRICES)
     assert code in result.reason_codes()
-    assert not result.can_update and result.can_cancel
+    assert not result.can_update
+    # Stripe refuses to change a scheduled subscription's cancellation directly, so the portal
+    # cannot cancel one either; a pending update alone leaves cancelling open.
+    assert result.can_cancel == ("schedule_id" not in changes)
+
+
+def test_a_subscription_under_a_schedule_cannot_be_cancelled_or_renewed_in_the_portal() -> None:
+    for changes in ({}, {"cancel_at_period_end": True}):
+        result = evaluate(
+            subscription(MONTHLY, schedule_id="sub_sched_1", **changes), configured(), PRICES
+        )
+        assert not result.can_cancel and not result.can_renew and not result.can_update
+    assert (
+        "cancel_under_schedule"
+        in evaluate(
+            subscription(MONTHLY, schedule_id="sub_sched_1"), configured(), PRICES
+        ).reason_codes()
+    )
 
 
 def test_every_reason_is_listed_not_just_the_first() -> None:
@@ -126,7 +146,7 @@ def test_tax_mismatch_for_every_target_blocks_price_changes() -> None:
     prices = {**PRICES, current.id: current}
     config = configured(
         features__subscription_update__products=(
-            UpdatableProduct(ProductId("prod_basic"), (current.id, YEARLY.id)),
+            UpdatableProduct(ProductId("prod_basic"), (current.id, YEARLY.id), ADJUSTABLE),
         )
     )
     result = evaluate(subscription(current), config, prices)
@@ -180,17 +200,35 @@ def test_features_off_in_the_configuration(
     assert action not in result.actions
 
 
-def test_adjustable_quantity_allows_quantity_with_its_bounds() -> None:
-    config = configured(
+def products_with_quantity(adjustable: AdjustableQuantity) -> tuple[UpdatableProduct, ...]:
+    return (UpdatableProduct(ProductId("prod_basic"), (MONTHLY.id, YEARLY.id), adjustable),)
+
+
+def test_quantity_changes_need_the_update_type_and_the_product_adjustable() -> None:
+    """The portal shows a quantity field only when ``quantity`` is an allowed update type and
+    the product is set to adjustable_quantity; either one alone is not enough."""
+    both = configured(
+        features__subscription_update__products=products_with_quantity(
+            AdjustableQuantity(True, 2, 8)
+        )
+    )
+    result = evaluate(subscription(MONTHLY), both, PRICES)
+    assert result.can_update_quantity and result.quantity_bounds == (2, 8)
+
+    type_only = configured(
+        features__subscription_update__products=products_with_quantity(AdjustableQuantity())
+    )
+    result = evaluate(subscription(MONTHLY), type_only, PRICES)
+    assert not result.can_update_quantity and "quantity_not_adjustable" in result.reason_codes()
+
+    adjustable_only = configured(
         features__subscription_update__default_allowed_updates=("price",),
-        features__subscription_update__products=(
-            UpdatableProduct(
-                ProductId("prod_basic"), (MONTHLY.id, YEARLY.id), AdjustableQuantity(True, 2, 8)
-            ),
+        features__subscription_update__products=products_with_quantity(
+            AdjustableQuantity(True, 2, 8)
         ),
     )
-    result = evaluate(subscription(MONTHLY), config, PRICES)
-    assert result.can_update_quantity and result.quantity_bounds == (2, 8)
+    result = evaluate(subscription(MONTHLY), adjustable_only, PRICES)
+    assert not result.can_update_quantity and "quantity_update_off" in result.reason_codes()
 
 
 def test_cancel_mode_follows_the_configuration() -> None:
@@ -226,7 +264,7 @@ def test_more_than_ten_products_warns() -> None:
     )
     config = configured(
         features__subscription_update__products=(
-            UpdatableProduct(ProductId("prod_basic"), (MONTHLY.id,)),
+            UpdatableProduct(ProductId("prod_basic"), (MONTHLY.id,), ADJUSTABLE),
             *many,
         )
     )
@@ -250,7 +288,7 @@ def test_prices_in_another_currency_are_not_targets() -> None:
     euro = price("price_eur", "prod_pro", interval="year", currency="eur")
     config = configured(
         features__subscription_update__products=(
-            UpdatableProduct(ProductId("prod_basic"), (MONTHLY.id,)),
+            UpdatableProduct(ProductId("prod_basic"), (MONTHLY.id,), ADJUSTABLE),
             UpdatableProduct(ProductId("prod_pro"), (euro.id,)),
         )
     )
