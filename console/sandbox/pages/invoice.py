@@ -168,7 +168,7 @@ async def pdf(request: Request) -> Response:
     if hosted is None:
         return not_found(request)
     invoice = hosted.invoice
-    content = render_pdf(invoice, merchant=hosted.brand.name)
+    content = render_pdf(invoice, merchant=hosted.brand.name, locale=hosted.locale)
     name = f"Invoice-{invoice.get('number') or invoice['id']}.pdf"
     return Response(
         content,

@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import unicodedata
 from functools import cache
+from typing import Any
 
 from fpdf import FPDF
 
-from console.sandbox.billing.invoice_math import format_date, format_money
 from console.sandbox.facts.spec import JSON
+from console.sandbox.portal.render import N_, PageLocale, date, gettext, money
 
 # A Unicode font draws customers' names as they are (Bērziņa, Łukasz, Ελένη); the first one
 # found is used. Without one, the core Helvetica speaks only Latin-1.
@@ -74,26 +75,35 @@ def _text(value: object) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
-def _status_line(invoice: JSON) -> str:
+def _status_line(invoice: JSON, locale: PageLocale) -> str:
     status = invoice.get("status") or "draft"
     transitions = invoice.get("status_transitions") or {}
     if status == "paid" and transitions.get("paid_at"):
-        return f"Paid on {format_date(transitions['paid_at'])}"
+        return gettext(locale, N_("Paid on %(date)s"), date=date(transitions["paid_at"], locale))
     if status == "void":
-        return "Void"
+        return gettext(locale, N_("Void"))
     if status == "uncollectible":
-        return "Uncollectible"
+        return gettext(locale, N_("Uncollectible"))
     if invoice.get("due_date"):
-        return f"Due {format_date(invoice['due_date'])}"
-    return status.capitalize()
+        return gettext(locale, N_("Due %(date)s"), date=date(invoice["due_date"], locale))
+    return gettext(locale, N_("Paid")) if status == "paid" else gettext(locale, N_("Open"))
 
 
-def render(invoice: JSON, *, merchant: str) -> bytes:
-    """The PDF of ``invoice`` (lines: every one, not just the embedded first page)."""
+def render(invoice: JSON, *, merchant: str, locale: PageLocale) -> bytes:
+    """The PDF of ``invoice`` (lines: every one, not just the embedded first page), in the
+    customer's language as the hosted invoice page is: its labels from the portal's catalogs,
+    money and dates by Babel."""
     currency = str(invoice["currency"])
-    number = invoice.get("number") or "Draft"
+
+    def _(message: str, **variables: Any) -> str:
+        return gettext(locale, message, **variables)
+
+    def amount(value: int) -> str:
+        return money(value, currency, locale)
+
+    title = _(N_("Invoice %(number)s"), number=invoice.get("number") or invoice["id"])
     pdf = FPDF(format="A4")
-    pdf.set_title(_text(f"Invoice {number}"))
+    pdf.set_title(_text(title))
     pdf.set_author(_text(merchant))
     pdf.set_creator("Portal Console sandbox")
     pdf.set_auto_page_break(auto=True, margin=20)
@@ -102,12 +112,11 @@ def render(invoice: JSON, *, merchant: str) -> bytes:
     width = pdf.w - pdf.l_margin - pdf.r_margin
 
     pdf.set_font(_family(), "B", 20)
-    pdf.cell(width, 10, "Invoice", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(width, 10, _text(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(_family(), "", 10)
     facts = [
-        ("Invoice number", number),
-        ("Date of issue", format_date(invoice.get("effective_at") or invoice["created"])),
-        ("Status", _status_line(invoice)),
+        (_(N_("Date")), date(invoice.get("effective_at") or invoice["created"], locale)),
+        (_(N_("Status")), _status_line(invoice, locale)),
     ]
     for label, value in facts:
         pdf.cell(40, 6, _text(label))
@@ -116,10 +125,9 @@ def render(invoice: JSON, *, merchant: str) -> bytes:
 
     pdf.set_font(_family(), "B", 11)
     pdf.cell(width / 2, 6, _text(merchant))
-    pdf.cell(width / 2, 6, "Bill to", new_x="LMARGIN", new_y="NEXT")
+    billed = _(N_("Billed to %(name)s"), name=invoice.get("customer_name") or "")
+    pdf.cell(width / 2, 6, _text(billed), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(_family(), "", 10)
-    pdf.cell(width / 2, 6, "")
-    pdf.cell(width / 2, 6, _text(invoice.get("customer_name") or ""), new_x="LMARGIN", new_y="NEXT")
     pdf.cell(width / 2, 6, "")
     pdf.cell(
         width / 2, 6, _text(invoice.get("customer_email") or ""), new_x="LMARGIN", new_y="NEXT"
@@ -129,9 +137,17 @@ def render(invoice: JSON, *, merchant: str) -> bytes:
     amount_width, quantity_width = 35.0, 20.0
     description_width = width - amount_width - quantity_width
     pdf.set_font(_family(), "B", 10)
-    pdf.cell(description_width, 8, "Description", border="B")
-    pdf.cell(quantity_width, 8, "Qty", border="B", align="R")
-    pdf.cell(amount_width, 8, "Amount", border="B", align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(description_width, 8, _text(_(N_("Description"))), border="B")
+    pdf.cell(quantity_width, 8, _text(_(N_("Qty"))), border="B", align="R")
+    pdf.cell(
+        amount_width,
+        8,
+        _text(_(N_("Amount"))),
+        border="B",
+        align="R",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     pdf.set_font(_family(), "", 10)
     for line in invoice.get("_lines") or invoice["lines"]["data"]:
         quantity = line.get("quantity")
@@ -140,35 +156,27 @@ def render(invoice: JSON, *, merchant: str) -> bytes:
         pdf.cell(
             amount_width,
             7,
-            _text(format_money(line["amount"], currency)),
+            _text(amount(line["amount"])),
             align="R",
             new_x="LMARGIN",
             new_y="NEXT",
         )
     pdf.ln(3)
 
-    totals: list[tuple[str, int]] = [("Subtotal", int(invoice["subtotal"]))]
+    totals: list[tuple[str, int, bool]] = [(_(N_("Subtotal")), int(invoice["subtotal"]), False)]
     for entry in invoice.get("total_discount_amounts") or []:
-        totals.append(("Discount", -int(entry["amount"])))
-    totals.append(("Total", int(invoice["total"])))
+        totals.append((_(N_("Discount")), -int(entry["amount"]), False))
+    totals.append((_(N_("Total")), int(invoice["total"]), True))
     applied = int(invoice.get("amount_due", 0)) - int(invoice["total"])
     if invoice.get("status") != "draft" and applied:
-        totals.append(("Applied balance", applied))
-    totals.append(("Amount paid", int(invoice.get("amount_paid") or 0)))
-    totals.append(("Amount due", int(invoice.get("amount_remaining") or 0)))
+        totals.append((_(N_("Applied balance")), applied, False))
+    totals.append((_(N_("Amount paid")), int(invoice.get("amount_paid") or 0), False))
+    totals.append((_(N_("Amount due")), int(invoice.get("amount_remaining") or 0), True))
     label_width = width - amount_width
-    for label, amount in totals:
-        bold = label in ("Total", "Amount due")
+    for label, figure, bold in totals:
         pdf.set_font(_family(), "B" if bold else "", 10)
         pdf.cell(label_width, 7, _text(label), align="R")
-        pdf.cell(
-            amount_width,
-            7,
-            _text(format_money(amount, currency)),
-            align="R",
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
+        pdf.cell(amount_width, 7, _text(amount(figure)), align="R", new_x="LMARGIN", new_y="NEXT")
     footer = invoice.get("footer")
     if footer:
         pdf.ln(6)

@@ -140,6 +140,18 @@ def _euro_invoice(client: stripe.StripeClient, **customer: Any) -> stripe.Invoic
     return builders.open_invoice(client, 123456, "eur", **customer)
 
 
+def test_pdf_speaks_the_customers_language_as_the_page_does(client: stripe.StripeClient) -> None:
+    """The PDF a German customer downloads from their page (or a script from invoice_pdf) is
+    in German too, with euros written the German way."""
+    final = _euro_invoice(client, preferred_locales=["de"])
+    assert final.invoice_pdf is not None and final.number is not None
+    text = _pdf_text(httpx.get(final.invoice_pdf).content)
+    for label in (f"Rechnung {final.number}", "Beschreibung", "Gesamt", "Fälliger Betrag"):
+        assert label in text, label
+    assert "1.234,56" in text and "€" in text
+    assert "Amount due" not in text and "Description" not in text
+
+
 def test_page_speaks_the_customers_preferred_language(client: stripe.StripeClient) -> None:
     final = _euro_invoice(client, preferred_locales=["de"])
     assert final.hosted_invoice_url is not None
