@@ -4,19 +4,26 @@ trial ends, period-end cancellations, expiring pending updates and incomplete su
 
 from __future__ import annotations
 
-from console.sandbox.billing import invoicing, lifecycle, periods, schedules
+from console.sandbox.billing import (
+    cancellation,
+    invoicing,
+    periods,
+    schedules,
+    subscription_invoices,
+    subscription_state,
+)
 from console.sandbox.facts.spec import JSON
 from console.sandbox.state.context import Context, changed, snapshot
 from console.sandbox.state.registry import on_due
 
 
 def _end_trial(ctx: Context, sub: JSON, at: int) -> None:
-    if not lifecycle.trial_ends_without_payment_method(ctx, sub, at):
+    if not cancellation.trial_ends_without_payment_method(ctx, sub, at):
         _bill_next_period(ctx, sub, at, billed_from=at)
 
 
 def _renew(ctx: Context, sub: JSON, at: int) -> None:
-    start, _ = lifecycle.current_period(sub)
+    start, _ = subscription_state.current_period(sub)
     _bill_next_period(ctx, sub, at, billed_from=start)
 
 
@@ -24,16 +31,16 @@ def _bill_next_period(ctx: Context, sub: JSON, at: int, *, billed_from: int) -> 
     """Start the period that begins ``at`` and invoice it (a renewal, or the end of a trial)."""
     interval, count = periods.interval_of(sub["items"]["data"][0]["price"])
     end = periods.next_boundary(sub["billing_cycle_anchor"], interval, count, at)
-    lifecycle.set_periods(ctx, sub, at, end)
-    invoice = lifecycle.bill(
+    subscription_state.set_periods(ctx, sub, at, end)
+    invoice = subscription_invoices.bill(
         ctx,
         sub,
         reason="subscription_cycle",
-        lines=lifecycle.cycle_lines(ctx, sub, at, end),
+        lines=subscription_invoices.cycle_lines(ctx, sub, at, end),
         period_start=billed_from,
         period_end=at,
     )
-    lifecycle.settle(sub, invoice, "past_due")
+    subscription_state.settle(sub, invoice, "past_due")
 
 
 def _expire_pending(ctx: Context, sub: JSON) -> None:
@@ -63,9 +70,9 @@ def run_clock(ctx: Context, subscription: JSON) -> None:
     """Do, in order, everything whose moment the clock has passed."""
     # A copy: the sweep compares what it passed in with what is stored afterwards.
     sub = snapshot(subscription)
-    lifecycle.embed_items(ctx, sub)
+    subscription_state.embed_items(ctx, sub)
     for _ in range(10_000):
-        steps = lifecycle.due_steps(sub)
+        steps = subscription_state.due_steps(sub)
         if not steps or steps[0][0] > ctx.now():
             break
         moment, _, kind = steps[0]
@@ -77,12 +84,12 @@ def run_clock(ctx: Context, subscription: JSON) -> None:
             continue
         if kind == "phase":
             schedules.advance_phase(ctx, sub, moment)
-            if sub["status"] in lifecycle.ENDED:
+            if sub["status"] in subscription_state.ENDED:
                 return
-            lifecycle.finish_change(ctx, sub, before)
+            subscription_state.finish_change(ctx, sub, before)
             continue
         if kind == "cancel_at":
-            lifecycle.cancel_now(ctx, sub, ended_at=moment)
+            cancellation.cancel_now(ctx, sub, ended_at=moment)
             return
         if kind == "trial_end":
             _end_trial(ctx, sub, moment)
@@ -101,8 +108,8 @@ def run_clock(ctx: Context, subscription: JSON) -> None:
             sub["pause_collection"] = None
         elif kind == "incomplete_expired":
             _expire_incomplete(ctx, sub, moment)
-        lifecycle.finish_change(ctx, sub, before)
-    ctx.save(sub, due=lifecycle.next_due(sub))
+        subscription_state.finish_change(ctx, sub, before)
+    ctx.save(sub, due=subscription_state.next_due(sub))
 
 
 @on_due("invoice")

@@ -4,7 +4,7 @@ the subscription past due. Registered with ``listeners.listens``: invoicing noti
 
 from __future__ import annotations
 
-from console.sandbox.billing import invoicing, lifecycle, payments
+from console.sandbox.billing import cancellation, invoicing, payments, subscription_state
 from console.sandbox.billing.listeners import listens
 from console.sandbox.facts.spec import JSON
 from console.sandbox.state.context import Context, changed, snapshot
@@ -20,16 +20,20 @@ def on_invoice_paid(ctx: Context, invoice: JSON) -> None:
     parent = invoice.get("parent") or {}
     sub_id = (parent.get("subscription_details") or {}).get("subscription")
     sub = ctx.find(str(sub_id or ""))
-    if sub is None or sub.get("object") != "subscription" or sub["status"] in lifecycle.ENDED:
+    if (
+        sub is None
+        or sub.get("object") != "subscription"
+        or sub["status"] in subscription_state.ENDED
+    ):
         return
     if sub.get("_billing"):
         return
     before = snapshot(sub)
-    lifecycle.embed_items(ctx, sub)
+    subscription_state.embed_items(ctx, sub)
     pending = sub.get("_pending")
     if pending and pending.get("invoice") == invoice["id"]:
         saved = [snapshot(i) for i in pending["items"]]
-        lifecycle.restore_items(ctx, sub, saved)
+        subscription_state.restore_items(ctx, sub, saved)
         for key, value in pending["fields"].items():
             sub[key] = value
         sub["pending_update"] = None
@@ -41,7 +45,7 @@ def on_invoice_paid(ctx: Context, invoice: JSON) -> None:
         sub.get("latest_invoice") == invoice["id"] or not _other_open(ctx, sub, invoice["id"])
     ):
         sub["status"] = "active"
-    lifecycle.finish_change(ctx, sub, before)
+    subscription_state.finish_change(ctx, sub, before)
 
 
 @listens("invoice.payment_failed")
@@ -54,7 +58,7 @@ def on_invoice_payment_failed(ctx: Context, invoice: JSON) -> None:
     if sub["status"] == "active" and sub.get("latest_invoice") == invoice["id"]:
         before = snapshot(sub)
         sub["status"] = "past_due"
-        lifecycle.finish_change(ctx, sub, before)
+        subscription_state.finish_change(ctx, sub, before)
 
 
 @listens("invoice.retries_exhausted")
@@ -65,7 +69,11 @@ def on_final_payment_failure(ctx: Context, invoice: JSON) -> None:
 
     sub_id = ((invoice.get("parent") or {}).get("subscription_details") or {}).get("subscription")
     sub = ctx.find(str(sub_id or ""))
-    if sub is None or sub.get("object") != "subscription" or sub["status"] in lifecycle.ENDED:
+    if (
+        sub is None
+        or sub.get("object") != "subscription"
+        or sub["status"] in subscription_state.ENDED
+    ):
         return
     settings = payments.settings_of(ctx)
     if settings["invoice_after_final_failure"] == "mark_uncollectible":
@@ -73,11 +81,11 @@ def on_final_payment_failure(ctx: Context, invoice: JSON) -> None:
     outcome = settings["subscription_after_final_failure"]
     if outcome == "cancel":
         # Stripe records a dunning cancellation as reason payment_failed.
-        lifecycle.cancel_now(ctx, sub, reason="payment_failed")
+        cancellation.cancel_now(ctx, sub, reason="payment_failed")
     elif outcome == "mark_unpaid" and sub["status"] == "past_due":
         before = snapshot(sub)
         sub["status"] = "unpaid"
-        lifecycle.finish_change(ctx, sub, before)
+        subscription_state.finish_change(ctx, sub, before)
 
 
 def _other_open(ctx: Context, sub: JSON, paid_id: str) -> bool:

@@ -7,7 +7,7 @@ next phase when the clock reaches it (or ends or releases the schedule after the
 
 from __future__ import annotations
 
-from console.sandbox.billing import lifecycle
+from console.sandbox.billing import cancellation, changes, lifecycle, subscription_state
 from console.sandbox.billing.listeners import listens
 from console.sandbox.facts.spec import JSON
 from console.sandbox.state.context import Context, changed, snapshot
@@ -71,7 +71,7 @@ def start_schedule(ctx: Context, schedule: JSON) -> None:
     schedule["subscription"] = sub["id"]
     set_current_phase(schedule, 0)
     sync_subscription(ctx, schedule, sub)
-    ctx.save(sub, due=lifecycle.next_due(sub))
+    ctx.save(sub, due=subscription_state.next_due(sub))
 
 
 def advance_phase(ctx: Context, sub: JSON, moment: int) -> None:
@@ -85,7 +85,7 @@ def advance_phase(ctx: Context, sub: JSON, moment: int) -> None:
     index = next((i for i, p in enumerate(schedule["phases"]) if p["start_date"] == moment), None)
     if index is not None:
         phase = schedule["phases"][index]
-        lifecycle.apply_phase_items(
+        changes.apply_phase_items(
             ctx, sub, phase["items"], behavior=phase["proration_behavior"], moment=moment
         )
         if phase.get("collection_method"):
@@ -106,7 +106,7 @@ def advance_phase(ctx: Context, sub: JSON, moment: int) -> None:
     sub["_schedule_next"] = None
     if schedule["end_behavior"] == "cancel":
         ctx.save(schedule)
-        lifecycle.cancel_now(ctx, sub, ended_at=moment)
+        cancellation.cancel_now(ctx, sub, ended_at=moment)
     else:
         schedule["released_at"] = moment
         schedule["released_subscription"] = sub["id"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.sandbox.billing import lifecycle, payment_methods, tax_ids
+from console.sandbox.billing import cancellation, payment_methods, tax_ids
 from console.sandbox.facts import ids, testcards
 from console.sandbox.facts.errors import invalid
 from console.sandbox.facts.fields import address, assign, metadata
@@ -217,7 +217,7 @@ def delete(ctx: Context, params: JSON, customer: str) -> JSON:
         ctx.store.scan(account=ctx.account, type_="subscription", parent=customer)
     ):
         if subscription.get("status") not in ("canceled", "incomplete_expired"):
-            lifecycle.cancel_now(ctx, subscription)
+            cancellation.cancel_now(ctx, subscription)
     for pm in list(ctx.store.scan(account=ctx.account, type_="payment_method", parent=customer)):
         payment_methods.detach_from_customer(ctx, pm)
     stub = {"id": customer, "object": "customer", "deleted": True}

@@ -10,10 +10,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from console.sandbox.billing import (
+    cancellation,
     drafts,
     invoice_items,
     invoicing,
     lifecycle,
+    subscription_invoices,
     subscription_items,
 )
 from console.sandbox.billing import periods as billing_periods
@@ -66,7 +68,7 @@ def _apply_details(ctx: Context, sub: JSON, details: JSON) -> None:
 
     behavior = details.get("proration_behavior", "create_prorations")
     if details.get("cancel_now"):
-        lifecycle.cancel_now(ctx, sub, prorate=behavior != "none", invoice_now=True)
+        cancellation.cancel_now(ctx, sub, prorate=behavior != "none", invoice_now=True)
         return
     if details.get("pause") or details.get("resume_at"):
         raise invalid(
@@ -98,16 +100,16 @@ def _upcoming(ctx: Context, sub: JSON, customer: JSON, *, recurring_only: bool) 
     anchor = int(sub.get("billing_cycle_anchor") or at)
     following = billing_periods.next_boundary(anchor, interval, count, at)
     # The renewal the clock would make at ``at``, from the same code (lines, discounts, items).
-    invoice = lifecycle.draft_for_period(
+    invoice = subscription_invoices.draft_for_period(
         ctx,
         sub,
         customer,
         reason="upcoming",
-        lines=lifecycle.cycle_lines(ctx, sub, at, following),
+        lines=subscription_invoices.cycle_lines(ctx, sub, at, following),
         period_start=start,
         period_end=at,
         include_pending=not recurring_only,
-        discounts=lifecycle.live_discounts(ctx, sub, at),
+        discounts=subscription_invoices.live_discounts(ctx, sub, at),
     )
     invoice["created"] = at
     if invoice["collection_method"] == "charge_automatically":

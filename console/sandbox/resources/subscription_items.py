@@ -8,7 +8,7 @@ so the handlers here hand the work to :mod:`subscriptions`.
 
 from __future__ import annotations
 
-from console.sandbox.billing import lifecycle, subscription_items
+from console.sandbox.billing import changes, subscription_items
 from console.sandbox.facts.spec import JSON
 from console.sandbox.state.context import Context
 from console.sandbox.state.listing import list_objects
@@ -45,7 +45,7 @@ def create(ctx: Context, params: JSON) -> JSON:
         if key in params
     }
     before = {i["id"] for i in subscription_items.items_of(ctx, subscription["id"])}
-    lifecycle.change_items(
+    changes.change_items(
         ctx, subscription, [entry], _change_params(params), param_prefix="", single=True
     )
     added = [
@@ -68,7 +68,7 @@ def update(ctx: Context, params: JSON, item: str) -> JSON:
     for key in ("price", "plan", "price_data", "quantity", "metadata", "discounts"):
         if key in params:
             entry[key] = params[key]
-    lifecycle.change_items(
+    changes.change_items(
         ctx, subscription, [entry], _change_params(params), param_prefix="", single=True
     )
     return ctx.fetch("subscription_item", item, param="item")
@@ -79,7 +79,7 @@ def delete(ctx: Context, params: JSON, item: str) -> JSON:
 
     found = ctx.fetch("subscription_item", item, param="item")
     subscription = _owning_subscription(ctx, found)
-    lifecycle.change_items(
+    changes.change_items(
         ctx,
         subscription,
         [{"id": found["id"], "deleted": True, "clear_usage": params.get("clear_usage", False)}],

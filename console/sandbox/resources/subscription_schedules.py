@@ -12,7 +12,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.sandbox.billing import catalog, lifecycle, periods, schedules, subscription_items
+from console.sandbox.billing import (
+    cancellation,
+    catalog,
+    changes,
+    lifecycle,
+    periods,
+    schedules,
+    subscription_items,
+    subscription_state,
+)
 from console.sandbox.facts.errors import invalid, missing_param
 from console.sandbox.facts.fields import metadata, unset
 from console.sandbox.facts.spec import JSON
@@ -154,7 +163,7 @@ def _phases(
             items.append(_phase_item(price, quantity, meta))
             prices.append(price)
 
-        lifecycle.check_compatible(prices, currency, f"{where}[items]")
+        subscription_state.check_compatible(prices, currency, f"{where}[items]")
         currency = prices[0]["currency"]
         if "end_date" in raw and "duration" in raw:
             raise invalid(
@@ -272,7 +281,7 @@ def _settings(ctx: Context, schedule: JSON, value: Any, customer_id: str) -> Non
 def _from_subscription(ctx: Context, params: JSON) -> JSON:
 
     sub = ctx.fetch("subscription", params["from_subscription"], param="from_subscription")
-    if sub["status"] in lifecycle.ENDED:
+    if sub["status"] in subscription_state.ENDED:
         raise invalid(
             "You cannot attach a schedule to a canceled subscription.",
             param="from_subscription",
@@ -318,7 +327,7 @@ def _from_subscription(ctx: Context, params: JSON) -> JSON:
     ctx.insert(schedule, parent=sub["customer"])
     sub["schedule"] = schedule["id"]
     schedules.sync_subscription(ctx, schedule, sub)
-    ctx.save(sub, due=lifecycle.next_due(sub))
+    ctx.save(sub, due=subscription_state.next_due(sub))
     ctx.emit("subscription_schedule.created", schedule)
     ctx.emit("customer.subscription.updated", sub, changed(before, sub))
     return schedule
@@ -370,7 +379,7 @@ def update(ctx: Context, params: JSON, schedule: str) -> JSON:
             sub_before = snapshot(sub)
             new_items = found["phases"][0]["items"]
             if old_items != new_items:
-                lifecycle.apply_phase_items(
+                changes.apply_phase_items(
                     ctx,
                     sub,
                     new_items,
@@ -378,7 +387,7 @@ def update(ctx: Context, params: JSON, schedule: str) -> JSON:
                     moment=now,
                 )
             schedules.sync_subscription(ctx, found, sub)
-            ctx.save(sub, due=lifecycle.next_due(sub))
+            ctx.save(sub, due=subscription_state.next_due(sub))
             sub_previous = changed(sub_before, sub)
             if sub_previous:
                 ctx.emit("customer.subscription.updated", sub, sub_previous)
@@ -427,7 +436,7 @@ def _detach(ctx: Context, schedule: JSON, *, event: str | None) -> JSON | None:
     before = snapshot(sub)
     sub["schedule"] = None
     sub["_schedule_next"] = None
-    ctx.save(sub, due=lifecycle.next_due(sub))
+    ctx.save(sub, due=subscription_state.next_due(sub))
     if event:
         ctx.emit(event, sub, changed(before, sub))
     return sub
@@ -461,8 +470,8 @@ def cancel(ctx: Context, params: JSON, schedule: str) -> JSON:
     found["current_phase"] = None
     ctx.save(found, due=None)
     sub = ctx.find(str(found.get("subscription") or ""))
-    if sub is not None and sub["status"] not in lifecycle.ENDED:
-        lifecycle.cancel_now(
+    if sub is not None and sub["status"] not in subscription_state.ENDED:
+        cancellation.cancel_now(
             ctx,
             sub,
             invoice_now=params.get("invoice_now", True),

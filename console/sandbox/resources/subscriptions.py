@@ -15,12 +15,16 @@ from __future__ import annotations
 from typing import Any
 
 from console.sandbox.billing import (
+    cancellation,
     catalog,
+    changes,
     invoice_items,
     lifecycle,
     periods,
     prorations,
+    subscription_invoices,
     subscription_items,
+    subscription_state,
 )
 from console.sandbox.facts.errors import invalid, no_such
 from console.sandbox.facts.fields import metadata, unset
@@ -77,13 +81,13 @@ def create(ctx: Context, params: JSON) -> JSON:
 @operation("DeleteSubscriptionsSubscriptionExposedId")
 def cancel(ctx: Context, params: JSON, subscription_exposed_id: str) -> JSON:
     sub = ctx.fetch("subscription", subscription_exposed_id, param="subscription_exposed_id")
-    if sub["status"] in lifecycle.ENDED:
+    if sub["status"] in subscription_state.ENDED:
         raise invalid(
             f"This subscription has already been canceled ({sub['status']}); there is nothing "
             "left to cancel.",
             param="subscription_exposed_id",
         )
-    return lifecycle.cancel_now(
+    return cancellation.cancel_now(
         ctx,
         sub,
         invoice_now=bool(params.get("invoice_now")),
@@ -107,10 +111,10 @@ def list_subscriptions(ctx: Context, params: JSON) -> JSON:
 
     def keep(sub: JSON) -> bool:
         if status in (None, ""):
-            if sub["status"] in lifecycle.ENDED:
+            if sub["status"] in subscription_state.ENDED:
                 return False
         elif status == "ended":
-            if sub["status"] not in lifecycle.ENDED:
+            if sub["status"] not in subscription_state.ENDED:
                 return False
         elif status != "all" and sub["status"] != status:
             return False
@@ -122,7 +126,7 @@ def list_subscriptions(ctx: Context, params: JSON) -> JSON:
         data = sub["items"]["data"]
         if price and not any(i["price"]["id"] == price for i in data):
             return False
-        start, end = lifecycle.current_period(sub)
+        start, end = subscription_state.current_period(sub)
         return in_range(start, params.get("current_period_start")) and in_range(
             end, params.get("current_period_end")
         )
@@ -149,7 +153,7 @@ def list_subscriptions(ctx: Context, params: JSON) -> JSON:
 def _refuse_update(sub: JSON, params: JSON, payment_behavior: str) -> None:
     """What Stripe refuses before changing anything: most fields of an ended subscription,
     cancel settings of a scheduled one, and extra fields with ``pending_if_incomplete``."""
-    if sub["status"] in lifecycle.ENDED:
+    if sub["status"] in subscription_state.ENDED:
         extra = sorted(set(params) - {"metadata", "cancellation_details", "expand"})
         if extra:
             raise invalid(
@@ -183,7 +187,7 @@ def _pause_collection(ctx: Context, value: Any) -> JSON | None:
         return None
     resumes = value.get("resumes_at")
     if resumes is not None:
-        lifecycle.future_moment(ctx, resumes, "pause_collection[resumes_at]")
+        subscription_state.future_moment(ctx, resumes, "pause_collection[resumes_at]")
     return {"behavior": value["behavior"], "resumes_at": resumes}
 
 
@@ -201,7 +205,7 @@ def _apply_settings(ctx: Context, sub: JSON, params: JSON) -> None:
     if "collection_method" in params or "days_until_due" in params:
         lifecycle.apply_collection_params(sub, params)
     if "cancellation_details" in params:
-        lifecycle.set_cancellation_details(sub, params["cancellation_details"])
+        cancellation.set_cancellation_details(sub, params["cancellation_details"])
     if "pause_collection" in params:
         sub["pause_collection"] = _pause_collection(ctx, params["pause_collection"])
     for key in ("description", "footer"):
@@ -213,7 +217,9 @@ def _apply_settings(ctx: Context, sub: JSON, params: JSON) -> None:
         behavior["missing_payment_method"] = end["missing_payment_method"]
     if "discounts" in params:
         _remove_discounts(ctx, sub)
-        sub["discounts"] = lifecycle.parse_discounts(ctx, sub, params["discounts"], "discounts")
+        sub["discounts"] = subscription_invoices.parse_discounts(
+            ctx, sub, params["discounts"], "discounts"
+        )
 
 
 def _trial_end_now(ctx: Context, sub: JSON, before: JSON) -> str | None:
@@ -224,9 +230,9 @@ def _trial_end_now(ctx: Context, sub: JSON, before: JSON) -> str | None:
     ``"now"`` when the change still has to bill, None when the trial end was handled here."""
     now = ctx.now()
     sub["trial_end"] = now
-    if lifecycle.trial_ends_without_payment_method(ctx, sub, now):
+    if cancellation.trial_ends_without_payment_method(ctx, sub, now):
         if sub["status"] != "canceled":
-            lifecycle.set_periods(ctx, sub, lifecycle.current_period(sub)[0], now)
+            subscription_state.set_periods(ctx, sub, subscription_state.current_period(sub)[0], now)
         return None
     sub["trial_end"] = before["trial_end"]
     return "now"
@@ -238,10 +244,10 @@ def update(ctx: Context, params: JSON, subscription_exposed_id: str) -> JSON:
     before = snapshot(sub)
     payment_behavior = params.get("payment_behavior", "allow_incomplete")
     _refuse_update(sub, params, payment_behavior)
-    lifecycle.embed_items(ctx, sub)
+    subscription_state.embed_items(ctx, sub)
     _apply_settings(ctx, sub, params)
     if params.get("add_invoice_items"):
-        lifecycle.add_invoice_items(ctx, sub, params["add_invoice_items"])
+        subscription_invoices.add_invoice_items(ctx, sub, params["add_invoice_items"])
     reset_anchor = (params.get("billing_cycle_anchor") or {}).get("type") == "now"
     trial_end = params.get("trial_end")
     if trial_end == "now":
@@ -250,7 +256,7 @@ def update(ctx: Context, params: JSON, subscription_exposed_id: str) -> JSON:
         if sub["status"] == "canceled":
             return sub
     if "items" in params or reset_anchor or trial_end is not None or params.get("trial_from_plan"):
-        lifecycle.reprice(
+        changes.reprice(
             ctx,
             sub,
             list(params.get("items") or []),
@@ -262,8 +268,8 @@ def update(ctx: Context, params: JSON, subscription_exposed_id: str) -> JSON:
             trial_end=trial_end,
             trial_from_plan=bool(params.get("trial_from_plan")),
         )
-    lifecycle.apply_cancel_params(ctx, sub, params)
-    lifecycle.finish_change(ctx, sub, before)
+    cancellation.apply_cancel_params(ctx, sub, params)
+    subscription_state.finish_change(ctx, sub, before)
     return sub
 
 
@@ -275,7 +281,7 @@ def delete_discount(ctx: Context, params: JSON, subscription_exposed_id: str) ->
         raise no_such("discount", f"for subscription {sub['id']}", param="subscription_exposed_id")
     before = snapshot(sub)
     _remove_discounts(ctx, sub)
-    lifecycle.finish_change(ctx, sub, before)
+    subscription_state.finish_change(ctx, sub, before)
     # The spec's deleted_discount carries only these three fields.
     return {"id": ids[0], "object": "discount", "deleted": True}
 
@@ -283,7 +289,7 @@ def delete_discount(ctx: Context, params: JSON, subscription_exposed_id: str) ->
 @operation("PostSubscriptionsSubscriptionMigrate")
 def migrate(ctx: Context, params: JSON, subscription: str) -> JSON:
     sub = ctx.fetch("subscription", subscription, param="subscription")
-    lifecycle.refuse_if_ended(sub)
+    subscription_state.refuse_if_ended(sub)
     if sub["billing_mode"]["type"] == "flexible":
         raise invalid(
             "The subscription already uses billing_mode `flexible`.", param="billing_mode[type]"
@@ -295,7 +301,7 @@ def migrate(ctx: Context, params: JSON, subscription: str) -> JSON:
         "type": "flexible",
         "updated_at": ctx.now(),
     }
-    lifecycle.finish_change(ctx, sub, before)
+    subscription_state.finish_change(ctx, sub, before)
     return sub
 
 
@@ -312,9 +318,9 @@ def pause(ctx: Context, params: JSON, subscription: str) -> JSON:
             "Pausing a subscription requires billing_mode `flexible`; migrate it first.",
         )
     before = snapshot(sub)
-    lifecycle.embed_items(ctx, sub)
+    subscription_state.embed_items(ctx, sub)
     now = ctx.now()
-    start, end = lifecycle.current_period(sub)
+    start, end = subscription_state.current_period(sub)
     unused = ((params.get("bill_for") or {}).get("unused_time_from") or {}).get("type", "none")
     if unused != "none" and sub["status"] != "trialing":
         since = now if unused == "now" else start
@@ -333,11 +339,11 @@ def pause(ctx: Context, params: JSON, subscription: str) -> JSON:
         lines = prorations.lines_for(ctx, credits, period_start=start, period_end=end, at=since)
         invoice_items.create_pending_items(ctx, sub, lines)
         if lines and params.get("invoicing_behavior", "invoice") == "invoice":
-            lifecycle.bill(
+            subscription_invoices.bill(
                 ctx, sub, reason="subscription_update", lines=[], period_start=now, period_end=now
             )
-    lifecycle.mark_paused(sub, "pause_requested", now)
-    ctx.save(sub, due=lifecycle.next_due(sub))
+    subscription_state.mark_paused(sub, "pause_requested", now)
+    ctx.save(sub, due=subscription_state.next_due(sub))
     ctx.emit("customer.subscription.paused", sub)
     previous = changed(before, sub)
     if previous:
@@ -353,7 +359,7 @@ def resume(ctx: Context, params: JSON, subscription: str) -> JSON:
             "Only a subscription with status `paused` can be resumed.",
         )
     before = snapshot(sub)
-    lifecycle.embed_items(ctx, sub)
+    subscription_state.embed_items(ctx, sub)
     now = ctx.now()
     behavior = params.get("proration_behavior", "create_prorations")
     anchor_type = (params.get("billing_cycle_anchor") or {}).get("type", "now")
@@ -361,11 +367,11 @@ def resume(ctx: Context, params: JSON, subscription: str) -> JSON:
     if anchor_type == "now":
         end = periods.add_interval(now, interval, count)
         sub["billing_cycle_anchor"] = now
-        lifecycle.set_periods(ctx, sub, now, end)
-        lines = lifecycle.cycle_lines(ctx, sub, now, end)
+        subscription_state.set_periods(ctx, sub, now, end)
+        lines = subscription_invoices.cycle_lines(ctx, sub, now, end)
     else:
         start, end = periods.period_containing(sub["billing_cycle_anchor"], interval, count, now)
-        lifecycle.set_periods(ctx, sub, start, end)
+        subscription_state.set_periods(ctx, sub, start, end)
         lines = []
         if behavior != "none":
             at = params.get("proration_date", now)
@@ -389,17 +395,20 @@ def resume(ctx: Context, params: JSON, subscription: str) -> JSON:
     sub["status"] = "active"
     sub["status_details"] = None
     if lines or behavior == "always_invoice":
-        start, _ = lifecycle.current_period(sub)
-        invoice = lifecycle.bill(
+        start, _ = subscription_state.current_period(sub)
+        invoice = subscription_invoices.bill(
             ctx, sub, reason="subscription_update", lines=lines, period_start=now, period_end=now
         )
-        if not lifecycle.is_paid(invoice) and sub["collection_method"] == "charge_automatically":
+        if (
+            not subscription_state.is_paid(invoice)
+            and sub["collection_method"] == "charge_automatically"
+        ):
             if params.get("payment_behavior") == "resume_on_payment_success":
                 sub["status"] = "paused"
                 sub["status_details"] = before.get("status_details")
             else:
                 sub["status"] = "past_due"
-    ctx.save(sub, due=lifecycle.next_due(sub))
+    ctx.save(sub, due=subscription_state.next_due(sub))
     if sub["status"] != "paused":
         ctx.emit("customer.subscription.resumed", sub)
     previous = changed(before, sub)

@@ -177,7 +177,12 @@ def test_committed_catalogs_pass_the_ci_check() -> None:
 @pytest.fixture
 def copy(tmp_path: Path) -> Path:
     """The parts of the repository the check reads, to break them without touching the real ones."""
-    for part in ("scripts/i18n.sh", "resources", "console/sandbox/portal"):
+    for part in (
+        "scripts/i18n.sh",
+        "resources",
+        "console/sandbox/portal",
+        "console/sandbox/pages",
+    ):
         source = ROOT / part
         if source.is_dir():
             shutil.copytree(source, tmp_path / part, ignore=shutil.ignore_patterns("__pycache__"))

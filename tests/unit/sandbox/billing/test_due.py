@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 from datetime import UTC, datetime
 
-from console.sandbox.billing import lifecycle, periods
+from console.sandbox.billing import periods, subscription_state
 from console.sandbox.state.opening import State
 from tests.unit.sandbox.billing import builders
 
@@ -24,16 +24,16 @@ def test_renewals_fall_on_the_anchor_day_or_the_month_s_last_day(state: State) -
             billing_cycle_anchor_config={"day_of_month": 31, "hour": 0, "minute": 0, "second": 0},
         )
     anchor = sub["billing_cycle_anchor"]
-    assert lifecycle.current_period(sub)[1] == anchor
+    assert subscription_state.current_period(sub)[1] == anchor
 
     for n in range(1, 5):
-        previous_start, end = lifecycle.current_period(sub)
+        previous_start, end = subscription_state.current_period(sub)
         builders.advance(state, end - state.clock.now())
         with builders.transaction(state) as ctx:
             sub = builders.stored(ctx, sub)
-            lifecycle.embed_items(ctx, sub)
+            subscription_state.embed_items(ctx, sub)
             renewal = builders.invoices_of(ctx, owner)[-1]
-        start, new_end = lifecycle.current_period(sub)
+        start, new_end = subscription_state.current_period(sub)
 
         assert (start, new_end) == (end, periods.boundary(anchor, "month", 1, n))
         day = datetime.fromtimestamp(new_end, UTC)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from console.sandbox.billing import invoicing, lifecycle, payment_methods
+from console.sandbox.billing import invoicing, payment_methods, subscription_state
 from console.sandbox.facts.spec import JSON
 from console.sandbox.resources import subscriptions
 from console.sandbox.state.opening import State
@@ -41,7 +41,7 @@ def _renew(state: State) -> Renewal:
         sub = builders.subscribe(ctx, owner, builders.price(ctx, 1000))
         assert sub["status"] == "active"
         owner = builders.pay_with(ctx, owner, DECLINES)
-    _, end = lifecycle.current_period(sub)
+    _, end = subscription_state.current_period(sub)
     builders.advance(state, end - state.clock.now())
     attempted_until = state.clock.now()
     with builders.transaction(state) as ctx:
@@ -181,7 +181,7 @@ def test_no_retry_without_a_payment_method(state: State) -> None:
         sub = builders.subscribe(ctx, owner, builders.price(ctx, 1000))
         card = ctx.fetch("payment_method", owner["invoice_settings"]["default_payment_method"])
         payment_methods.detach_from_customer(ctx, card)
-    _, end = lifecycle.current_period(sub)
+    _, end = subscription_state.current_period(sub)
     builders.advance(state, end - state.clock.now())
 
     with builders.transaction(state) as ctx:
@@ -205,7 +205,7 @@ def test_retries_charge_the_subscription_s_new_default_payment_method(state: Sta
         subscriptions.update(
             ctx, {"default_payment_method": declining["id"]}, subscription_exposed_id=sub["id"]
         )
-    _, end = lifecycle.current_period(sub)
+    _, end = subscription_state.current_period(sub)
     builders.advance(state, end - state.clock.now())
     with builders.transaction(state) as ctx:
         invoice = builders.invoices_of(ctx, owner)[-1]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from console.sandbox.billing import invoice_items, lifecycle, prorations
+from console.sandbox.billing import changes, invoice_items, prorations, subscription_state
 from console.sandbox.facts.errors import StripeError
 from console.sandbox.facts.spec import JSON
 from console.sandbox.state.context import Context
@@ -31,14 +31,12 @@ def _subscribed(ctx: Context, amount: int) -> tuple[JSON, JSON]:
 
 def _change(ctx: Context, sub: JSON, entry: JSON, **options: object) -> list[JSON]:
     """Change the item as ``POST /v1/subscriptions/{id}`` with ``items`` does; the pending items."""
-    lifecycle.change_items(
-        ctx, sub, [entry], {"proration_behavior": "create_prorations", **options}
-    )
+    changes.change_items(ctx, sub, [entry], {"proration_behavior": "create_prorations", **options})
     return invoice_items.pending_for(ctx, sub["customer"], subscription=sub["id"])
 
 
 def _moment(sub: JSON, share_elapsed: float) -> int:
-    start, end = lifecycle.current_period(sub)
+    start, end = subscription_state.current_period(sub)
     return start + round((end - start) * share_elapsed)
 
 
@@ -58,7 +56,7 @@ def test_an_upgrade_mid_period_becomes_pending_items_on_the_subscription(ctx: Co
     sub, item = _subscribed(ctx, 1000)
     new = builders.price(ctx, 2000, product_name="Pro")
     at = _moment(sub, 0.5)
-    _, end = lifecycle.current_period(sub)
+    _, end = subscription_state.current_period(sub)
 
     pending = _change(ctx, sub, {"id": item["id"], "price": new["id"]}, proration_date=at)
 
@@ -132,7 +130,7 @@ def test_a_proration_date_outside_the_current_period_is_refused(ctx: Context, si
     """Stripe answers "Cannot specify proration date outside of current subscription period"."""
     sub, item = _subscribed(ctx, 1000)
     new = builders.price(ctx, 2000)
-    start, end = lifecycle.current_period(sub)
+    start, end = subscription_state.current_period(sub)
     outside = start - builders.DAY if side == "before the period" else end + builders.DAY
 
     with pytest.raises(StripeError):
@@ -169,7 +167,7 @@ def test_pending_prorations_are_billed_on_the_next_renewal(state: State) -> None
         sub, item = _subscribed(ctx, 1000)
         new = builders.price(ctx, 2000)
         _change(ctx, sub, {"id": item["id"], "price": new["id"]}, proration_date=_moment(sub, 0.5))
-    _, end = lifecycle.current_period(sub)
+    _, end = subscription_state.current_period(sub)
 
     builders.advance(state, end - state.clock.now())
 
