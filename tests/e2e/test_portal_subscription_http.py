@@ -394,3 +394,19 @@ def test_the_same_change_goes_through_when_offered(world: World, browse: Any) ->
     assert response.status_code == 303
     item = world.client.v1.subscriptions.retrieve(sub)["items"].data[0]
     assert item.quantity == 3
+
+
+def test_the_preview_says_its_proration_lines_in_the_customers_language(
+    world: World, browse: Any
+) -> None:
+    """The invoice's proration lines read "Unused time on Basic after …" in Stripe's English; a
+    German customer's preview says the same in German, with the date written the German way."""
+    customer = builders.customer(world.client, email=FORGER, payment_method="pm_card_visa").id
+    sub = builders.subscribe(world.client, customer, items=world.items("basic_m")).id
+    builders.advance(world.client, 10 * builders.DAY)
+    portal = browse(customer, locale="de")
+    page = _text(portal.post(f"/subscriptions/{sub}/update", price=world.prices["pro_m"]))
+    assert "Nicht genutzte Zeit für Basic nach dem " in page
+    assert "Verbleibende Zeit für Pro nach dem " in page
+    assert "Unused time" not in page and "Remaining time" not in page
+    assert re.search(r"nach dem \d\d\.\d\d\.\d{4}", page)

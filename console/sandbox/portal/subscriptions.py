@@ -28,7 +28,7 @@ from console.sandbox.facts.errors import StripeError
 from console.sandbox.facts.spec import JSON
 from console.sandbox.portal import i18n, pages
 from console.sandbox.portal.app import redirect, session_route
-from console.sandbox.portal.render import N_, gettext, money, render
+from console.sandbox.portal.render import N_, date, gettext, money, render
 from console.sandbox.portal.session import Portal, PortalExit
 
 SUBSCRIPTION_FLOWS = ("subscription_cancel", "subscription_update", "subscription_update_confirm")
@@ -563,6 +563,7 @@ def _preview_page(
             new_quantity=change.quantity or item.get("quantity"),
             invoice=invoice,
             lines=lines,
+            line_texts=[line_text(portal, view, line) for line in lines],
             prorations=[line for line in lines if _is_proration(line)],
             due_now=due_now,
             next_date=(invoice or {}).get("next_payment_attempt")
@@ -585,6 +586,26 @@ def _preview_page(
         ),
         status=status,
     )
+
+
+UNUSED_TIME = N_("Unused time on %(item)s after %(date)s")
+REMAINING_TIME = N_("Remaining time on %(item)s after %(date)s")
+
+
+def line_text(portal: Portal, view: View, line: JSON) -> str:
+    """A preview line in the customer's language. The invoice's own descriptions are Stripe's
+    English ("Unused time on Pro after 6 Dec 2026"); the page says the same in the page's
+    language, from the line's price, quantity and period, and keeps any other text as it is."""
+    if not _is_proration(line):
+        return str(line.get("description") or "")
+    details = ((line.get("pricing") or {}).get("price_details")) or {}
+    price = view.prices.get(str(details.get("price"))) or {"product": details.get("product")}
+    name = view.product_name(price) if price.get("product") else str(line.get("description"))
+    quantity = int(line.get("quantity") or 1)
+    item = f"{quantity} × {name}" if quantity != 1 else name  # noqa: RUF001 (Stripe's sign)
+    moment = int((line.get("period") or {}).get("start") or 0)
+    message = UNUSED_TIME if int(line.get("amount") or 0) < 0 else REMAINING_TIME
+    return gettext(portal.locale, message, item=item, date=date(moment, portal.locale))
 
 
 def _is_proration(line: JSON) -> bool:
