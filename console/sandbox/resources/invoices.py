@@ -59,16 +59,23 @@ def _check_collection(invoice: JSON, params: JSON) -> None:
         invoice["due_date"] = None
 
 
-def _apply(ctx: Context, invoice: JSON, params: JSON) -> None:
-    for name in ("description", "footer", "statement_descriptor"):
+def _apply_texts(invoice: JSON, params: JSON) -> None:
+    """The fields taken as sent: texts, metadata, number, custom fields, auto advance."""
+    for name in ("description", "footer", "statement_descriptor", "custom_fields", "number"):
         if name in params:
             invoice[name] = unset(params[name]) or None
     if "metadata" in params:
         invoice["metadata"] = metadata(invoice.get("metadata"), params["metadata"])
     if "auto_advance" in params:
         invoice["auto_advance"] = bool(params["auto_advance"])
-    if "custom_fields" in params:
-        invoice["custom_fields"] = unset(params["custom_fields"]) or None
+    if "automatically_finalizes_at" in params:
+        invoice["automatically_finalizes_at"] = params["automatically_finalizes_at"]
+    if "effective_at" in params:
+        invoice["effective_at"] = unset(params["effective_at"])
+
+
+def _apply_collection(ctx: Context, invoice: JSON, params: JSON) -> None:
+    """How and when the invoice is collected: method, days until due or due date, payment method."""
     if "collection_method" in params:
         invoice["collection_method"] = params["collection_method"]
     if "days_until_due" in params:
@@ -86,42 +93,30 @@ def _apply(ctx: Context, invoice: JSON, params: JSON) -> None:
         if pm_id:
             ctx.fetch("payment_method", pm_id, param="default_payment_method", kind="PaymentMethod")
         invoice["default_payment_method"] = pm_id
-    if "automatically_finalizes_at" in params:
-        invoice["automatically_finalizes_at"] = params["automatically_finalizes_at"]
-    if "effective_at" in params:
-        invoice["effective_at"] = unset(params["effective_at"])
-    if "number" in params:
-        invoice["number"] = unset(params["number"]) or None
-    if params.get("rendering"):
-        value = params["rendering"]
-        invoice["rendering"] = {
-            "amount_tax_display": unset(value.get("amount_tax_display")),
-            "pdf": {"page_size": (value.get("pdf") or {}).get("page_size")},
-            "template": value.get("template"),
-            "template_version": unset(value.get("template_version")),
-        }
-    if "shipping_details" in params:
-        value = unset(params["shipping_details"])
-        invoice["shipping_details"] = (
-            None
-            if value is None
-            else {
-                "address": address(value.get("address")),
-                "carrier": None,
-                "name": value.get("name"),
-                "phone": unset(value.get("phone")),
-                "tracking_number": None,
-            }
-        )
-    if "discounts" in params:
-        value = params["discounts"]
-        invoice["discounts"] = (
-            []
-            if value == ""
-            else drafts.resolve_discounts(
-                ctx, value, customer=invoice["customer"], param="discounts", invoice=invoice["id"]
-            )
-        )
+
+
+def _rendering(value: JSON) -> JSON:
+    return {
+        "amount_tax_display": unset(value.get("amount_tax_display")),
+        "pdf": {"page_size": (value.get("pdf") or {}).get("page_size")},
+        "template": value.get("template"),
+        "template_version": unset(value.get("template_version")),
+    }
+
+
+def _shipping(value: Any) -> JSON | None:
+    if value is None:
+        return None
+    return {
+        "address": address(value.get("address")),
+        "carrier": None,
+        "name": value.get("name"),
+        "phone": unset(value.get("phone")),
+        "tracking_number": None,
+    }
+
+
+def _refuse_tax(params: JSON) -> None:
     if params.get("default_tax_rates"):
         raise invalid(
             "The sandbox has no tax engine; default_tax_rates is not supported.",
@@ -132,6 +127,25 @@ def _apply(ctx: Context, invoice: JSON, params: JSON) -> None:
             "The sandbox has no tax engine; automatic_tax cannot be enabled.",
             param="automatic_tax[enabled]",
         )
+
+
+def _apply(ctx: Context, invoice: JSON, params: JSON) -> None:
+    _apply_texts(invoice, params)
+    _apply_collection(ctx, invoice, params)
+    if params.get("rendering"):
+        invoice["rendering"] = _rendering(params["rendering"])
+    if "shipping_details" in params:
+        invoice["shipping_details"] = _shipping(unset(params["shipping_details"]))
+    if "discounts" in params:
+        value = params["discounts"]
+        invoice["discounts"] = (
+            []
+            if value == ""
+            else drafts.resolve_discounts(
+                ctx, value, customer=invoice["customer"], param="discounts", invoice=invoice["id"]
+            )
+        )
+    _refuse_tax(params)
 
 
 def _due_for(invoice: JSON) -> int | None:

@@ -123,6 +123,76 @@ def _new_phase(start: int, end: int, currency: str, items: list[JSON]) -> JSON:
     }
 
 
+def _phase_items(ctx: Context, raw: JSON, where: str) -> tuple[list[JSON], list[JSON]]:
+    """A phase's ``items[]``: each price looked up (or made) and quantity checked."""
+    entries = raw.get("items") or []
+    if not entries:
+        raise missing_param(f"{where}[items]")
+    items: list[JSON] = []
+    prices: list[JSON] = []
+    for position, entry in enumerate(entries):
+        item_where = f"{where}[items][{position}]"
+        price = subscription_items.resolve_price(ctx, entry, item_where)
+        assert price is not None
+        quantity = subscription_items.check_quantity(price, entry, item_where)
+        meta = metadata({}, entry.get("metadata"), param=f"{item_where}[metadata]")
+        items.append(_phase_item(price, quantity, meta))
+        prices.append(price)
+    return items, prices
+
+
+def _phase_end(ctx: Context, raw: JSON, where: str, cursor: int, first_price: JSON) -> int:
+    """Where a phase ends: its ``end_date``, its ``duration``, or one interval of its price."""
+    if "end_date" in raw and "duration" in raw:
+        raise invalid(
+            "You may only specify one of these parameters: duration, end_date.",
+            param=f"{where}[end_date]",
+        )
+    end = raw.get("end_date")
+    if end == "now":
+        end = ctx.now()
+    if isinstance(end, int):
+        if end <= cursor:
+            raise invalid(
+                "The phase's end_date must be after its start_date.", param=f"{where}[end_date]"
+            )
+        return end
+    duration = raw.get("duration")
+    if duration:
+        return periods.add_interval(cursor, duration["interval"], duration.get("interval_count", 1))
+    return periods.add_interval(cursor, *periods.interval_of(first_price))
+
+
+def _phase_settings(phase: JSON, raw: JSON, where: str, end: int) -> None:
+    phase["proration_behavior"] = raw.get("proration_behavior", "create_prorations")
+    for key in ("collection_method", "default_payment_method", "description"):
+        if key in raw:
+            phase[key] = unset(raw[key])
+    if raw.get("metadata"):
+        phase["metadata"] = metadata({}, raw["metadata"], param=f"{where}[metadata]")
+    if isinstance(raw.get("trial_end"), int):
+        phase["trial_end"] = raw["trial_end"]
+    elif raw.get("trial"):
+        phase["trial_end"] = end
+
+
+def _phase_start(raw: JSON, index: int, where: str, cursor: int, keep_first: JSON | None) -> int:
+    """Phases run back to back; the current phase of a live schedule keeps its start."""
+    if index == 0 and keep_first is not None:
+        wanted = raw.get("start_date")
+        if wanted not in (None, "now") and wanted != keep_first["start_date"]:
+            raise invalid(
+                "You cannot change the start date of the current phase.",
+                param=f"{where}[start_date]",
+            )
+        return int(keep_first["start_date"])
+    if isinstance(raw.get("start_date"), int) and index > 0 and raw["start_date"] != cursor:
+        raise invalid(
+            "Each phase must start when the previous one ends.", param=f"{where}[start_date]"
+        )
+    return cursor
+
+
 def _phases(
     ctx: Context, customer_id: str, given: list[JSON], start: int, *, keep_first: JSON | None
 ) -> list[JSON]:
@@ -136,69 +206,15 @@ def _phases(
     currency: str | None = None
     for index, raw in enumerate(given):
         where = f"phases[{index}]"
-        if index == 0 and keep_first is not None:
-            wanted = raw.get("start_date")
-            if wanted not in (None, "now") and wanted != keep_first["start_date"]:
-                raise invalid(
-                    "You cannot change the start date of the current phase.",
-                    param=f"{where}[start_date]",
-                )
-            cursor = keep_first["start_date"]
-        elif isinstance(raw.get("start_date"), int) and index > 0 and raw["start_date"] != cursor:
-            raise invalid(
-                "Each phase must start when the previous one ends.",
-                param=f"{where}[start_date]",
-            )
-        entries = raw.get("items") or []
-        if not entries:
-            raise missing_param(f"{where}[items]")
-        items: list[JSON] = []
-        prices: list[JSON] = []
-        for position, entry in enumerate(entries):
-            item_where = f"{where}[items][{position}]"
-            price = subscription_items.resolve_price(ctx, entry, item_where)
-            assert price is not None
-            quantity = subscription_items.check_quantity(price, entry, item_where)
-            meta = metadata({}, entry.get("metadata"), param=f"{item_where}[metadata]")
-            items.append(_phase_item(price, quantity, meta))
-            prices.append(price)
-
+        cursor = _phase_start(raw, index, where, cursor, keep_first)
+        items, prices = _phase_items(ctx, raw, where)
         subscription_state.check_compatible(prices, currency, f"{where}[items]")
         currency = prices[0]["currency"]
-        if "end_date" in raw and "duration" in raw:
-            raise invalid(
-                "You may only specify one of these parameters: duration, end_date.",
-                param=f"{where}[end_date]",
-            )
-        end = raw.get("end_date")
-        if end == "now":
-            end = ctx.now()
-        if isinstance(end, int):
-            if end <= cursor:
-                raise invalid(
-                    "The phase's end_date must be after its start_date.",
-                    param=f"{where}[end_date]",
-                )
-        elif raw.get("duration"):
-            duration = raw["duration"]
-            end = periods.add_interval(
-                cursor, duration["interval"], duration.get("interval_count", 1)
-            )
-        else:
-            end = periods.add_interval(cursor, *periods.interval_of(prices[0]))
-        phase = _new_phase(cursor, int(end), currency, items)
-        phase["proration_behavior"] = raw.get("proration_behavior", "create_prorations")
-        for key in ("collection_method", "default_payment_method", "description"):
-            if key in raw:
-                phase[key] = unset(raw[key])
-        if raw.get("metadata"):
-            phase["metadata"] = metadata({}, raw["metadata"], param=f"{where}[metadata]")
-        if isinstance(raw.get("trial_end"), int):
-            phase["trial_end"] = raw["trial_end"]
-        elif raw.get("trial"):
-            phase["trial_end"] = int(end)
+        end = _phase_end(ctx, raw, where, cursor, prices[0])
+        phase = _new_phase(cursor, end, currency, items)
+        _phase_settings(phase, raw, where, end)
         made.append(phase)
-        cursor = int(end)
+        cursor = end
     return made
 
 
