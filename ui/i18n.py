@@ -14,6 +14,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
 import resources
+from console import i18n as core_i18n
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,9 @@ def install_translations(app: QApplication, locale: QLocale | None = None) -> li
     Returns the translators (the caller keeps them alive; Qt does not own them).
     """
     language = ui_language(locale)
+    # The core's messages (a field's problem, why a portal action is not offered) follow the
+    # window's language; they come from the core's own gettext catalogue (console/i18n.py).
+    core_i18n.use_language(language)
     if language == "en":
         return []
     installed = []

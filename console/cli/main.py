@@ -21,6 +21,7 @@ from console.cli import configs, quick_view
 from console.cli import customers as commands
 from console.errors import ConsoleError
 from console.gateway.client import Gateway
+from console.i18n import language_from_environment, use_language
 from console.paths import app_dirs
 from console.redaction import install_key_redaction
 
@@ -106,6 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     install_key_redaction()
     logging.getLogger("stripe").setLevel(logging.WARNING)
+    use_language(language_from_environment())
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "sandbox":

@@ -33,6 +33,7 @@ from console.configurations.model import (
 )
 from console.errors import ValidationProblem
 from console.gateway.models import Price, PriceId, ProductId
+from console.i18n import N_, _
 
 MAX_PRODUCTS = 10
 MAX_HEADLINE = 60
@@ -94,8 +95,8 @@ def _check_texts(config: PortalConfiguration) -> list[ValidationProblem]:
             _problem(
                 "business_profile[headline]",
                 "string_too_long",
-                f"The headline is {len(headline)} characters; Stripe allows at most "
-                f"{MAX_HEADLINE}.",
+                _("The headline is %(length)s characters; Stripe allows at most %(limit)s.")
+                % {"length": len(headline), "limit": MAX_HEADLINE},
             )
         )
     if config.name is not None and len(config.name) > MAX_NAME:
@@ -103,7 +104,8 @@ def _check_texts(config: PortalConfiguration) -> list[ValidationProblem]:
             _problem(
                 "name",
                 "string_too_long",
-                f"The name is {len(config.name)} characters; Stripe allows at most {MAX_NAME}.",
+                _("The name is %(length)s characters; Stripe allows at most %(limit)s.")
+                % {"length": len(config.name), "limit": MAX_NAME},
             )
         )
     return problems
@@ -133,8 +135,11 @@ def _check_urls(config: PortalConfiguration) -> list[ValidationProblem]:
                 _problem(
                     param,
                     "url_invalid",
-                    f"{value!r} is not a web address: it must start with https:// (or "
-                    "http://) and name a host.",
+                    _(
+                        "%(value)s is not a web address: it must start with https:// (or "
+                        "http://) and name a host."
+                    )
+                    % {"value": repr(value)},
                 )
             )
     return problems
@@ -147,7 +152,8 @@ def _enum_problem(param: str, value: Any, kind: Any) -> ValidationProblem | None
     return _problem(
         param,
         "value_unknown",
-        f"{value!r} is not one of {', '.join(sorted(allowed))}.",
+        _("%(value)s is not one of %(allowed)s.")
+        % {"value": repr(value), "allowed": ", ".join(sorted(allowed))},
     )
 
 
@@ -201,8 +207,10 @@ def _check_subscription_update(
             _problem(
                 f"{UPDATE}[default_allowed_updates]",
                 "parameter_missing",
-                "Subscription updates are on: choose what customers may change (price, "
-                "quantity, promotion code).",
+                _(
+                    "Subscription updates are on: choose what customers may change (price, "
+                    "quantity, promotion code)."
+                ),
             )
         )
     if update.enabled and not products:
@@ -210,7 +218,10 @@ def _check_subscription_update(
             _problem(
                 f"{UPDATE}[products]",
                 "parameter_missing",
-                "Subscription updates are on: list at least one product customers may switch to.",
+                _(
+                    "Subscription updates are on: list at least one product customers may "
+                    "switch to."
+                ),
             )
         )
     if len(products) > MAX_PRODUCTS:
@@ -218,7 +229,8 @@ def _check_subscription_update(
             _problem(
                 f"{UPDATE}[products]",
                 "too_many_products",
-                f"{len(products)} products are listed; the portal offers at most {MAX_PRODUCTS}.",
+                _("%(count)s products are listed; the portal offers at most %(limit)s.")
+                % {"count": len(products), "limit": MAX_PRODUCTS},
             )
         )
     seen: set[str] = set()
@@ -229,7 +241,8 @@ def _check_subscription_update(
                 _problem(
                     f"{base}[product]",
                     "duplicate_product",
-                    f"Product {entry.product} is listed twice; list it once with all its prices.",
+                    _("Product %(product)s is listed twice; list it once with all its prices.")
+                    % {"product": entry.product},
                 )
             )
         seen.add(entry.product)
@@ -238,7 +251,7 @@ def _check_subscription_update(
                 _problem(
                     f"{base}[product]",
                     "resource_missing",
-                    f"No product {entry.product} on this account.",
+                    _("No product %(product)s on this account.") % {"product": entry.product},
                 )
             )
         problems += _check_prices(f"{base}[prices]", entry.product, entry.prices, catalogue)
@@ -246,10 +259,35 @@ def _check_subscription_update(
     return problems
 
 
+# A length of time in words, singular and plural (one rule for English and German: 1 is singular).
+_UNITS = {
+    "day": (N_("%(count)s day"), N_("%(count)s days")),
+    "week": (N_("%(count)s week"), N_("%(count)s weeks")),
+    "month": (N_("%(count)s month"), N_("%(count)s months")),
+    "year": (N_("%(count)s year"), N_("%(count)s years")),
+}
+_EVERY = {
+    "day": N_("every day"),
+    "week": N_("every week"),
+    "month": N_("every month"),
+    "year": N_("every year"),
+}
+
+
+def _length(count: int, unit: str) -> str:
+    """``3 months``, ``1 year`` in the user's language (an unknown unit as Stripe spells it)."""
+    forms = _UNITS.get(unit)
+    if forms is None:
+        return f"{count} {unit}"
+    return _(forms[0] if count == 1 else forms[1]) % {"count": count}
+
+
 def _interval_label(price: Price) -> str:
     count = price.recurring_interval_count or 1
     unit = price.recurring_interval or "?"
-    return f"every {unit}" if count == 1 else f"every {count} {unit}s"
+    if count == 1 and unit in _EVERY:
+        return _(_EVERY[unit])
+    return _("every %(length)s") % {"length": _length(count, unit)}
 
 
 def _check_prices(
@@ -258,7 +296,11 @@ def _check_prices(
     problems = []
     if not prices:
         problems.append(
-            _problem(param, "parameter_missing", f"Product {product} needs at least one price.")
+            _problem(
+                param,
+                "parameter_missing",
+                _("Product %(product)s needs at least one price.") % {"product": product},
+            )
         )
     by_interval: dict[tuple[str | None, int], PriceId] = {}
     for index, price_id in enumerate(prices):
@@ -267,7 +309,11 @@ def _check_prices(
         price = catalogue.prices.get(price_id)
         if price is None:
             problems.append(
-                _problem(one, "resource_missing", f"No price {price_id} on this account.")
+                _problem(
+                    one,
+                    "resource_missing",
+                    _("No price %(price)s on this account.") % {"price": price_id},
+                )
             )
             continue
         if price.product_id != product:
@@ -275,7 +321,8 @@ def _check_prices(
                 _problem(
                     one,
                     "price_of_other_product",
-                    f"Price {price_id} belongs to product {price.product_id}, not {product}.",
+                    _("Price %(price)s belongs to product %(owner)s, not %(product)s.")
+                    % {"price": price_id, "owner": price.product_id, "product": product},
                 )
             )
         if price.type != "recurring":
@@ -283,15 +330,20 @@ def _check_prices(
                 _problem(
                     one,
                     "price_not_recurring",
-                    f"Price {price_id} is a one-time price; the portal switches between "
-                    "recurring prices only.",
+                    _(
+                        "Price %(price)s is a one-time price; the portal switches between "
+                        "recurring prices only."
+                    )
+                    % {"price": price_id},
                 )
             )
             continue
         if not price.active:
             problems.append(
                 _problem(
-                    one, "price_inactive", f"Price {price_id} is archived (inactive) on Stripe."
+                    one,
+                    "price_inactive",
+                    _("Price %(price)s is archived (inactive) on Stripe.") % {"price": price_id},
                 )
             )
         key = (price.recurring_interval, price.recurring_interval_count or 1)
@@ -300,9 +352,15 @@ def _check_prices(
                 _problem(
                     param,
                     "duplicate_interval",
-                    f"Prices {by_interval[key]} and {price_id} both bill {_interval_label(price)}; "
-                    "a product may offer one price per interval (make a separate product for "
-                    "the other).",
+                    _(
+                        "Prices %(first)s and %(second)s both bill %(interval)s; a product may "
+                        "offer one price per interval (make a separate product for the other)."
+                    )
+                    % {
+                        "first": by_interval[key],
+                        "second": price_id,
+                        "interval": _interval_label(price),
+                    },
                 )
             )
         else:
@@ -320,7 +378,8 @@ def _check_quantity(param: str, entry: UpdatableProduct) -> list[ValidationProbl
             _problem(
                 f"{param}[minimum]",
                 "quantity_bounds_invalid",
-                f"The minimum quantity ({quantity.minimum}) cannot be negative.",
+                _("The minimum quantity (%(minimum)s) cannot be negative.")
+                % {"minimum": quantity.minimum},
             )
         )
     if quantity.maximum is not None and (
@@ -330,8 +389,11 @@ def _check_quantity(param: str, entry: UpdatableProduct) -> list[ValidationProbl
             _problem(
                 f"{param}[maximum]",
                 "quantity_bounds_invalid",
-                f"The maximum quantity ({quantity.maximum}) must be at least 1 and not below "
-                f"the minimum ({quantity.minimum}).",
+                _(
+                    "The maximum quantity (%(maximum)s) must be at least 1 and not below the "
+                    "minimum (%(minimum)s)."
+                )
+                % {"maximum": quantity.maximum, "minimum": quantity.minimum},
             )
         )
     return problems
@@ -346,7 +408,7 @@ def _check_subscription_cancel(config: PortalConfiguration) -> list[ValidationPr
             _problem(
                 f"{CANCEL}[cancellation_reason][options]",
                 "parameter_missing",
-                "Cancellation reasons are on: choose at least one reason to offer.",
+                _("Cancellation reasons are on: choose at least one reason to offer."),
             )
         )
     if cancel.proration_behavior == "always_invoice":
@@ -354,8 +416,10 @@ def _check_subscription_cancel(config: PortalConfiguration) -> list[ValidationPr
             _problem(
                 f"{CANCEL}[proration_behavior]",
                 "proration_not_allowed",
-                "Cancellations cannot invoice prorations at once (always_invoice); choose "
-                "create_prorations or none.",
+                _(
+                    "Cancellations cannot invoice prorations at once (always_invoice); choose "
+                    "create_prorations or none."
+                ),
             )
         )
     elif cancel.proration_behavior == "create_prorations" and cancel.mode != "immediately":
@@ -363,8 +427,10 @@ def _check_subscription_cancel(config: PortalConfiguration) -> list[ValidationPr
             _problem(
                 f"{CANCEL}[proration_behavior]",
                 "proration_requires_immediate_cancel",
-                "Prorations on cancellation need cancellations to happen immediately; at the "
-                "end of the period there is nothing to prorate.",
+                _(
+                    "Prorations on cancellation need cancellations to happen immediately; at "
+                    "the end of the period there is nothing to prorate."
+                ),
             )
         )
     return problems
@@ -380,7 +446,7 @@ def _check_pause(config: PortalConfiguration) -> list[ValidationProblem]:
             _problem(
                 f"{PAUSE}[interval_options]",
                 "parameter_missing",
-                "Pausing offers fixed durations: add at least one.",
+                _("Pausing offers fixed durations: add at least one."),
             )
         )
     for index, option in enumerate(duration.interval_options):
@@ -391,8 +457,8 @@ def _check_pause(config: PortalConfiguration) -> list[ValidationProblem]:
                 _problem(
                     param,
                     "parameter_invalid_integer",
-                    f"A pause of {option.interval_count} {option.interval}s is not a duration; "
-                    "use 1 or more.",
+                    _("A pause of %(length)s is not a duration; use 1 or more.")
+                    % {"length": _length(option.interval_count, option.interval)},
                 )
             )
         elif limit is not None and option.interval_count > limit:
@@ -400,8 +466,11 @@ def _check_pause(config: PortalConfiguration) -> list[ValidationProblem]:
                 _problem(
                     param,
                     "pause_too_long",
-                    f"A pause of {option.interval_count} {option.interval}s is longer than "
-                    f"3 years (at most {limit} {option.interval}s).",
+                    _("A pause of %(length)s is longer than 3 years (at most %(limit)s).")
+                    % {
+                        "length": _length(option.interval_count, option.interval),
+                        "limit": _length(limit, option.interval),
+                    },
                 )
             )
     return problems
@@ -414,20 +483,24 @@ def _check_metadata(metadata: Mapping[str, str]) -> list[ValidationProblem]:
             _problem(
                 "metadata",
                 "metadata_too_many_keys",
-                f"{len(metadata)} metadata keys; Stripe keeps at most {MAX_METADATA_KEYS}.",
+                _("%(count)s metadata keys; Stripe keeps at most %(limit)s.")
+                % {"count": len(metadata), "limit": MAX_METADATA_KEYS},
             )
         )
     for key, value in metadata.items():
         if not key:
             problems.append(
-                _problem("metadata", "parameter_invalid_string_empty", "A metadata key is empty.")
+                _problem(
+                    "metadata", "parameter_invalid_string_empty", _("A metadata key is empty.")
+                )
             )
         elif len(key) > MAX_METADATA_KEY:
             problems.append(
                 _problem(
                     f"metadata[{key}]",
                     "metadata_key_too_long",
-                    f"The key {key[:20]!r}… is {len(key)} characters; at most {MAX_METADATA_KEY}.",
+                    _("The key %(key)s… is %(length)s characters; at most %(limit)s.")
+                    % {"key": repr(key[:20]), "length": len(key), "limit": MAX_METADATA_KEY},
                 )
             )
         if len(value) > MAX_METADATA_VALUE:
@@ -435,8 +508,8 @@ def _check_metadata(metadata: Mapping[str, str]) -> list[ValidationProblem]:
                 _problem(
                     f"metadata[{key}]",
                     "metadata_value_too_long",
-                    f"The value of {key!r} is {len(value)} characters; at most "
-                    f"{MAX_METADATA_VALUE}.",
+                    _("The value of %(key)s is %(length)s characters; at most %(limit)s.")
+                    % {"key": repr(key), "length": len(value), "limit": MAX_METADATA_VALUE},
                 )
             )
     return problems

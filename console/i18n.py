@@ -1,0 +1,74 @@
+"""The core's own messages in the user's language: the words the console's rules, checks and
+errors put in front of a person (a reason a portal action is not offered, a field's problem).
+
+English is the source. The window sets the language it shows (``use_language``, from the same
+choice as its Qt catalogue); the command line follows the environment (``LANGUAGE``,
+``LC_ALL``, ``LC_MESSAGES``, ``LANG``). Messages are translated when they are made, so code
+builds them inside functions with ``_()``, never as module constants (mark a constant with
+``N_`` and translate it where it is used).
+
+The catalogue is ``resources/console/locale/<lang>/LC_MESSAGES/console.po``, compiled in memory
+on first use like the portal's (no ``.mo`` to go stale); ``scripts/core_i18n.sh`` keeps it in
+line with the code and its ``--check`` runs in the suite.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import os
+from functools import cache
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from resources import path
+
+DOMAIN = "console"
+LANGUAGES = ("en", "de")  # English is the source: it needs no catalogue
+
+_current = ["en"]
+
+
+def language_from_environment() -> str:
+    """The language the environment asks for, if the core speaks it; else English."""
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        for tag in os.environ.get(variable, "").split(":"):
+            code = tag.split(".")[0].replace("-", "_").split("_")[0].lower()
+            if code in LANGUAGES:
+                return code
+            if code and code not in ("c", "posix"):
+                break
+    return "en"
+
+
+def use_language(code: str) -> None:
+    """Make the core speak ``code`` (``en`` or ``de``; anything else is English)."""
+    _current[0] = code if code in LANGUAGES else "en"
+
+
+def current_language() -> str:
+    return _current[0]
+
+
+@cache
+def _catalogue(code: str) -> gettext.NullTranslations:
+    po = path("console", "locale", code, "LC_MESSAGES", f"{DOMAIN}.po")
+    if code == "en" or not po.is_file():
+        return gettext.NullTranslations()
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=code)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def _(message: str) -> str:
+    """``message`` in the current language (fill its ``%(name)s`` placeholders after)."""
+    return _catalogue(_current[0]).gettext(message)
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's conventional marker name
+    """Marks a string for extraction without translating it yet."""
+    return message
