@@ -32,6 +32,7 @@ from typing import Literal
 
 from console.configurations.model import CancelMode, PortalConfiguration, UpdatableProduct
 from console.gateway.models import Price, PriceId, Subscription
+from console.i18n import N_, _
 from resources import load_json
 
 Action = Literal[
@@ -45,6 +46,19 @@ Action = Literal[
 Summary = Literal["update", "cancel_only", "renew", "nothing"]
 
 ENDED_STATUSES = frozenset({"canceled", "incomplete_expired"})
+# How the reasons name Stripe's values, in the user's language.
+ENDED_WORDS = {"canceled": N_("canceled"), "incomplete_expired": N_("expired unpaid")}
+TAX_WORDS = {
+    "inclusive": N_("tax-inclusive"),
+    "exclusive": N_("tax-exclusive"),
+    "unspecified": N_("without a tax behaviour"),
+}
+
+
+def _tax_words(behavior: str | None) -> str:
+    return _(TAX_WORDS.get(behavior or "unspecified", str(behavior)))
+
+
 MAX_PRODUCTS = 10
 
 
@@ -145,8 +159,11 @@ def evaluate(
         reasons.append(
             Reason(
                 "subscription_ended",
-                f"The subscription is {subscription.status.replace('_', ' ')}: there is nothing "
-                "left to change or cancel in the portal.",
+                _(
+                    "The subscription is %(status)s: there is nothing left to change or "
+                    "cancel in the portal."
+                )
+                % {"status": _(ENDED_WORDS.get(subscription.status, subscription.status))},
             )
         )
         return Eligibility(False, False, False, None, False, (), None, tuple(reasons), ())
@@ -158,23 +175,29 @@ def evaluate(
         reasons.append(
             Reason(
                 "cancellation_scheduled",
-                "The subscription is already set to end; the portal offers to renew it "
-                "(undo the cancellation) instead of cancelling again.",
+                _(
+                    "The subscription is already set to end; the portal offers to renew it "
+                    "(undo the cancellation) instead of cancelling again."
+                ),
             )
         )
     elif subscription.schedule_id is not None:
         reasons.append(
             Reason(
                 "cancel_under_schedule",
-                f"A subscription schedule ({subscription.schedule_id}) manages this subscription; "
-                "the portal cannot cancel it. Release or cancel the schedule in the Dashboard.",
+                _(
+                    "A subscription schedule (%(schedule_id)s) manages this subscription; the "
+                    "portal cannot cancel it. Release or cancel the schedule in the "
+                    "Dashboard."
+                )
+                % {"schedule_id": subscription.schedule_id},
             )
         )
     elif not features.subscription_cancel.enabled:
         reasons.append(
             Reason(
                 "cancel_off",
-                "Cancelling is switched off in this portal configuration.",
+                _("Cancelling is switched off in this portal configuration."),
             )
         )
     else:
@@ -186,22 +209,28 @@ def evaluate(
         blockers.append(
             Reason(
                 "renew_first",
-                "Plan changes are not offered while the subscription is set to end; once the "
-                "customer renews it, they can change it again.",
+                _(
+                    "Plan changes are not offered while the subscription is set to end; once "
+                    "the customer renews it, they can change it again."
+                ),
             )
         )
     product_entry = _configured_product(subscription, configuration)
     if not update.enabled:
         blockers.append(
-            Reason("update_off", "Plan changes are switched off in this portal configuration.")
+            Reason("update_off", _("Plan changes are switched off in this portal configuration."))
         )
     elif product_entry is None and not any(b.code == "several_products" for b in blockers):
         product = subscription.items[0].price.product_id if subscription.items else "(none)"
         blockers.append(
             Reason(
                 "product_not_in_configuration",
-                f"The subscription's product {product} is not among the products this portal "
-                "configuration offers for plan changes, so the customer cannot change it.",
+                _(
+                    "The subscription's product %(product)s is not among the products this "
+                    "portal configuration offers for plan changes, so the customer cannot "
+                    "change it."
+                )
+                % {"product": product},
             )
         )
     reasons += blockers
@@ -213,7 +242,9 @@ def evaluate(
     if updatable:
         if "price" not in update.default_allowed_updates:
             reasons.append(
-                Reason("price_update_off", "Switching prices is not allowed in this configuration.")
+                Reason(
+                    "price_update_off", _("Switching prices is not allowed in this configuration.")
+                )
             )
         else:
             current = subscription.items[0].price
@@ -222,15 +253,18 @@ def evaluate(
                 reasons.append(
                     Reason(
                         "tax_behavior_unspecified",
-                        f"The current price {current.id} has no tax behaviour (unspecified); the "
-                        "portal allows no price change until it is inclusive or exclusive.",
+                        _(
+                            "The current price %(id)s has no tax behaviour (unspecified); the "
+                            "portal allows no price change until it is inclusive or exclusive."
+                        )
+                        % {"id": current.id},
                     )
                 )
             elif not targets:
                 reasons.append(
                     Reason(
                         "no_other_prices",
-                        "The configuration offers no price other than the current one.",
+                        _("The configuration offers no price other than the current one."),
                     )
                 )
             else:
@@ -246,15 +280,18 @@ def evaluate(
             reasons.append(
                 Reason(
                     "quantity_update_off",
-                    "Changing the quantity is not allowed in this configuration.",
+                    _("Changing the quantity is not allowed in this configuration."),
                 )
             )
         elif not adjustable.enabled:
             reasons.append(
                 Reason(
                     "quantity_not_adjustable",
-                    f"The configuration does not let customers adjust the quantity of "
-                    f"{product_entry.product}: turn on quantity adjustment for that product.",
+                    _(
+                        "The configuration does not let customers adjust the quantity of "
+                        "%(product)s: turn on quantity adjustment for that product."
+                    )
+                    % {"product": product_entry.product},
                 )
             )
         else:
@@ -270,7 +307,7 @@ def evaluate(
             reasons.append(
                 Reason(
                     "promotion_code_off",
-                    "Applying promotion codes is not allowed in this configuration.",
+                    _("Applying promotion codes is not allowed in this configuration."),
                 )
             )
 
@@ -296,8 +333,11 @@ def _subscription_blockers(subscription: Subscription) -> list[Reason]:
         blockers.append(
             Reason(
                 "several_products",
-                f"The subscription has {len(products)} products ({', '.join(products)}); the "
-                "portal can only cancel such a subscription, not change it.",
+                _(
+                    "The subscription has %(products_count)s products (%(products)s); the "
+                    "portal can only cancel such a subscription, not change it."
+                )
+                % {"products_count": len(products), "products": ", ".join(products)},
             )
         )
     metered = [item.price.id for item in subscription.items if item.price.usage_type == "metered"]
@@ -305,16 +345,21 @@ def _subscription_blockers(subscription: Subscription) -> list[Reason]:
         blockers.append(
             Reason(
                 "metered_price",
-                f"The subscription is billed by usage (metered price {', '.join(metered)}); the "
-                "portal can only cancel it.",
+                _(
+                    "The subscription is billed by usage (metered price %(metered)s); the "
+                    "portal can only cancel it."
+                )
+                % {"metered": ", ".join(metered)},
             )
         )
     if subscription.collection_method == "send_invoice":
         blockers.append(
             Reason(
                 "send_invoice",
-                "The subscription is paid by invoice sent to the customer (send_invoice); the "
-                "portal can only cancel it.",
+                _(
+                    "The subscription is paid by invoice sent to the customer (send_invoice); "
+                    "the portal can only cancel it."
+                ),
             )
         )
     method = subscription.default_payment_method_type
@@ -322,24 +367,32 @@ def _subscription_blockers(subscription: Subscription) -> list[Reason]:
         blockers.append(
             Reason(
                 "unsupported_payment_method",
-                f"The subscription is paid with {method}, a payment method the portal does not "
-                "support; the portal can only cancel it.",
+                _(
+                    "The subscription is paid with %(method)s, a payment method the portal "
+                    "does not support; the portal can only cancel it."
+                )
+                % {"method": method},
             )
         )
     if subscription.schedule_id is not None:
         blockers.append(
             Reason(
                 "pending_schedule",
-                f"A subscription schedule ({subscription.schedule_id}) controls upcoming changes; "
-                "the portal cannot update the subscription while it is attached.",
+                _(
+                    "A subscription schedule (%(schedule_id)s) controls upcoming changes; the "
+                    "portal cannot update the subscription while it is attached."
+                )
+                % {"schedule_id": subscription.schedule_id},
             )
         )
     if subscription.pending_update:
         blockers.append(
             Reason(
                 "pending_update",
-                "An earlier change is still waiting for its payment (pending update); the portal "
-                "cannot update the subscription until it is paid or expires.",
+                _(
+                    "An earlier change is still waiting for its payment (pending update); the "
+                    "portal cannot update the subscription until it is paid or expires."
+                ),
             )
         )
     return blockers
@@ -372,8 +425,11 @@ def _judge_targets(
                 reasons.append(
                     Reason(
                         "price_unknown",
-                        f"Price {price_id} named by the configuration was not found on the "
-                        "account.",
+                        _(
+                            "Price %(price_id)s named by the configuration was not found on the "
+                            "account."
+                        )
+                        % {"price_id": price_id},
                         price_id,
                     )
                 )
@@ -381,8 +437,15 @@ def _judge_targets(
                 reasons.append(
                     Reason(
                         "currency_mismatch",
-                        f"Price {price_id} is in {price.currency.upper()} but the subscription is "
-                        f"billed in {current.currency.upper()}; a subscription keeps its currency.",
+                        _(
+                            "Price %(price_id)s is in %(currency)s but the subscription is "
+                            "billed in %(billed)s; a subscription keeps its currency."
+                        )
+                        % {
+                            "price_id": price_id,
+                            "currency": price.currency.upper(),
+                            "billed": current.currency.upper(),
+                        },
                         price_id,
                     )
                 )
@@ -392,9 +455,16 @@ def _judge_targets(
                 reasons.append(
                     Reason(
                         "tax_behavior_mismatch",
-                        f"Price {price_id} is tax-{price.tax_behavior or 'unspecified'} but the "
-                        f"current price is tax-{current_tax}; the portal only switches between "
-                        "prices with the same tax behaviour.",
+                        _(
+                            "Price %(price_id)s is %(tax_behavior)s but the current price is "
+                            "%(current_tax)s; the portal only switches between prices with the "
+                            "same tax behaviour."
+                        )
+                        % {
+                            "price_id": price_id,
+                            "tax_behavior": _tax_words(price.tax_behavior),
+                            "current_tax": _tax_words(current_tax),
+                        },
                         price_id,
                     )
                 )
@@ -413,16 +483,20 @@ def _warnings(
             warnings.append(
                 Reason(
                     "trial_continues",
-                    "The subscription is in its trial; a change keeps the trial going "
-                    "(trial_update_behavior=continue_trial) and bills at its end.",
+                    _(
+                        "The subscription is in its trial; a change keeps the trial going "
+                        "(trial_update_behavior=continue_trial) and bills at its end."
+                    ),
                 )
             )
         else:
             warnings.append(
                 Reason(
                     "trial_ends_on_change",
-                    "The subscription is in its trial; any change the customer makes ends the "
-                    "trial and creates an invoice to pay now.",
+                    _(
+                        "The subscription is in its trial; any change the customer makes ends the "
+                        "trial and creates an invoice to pay now."
+                    ),
                 )
             )
     products = features.subscription_update.products or ()
@@ -430,8 +504,11 @@ def _warnings(
         warnings.append(
             Reason(
                 "too_many_products",
-                f"The configuration lists {len(products)} products; the portal offers at most "
-                f"{MAX_PRODUCTS} for plan changes.",
+                _(
+                    "The configuration lists %(products_count)s products; the portal offers "
+                    "at most %(max_products)s for plan changes."
+                )
+                % {"products_count": len(products), "max_products": MAX_PRODUCTS},
             )
         )
     method = subscription.default_payment_method_type
@@ -443,8 +520,12 @@ def _warnings(
         warnings.append(
             Reason(
                 "payment_method_section_shown",
-                f"The customer's {method} payment method is not supported by the portal, but "
-                "the payment-method section is still shown so they can add a supported one.",
+                _(
+                    "The customer's %(method)s payment method is not supported by the portal, "
+                    "but the payment-method section is still shown so they can add a "
+                    "supported one."
+                )
+                % {"method": method},
             )
         )
     return warnings

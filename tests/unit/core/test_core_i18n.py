@@ -11,8 +11,11 @@ import pytest
 
 from console.configurations.model import PortalConfiguration, UpdatableProduct, edit
 from console.configurations.rules import Catalogue, validate
+from console.eligibility.rules import evaluate
 from console.gateway.models import PriceId, ProductId
 from console.i18n import current_language, language_from_environment, use_language
+from tests.unit.core.eligibility.test_rules import MONTHLY, PRICES, configured
+from tests.unit.core.factories import subscription
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -71,3 +74,19 @@ def test_the_catalogue_is_complete_for_every_message_in_the_code() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_why_the_portal_refuses_is_said_in_german_too() -> None:
+    """A support agent in a German window reads the portal's reasons in German, Stripe's
+    values in words ("gekündigt", not "canceled")."""
+    use_language("de")
+    ended = evaluate(subscription(MONTHLY, status="canceled"), configured(), PRICES)
+    assert ended.reasons[0].message == (
+        "Das Abonnement ist gekündigt: Im Portal gibt es nichts mehr zu ändern oder zu kündigen."
+    )
+    off = evaluate(
+        subscription(MONTHLY), configured(features__subscription_cancel__enabled=False), PRICES
+    )
+    assert "Kündigen ist in dieser Portalkonfiguration ausgeschaltet." in [
+        r.message for r in off.reasons
+    ]
