@@ -28,6 +28,7 @@ import keyring.errors
 from console.errors import AccountError, ValidationError, ValidationProblem
 from console.gateway.client import Gateway
 from console.gateway.models import ConnectedAccount
+from console.i18n import _
 from console.keyring_check import check_keyring_is_safe
 from console.paths import AppDirs
 from console.redaction import redact_key
@@ -100,8 +101,11 @@ class AccountStore:
             self._keyring().set_password(KEYRING_SERVICE, account.keyring_username, api_key)
         except keyring.errors.KeyringError as error:
             raise AccountError(
-                f"The keyring refused to store the key ({type(error).__name__}). "
-                "Unlock the keyring and try again.",
+                _(
+                    "The keyring refused to store the key (%(name)s). Unlock the keyring and "
+                    "try again."
+                )
+                % {"name": type(error).__name__},
                 code="keyring_failed",
             ) from None
 
@@ -110,12 +114,14 @@ class AccountStore:
             key = self._keyring().get_password(KEYRING_SERVICE, account.keyring_username)
         except keyring.errors.KeyringError as error:
             raise AccountError(
-                f"The keyring could not be read ({type(error).__name__}). Unlock it and try again.",
+                _("The keyring could not be read (%(name)s). Unlock it and try again.")
+                % {"name": type(error).__name__},
                 code="keyring_failed",
             ) from None
         if key is None:
             raise AccountError(
-                f"The key of {account.name} is no longer in the keyring. Add the account again.",
+                _("The key of %(name)s is no longer in the keyring. Add the account again.")
+                % {"name": account.name},
                 code="key_missing",
             )
         return key
@@ -135,8 +141,11 @@ class AccountStore:
             return []
         except OSError as error:
             raise AccountError(
-                f"The account list {path} cannot be read ({error.strerror or error}). Check "
-                "that the file and its folder belong to you and can be read.",
+                _(
+                    "The account list %(path)s cannot be read (%(strerror)s). Check that the "
+                    "file and its folder belong to you and can be read."
+                )
+                % {"path": path, "strerror": error.strerror or error},
                 code="registry_unreadable",
             ) from None
         accounts, damage = _parse_registry(data)
@@ -154,13 +163,18 @@ class AccountStore:
         if accounts:
             self._save(accounts)
         kept = (
-            f"{len(accounts)} account(s) could be read and are kept; add the others again"
+            _("%(count)s account(s) could be read and are kept; add the others again")
+            % {"count": len(accounts)}
             if accounts
-            else "add your accounts again"
+            else _("add your accounts again")
         )
         raise AccountError(
-            f"The account list {path} was damaged ({damage}). It was moved to {aside}; "
-            f"{kept}. Their API keys are still in the keyring; nothing was deleted.",
+            _(
+                "The account list %(path)s was damaged (%(damage)s). It was moved to "
+                "%(aside)s; %(kept)s. Their API keys are still in the keyring; nothing "
+                "was deleted."
+            )
+            % {"path": path, "damage": damage, "aside": aside, "kept": kept},
             code="registry_damaged",
         )
 
@@ -214,10 +228,13 @@ class AccountStore:
             if len(matches) > 1:
                 choices = ", ".join(a.handle for a in matches)
                 raise AccountError(
-                    f"{wanted!r} names several accounts; use one of: {choices}.",
+                    _("%(wanted)s names several accounts; use one of: %(choices)s.")
+                    % {"wanted": repr(wanted), "choices": choices},
                     code="account_ambiguous",
                 )
-        raise AccountError(f"No account named {wanted!r}.", code="account_unknown")
+        raise AccountError(
+            _("No account named %(wanted)s.") % {"wanted": repr(wanted)}, code="account_unknown"
+        )
 
     async def add_account(self, api_key: str, *, base_url: str | None = None) -> StoredAccount:
         """Checks the key with Stripe, then keeps it in the keyring and the account in the registry.
@@ -232,8 +249,11 @@ class AccountStore:
             livemode = await gateway.probe_livemode()
         if livemode is not None and livemode != (mode == "live"):
             raise AccountError(
-                f"The key says {mode} mode but Stripe answered in "
-                f"{'live' if livemode else 'test'} mode; the account was not added.",
+                _(
+                    "The key says %(mode)s mode but Stripe answered in %(value)s mode; the "
+                    "account was not added."
+                )
+                % {"mode": mode, "value": "live" if livemode else "test"},
                 code="mode_mismatch",
             )
         account = StoredAccount(

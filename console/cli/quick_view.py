@@ -14,6 +14,7 @@ from typing import TextIO
 
 from console.cli.errors import report_error
 from console.errors import ConsoleError, LiveModeRefused, ValidationError, ValidationProblem
+from console.i18n import _
 from console.portal_session import quick_view as qv
 
 FLOW_TYPES = (
@@ -40,7 +41,7 @@ def parse_flow(text: str | None) -> qv.Flow | None:
     """``TYPE`` or ``TYPE:SUBSCRIPTION`` as a flow; raises ``ValidationError`` otherwise."""
     if not text:
         return None
-    kind, _, subscription = text.partition(":")
+    kind, _colon, subscription = text.partition(":")
     builders: dict[str, Callable[[str], qv.Flow]] = {
         "subscription_cancel": qv.subscription_cancel_flow,
         "subscription_pause": qv.subscription_pause_flow,
@@ -57,8 +58,11 @@ def parse_flow(text: str | None) -> qv.Flow | None:
             ValidationProblem(
                 "flow",
                 "value_unknown",
-                f"{text!r} is not a flow: use one of {', '.join(FLOW_TYPES)} "
-                "(the subscription ones as TYPE:sub_…).",
+                _(
+                    "%(text)s is not a flow: use one of %(flow_types)s (the subscription ones "
+                    "as TYPE:sub_…)."
+                )
+                % {"text": repr(text), "flow_types": ", ".join(FLOW_TYPES)},
             ),
         )
     )

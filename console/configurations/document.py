@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from console.errors import ValidationError, ValidationProblem
+from console.i18n import N_, _
 
 # A configuration with ten products of ten prices each exports to ~30 kB; a megabyte is far
 # beyond any real document and small enough to read at once.
@@ -193,26 +194,27 @@ def _describe(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:40] + "…"
-        return f"the string {json.dumps(shown, ensure_ascii=False)}"
-    if isinstance(value, int):
-        return f"the number {value}"
-    if isinstance(value, float):
-        return f"the number {value!r}"
+        return _("the string %(text)s") % {"text": json.dumps(shown, ensure_ascii=False)}
+    if isinstance(value, int | float):
+        return _("the number %(number)s") % {"number": repr(value)}
     if isinstance(value, list):
-        return "a list"
-    return "an object"
+        return _("a list")
+    return _("an object")
 
 
 def _expected(shape: Shape) -> str:
     if isinstance(shape, Scalar):
-        what = {str: "a string", bool: "true or false", int: "a whole number"}[shape.kind]
+        kinds = {str: N_("a string"), bool: N_("true or false"), int: N_("a whole number")}
+        what = kinds[shape.kind]
     elif isinstance(shape, Obj):
-        what = "an object"
+        what = N_("an object")
     elif isinstance(shape, ListOf):
-        what = "a list"
+        what = N_("a list")
     else:
-        what = "an id (a string) or an object with an id"
-    return what + (" or null" if shape.nullable else "")
+        what = N_("an id (a string) or an object with an id")
+    if shape.nullable:
+        return _("%(what)s or null") % {"what": _(what)}
+    return _(what)
 
 
 def _matches(shape: Scalar, value: Any) -> bool:
@@ -230,10 +232,19 @@ def _walk(shape: Shape, value: Any, path: str, problems: list[ValidationProblem]
     if value is None:
         if not shape.nullable:
             problems.append(
-                ValidationProblem(path, INVALID, f"must be {_expected(shape)}, not null.")
+                ValidationProblem(
+                    path,
+                    INVALID,
+                    _("must be %(expected)s, not null.") % {"expected": _expected(shape)},
+                )
             )
         return
-    wrong = ValidationProblem(path, INVALID, f"must be {_expected(shape)}, not {_describe(value)}.")
+    wrong = ValidationProblem(
+        path,
+        INVALID,
+        _("must be %(expected)s, not %(describe)s.")
+        % {"expected": _expected(shape), "describe": _describe(value)},
+    )
     if isinstance(shape, Scalar):
         if not _matches(shape, value):
             problems.append(wrong)
@@ -258,7 +269,10 @@ def _walk(shape: Shape, value: Any, path: str, problems: list[ValidationProblem]
             elif key in shape.required:
                 problems.append(
                     ValidationProblem(
-                        _join(path, key), INVALID, f"is missing: expected {_expected(field_shape)}."
+                        _join(path, key),
+                        INVALID,
+                        _("is missing: expected %(expected)s.")
+                        % {"expected": _expected(field_shape)},
                     )
                 )
 
@@ -270,7 +284,7 @@ def _metadata_problems(metadata: Any) -> list[ValidationProblem]:
         ValidationProblem(
             f"metadata[{key}]",
             INVALID,
-            f"must be a string, not {_describe(value)}.",
+            _("must be a string, not %(describe)s.") % {"describe": _describe(value)},
         )
         for key, value in metadata.items()
         if not isinstance(value, str)
@@ -290,12 +304,12 @@ def shape_problems(configuration: Any, products: Any) -> list[ValidationProblem]
             ValidationProblem(
                 "configuration",
                 INVALID,
-                f"must be an object, not {_describe(configuration)}.",
+                _("must be an object, not %(describe)s.") % {"describe": _describe(configuration)},
             )
         )
     elif "features" not in configuration:
         problems.append(
-            ValidationProblem("configuration", INVALID, "The configuration has no features.")
+            ValidationProblem("configuration", INVALID, _("The configuration has no features."))
         )
     if isinstance(configuration, Mapping):
         _walk(CONFIGURATION, configuration, "", problems)
@@ -337,8 +351,11 @@ def read_capped(path: Path) -> bytes:
                 ValidationProblem(
                     "",
                     INVALID,
-                    f"{path.name} is larger than {MAX_DOCUMENT_BYTES:,} bytes; a configuration "
-                    "document is a few kilobytes. Is it the right file?",
+                    _(
+                        "%(name)s is larger than %(max_document_bytes)s bytes; a configuration "
+                        "document is a few kilobytes. Is it the right file?"
+                    )
+                    % {"name": path.name, "max_document_bytes": f"{MAX_DOCUMENT_BYTES:,}"},
                 ),
             )
         )

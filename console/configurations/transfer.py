@@ -40,6 +40,7 @@ from console.gateway.models import (
     Product,
     ProductId,
 )
+from console.i18n import _
 
 SCHEMA = "portal-console/billing_portal.configuration"
 SCHEMA_VERSION = 1
@@ -222,11 +223,15 @@ def read_document(data: Any) -> tuple[Document | None, tuple[ValidationProblem, 
     """The document, or None and every problem with its shape (``param`` = JSON path)."""
     problems: list[ValidationProblem] = []
     if not isinstance(data, Mapping):
-        return None, (ValidationProblem("", "document_invalid", "The file is not a JSON object."),)
+        return None, (
+            ValidationProblem("", "document_invalid", _("The file is not a JSON object.")),
+        )
     if data.get("schema") != SCHEMA:
         problems.append(
             ValidationProblem(
-                "schema", "document_invalid", f"Not a Portal Console configuration ({SCHEMA})."
+                "schema",
+                "document_invalid",
+                _("Not a Portal Console configuration (%(schema)s).") % {"schema": SCHEMA},
             )
         )
     version = data.get("schema_version")
@@ -235,8 +240,11 @@ def read_document(data: Any) -> tuple[Document | None, tuple[ValidationProblem, 
             ValidationProblem(
                 "schema_version",
                 "schema_version_unsupported",
-                f"Schema version {version!r} is not supported (this console reads "
-                f"{SCHEMA_VERSION}).",
+                _(
+                    "Schema version %(version)s is not supported (this console reads "
+                    "%(schema_version)s)."
+                )
+                % {"version": repr(version), "schema_version": SCHEMA_VERSION},
             )
         )
     raw = data.get("configuration")
@@ -245,7 +253,7 @@ def read_document(data: Any) -> tuple[Document | None, tuple[ValidationProblem, 
     account = data.get("account")
     if account is not None and not isinstance(account, str):
         problems.append(
-            ValidationProblem("account", "document_invalid", "account must be a string or null.")
+            ValidationProblem("account", "document_invalid", _("account must be a string or null."))
         )
     if problems:
         return None, tuple(problems)
@@ -255,7 +263,9 @@ def read_document(data: Any) -> tuple[Document | None, tuple[ValidationProblem, 
     except (KeyError, TypeError, ValueError) as error:
         return None, (
             ValidationProblem(
-                "configuration", "document_invalid", f"The configuration is unreadable: {error}"
+                "configuration",
+                "document_invalid",
+                _("The configuration is unreadable: %(error)s") % {"error": error},
             ),
         )
     references: dict[PriceId, PriceReference] = {}

@@ -15,6 +15,7 @@ from typing import Any, Literal, Protocol
 from console.configurations.rules import is_web_url
 from console.errors import LiveModeRefused, ValidationError, ValidationProblem
 from console.gateway.models import PortalSession
+from console.i18n import _
 from resources import load_json
 
 log = logging.getLogger(__name__)
@@ -173,15 +174,27 @@ def session_params(
     problems = []
     if not customer_id.startswith("cus_"):
         problems.append(
-            ValidationProblem("customer", "resource_missing", f"{customer_id!r} is not a cus_ id.")
+            ValidationProblem(
+                "customer",
+                "resource_missing",
+                _("%(customer_id)s is not a cus_ id.") % {"customer_id": repr(customer_id)},
+            )
         )
     if locale is not None and locale not in session_locales():
         problems.append(
-            ValidationProblem("locale", "value_unknown", f"The portal has no locale {locale!r}.")
+            ValidationProblem(
+                "locale",
+                "value_unknown",
+                _("The portal has no locale %(locale)s.") % {"locale": repr(locale)},
+            )
         )
     if return_url is not None and not is_web_url(return_url):
         problems.append(
-            ValidationProblem("return_url", "url_invalid", f"{return_url!r} is not a web address.")
+            ValidationProblem(
+                "return_url",
+                "url_invalid",
+                _("%(return_url)s is not a web address.") % {"return_url": repr(return_url)},
+            )
         )
     if flow is not None and flow.after_completion is not None:
         problems += _after_completion_problems(flow.after_completion)
@@ -207,7 +220,7 @@ def _after_completion_problems(after: AfterCompletion) -> list[ValidationProblem
             ValidationProblem(
                 f"{base}[redirect][return_url]",
                 "url_invalid",
-                "A redirect after the flow needs a web address to go back to.",
+                _("A redirect after the flow needs a web address to go back to."),
             )
         )
     message = after.custom_message or ""
@@ -216,8 +229,14 @@ def _after_completion_problems(after: AfterCompletion) -> list[ValidationProblem
             ValidationProblem(
                 f"{base}[hosted_confirmation][custom_message]",
                 "string_too_long",
-                f"The confirmation message is {len(message)} characters; at most "
-                f"{MAX_CONFIRMATION_MESSAGE}.",
+                _(
+                    "The confirmation message is %(message_count)s characters; at most "
+                    "%(max_confirmation_message)s."
+                )
+                % {
+                    "message_count": len(message),
+                    "max_confirmation_message": MAX_CONFIRMATION_MESSAGE,
+                },
             )
         )
     return problems

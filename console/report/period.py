@@ -17,6 +17,7 @@ from typing import Literal
 
 from console.errors import ValidationError, ValidationProblem
 from console.gateway.models import Event, PortalConfigurationRecord
+from console.i18n import _
 from console.report.cancellations import Bucket, Report, build
 
 Grouping = Literal["day", "week", "month"]
@@ -68,7 +69,7 @@ def custom_period(first: date, last: date) -> Period:
         raise ValidationError(
             (
                 ValidationProblem(
-                    "until", "period_reversed", "The end date is before the start date."
+                    "until", "period_reversed", _("The end date is before the start date.")
                 ),
             )
         )
@@ -78,7 +79,8 @@ def custom_period(first: date, last: date) -> Period:
                 ValidationProblem(
                     "until",
                     "period_too_long",
-                    f"A report covers at most {MAX_DAYS} days; choose a shorter period.",
+                    _("A report covers at most %(max_days)s days; choose a shorter period.")
+                    % {"max_days": MAX_DAYS},
                 ),
             )
         )
