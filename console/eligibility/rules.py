@@ -221,7 +221,7 @@ def evaluate(
             Reason("update_off", _("Plan changes are switched off in this portal configuration."))
         )
     elif product_entry is None and not any(b.code == "several_products" for b in blockers):
-        product = subscription.items[0].price.product_id if subscription.items else "(none)"
+        product = _product_label(subscription)
         blockers.append(
             Reason(
                 "product_not_in_configuration",
@@ -291,7 +291,7 @@ def evaluate(
                         "The configuration does not let customers adjust the quantity of "
                         "%(product)s: turn on quantity adjustment for that product."
                     )
-                    % {"product": product_entry.product},
+                    % {"product": _product_label(subscription)},
                 )
             )
         else:
@@ -396,6 +396,14 @@ def _subscription_blockers(subscription: Subscription) -> list[Reason]:
             )
         )
     return blockers
+
+
+def _product_label(subscription: Subscription) -> str:
+    """The subscription's product as people know it: its name, else its id."""
+    if not subscription.items:
+        return "(none)"
+    price = subscription.items[0].price
+    return price.product_name or price.product_id
 
 
 def _configured_product(

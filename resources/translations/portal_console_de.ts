@@ -1024,8 +1024,116 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
         <translation>die Kündigung zurücknehmen</translation>
     </message>
     <message>
+        <source>Active</source>
+        <translation>Aktiv</translation>
+    </message>
+    <message>
+        <source>Trialing</source>
+        <translation>Testzeitraum</translation>
+    </message>
+    <message>
+        <source>Past due</source>
+        <translation>Überfällig</translation>
+    </message>
+    <message>
+        <source>Unpaid</source>
+        <translation>Unbezahlt</translation>
+    </message>
+    <message>
+        <source>Incomplete</source>
+        <translation>Unvollständig</translation>
+    </message>
+    <message>
+        <source>Incomplete, expired</source>
+        <translation>Unvollständig, abgelaufen</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>Pausiert</translation>
+    </message>
+    <message>
+        <source>Canceled</source>
+        <translation>Gekündigt</translation>
+    </message>
+    <message>
+        <source>Draft</source>
+        <translation>Entwurf</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Offen</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Bezahlt</translation>
+    </message>
+    <message>
+        <source>Uncollectible</source>
+        <translation>Uneinbringlich</translation>
+    </message>
+    <message>
+        <source>Void</source>
+        <translation>Storniert</translation>
+    </message>
+    <message>
+        <source>{amount} per day</source>
+        <translation>{amount} pro Tag</translation>
+    </message>
+    <message>
+        <source>{amount} per week</source>
+        <translation>{amount} pro Woche</translation>
+    </message>
+    <message>
+        <source>{amount} per month</source>
+        <translation>{amount} pro Monat</translation>
+    </message>
+    <message>
+        <source>{amount} per year</source>
+        <translation>{amount} pro Jahr</translation>
+    </message>
+    <message>
+        <source>billed by usage</source>
+        <translation>nach Nutzung abgerechnet</translation>
+    </message>
+    <message>
+        <source>{amount} every {count} {unit}s</source>
+        <translation>{amount} alle {count} {unit}s</translation>
+    </message>
+    <message>
         <source>no items</source>
         <translation>keine Positionen</translation>
+    </message>
+    <message>
+        <source>Invoices are sent to the customer to pay</source>
+        <translation>Rechnungen werden dem Kunden zur Zahlung geschickt</translation>
+    </message>
+    <message>
+        <source>Charged automatically</source>
+        <translation>Automatisch abgebucht</translation>
+    </message>
+    <message>
+        <source>Cancel at once</source>
+        <translation>Sofort kündigen</translation>
+    </message>
+    <message>
+        <source>Cancel at the end of the period</source>
+        <translation>Zum Ende des Zeitraums kündigen</translation>
+    </message>
+    <message>
+        <source>Switch plans</source>
+        <translation>Tarif wechseln</translation>
+    </message>
+    <message>
+        <source>Change the quantity</source>
+        <translation>Menge ändern</translation>
+    </message>
+    <message>
+        <source>Apply a promotion code</source>
+        <translation>Aktionscode einlösen</translation>
+    </message>
+    <message>
+        <source>Undo the cancellation</source>
+        <translation>Kündigung zurücknehmen</translation>
     </message>
     <message>
         <source>In the portal, the customer can do nothing with this subscription.</source>
@@ -1044,8 +1152,8 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
         <translation>Im Portal kann der Kunde {actions}.</translation>
     </message>
     <message>
-        <source>Billing: {method}</source>
-        <translation>Abrechnung: {method}</translation>
+        <source>A payment failed; Stripe is retrying it.</source>
+        <translation>Eine Zahlung ist fehlgeschlagen; Stripe versucht es erneut.</translation>
     </message>
     <message>
         <source>Set to end on {date}</source>
@@ -1054,6 +1162,10 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     <message>
         <source>Trial until {date}</source>
         <translation>Testzeitraum bis {date}</translation>
+    </message>
+    <message>
+        <source>Trial ended on {date}</source>
+        <translation>Testzeitraum endete am {date}</translation>
     </message>
     <message>
         <source>The account has no portal configuration yet, so the portal cannot be opened.</source>

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from console.sandbox_launcher import EmbeddedSandbox, start_embedded_sandbox
 from tests.ui.conftest import demo_customer, save_screenshot
+from tests.ui.test_ui_translations import german_interface
 from ui.context import AccountContext
 from ui.customers.model import PAGE_SIZE
 from ui.customers.view import CustomersView
@@ -42,7 +43,11 @@ def open_window(
 
 
 def _wait_synced(qtbot: Any, window: MainWindow) -> None:
-    qtbot.waitUntil(lambda: "up to date" in window.customers.sync_label.text(), timeout=20_000)
+    def synced() -> bool:
+        text = window.customers.sync_label.text()
+        return "up to date" in text or "Kundenindex aktuell" in text
+
+    qtbot.waitUntil(synced, timeout=20_000)
 
 
 def _shown_ids(window: MainWindow) -> list[str]:
@@ -189,3 +194,46 @@ def test_enter_or_ctrl_o_on_a_customer_asks_for_their_portal(
     qtbot.waitUntil(lambda: "Tax IDs" in view.detail.toPlainText(), timeout=10_000)
     view.shutdown()
     qtbot.waitUntil(lambda: not view.busy(), timeout=10_000)
+
+
+def _open_card(qtbot: Any, window: MainWindow, customer: Any) -> str:
+    view = window.customers
+    _wait_synced(qtbot, window)
+    # By email: keyClicks types ASCII reliably, and the demo's names are not all ASCII.
+    qtbot.keyClicks(view.search, customer.email)
+    qtbot.waitUntil(lambda: customer.id in _shown_ids(window), timeout=10_000)
+    view.select_row(_shown_ids(window).index(customer.id))
+    qtbot.waitUntil(lambda: customer.email in view.detail.toPlainText(), timeout=10_000)
+    qtbot.waitUntil(lambda: "(" in view.detail.toPlainText(), timeout=10_000)
+    return str(view.detail.toPlainText())
+
+
+def test_the_support_card_says_the_subscription_and_each_portal_action_in_words(
+    qtbot: Any, open_window: OpenWindow, demo_sandbox: EmbeddedSandbox
+) -> None:
+    """Titled by its product with Stripe's status, each action ticked or crossed: what a
+    support agent reads out, without sub_ ids or past_due in the way."""
+    late = demo_customer(demo_sandbox, "past due after a declined renewal")
+    window = open_window(demo_sandbox)
+    text = _open_card(qtbot, window, late)
+    assert "Team" in text and "Past due" in text and "past_due" not in text
+    assert "A payment failed; Stripe is retrying it." in text
+    assert "Charged automatically" in text
+    for action in ("Switch plans", "Change the quantity", "Apply a promotion code"):
+        assert action in text
+    assert "✓" in text or "✗" in text
+    save_screenshot(window, "ui-support-card")
+
+
+def test_the_support_card_in_german(
+    qapp: QApplication, qtbot: Any, open_window: OpenWindow, demo_sandbox: EmbeddedSandbox
+) -> None:
+    late = demo_customer(demo_sandbox, "past due after a declined renewal")
+    with german_interface(qapp):
+        window = open_window(demo_sandbox)
+        text = _open_card(qtbot, window, late)
+        save_screenshot(window, "de-support-card")
+    assert "Überfällig" in text and "Automatisch abgebucht" in text
+    assert "Tarif wechseln" in text and "Menge ändern" in text
+    assert "Eine Zahlung ist fehlgeschlagen" in text
+    assert "Past due" not in text and "Switch plans" not in text

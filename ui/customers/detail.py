@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from console.customers.support_view import CustomerView, SubscriptionView
 from console.eligibility.rules import Action, Eligibility
-from console.gateway.models import Invoice, Subscription
+from console.gateway.models import Invoice, Price, Subscription
 from console.money import FALLBACK_LOCALE, format_amount
 
 
@@ -37,16 +37,140 @@ def _date(timestamp: int | None) -> str:
     return dt.datetime.fromtimestamp(timestamp, dt.UTC).strftime("%Y-%m-%d")
 
 
+def _status(status: str) -> tuple[str, str, str]:
+    """Stripe's statuses as the Dashboard names them, each with the colours of its badge."""
+    found = {
+        "active": (QCoreApplication.translate("CustomerDetail", "Active"), "#d7f7c2", "#05690d"),
+        "trialing": (
+            QCoreApplication.translate("CustomerDetail", "Trialing"),
+            "#cff5f6",
+            "#0055bc",
+        ),
+        "past_due": (
+            QCoreApplication.translate("CustomerDetail", "Past due"),
+            "#ffe7f2",
+            "#b3063d",
+        ),
+        "unpaid": (QCoreApplication.translate("CustomerDetail", "Unpaid"), "#ffe7f2", "#b3063d"),
+        "incomplete": (
+            QCoreApplication.translate("CustomerDetail", "Incomplete"),
+            "#fcedb9",
+            "#a82c00",
+        ),
+        "incomplete_expired": (
+            QCoreApplication.translate("CustomerDetail", "Incomplete, expired"),
+            "#ebeef1",
+            "#545969",
+        ),
+        "paused": (QCoreApplication.translate("CustomerDetail", "Paused"), "#ebeef1", "#545969"),
+        "canceled": (
+            QCoreApplication.translate("CustomerDetail", "Canceled"),
+            "#ebeef1",
+            "#545969",
+        ),
+    }
+    return found.get(status, (status, "#ebeef1", "#545969"))
+
+
+def _invoice_status(status: str | None) -> str:
+    found = {
+        "draft": QCoreApplication.translate("CustomerDetail", "Draft"),
+        "open": QCoreApplication.translate("CustomerDetail", "Open"),
+        "paid": QCoreApplication.translate("CustomerDetail", "Paid"),
+        "uncollectible": QCoreApplication.translate("CustomerDetail", "Uncollectible"),
+        "void": QCoreApplication.translate("CustomerDetail", "Void"),
+    }
+    return found.get(status or "", status or "—")
+
+
+def _per(interval: str, amount: str) -> str | None:
+    found = {
+        "day": QCoreApplication.translate("CustomerDetail", "{amount} per day"),
+        "week": QCoreApplication.translate("CustomerDetail", "{amount} per week"),
+        "month": QCoreApplication.translate("CustomerDetail", "{amount} per month"),
+        "year": QCoreApplication.translate("CustomerDetail", "{amount} per year"),
+    }
+    template = found.get(interval)
+    return template.format(amount=amount) if template else None
+
+
+def status_badge(status: str) -> str:
+    """A subscription's status as a coloured badge, in Stripe's words."""
+    words, background, colour = _status(status)
+    return (
+        f"<span style='background-color:{background}; color:{colour}; font-weight:600'>"
+        f"&nbsp;{escape(words)}&nbsp;</span>"
+    )
+
+
+def _price_words(price: Price, locale: str) -> str:
+    if price.usage_type == "metered":
+        return QCoreApplication.translate("CustomerDetail", "billed by usage")
+    amount = format_amount(price.unit_amount, price.currency, locale)
+    count = price.recurring_interval_count or 1
+    per = _per(price.recurring_interval or "", amount) if count == 1 else None
+    if per is not None:
+        return per
+    if price.recurring_interval:
+        return QCoreApplication.translate(
+            "CustomerDetail", "{amount} every {count} {unit}s"
+        ).format(amount=amount, count=count, unit=price.recurring_interval)
+    return amount
+
+
+def _products(subscription: Subscription) -> str:
+    names = [
+        item.price.product_name or item.price.nickname or item.price.id
+        for item in subscription.items
+    ]
+    return ", ".join(dict.fromkeys(names)) or QCoreApplication.translate(
+        "CustomerDetail", "no items"
+    )
+
+
 def _plan(subscription: Subscription, locale: str) -> str:
     parts = []
     for item in subscription.items:
         price = item.price
         name = price.product_name or price.nickname or price.id
-        every = f" / {price.recurring_interval}" if price.recurring_interval else ""
-        quantity = f" x {item.quantity}" if item.quantity and item.quantity != 1 else ""
-        amount = format_amount(price.unit_amount, price.currency, locale)
-        parts.append(f"{name} ({amount}{every}){quantity}")
-    return ", ".join(parts) or QCoreApplication.translate("CustomerDetail", "no items")
+        quantity = f"{item.quantity} × " if item.quantity and item.quantity != 1 else ""  # noqa: RUF001
+        parts.append(f"{quantity}{name}: {_price_words(price, locale)}")
+    return "; ".join(parts) or QCoreApplication.translate("CustomerDetail", "no items")
+
+
+def _billing(subscription: Subscription) -> str:
+    if subscription.collection_method == "send_invoice":
+        return QCoreApplication.translate(
+            "CustomerDetail", "Invoices are sent to the customer to pay"
+        )
+    return QCoreApplication.translate("CustomerDetail", "Charged automatically")
+
+
+def _action_rows(eligibility: Eligibility) -> list[tuple[bool, str]]:
+    """Each action the portal could offer, and whether it does, as a support agent asks it."""
+    cancel = (
+        QCoreApplication.translate("CustomerDetail", "Cancel at once")
+        if eligibility.cancel_mode == "immediately"
+        else QCoreApplication.translate("CustomerDetail", "Cancel at the end of the period")
+    )
+    rows = [
+        (
+            eligibility.can_update_price,
+            QCoreApplication.translate("CustomerDetail", "Switch plans"),
+        ),
+        (
+            eligibility.can_update_quantity,
+            QCoreApplication.translate("CustomerDetail", "Change the quantity"),
+        ),
+        (
+            eligibility.can_apply_promotion_code,
+            QCoreApplication.translate("CustomerDetail", "Apply a promotion code"),
+        ),
+        (eligibility.can_cancel, cancel),
+    ]
+    if eligibility.can_renew:
+        rows.append((True, QCoreApplication.translate("CustomerDetail", "Undo the cancellation")))
+    return rows
 
 
 def portal_sentence(eligibility: Eligibility) -> str:
@@ -74,20 +198,26 @@ def portal_sentence(eligibility: Eligibility) -> str:
 
 def _subscription_html(view: SubscriptionView, locale: str) -> str:
     subscription = view.subscription
-    billing = QCoreApplication.translate("CustomerDetail", "Billing: {method}").format(
-        method=subscription.collection_method.replace("_", " ")
-    )
     lines = [
-        f"<h3>{escape(subscription.id)} — {escape(subscription.status)}</h3>",
-        f"<p>{escape(_plan(subscription, locale))}<br>{escape(billing)}",
+        f"<h3>{escape(_products(subscription))} {status_badge(subscription.status)}</h3>",
+        f"<p>{escape(_plan(subscription, locale))}<br>{escape(_billing(subscription))}",
     ]
+    if subscription.status == "past_due":
+        failed = QCoreApplication.translate(
+            "CustomerDetail", "A payment failed; Stripe is retrying it."
+        )
+        lines.append(f"<br><b>{escape(failed)}</b>")
     if subscription.cancel_at_period_end or subscription.cancel_at:
         ends = QCoreApplication.translate("CustomerDetail", "Set to end on {date}")
         lines.append(f"<br>{escape(ends.format(date=_date(subscription.cancel_at)))}")
     if subscription.trial_end:
-        trial = QCoreApplication.translate("CustomerDetail", "Trial until {date}")
+        trial = (
+            QCoreApplication.translate("CustomerDetail", "Trial until {date}")
+            if subscription.status == "trialing"
+            else QCoreApplication.translate("CustomerDetail", "Trial ended on {date}")
+        )
         lines.append(f"<br>{escape(trial.format(date=_date(subscription.trial_end)))}")
-    lines.append("</p>")
+    lines.append(f"<br><small>{escape(subscription.id)}</small></p>")
     eligibility = view.eligibility
     if eligibility is None:
         none_yet = QCoreApplication.translate(
@@ -97,6 +227,14 @@ def _subscription_html(view: SubscriptionView, locale: str) -> str:
         lines.append(f"<p><i>{escape(none_yet)}</i></p>")
         return "".join(lines)
     lines.append(f"<p><b>{escape(portal_sentence(eligibility))}</b></p>")
+    lines.append("<table cellspacing='0' cellpadding='2'>")
+    for allowed, words in _action_rows(eligibility):
+        mark, colour = ("✓", "#05690d") if allowed else ("✗", "#b3063d")
+        lines.append(
+            f"<tr><td style='color:{colour}; font-weight:600'>{mark}</td>"
+            f"<td>{escape(words)}</td></tr>"
+        )
+    lines.append("</table>")
     if eligibility.reasons:
         why = QCoreApplication.translate("CustomerDetail", "Why not more:")
         lines.append(f"<p>{escape(why)}</p><ul>")
@@ -115,7 +253,7 @@ def _invoice_row(invoice: Invoice, locale: str) -> str:
     due = format_amount(invoice.amount_remaining, invoice.currency, locale)
     return (
         f"<tr><td>{escape(invoice.number or invoice.id)}</td><td>{_date(invoice.created)}</td>"
-        f"<td>{escape(invoice.status or '—')}</td>"
+        f"<td>{escape(_invoice_status(invoice.status))}</td>"
         f"<td align='right'>{escape(total)}</td><td align='right'>{escape(due)}</td></tr>"
     )
 
