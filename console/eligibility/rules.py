@@ -22,6 +22,7 @@ Decisions where Stripe's documentation leaves room (kept in one place, here):
 - Target prices are every price of every configured product except the current one; each is
   judged on its own (known to the account, same currency, same tax behaviour).
 - A subscription already set to end is offered "renew" (undo) instead of a second cancel.
+- Pausing: see ``_pause_reasons`` for what Stripe documents and what is our reading.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ Action = Literal[
     "apply_promotion_code",
     "cancel_now",
     "cancel_at_period_end",
+    "pause",
     "renew",
 ]
 Summary = Literal["update", "cancel_only", "renew", "nothing"]
@@ -52,6 +54,15 @@ TAX_WORDS = {
     "inclusive": N_("tax-inclusive"),
     "exclusive": N_("tax-exclusive"),
     "unspecified": N_("without a tax behaviour"),
+}
+
+
+# The statuses a subscription cannot be paused in, as the pause reason names them.
+PAUSE_STATUS_WORDS = {
+    "trialing": N_("in its trial"),
+    "past_due": N_("past due"),
+    "unpaid": N_("unpaid"),
+    "incomplete": N_("incomplete (its first payment has not succeeded)"),
 }
 
 
@@ -93,6 +104,7 @@ class Eligibility:
     can_apply_promotion_code: bool
     cancel_mode: CancelMode | None  # None: the portal offers no cancel
     can_renew: bool
+    can_pause: bool
     target_prices: tuple[TargetPrice, ...]
     quantity_bounds: tuple[int, int | None] | None  # (minimum, maximum) when quantity changes
     reasons: tuple[Reason, ...]
@@ -119,6 +131,8 @@ class Eligibility:
             found.append("cancel_now")
         elif self.cancel_mode == "at_period_end":
             found.append("cancel_at_period_end")
+        if self.can_pause:
+            found.append("pause")
         if self.can_renew:
             found.append("renew")
         return tuple(found)
@@ -166,7 +180,18 @@ def evaluate(
                 % {"status": _(ENDED_WORDS.get(subscription.status, subscription.status))},
             )
         )
-        return Eligibility(False, False, False, None, False, (), None, tuple(reasons), ())
+        return Eligibility(
+            can_update_price=False,
+            can_update_quantity=False,
+            can_apply_promotion_code=False,
+            cancel_mode=None,
+            can_renew=False,
+            can_pause=False,
+            target_prices=(),
+            quantity_bounds=None,
+            reasons=tuple(reasons),
+            warnings=(),
+        )
 
     # Cancel and renew.
     scheduled_end = subscription.cancel_at_period_end or subscription.cancel_at is not None
@@ -311,6 +336,10 @@ def evaluate(
                 )
             )
 
+    # Pausing.
+    pause_reasons = _pause_reasons(subscription, configuration, scheduled_end=scheduled_end)
+    reasons += pause_reasons
+
     warnings += _warnings(subscription, configuration, can_price or can_quantity or can_promo)
     return Eligibility(
         can_update_price=can_price,
@@ -318,6 +347,7 @@ def evaluate(
         can_apply_promotion_code=can_promo,
         cancel_mode=cancel_mode,
         can_renew=scheduled_end and subscription.schedule_id is None,
+        can_pause=not pause_reasons,
         target_prices=targets,
         quantity_bounds=bounds,
         reasons=tuple(reasons),
@@ -404,6 +434,67 @@ def _product_label(subscription: Subscription) -> str:
         return "(none)"
     price = subscription.items[0].price
     return price.product_name or price.product_id
+
+
+def _pause_reasons(
+    subscription: Subscription, configuration: PortalConfiguration, *, scheduled_end: bool
+) -> list[Reason]:
+    """Why the portal offers no pause for the subscription (empty: it offers one).
+
+    Documented by Stripe:
+    - ``features.subscription_pause.enabled`` switches the portal's pause on ("Customers can
+      only pause subscriptions in the redesigned customer portal", API reference).
+    - The pause endpoint pauses an *active* subscription (changelog 2026-05-27 and 2026-09-30,
+      "Pause subscriptions") and "cannot pause subscriptions with attached schedules" (API
+      reference, Pause a subscription).
+    - Pausing needs the subscription's flexible billing mode (same pages). The gateway does not
+      read ``billing_mode``, so this rule is not checked here.
+
+    Our reading, where the documentation says nothing about the portal:
+    - Only ``active`` counts: a trialing, past-due, unpaid or incomplete subscription is not
+      offered a pause, and a paused one has nothing left to pause.
+    - A subscription set to end is offered "renew" instead, as for a second cancel.
+    - What makes a subscription cancel-only for plan changes (several products, metered
+      prices, invoices sent for manual payment, an unsupported payment method) is documented
+      for updates only, so it does not block pausing.
+    """
+    if not configuration.features.subscription_pause.enabled:
+        return [Reason("pause_off", _("Pausing is switched off in this portal configuration."))]
+    reasons = []
+    if subscription.status == "paused":
+        reasons.append(Reason("already_paused", _("The subscription is already paused.")))
+    elif subscription.status != "active":
+        reasons.append(
+            Reason(
+                "pause_needs_active",
+                _(
+                    "The subscription is %(status)s; the portal offers a pause only for an "
+                    "active subscription."
+                )
+                % {"status": _(PAUSE_STATUS_WORDS.get(subscription.status, subscription.status))},
+            )
+        )
+    if scheduled_end:
+        reasons.append(
+            Reason(
+                "pause_after_renew",
+                _(
+                    "The subscription is set to end; the portal offers to renew it, not to "
+                    "pause it."
+                ),
+            )
+        )
+    if subscription.schedule_id is not None:
+        reasons.append(
+            Reason(
+                "pause_schedule",
+                _(
+                    "A subscription schedule controls the subscription's upcoming changes; "
+                    "Stripe cannot pause a subscription while a schedule is attached."
+                ),
+            )
+        )
+    return reasons
 
 
 def _configured_product(

@@ -40,6 +40,7 @@ def configured(**updates: object) -> PortalConfiguration:
         ),
     )
     config = edit(config, "features.subscription_cancel.enabled", True)
+    config = edit(config, "features.subscription_pause.enabled", True)
     for path, value in updates.items():
         config = edit(config, path.replace("__", "."), value)
     return config
@@ -53,6 +54,7 @@ def test_a_plain_subscription_can_do_everything() -> None:
         "update_quantity",
         "apply_promotion_code",
         "cancel_at_period_end",
+        "pause",
     )
     assert {t.price_id: t.allowed for t in result.target_prices} == {
         "price_y": True,
@@ -190,6 +192,7 @@ def test_target_price_unknown_to_the_account_is_reported() -> None:
             "apply_promotion_code",
         ),
         ("features__subscription_cancel__enabled", False, "cancel_off", "cancel_at_period_end"),
+        ("features__subscription_pause__enabled", False, "pause_off", "pause"),
     ],
 )
 def test_features_off_in_the_configuration(
@@ -295,3 +298,52 @@ def test_prices_in_another_currency_are_not_targets() -> None:
     result = evaluate(subscription(MONTHLY), config, {**PRICES, euro.id: euro})
     assert not result.can_update_price
     assert [(r.code, r.price_id) for r in result.reasons] == [("currency_mismatch", "price_eur")]
+
+
+def test_pause_off_is_the_one_pause_reason_whatever_the_subscription() -> None:
+    sub = subscription(MONTHLY, status="past_due", schedule_id="sub_sched_1")
+    result = evaluate(sub, configured(features__subscription_pause__enabled=False), PRICES)
+    assert not result.can_pause
+    assert [c for c in result.reason_codes() if "pause" in c] == ["pause_off"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        ({"status": "trialing"}, "pause_needs_active"),
+        ({"status": "past_due"}, "pause_needs_active"),
+        ({"status": "unpaid"}, "pause_needs_active"),
+        ({"status": "paused"}, "already_paused"),
+        ({"cancel_at_period_end": True}, "pause_after_renew"),
+        ({"cancel_at": 2_000_000_000}, "pause_after_renew"),
+        ({"schedule_id": "sub_sched_1"}, "pause_schedule"),
+    ],
+)
+def test_pause_needs_an_active_subscription_free_to_change(
+    changes: dict[str, object], code: str
+) -> None:
+    result = evaluate(subscription(MONTHLY, **changes), configured(), PRICES)
+    assert not result.can_pause and "pause" not in result.actions
+    assert code in result.reason_codes()
+    (reason,) = [r for r in result.reasons if r.code == code]
+    assert reason.message.endswith(".") and "sub_" not in reason.message
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"items": subscription(MONTHLY, PRO).items},
+        {"collection_method": "send_invoice"},
+        {"default_payment_method_type": "klarna"},
+    ],
+)
+def test_cancel_only_subscriptions_can_still_pause(changes: dict[str, object]) -> None:
+    result = evaluate(subscription(MONTHLY, **changes), configured(), PRICES)
+    assert result.summary == "cancel_only"
+    assert result.can_pause and "pause" in result.actions
+
+
+def test_a_past_due_subscription_names_its_status_in_words() -> None:
+    result = evaluate(subscription(MONTHLY, status="past_due"), configured(), PRICES)
+    (reason,) = [r for r in result.reasons if r.code == "pause_needs_active"]
+    assert "past due" in reason.message and "past_due" not in reason.message
