@@ -1,11 +1,19 @@
-"""Hand-built gateway values for the portal rule tests."""
+"""Hand-built gateway values for the portal rule tests, and a customer view built from them."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from console.configurations.model import PortalConfiguration
+from console.customers.detail import CustomerDetail
+from console.customers.support_view import CustomerView, SubscriptionView
+from console.eligibility.rules import evaluate
 from console.gateway.models import (
+    Customer,
     CustomerId,
+    PortalConfigurationId,
+    PortalConfigurationRecord,
     Price,
     PriceId,
     ProductId,
@@ -72,3 +80,56 @@ def subscription(*prices: Price, **changes: Any) -> Subscription:
     }
     fields.update(changes)
     return Subscription(**fields)
+
+
+def customer(**changes: Any) -> Customer:
+    fields: dict[str, Any] = {
+        "id": CustomerId("cus_1"),
+        "name": "Ada Lovelace",
+        "email": "ada@example.com",
+        "phone": None,
+        "address": None,
+        "shipping": None,
+        "preferred_locales": (),
+        "tax_exempt": None,
+        "balance": 0,
+        "currency": "usd",
+        "default_payment_method_id": None,
+        "metadata": {},
+        "created": 0,
+    }
+    fields.update(changes)
+    return Customer(**fields)
+
+
+def customer_view(
+    *subscriptions: Subscription,
+    configuration: PortalConfiguration | None,
+    prices: Mapping[PriceId, Price],
+    who: Customer | None = None,
+    name: str | None = "Everything on",
+) -> CustomerView:
+    """The view ``load_customer_view`` would give, the rules applied to hand-built values."""
+    detail = CustomerDetail(
+        customer=who or customer(),
+        subscriptions=subscriptions,
+        invoices=(),
+        more_invoices=False,
+        payment_methods=(),
+        tax_ids=(),
+    )
+    record = (
+        PortalConfigurationRecord(PortalConfigurationId("bpc_1"), name, True, True, {})
+        if configuration is not None
+        else None
+    )
+    return CustomerView(
+        detail=detail,
+        configuration=record,
+        subscriptions=tuple(
+            SubscriptionView(
+                sub, evaluate(sub, configuration, prices) if configuration is not None else None
+            )
+            for sub in subscriptions
+        ),
+    )
