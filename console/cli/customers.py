@@ -1,4 +1,5 @@
-"""Command-line subcommands on the core: ``portal-console customers search``."""
+"""Command-line subcommands on the core: ``portal-console customers search`` (here) and
+``customers show`` (``customer_card``)."""
 
 from __future__ import annotations
 
@@ -96,7 +97,8 @@ def customers_search(
 def add_customers_arguments(
     parser: argparse.ArgumentParser, common: Callable[[argparse.ArgumentParser], None]
 ) -> None:
-    """``customers search QUERY [--account NAME] [--limit N]`` under a ``customers`` parser."""
+    """``customers search QUERY [--limit N]`` and ``customers show CUS_ID [--configuration
+    BPC_ID] [--json]`` (each with ``--account NAME``) under a ``customers`` parser."""
     actions = parser.add_subparsers(dest="customers_command", metavar="ACTION", required=True)
     search = actions.add_parser(
         "search",
@@ -106,3 +108,17 @@ def add_customers_arguments(
     search.add_argument("query", help="what to look for: a name, email, phone, id or prefix")
     search.add_argument("--limit", type=int, default=20, help="at most this many (default 20)")
     common(search)
+    show = actions.add_parser(
+        "show",
+        help="what the portal lets a customer do with each subscription, and why not",
+        description="The support card: the customer, the portal configuration used and, per "
+        "subscription, each portal action with yes or no and the reasons why not.",
+    )
+    show.add_argument("customer", help="cus_… id")
+    show.add_argument(
+        "--configuration", help="bpc_… id (default: the default configuration, as sessions use)"
+    )
+    show.add_argument(
+        "--json", action="store_true", help="print JSON in a stable shape, for scripts"
+    )
+    common(show)

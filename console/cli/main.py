@@ -17,7 +17,7 @@ from pathlib import Path
 
 from console import sandbox_launcher
 from console.accounts import AccountStore
-from console.cli import configs, quick_view
+from console.cli import configs, customer_card, quick_view
 from console.cli import customers as commands
 from console.errors import ConsoleError
 from console.gateway.client import Gateway
@@ -69,7 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sandbox_launcher.add_sandbox_arguments(sandbox)
 
-    customers = commands_.add_parser("customers", help="look customers up")
+    customers = commands_.add_parser(
+        "customers", help="look customers up, and see what the portal lets them do"
+    )
     commands.add_customers_arguments(customers, _account_option)
 
     configs_parser = commands_.add_parser("configs", help="export or import portal configurations")
@@ -112,6 +114,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "sandbox":
         return sandbox_launcher.run_sandbox(args)
+    if args.command == "customers" and args.customers_command == "show":
+        return _run_with_gateway(
+            args,
+            lambda gateway: customer_card.customers_show(
+                gateway,
+                args.customer,
+                configuration=args.configuration,
+                as_json=args.json,
+                out=sys.stdout,
+                err=sys.stderr,
+            ),
+        )
     if args.command == "customers":
         return commands.customers_search(
             args.account, args.query, args.limit, data_dir=args.data_dir
