@@ -114,9 +114,11 @@ def add_customers_arguments(
         description="The support card: the customer, the portal configuration used and, per "
         "subscription, each portal action with yes or no and the reasons why not.",
     )
-    show.add_argument("customer", help="cus_… id")
+    show.add_argument("customer", metavar="CUS_ID", help="the customer's cus_… id")
     show.add_argument(
-        "--configuration", help="bpc_… id (default: the default configuration, as sessions use)"
+        "--configuration",
+        metavar="BPC_ID",
+        help="a bpc_… id (default: the account's default configuration, as sessions use it)",
     )
     show.add_argument(
         "--json", action="store_true", help="print JSON in a stable shape, for scripts"
