@@ -1024,6 +1024,10 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
         <translation>die Kündigung zurücknehmen</translation>
     </message>
     <message>
+        <source>pause it</source>
+        <translation>es pausieren</translation>
+    </message>
+    <message>
         <source>Active</source>
         <translation>Aktiv</translation>
     </message>
@@ -1130,6 +1134,10 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     <message>
         <source>Apply a promotion code</source>
         <translation>Aktionscode einlösen</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pausieren</translation>
     </message>
     <message>
         <source>Undo the cancellation</source>

@@ -27,6 +27,7 @@ def _action_words(action: Action) -> str:
             "CustomerDetail", "cancel at the end of the period"
         ),
         "renew": QCoreApplication.translate("CustomerDetail", "undo the cancellation"),
+        "pause": QCoreApplication.translate("CustomerDetail", "pause it"),
     }
     return words[action]
 
@@ -167,6 +168,7 @@ def _action_rows(eligibility: Eligibility) -> list[tuple[bool, str]]:
             QCoreApplication.translate("CustomerDetail", "Apply a promotion code"),
         ),
         (eligibility.can_cancel, cancel),
+        (eligibility.can_pause, QCoreApplication.translate("CustomerDetail", "Pause")),
     ]
     if eligibility.can_renew:
         rows.append((True, QCoreApplication.translate("CustomerDetail", "Undo the cancellation")))

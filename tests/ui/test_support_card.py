@@ -1,0 +1,33 @@
+"""The customer's support card from hand-built subscriptions: every portal action has a line,
+pause included (an action the window did not know made it fail)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication
+
+from tests.unit.core.eligibility.test_rules import MONTHLY, PRICES, configured
+from tests.unit.core.factories import customer_view, subscription
+from ui.customers.detail import customer_html
+
+
+def test_a_subscription_the_portal_can_pause_shows_pause_among_its_actions(
+    qapp: QApplication,
+) -> None:
+    config = configured(features__subscription_pause__enabled=True)
+    view = customer_view(subscription(MONTHLY), configuration=config, prices=PRICES)
+    assert view.subscriptions[0].eligibility is not None
+    assert view.subscriptions[0].eligibility.can_pause
+    html = customer_html(view)
+    assert "pause it" in html
+    assert "✓</td><td>Pause</td>" in html.replace("\n", "")
+
+
+def test_statuses_and_actions_in_words_not_stripes_enums(qapp: QApplication) -> None:
+    view = customer_view(
+        subscription(MONTHLY, status="past_due"), configuration=configured(), prices=PRICES
+    )
+    html = customer_html(view)
+    assert "Past due" in html and "past_due" not in html
+    assert "A payment failed; Stripe is retrying it." in html
+    for action in ("Switch plans", "Change the quantity", "Apply a promotion code", "Pause"):
+        assert action in html
