@@ -1116,34 +1116,6 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
         <translation>Automatisch abgebucht</translation>
     </message>
     <message>
-        <source>Cancel at once</source>
-        <translation>Sofort kündigen</translation>
-    </message>
-    <message>
-        <source>Cancel at the end of the period</source>
-        <translation>Zum Ende des Zeitraums kündigen</translation>
-    </message>
-    <message>
-        <source>Switch plans</source>
-        <translation>Tarif wechseln</translation>
-    </message>
-    <message>
-        <source>Change the quantity</source>
-        <translation>Menge ändern</translation>
-    </message>
-    <message>
-        <source>Apply a promotion code</source>
-        <translation>Aktionscode einlösen</translation>
-    </message>
-    <message>
-        <source>Pause</source>
-        <translation>Pausieren</translation>
-    </message>
-    <message>
-        <source>Undo the cancellation</source>
-        <translation>Kündigung zurücknehmen</translation>
-    </message>
-    <message>
         <source>In the portal, the customer can do nothing with this subscription.</source>
         <translation>Im Portal kann der Kunde mit diesem Abonnement nichts tun.</translation>
     </message>
@@ -1158,30 +1130,6 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     <message>
         <source>In the portal, the customer can {actions}.</source>
         <translation>Im Portal kann der Kunde {actions}.</translation>
-    </message>
-    <message>
-        <source>A payment failed; Stripe is retrying it.</source>
-        <translation>Eine Zahlung ist fehlgeschlagen; Stripe versucht es erneut.</translation>
-    </message>
-    <message>
-        <source>Set to end on {date}</source>
-        <translation>Endet am {date}</translation>
-    </message>
-    <message>
-        <source>Trial until {date}</source>
-        <translation>Testzeitraum bis {date}</translation>
-    </message>
-    <message>
-        <source>Trial ended on {date}</source>
-        <translation>Testzeitraum endete am {date}</translation>
-    </message>
-    <message>
-        <source>The account has no portal configuration yet, so the portal cannot be opened.</source>
-        <translation>Das Konto hat noch keine Portalkonfiguration, daher kann das Portal nicht geöffnet werden.</translation>
-    </message>
-    <message>
-        <source>Why not more:</source>
-        <translation>Warum nicht mehr:</translation>
     </message>
     <message>
         <source>Good to know:</source>

@@ -217,9 +217,9 @@ def test_the_support_card_says_the_subscription_and_each_portal_action_in_words(
     window = open_window(demo_sandbox)
     text = _open_card(qtbot, window, late)
     assert "Team" in text and "Past due" in text and "past_due" not in text
-    assert "A payment failed; Stripe is retrying it." in text
+    assert "the latest payment failed" in text
     assert "Charged automatically" in text
-    for action in ("Switch plans", "Change the quantity", "Apply a promotion code"):
+    for action in ("Switch plan", "Change quantity", "Apply a promotion code", "Pause"):
         assert action in text
     assert "✓" in text or "✗" in text
     save_screenshot(window, "ui-support-card")
@@ -235,5 +235,5 @@ def test_the_support_card_in_german(
         save_screenshot(window, "de-support-card")
     assert "Überfällig" in text and "Automatisch abgebucht" in text
     assert "Tarif wechseln" in text and "Menge ändern" in text
-    assert "Eine Zahlung ist fehlgeschlagen" in text
-    assert "Past due" not in text and "Switch plans" not in text
+    assert "die letzte Zahlung ist fehlgeschlagen" in text
+    assert "Switch plan" not in text and "Past due" not in text

@@ -9,9 +9,11 @@ from html import escape
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from console.customers.support_card import ACTION_WORDS, no_configuration, subscription_card
 from console.customers.support_view import CustomerView, SubscriptionView
 from console.eligibility.rules import Action, Eligibility
 from console.gateway.models import Invoice, Price, Subscription
+from console.i18n import _ as core_words
 from console.money import FALLBACK_LOCALE, format_amount
 
 
@@ -119,16 +121,6 @@ def _price_words(price: Price, locale: str) -> str:
     return amount
 
 
-def _products(subscription: Subscription) -> str:
-    names = [
-        item.price.product_name or item.price.nickname or item.price.id
-        for item in subscription.items
-    ]
-    return ", ".join(dict.fromkeys(names)) or QCoreApplication.translate(
-        "CustomerDetail", "no items"
-    )
-
-
 def _plan(subscription: Subscription, locale: str) -> str:
     parts = []
     for item in subscription.items:
@@ -145,34 +137,6 @@ def _billing(subscription: Subscription) -> str:
             "CustomerDetail", "Invoices are sent to the customer to pay"
         )
     return QCoreApplication.translate("CustomerDetail", "Charged automatically")
-
-
-def _action_rows(eligibility: Eligibility) -> list[tuple[bool, str]]:
-    """Each action the portal could offer, and whether it does, as a support agent asks it."""
-    cancel = (
-        QCoreApplication.translate("CustomerDetail", "Cancel at once")
-        if eligibility.cancel_mode == "immediately"
-        else QCoreApplication.translate("CustomerDetail", "Cancel at the end of the period")
-    )
-    rows = [
-        (
-            eligibility.can_update_price,
-            QCoreApplication.translate("CustomerDetail", "Switch plans"),
-        ),
-        (
-            eligibility.can_update_quantity,
-            QCoreApplication.translate("CustomerDetail", "Change the quantity"),
-        ),
-        (
-            eligibility.can_apply_promotion_code,
-            QCoreApplication.translate("CustomerDetail", "Apply a promotion code"),
-        ),
-        (eligibility.can_cancel, cancel),
-        (eligibility.can_pause, QCoreApplication.translate("CustomerDetail", "Pause")),
-    ]
-    if eligibility.can_renew:
-        rows.append((True, QCoreApplication.translate("CustomerDetail", "Undo the cancellation")))
-    return rows
 
 
 def portal_sentence(eligibility: Eligibility) -> str:
@@ -199,53 +163,33 @@ def portal_sentence(eligibility: Eligibility) -> str:
 
 
 def _subscription_html(view: SubscriptionView, locale: str) -> str:
+    """One subscription as the core's support card says it (the command line's ``customers
+    show`` prints the same card): product and status, then each portal action with a tick or a
+    cross and, for a cross, why."""
     subscription = view.subscription
+    card = subscription_card(view)
     lines = [
-        f"<h3>{escape(_products(subscription))} {status_badge(subscription.status)}</h3>",
-        f"<p>{escape(_plan(subscription, locale))}<br>{escape(_billing(subscription))}",
+        f"<h3>{escape(card.product)} {status_badge(subscription.status)}</h3>",
+        f"<p>{escape(card.status)}<br>{escape(_plan(subscription, locale))}"
+        f"<br>{escape(_billing(subscription))}<br><small>{escape(subscription.id)}</small></p>",
     ]
-    if subscription.status == "past_due":
-        failed = QCoreApplication.translate(
-            "CustomerDetail", "A payment failed; Stripe is retrying it."
-        )
-        lines.append(f"<br><b>{escape(failed)}</b>")
-    if subscription.cancel_at_period_end or subscription.cancel_at:
-        ends = QCoreApplication.translate("CustomerDetail", "Set to end on {date}")
-        lines.append(f"<br>{escape(ends.format(date=_date(subscription.cancel_at)))}")
-    if subscription.trial_end:
-        trial = (
-            QCoreApplication.translate("CustomerDetail", "Trial until {date}")
-            if subscription.status == "trialing"
-            else QCoreApplication.translate("CustomerDetail", "Trial ended on {date}")
-        )
-        lines.append(f"<br>{escape(trial.format(date=_date(subscription.trial_end)))}")
-    lines.append(f"<br><small>{escape(subscription.id)}</small></p>")
-    eligibility = view.eligibility
-    if eligibility is None:
-        none_yet = QCoreApplication.translate(
-            "CustomerDetail",
-            "The account has no portal configuration yet, so the portal cannot be opened.",
-        )
-        lines.append(f"<p><i>{escape(none_yet)}</i></p>")
+    if view.eligibility is None:
+        lines.append(f"<p><i>{escape(no_configuration())}</i></p>")
         return "".join(lines)
-    lines.append(f"<p><b>{escape(portal_sentence(eligibility))}</b></p>")
+    lines.append(f"<p><b>{escape(portal_sentence(view.eligibility))}</b></p>")
     lines.append("<table cellspacing='0' cellpadding='2'>")
-    for allowed, words in _action_rows(eligibility):
-        mark, colour = ("✓", "#05690d") if allowed else ("✗", "#b3063d")
+    for verdict in card.verdicts:
+        mark, colour = ("✓", "#05690d") if verdict.allowed else ("✗", "#b3063d")
+        why = "".join(f"<br><small>{escape(reason)}</small>" for reason in verdict.reasons)
         lines.append(
-            f"<tr><td style='color:{colour}; font-weight:600'>{mark}</td>"
-            f"<td>{escape(words)}</td></tr>"
+            f"<tr><td valign='top' style='color:{colour}; font-weight:600'>{mark}</td>"
+            f"<td>{escape(core_words(ACTION_WORDS[verdict.action]))}{why}</td></tr>"
         )
     lines.append("</table>")
-    if eligibility.reasons:
-        why = QCoreApplication.translate("CustomerDetail", "Why not more:")
-        lines.append(f"<p>{escape(why)}</p><ul>")
-        lines += [f"<li>{escape(reason.message)}</li>" for reason in eligibility.reasons]
-        lines.append("</ul>")
-    if eligibility.warnings:
+    if card.notes:
         good = QCoreApplication.translate("CustomerDetail", "Good to know:")
         lines.append(f"<p>{escape(good)}</p><ul>")
-        lines += [f"<li>{escape(warning.message)}</li>" for warning in eligibility.warnings]
+        lines += [f"<li>{escape(note)}</li>" for note in card.notes]
         lines.append("</ul>")
     return "".join(lines)
 
