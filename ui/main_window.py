@@ -40,6 +40,7 @@ from ui.context import AccountContext
 from ui.customers.view import CustomersView
 from ui.error_bar import ErrorBar
 from ui.keyring_notice import KeyringNotice
+from ui.placement import place_on_screen
 from ui.portal_session.view import PortalSessionView
 from ui.preview.view import PreviewView
 from ui.report.view import CancellationReportView
@@ -56,7 +57,6 @@ class MainWindow(QMainWindow):
     def __init__(self) -> None:
         super().__init__()
         self.setWindowTitle(self.tr("Portal Console"))
-        self.resize(1200, 760)
         self.workspace: Workspace | None = None
         self.settings: WindowSettings | None = None
         self._known_accounts: tuple[StoredAccount, ...] = ()
@@ -106,6 +106,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.keyring_notice, 1)
         layout.addWidget(self.body, 1)
         self.setCentralWidget(central)
+        # Where a first start opens; a remembered geometry replaces it (ui/settings.py).
+        place_on_screen(self)
 
     # --- views ---------------------------------------------------------------------------------
 
