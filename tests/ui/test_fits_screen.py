@@ -1,5 +1,9 @@
-"""The first window is centred and sized for its screen; icons are drawn for the screen's
-pixel density.
+"""The window on a small laptop and in German: every view fits at 1024x700 and at 800x600
+without clipping, its main actions on screen; the first window is centred and sized for its
+screen; icons are drawn for the screen's pixel density.
+
+Screenshots of every view at 800x600 and 1600x1000, in English and German, go to
+artifacts/screenshots/ as ``<lang>-<width>x<height>-<view>.png``, to be looked at.
 """
 
 from __future__ import annotations
@@ -8,15 +12,172 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from PySide6.QtCore import QRect, QSize
+from PySide6.QtCore import QPoint, QRect, QSize
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
+from console.sandbox_launcher import EmbeddedSandbox
+from tests.ui.conftest import demo_customer, german_interface, save_screenshot
+from ui.context import AccountContext
+from ui.main_window import MainWindow
 from ui.placement import first_window_geometry
 
 REPO = Path(__file__).resolve().parents[2]
+SMALL_SIZES = ((800, 600), (1024, 700))
+SCREENSHOT_SIZES = ((800, 600), (1600, 1000))
 FRAME = 4  # pixels: the offscreen platform's window frame, both sides
+VIEW_NAMES = ("customers", "portal-session", "configurations", "preview", "report")
+
+
+@pytest.fixture(params=["en", "de"])
+def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
+    if request.param == "de":
+        with german_interface(qapp):
+            yield "de"
+    else:
+        yield "en"
+
+
+def main_actions(window: MainWindow) -> dict[str, list[QWidget]]:
+    """Per view, what a person must be able to reach without scrolling."""
+    customers, portal, configurations = window.customers, window.portal, window.configurations
+    preview, report = window.preview, window.report
+    return {
+        "customers": [customers.search, customers.table, customers.open_portal_button],
+        "portal-session": [
+            portal.customer_search,
+            portal.flow,
+            portal.open_in_app_button,
+            portal.open_in_browser_button,
+        ],
+        "configurations": [
+            configurations.list,
+            configurations.new_button,
+            configurations.import_button,
+            configurations.editor.tabs.tabBar(),
+            configurations.export_button,
+            configurations.copy_button,
+            configurations.revert_button,
+            configurations.save_button,
+        ],
+        "preview": [preview.configuration_picker, preview.locale_picker, preview.side_by_side],
+        "report": [
+            report.period_choice,
+            report.first_day,
+            report.last_day,
+            report.grouping_choice,
+            report.load_button,
+            report.export_button,
+        ],
+    }
+
+
+def unclipped(window: QWidget, widget: QWidget) -> str:
+    """ "" if the widget is shown whole inside the window; else what is wrong."""
+    if not widget.isVisible():
+        return "hidden"
+    rect = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+    if not window.rect().contains(rect):
+        return f"at {rect.getRect()}, outside the window's {window.rect().getRect()}"
+    shown = widget.visibleRegion().boundingRect()
+    if shown != widget.rect():
+        return f"only {shown.getRect()} of {widget.rect().getRect()} shows"
+    return ""
+
+
+def page_scrolls(window: MainWindow) -> tuple[int, int]:
+    """How far the current view's page scrolls (0, 0: the view fits the window)."""
+    page = window.pages.currentWidget()
+    assert isinstance(page, QScrollArea)
+    return page.horizontalScrollBar().maximum(), page.verticalScrollBar().maximum()
+
+
+def open_window(
+    qtbot: Any, context: AccountContext, sandbox: EmbeddedSandbox, size: tuple[int, int]
+) -> MainWindow:
+    """The window on the demo account, every view loaded, a customer chosen."""
+    window = MainWindow()
+    qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_context(context, sync_customers=False)
+    customers = window.customers
+    qtbot.waitUntil(lambda: customers.model.rowCount() > 0, timeout=15_000)
+    customers.select_row(0)
+    qtbot.waitUntil(customers.open_portal_button.isEnabled, timeout=15_000)
+    chosen = demo_customer(sandbox, "card, Starter monthly")
+    window.portal.set_customer(chosen.id)
+    qtbot.waitUntil(lambda: chosen.email in window.portal.customer_label.text(), timeout=15_000)
+    configurations = window.configurations
+    qtbot.waitUntil(configurations.editor.isEnabled, timeout=15_000)
+    report = window.report
+    report.load()
+    qtbot.waitUntil(lambda: report.loaded is not None, timeout=15_000)
+    # The preview renders once it is shown (web pages cost memory while hidden).
+    with qtbot.waitSignal(window.preview.rendered, timeout=30_000):
+        window.show_view(VIEW_NAMES.index("preview"))
+    return window
+
+
+def settle(qtbot: Any, window: MainWindow, size: tuple[int, int], row: int) -> None:
+    window.resize(*size)
+    window.show_view(row)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == size, timeout=5_000)
+    qtbot.wait(150)  # layouts and scroll bars follow the resize in posted events
+    if row == VIEW_NAMES.index("preview"):
+        qtbot.waitUntil(lambda: not window.preview.is_rendering(), timeout=30_000)
+        qtbot.wait(300)  # the page paints after its load
+
+
+def test_every_view_fits_a_small_screen_with_its_actions_on_it(
+    language: str, qtbot: Any, demo_context: AccountContext, demo_sandbox: EmbeddedSandbox
+) -> None:
+    window = open_window(qtbot, demo_context, demo_sandbox, SCREENSHOT_SIZES[-1])
+    actions = main_actions(window)
+    problems: list[str] = []
+    for size in dict.fromkeys((*SCREENSHOT_SIZES, *SMALL_SIZES)):
+        for row, name in enumerate(VIEW_NAMES):
+            settle(qtbot, window, size, row)
+            where = f"{language} {size[0]}x{size[1]} {name}"
+            if size in SCREENSHOT_SIZES:
+                save_screenshot(window, f"{language}-{size[0]}x{size[1]}-{name}")
+            if size not in SMALL_SIZES:
+                continue
+            scrolls = page_scrolls(window)
+            if scrolls != (0, 0):
+                problems.append(f"{where}: the view is larger than the window {scrolls}")
+            for widget in actions[name]:
+                wrong = unclipped(window, widget)
+                if wrong:
+                    label = getattr(widget, "text", lambda: "")() or type(widget).__name__
+                    problems.append(f"{where}: {label!r} {wrong}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_configuration_field_can_be_scrolled_to_at_800x600(
+    language: str, qtbot: Any, demo_context: AccountContext, demo_sandbox: EmbeddedSandbox
+) -> None:
+    window = open_window(qtbot, demo_context, demo_sandbox, (800, 600))
+    settle(qtbot, window, (800, 600), VIEW_NAMES.index("configurations"))
+    editor = window.configurations.editor
+    problems: list[str] = []
+    for param, binding in editor.bindings.items():
+        editor.reveal(param)
+        qtbot.wait(20)
+        scroll = editor.tabs.currentWidget()
+        assert isinstance(scroll, QScrollArea)
+        if scroll.horizontalScrollBar().maximum() > 0:
+            problems.append(f"{param}: its tab scrolls sideways")
+        scroll.ensureWidgetVisible(binding.row.control, 0, 0)
+        qtbot.wait(20)
+        if binding.row.control.visibleRegion().isEmpty():
+            problems.append(f"{param}: cannot be scrolled into view")
+    assert not problems, "\n".join(problems)
 
 
 # --- the first window ------------------------------------------------------------------------
