@@ -35,3 +35,13 @@ def place_on_screen(window: QWidget) -> None:
     frame = window.frameGeometry().size() - window.size()
     window.resize(target.size() - frame)
     window.move(target.topLeft())  # move() places the frame, resize() the inside
+
+
+def resize_within_screen(dialog: QWidget, width: int, height: int) -> None:
+    """Resizes ``dialog`` to ``width`` x ``height``, or to nine tenths of its screen where that
+    is less (a dialog wider than an 800x600 screen would hide its buttons)."""
+    parent = dialog.parentWidget()
+    available = (parent or dialog).screen().availableGeometry()
+    dialog.resize(
+        min(width, round(available.width() * 0.9)), min(height, round(available.height() * 0.9))
+    )

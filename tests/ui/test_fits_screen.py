@@ -20,8 +20,10 @@ import pytest
 from PySide6.QtCore import QPoint, QRect, QSize
 from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
+from console.configurations.edit import FieldChange
 from console.sandbox_launcher import EmbeddedSandbox
 from tests.ui.conftest import demo_customer, german_interface, save_screenshot
+from ui.configurations.dialogs import CopyDialog, SaveDiffDialog
 from ui.context import AccountContext
 from ui.main_window import MainWindow
 from ui.placement import first_window_geometry
@@ -31,6 +33,14 @@ SMALL_SIZES = ((800, 600), (1024, 700))
 SCREENSHOT_SIZES = ((800, 600), (1600, 1000))
 FRAME = 4  # pixels: the offscreen platform's window frame, both sides
 VIEW_NAMES = ("customers", "portal-session", "configurations", "preview", "report")
+TAB_NAMES = (
+    "general",
+    "customer-information",
+    "cancellation",
+    "pause",
+    "plan-switching",
+    "metadata",
+)
 
 
 @pytest.fixture(params=["en", "de"])
@@ -177,7 +187,42 @@ def test_every_configuration_field_can_be_scrolled_to_at_800x600(
         qtbot.wait(20)
         if binding.row.control.visibleRegion().isEmpty():
             problems.append(f"{param}: cannot be scrolled into view")
+    for index, tab in enumerate(TAB_NAMES):
+        editor.tabs.setCurrentIndex(index)
+        qtbot.wait(50)
+        save_screenshot(window, f"{language}-800x600-configurations-{tab}")
     assert not problems, "\n".join(problems)
+
+
+def test_the_save_and_copy_dialogs_fit_a_small_screen(
+    language: str, qtbot: Any, qapp: QApplication
+) -> None:
+    screen = qapp.primaryScreen().availableGeometry()
+    assert screen.width() == 800  # the offscreen platform's: narrower than the save dialog was
+    changes = [
+        FieldChange(f"features[subscription_cancel][cancellation_reason][options][{n}]", "", x)
+        for n, x in enumerate(("too_expensive", "missing_features", "switched_service"))
+    ]
+    save = SaveDiffDialog(
+        changes,
+        ["Reasons offered"] * 3,
+        configuration="Default: everything on",
+        account="Sandbox (acct_1, test)",
+        live=True,
+        creating=False,
+    )
+    copy = CopyDialog("Default: everything on")
+    for dialog, button, name in (
+        (save, save.save_button, "save-dialog"),
+        (copy, copy.confirm, "copy-dialog"),
+    ):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        assert screen.contains(dialog.frameGeometry()), (name, dialog.frameGeometry())
+        assert not unclipped(dialog, button), (name, unclipped(dialog, button))
+        save_screenshot(dialog, f"{language}-800-wide-{name}")
+        dialog.reject()
 
 
 # --- the first window ------------------------------------------------------------------------
