@@ -166,6 +166,19 @@ def test_every_view_fits_a_small_screen_with_its_actions_on_it(
                 if wrong:
                     label = getattr(widget, "text", lambda: "")() or type(widget).__name__
                     problems.append(f"{where}: {label!r} {wrong}")
+    # The portal opened beside the form, as a person sees it on a small screen.
+    settle(qtbot, window, (800, 600), VIEW_NAMES.index("portal-session"))
+    with qtbot.waitSignal(window.portal.browser.load_finished, timeout=30_000):
+        window.portal.open_in_app_button.click()
+    qtbot.wait(300)  # the page paints after its load
+    save_screenshot(window, f"{language}-800x600-portal-session-opened")
+    if page_scrolls(window) != (0, 0):
+        problems.append(f"{language} 800x600 portal opened: the view is larger than the window")
+    browser = window.portal.browser
+    for widget in (browser.back, browser.reload, browser.close_button):
+        wrong = unclipped(window, widget)
+        if wrong:
+            problems.append(f"{language} 800x600 portal opened: {widget.objectName()!r} {wrong}")
     assert not problems, "\n".join(problems)
 
 

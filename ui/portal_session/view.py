@@ -211,7 +211,10 @@ class PortalSessionView(View):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(form_panel)
         splitter.addWidget(self.browser)
-        splitter.setStretchFactor(1, 1)
+        # A narrower window takes a third of what it loses from the form, the rest from the
+        # portal: at 800x600 the portal keeps room for its page beside the form.
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 2)
         splitter.setSizes([400, 700])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
