@@ -9,14 +9,15 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 import PySide6
-from PySide6.QtCore import Qt, qVersion
-from PySide6.QtGui import QIcon, QKeySequence, QPixmap, QShortcut
+from PySide6.QtCore import QSize, Qt, qVersion
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from resources import path
 
 DISTRIBUTION = "portal-console"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
+LOGO_SIZE = 128  # device-independent pixels
 
 
 def app_version() -> str:
@@ -44,7 +45,8 @@ class AboutDialog(QDialog):
         self.setWindowIcon(app_icon())
 
         self.logo = QLabel()
-        self.logo.setPixmap(QPixmap(str(path("icons", "128.png"))))
+        # Drawn from the icon's sizes for this screen's density: 256 pixels on a 2x screen.
+        self.logo.setPixmap(app_icon().pixmap(QSize(LOGO_SIZE, LOGO_SIZE), self.devicePixelRatio()))
         self.logo.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.title = QLabel(self.tr("Portal Console"))
         self.title.setStyleSheet("font-size: 20px; font-weight: 600;")

@@ -40,6 +40,7 @@ from ui.context import AccountContext
 from ui.customers.view import CustomersView
 from ui.error_bar import ErrorBar
 from ui.keyring_notice import KeyringNotice
+from ui.placement import place_on_screen
 from ui.portal_session.view import PortalSessionView
 from ui.preview.view import PreviewView
 from ui.report.view import CancellationReportView
@@ -52,11 +53,31 @@ from ui.workspace import Workspace
 log = logging.getLogger(__name__)
 
 
+class _Page(QWidget):
+    """A view in its page's scroll area, which scrolls only below the view's minimum size.
+
+    A view whose layout wraps (word-wrapped labels, rows of buttons) has a height for each
+    width; a scroll area given that height would scroll whenever the window is smaller than
+    the view's preferred size, not only when it is smaller than its minimum.
+    """
+
+    def __init__(self, view: QWidget) -> None:
+        super().__init__()
+        layout = _NoHeightForWidth(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(view)
+
+
+class _NoHeightForWidth(QVBoxLayout):
+    # QScrollArea asks the layout of its widget, not the widget, whether it has one.
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        return False
+
+
 class MainWindow(QMainWindow):
     def __init__(self) -> None:
         super().__init__()
         self.setWindowTitle(self.tr("Portal Console"))
-        self.resize(1200, 760)
         self.workspace: Workspace | None = None
         self.settings: WindowSettings | None = None
         self._known_accounts: tuple[StoredAccount, ...] = ()
@@ -73,8 +94,8 @@ class MainWindow(QMainWindow):
         self.report = CancellationReportView()
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
-        self.sidebar.setFixedWidth(200)
         self.sidebar.setStyleSheet("QListWidget#sidebar::item { padding: 7px 6px; }")
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.sidebar.setAccessibleName(self.tr("Views"))
         self.pages = QStackedWidget()
         self.views: list[View] = []
@@ -92,6 +113,10 @@ class MainWindow(QMainWindow):
         self.configurations.edited.connect(self.preview.preview_edits)
         self.sidebar.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.sidebar.setCurrentRow(0)
+        # As wide as its longest title (in the interface's language), no wider: on a small
+        # laptop every pixel it does not need goes to the views.
+        frame = 2 * self.sidebar.frameWidth()
+        self.sidebar.setFixedWidth(self.sidebar.sizeHintForColumn(0) + frame + 4)
 
         self.body = QWidget()
         body = QHBoxLayout(self.body)
@@ -106,6 +131,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.keyring_notice, 1)
         layout.addWidget(self.body, 1)
         self.setCentralWidget(central)
+        # Where a first start opens; a remembered geometry replaces it (ui/settings.py).
+        place_on_screen(self)
 
     # --- views ---------------------------------------------------------------------------------
 
@@ -127,7 +154,7 @@ class MainWindow(QMainWindow):
         page = QScrollArea()
         page.setFrameShape(QFrame.Shape.NoFrame)
         page.setWidgetResizable(True)
-        page.setWidget(view)
+        page.setWidget(_Page(view))
         self.pages.addWidget(page)
         view.failed.connect(self.show_error)
         action = QAction(title, self)

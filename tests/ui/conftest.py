@@ -18,13 +18,14 @@ import asyncio
 import gc
 import time
 from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 import qasync
 import stripe
-from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from console.accounts import AccountStore
@@ -34,6 +35,7 @@ from console.preview.branding import SandboxAddress
 from console.sandbox_launcher import EmbeddedSandbox, start_embedded_sandbox
 from tests.reliability.secrets_audit import accessible_texts
 from ui.context import AccountContext
+from ui.i18n import install_translations
 
 T = TypeVar("T")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -118,6 +120,17 @@ def demo_customer(sandbox: EmbeddedSandbox, case: str) -> Any:
         if customer.description == case:
             return customer
     raise AssertionError(f"the demo has no customer for {case!r}")
+
+
+@contextmanager
+def german_interface(app: QApplication) -> Iterator[list[QTranslator]]:
+    """The app's translators for German while the block runs; English again after it."""
+    translators = install_translations(app, QLocale("de_DE"))
+    try:
+        yield translators
+    finally:
+        for translator in translators:
+            app.removeTranslator(translator)
 
 
 def save_screenshot(widget: Any, name: str) -> Path:

@@ -10,8 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
 from console.sandbox_launcher import EmbeddedSandbox, start_embedded_sandbox
-from tests.ui.conftest import demo_customer, save_screenshot
-from tests.ui.test_ui_translations import german_interface
+from tests.ui.conftest import demo_customer, german_interface, save_screenshot
 from ui.context import AccountContext
 from ui.customers.model import PAGE_SIZE
 from ui.customers.view import CustomersView

@@ -12,7 +12,6 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,26 +28,15 @@ from PySide6.QtWidgets import (
 )
 
 from console.configurations.edit import FieldChange
-from tests.ui.conftest import save_screenshot
+from tests.ui.conftest import german_interface, save_screenshot
 from ui.accounts.add_dialog import AddAccountDialog
 from ui.configurations.dialogs import SaveDiffDialog
 from ui.context import AccountContext
-from ui.i18n import install_translations, ui_language
+from ui.i18n import ui_language
 from ui.main_window import MainWindow
 from ui.shortcuts_dialog import ShortcutsDialog
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@contextmanager
-def german_interface(app: QApplication) -> Iterator[list[QTranslator]]:
-    """The app's translators for German while the block runs; English again after it."""
-    translators = install_translations(app, QLocale("de_DE"))
-    try:
-        yield translators
-    finally:
-        for translator in translators:
-            app.removeTranslator(translator)
 
 
 @pytest.fixture

@@ -16,8 +16,11 @@ NEW_ID = ""  # the row of a configuration not yet created on Stripe
 class ConfigurationList(QListWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumWidth(230)
+        # Narrow on a small screen: long names end in "…", whole in the row's tooltip.
+        self.setMinimumWidth(150)
         self.setSpacing(2)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     def show_records(self, records: Sequence[PortalConfigurationRecord]) -> None:
         """Replaces the rows; the selection is the caller's to restore."""
@@ -37,11 +40,16 @@ class ConfigurationList(QListWidget):
         title = name + (f"  [{', '.join(marks)}]" if marks else "")
         item = QListWidgetItem(f"{'★ ' if record.is_default else ''}{title}\n{record.id}")
         item.setData(_ID, record.id)
+        item.setToolTip(item.text())
         if record.is_default:
             font = item.font()
             font.setBold(True)
             item.setFont(font)
-            item.setToolTip(self.tr("The default configuration: sessions without one use it."))
+            item.setToolTip(
+                item.text()
+                + "\n\n"
+                + self.tr("The default configuration: sessions without one use it.")
+            )
         return item
 
     def add_new_row(self, name: str) -> None:

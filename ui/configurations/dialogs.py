@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.configurations.edit import FieldChange, display_value
+from ui.placement import resize_within_screen
 
 LIVE_STYLE = (
     "background: #a4262c; color: white; font-weight: bold; padding: 6px; border-radius: 3px;"
@@ -55,7 +56,7 @@ class SaveDiffDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Save portal configuration"))
-        self.resize(820, 460)
+        resize_within_screen(self, 820, 460)
         layout = QVBoxLayout(self)
         self.live_banner: QLabel | None = None
         if live:
@@ -132,7 +133,7 @@ class ReportDialog(QDialog):
     def __init__(self, title: str, confirm_text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.resize(720, 440)
+        resize_within_screen(self, 720, 440)
         self.layout_ = QVBoxLayout(self)
         self.live_banner = _live_banner("")
         self.live_banner.hide()

@@ -150,7 +150,6 @@ class ConfigurationEditor(QWidget):
                         ("shipping", self.tr("Shipping address")),
                         ("tax_id", self.tr("Tax IDs")),
                     ],
-                    columns=3,
                 ),
                 CheckBinding(
                     "features[invoice_history][enabled]",
@@ -207,7 +206,6 @@ class ConfigurationEditor(QWidget):
                     "features.subscription_cancel.cancellation_reason.options",
                     self.tr("Reasons offered"),
                     [(reason, reason_label(reason)) for reason in STRIPE_REASONS],
-                    columns=2,
                 ),
                 IdListBinding(
                     f"{CANCEL}[cancellation_reason][feedback_options]",
@@ -256,7 +254,6 @@ class ConfigurationEditor(QWidget):
                         ("quantity", self.tr("Quantity")),
                         ("promotion_code", self.tr("Promotion code")),
                     ],
-                    columns=3,
                 ),
                 ChoiceBinding(
                     f"{UPDATE}[proration_behavior]",
@@ -282,7 +279,6 @@ class ConfigurationEditor(QWidget):
                         ("decreasing_item_amount", self.tr("The amount goes down")),
                         ("shortening_interval", self.tr("The interval gets shorter")),
                     ],
-                    columns=2,
                 ),
                 ChoiceBinding(
                     f"{UPDATE}[trial_update_behavior]",

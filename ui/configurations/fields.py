@@ -17,7 +17,6 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QGridLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from console.configurations.model import PortalConfiguration, edit
 from console.errors import ValidationProblem
+from ui.flow_layout import FlowLayout
 
 # Only the control itself (by object name): a container's children keep their own look.
 PROBLEM_STYLE = "#fieldControl { border: 2px solid #d13438; border-radius: 3px; }"
@@ -162,6 +162,11 @@ class ChoiceBinding(Binding):
         none_text: str | None = None,
     ) -> None:
         self.combo = QComboBox()
+        # About 24 characters wide, not as wide as the longest choice (the list shows it whole).
+        self.combo.setMinimumContentsLength(24)
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         if none_text is not None:
             # "" rather than None as the item's data: PySide6 loses a reference to None
             # kept in a QVariant (a "deallocating None" crash at exit).
@@ -189,16 +194,16 @@ class MultiChoiceBinding(Binding):
     """A set of enum values as check boxes; the saved order of values is kept."""
 
     def __init__(
-        self, param: str, path: str, label: str, choices: Sequence[tuple[str, str]], columns: int
+        self, param: str, path: str, label: str, choices: Sequence[tuple[str, str]]
     ) -> None:
         box = QWidget()
-        grid = QGridLayout(box)
-        grid.setContentsMargins(0, 0, 0, 0)
+        # As many boxes a line as the form's width takes (one on a small screen).
+        flow = FlowLayout(box)
         self.checks: dict[str, QCheckBox] = {}
-        for number, (value, text) in enumerate(choices):
+        for value, text in choices:
             check = QCheckBox(text)
             check.setObjectName(value)
-            grid.addWidget(check, number // columns, number % columns)
+            flow.addWidget(check)
             self.checks[value] = check
         self._order: tuple[str, ...] = ()
         super().__init__(param, path, label, box)

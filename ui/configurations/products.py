@@ -18,7 +18,6 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QHBoxLayout,
     QLabel,
     QSpinBox,
     QTreeWidget,
@@ -33,6 +32,7 @@ from console.errors import ValidationProblem
 from console.gateway.models import Price, PriceId, ProductId
 from console.money import FALLBACK_LOCALE, format_amount
 from ui.configurations.fields import Binding
+from ui.flow_layout import FlowLayout, one_line
 
 PRODUCTS_PARAM = "features[subscription_update][products]"
 _INDEX = re.compile(re.escape(PRODUCTS_PARAM) + r"\[(\d+)\]")
@@ -90,13 +90,16 @@ class ProductsBinding(Binding):
         self.quantity_maximum.setSpecialValueText(
             QCoreApplication.translate("ProductPicker", "no limit")
         )
-        quantity = QHBoxLayout()
+        self.quantity_title.setWordWrap(True)
+        # Wraps in a narrow form; each number stays with its label.
+        quantity = FlowLayout()
         quantity.addWidget(self.quantity_enabled)
-        quantity.addWidget(QLabel(QCoreApplication.translate("ProductPicker", "Minimum")))
-        quantity.addWidget(self.quantity_minimum)
-        quantity.addWidget(QLabel(QCoreApplication.translate("ProductPicker", "Maximum")))
-        quantity.addWidget(self.quantity_maximum)
-        quantity.addStretch(1)
+        quantity.addWidget(
+            one_line(QCoreApplication.translate("ProductPicker", "Minimum"), self.quantity_minimum)
+        )
+        quantity.addWidget(
+            one_line(QCoreApplication.translate("ProductPicker", "Maximum"), self.quantity_maximum)
+        )
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree)

@@ -50,6 +50,7 @@ from ui.configurations.dialogs import CopyDialog, ReportDialog, SaveDiffDialog
 from ui.configurations.editor import ConfigurationEditor
 from ui.configurations.files import ConfigurationFiles
 from ui.context import AccountContext
+from ui.flow_layout import FlowLayout
 from ui.tasks import NamedTasks
 from ui.view import View
 
@@ -120,8 +121,10 @@ class ConfigurationsView(View):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.heading)
         right_layout.addWidget(self.editor, 1)
-        actions = QHBoxLayout()
-        actions.addWidget(self.status, 1)
+        # The status has a line of its own and the buttons wrap, Save last: on a narrow window
+        # (800x600, German) Save and Revert stay on screen.
+        right_layout.addWidget(self.status)
+        actions = FlowLayout(right_aligned=True)
         actions.addWidget(self.export_button)
         actions.addWidget(self.copy_button)
         actions.addWidget(self.revert_button)
@@ -131,7 +134,10 @@ class ConfigurationsView(View):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
+        # A narrower window takes a quarter of what it loses from the list, the rest from the
+        # editor: on a small screen the editor keeps most of the width.
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
         splitter.setSizes([260, 900])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -65,6 +65,7 @@ class CustomersView(View):
         self.search.setEnabled(False)
         self.results_label = QLabel(self.tr("Connecting…"))
         self.results_label.setStyleSheet("color: #555;")
+        self.results_label.setWordWrap(True)  # a long hint must not make the window wider
 
         # Owned by the view (Qt parent): Python's garbage collector must not free it while the
         # table, deleted later by Qt, still points at it.

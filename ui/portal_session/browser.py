@@ -7,18 +7,37 @@ portal. The address bar is left out on purpose: a session URL is a credential.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QKeySequence, QPainter, QPaintEvent
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QStackedLayout,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
+
+
+class ElidedLabel(QLabel):
+    """One line of plain text that ends in "…" when it does not fit, instead of making its
+    row as wide as the whole text (a long page title beside the portal on a small screen)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(0, super().minimumSizeHint().height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(rect, int(self.alignment()), text)
 
 
 class PortalBrowser(QWidget):
@@ -38,7 +57,7 @@ class PortalBrowser(QWidget):
         self.close_button = QToolButton()
         self.close_button.setText(self.tr("Close"))
         self.close_button.setToolTip(self.tr("Close the portal (Esc)"))
-        self.title = QLabel()
+        self.title = ElidedLabel()
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.title.setStyleSheet("font-weight: 600;")
         self.view = QWebEngineView()
@@ -71,6 +90,7 @@ class PortalBrowser(QWidget):
         self.close_button.clicked.connect(self.close_portal)
         self.view.loadFinished.connect(self._loaded)
         self.view.titleChanged.connect(self.title.setText)
+        self.view.titleChanged.connect(self.title.setToolTip)
         self._page: QWebEnginePage | None = None
         self._show_open(False)
 

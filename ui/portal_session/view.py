@@ -137,6 +137,21 @@ class PortalSessionView(View):
         self.return_url = QLineEdit()
         self.return_url.setPlaceholderText(self.tr("The configuration's default return address"))
 
+        # Combos as wide as about 20 characters rather than their longest entry (their lists
+        # show entries whole): the form fits beside the portal on a small screen.
+        for combo in (
+            self.configuration,
+            self.language,
+            self.flow,
+            self.subscription,
+            self.confirm_price,
+            self.after,
+        ):
+            combo.setMinimumContentsLength(20)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self._add_row(self.tr("&Customer"), customer_box, "customer", self.customer_search)
@@ -181,7 +196,7 @@ class PortalSessionView(View):
         buttons.addStretch(1)
 
         form_panel = QWidget()
-        form_panel.setMinimumWidth(360)
+        form_panel.setMinimumWidth(300)
         form_layout = QVBoxLayout(form_panel)
         heading = QLabel(self.tr("Open the portal as a customer"))
         heading.setStyleSheet("font-size: 15px; font-weight: 600;")
@@ -196,7 +211,10 @@ class PortalSessionView(View):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(form_panel)
         splitter.addWidget(self.browser)
-        splitter.setStretchFactor(1, 1)
+        # A narrower window takes a third of what it loses from the form, the rest from the
+        # portal: at 800x600 the portal keeps room for its page beside the form.
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 2)
         splitter.setSizes([400, 700])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -43,6 +42,7 @@ from console.preview.branding import (
 )
 from ui.configuration_names import configuration_label, picker_order
 from ui.context import AccountContext
+from ui.flow_layout import FlowLayout, one_line
 from ui.preview.pane import PreviewPane, locale_caption
 from ui.tasks import NamedTasks
 from ui.view import View
@@ -74,17 +74,21 @@ class PreviewView(View):
         self._stale = False  # something changed while the view was hidden
 
         self.configuration_picker = QComboBox()
+        # As wide as a usual name, not as the longest one (the list shows them whole).
         self.configuration_picker.setMinimumContentsLength(24)
+        self.configuration_picker.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.configuration_picker.setToolTip(self.tr("The configuration to preview (Alt+C)"))
-        configuration_label = QLabel(self.tr("&Configuration:"))
-        configuration_label.setBuddy(self.configuration_picker)
         self.locale_picker = QComboBox()
         for entry in portal_locales():
             self.locale_picker.addItem(locale_caption(entry), entry.code)
         self.locale_picker.setCurrentIndex(self.locale_picker.findData("en"))
+        self.locale_picker.setMinimumContentsLength(22)
+        self.locale_picker.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.locale_picker.setToolTip(self.tr("The customer's language (Alt+L)"))
-        locale_label = QLabel(self.tr("&Language:"))
-        locale_label.setBuddy(self.locale_picker)
         self.side_by_side = QCheckBox(self.tr("&Side by side"))
         self.side_by_side.setToolTip(
             self.tr("Show two to four languages next to each other (Alt+S; Esc to leave)")
@@ -126,15 +130,11 @@ class PreviewView(View):
         self.grid.setSpacing(6)
         self.panes: list[PreviewPane] = []
 
-        bar = QHBoxLayout()
-        bar.addWidget(configuration_label)
-        bar.addWidget(self.configuration_picker, 1)
-        bar.addSpacing(12)
-        bar.addWidget(locale_label)
-        bar.addWidget(self.locale_picker, 1)
-        bar.addSpacing(12)
+        # Wraps onto a second line in a narrow window rather than making it wider.
+        bar = FlowLayout()
+        bar.addWidget(one_line(self.tr("&Configuration:"), self.configuration_picker))
+        bar.addWidget(one_line(self.tr("&Language:"), self.locale_picker))
         bar.addWidget(self.side_by_side)
-        bar.addStretch()
         bar.addWidget(self.rendering)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.compare_panel)

@@ -55,7 +55,7 @@ class ReasonsChart(QChartView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setMinimumHeight(240)
+        self.setMinimumHeight(160)  # 800x600 leaves the chart about this much
         chart = QChart()
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
         chart.setMargins(QMargins(4, 4, 4, 4))

@@ -54,6 +54,7 @@ from console.report.period import (
     suggested_grouping,
 )
 from ui.context import AccountContext
+from ui.flow_layout import FlowLayout, one_line
 from ui.report import tables
 from ui.report.chart import ReasonsChart, bucket_label
 from ui.view import View
@@ -119,27 +120,24 @@ class CancellationReportView(View):
         self.export_button.setToolTip(self.tr("Save the report as CSV (Ctrl+E)"))
         self.export_button.setEnabled(False)
 
-        controls = QHBoxLayout()
-        period_label = QLabel(self.tr("&Period:"))
-        period_label.setBuddy(self.period_choice)
-        controls.addWidget(period_label)
-        controls.addWidget(self.period_choice)
-        from_label = QLabel(self.tr("&From:"))
-        from_label.setBuddy(self.first_day)
-        controls.addWidget(from_label)
-        controls.addWidget(self.first_day)
+        # Wraps onto a second line in a narrow window (800x600, German) instead of making the
+        # window wider; each label stays with its field.
+        controls = FlowLayout()
         to_label = QLabel(self.tr("&To:"))
         to_label.setBuddy(self.last_day)
-        controls.addWidget(to_label)
-        controls.addWidget(self.last_day)
-        controls.addWidget(QLabel(self.tr("(UTC days)")))
-        group_label = QLabel(self.tr("&Group:"))
-        group_label.setBuddy(self.grouping_choice)
-        controls.addWidget(group_label)
-        controls.addWidget(self.grouping_choice)
-        controls.addStretch(1)
-        controls.addWidget(self.load_button)
-        controls.addWidget(self.export_button)
+        for group in (
+            one_line(self.tr("&Period:"), self.period_choice),
+            one_line(
+                self.tr("&From:"),
+                self.first_day,
+                to_label,
+                self.last_day,
+                QLabel(self.tr("(UTC days)")),
+            ),
+            one_line(self.tr("&Group:"), self.grouping_choice),
+            one_line("", self.load_button, self.export_button),
+        ):
+            controls.addWidget(group)
 
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 0)  # Stripe gives no total for events: a busy indicator
@@ -153,6 +151,7 @@ class CancellationReportView(View):
 
         self.summary = QLabel()
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setWordWrap(True)
         font = self.summary.font()
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
