@@ -51,6 +51,11 @@ def current_language() -> str:
     return _current[0]
 
 
+def amounts_locale() -> str:
+    """The locale amounts are written in for the current language (``1.234,56 €`` in German)."""
+    return {"de": "de_DE"}.get(_current[0], "en_US")
+
+
 @cache
 def _catalogue(code: str) -> gettext.NullTranslations:
     po = path("console", "locale", code, "LC_MESSAGES", f"{DOMAIN}.po")

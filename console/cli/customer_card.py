@@ -26,7 +26,7 @@ from console.customers.support_view import load_customer_view
 from console.errors import ConsoleError
 from console.gateway.client import Gateway
 from console.gateway.models import Price, Subscription
-from console.i18n import N_, _
+from console.i18n import N_, _, amounts_locale
 from console.money import format_amount
 
 WIDTH = 100
@@ -160,7 +160,7 @@ def plan_words(subscription: Subscription) -> str:
 
 
 def _price_words(price: Price) -> str:
-    amount = format_amount(price.unit_amount, price.currency)
+    amount = format_amount(price.unit_amount, price.currency, amounts_locale())
     interval = price.recurring_interval
     if interval is None:
         return _("%(amount)s once") % {"amount": amount}

@@ -355,3 +355,5 @@ def test_the_real_process(account: tuple[Path, Sandbox], cases: dict[str, str]) 
     assert german.returncode == 0, german.stderr
     assert "  Status: Überfällig: die letzte Zahlung ist fehlgeschlagen" in german.stdout
     assert "  Im Portal:" in german.stdout.splitlines()
+    # Amounts written the German way.
+    assert "29,00 $ pro Monat" in german.stdout.replace("\xa0", " ")
