@@ -1196,6 +1196,17 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     </message>
 </context>
 <context>
+    <name>CustomerPicker</name>
+    <message>
+        <source>(no name)</source>
+        <translation>(ohne Namen)</translation>
+    </message>
+    <message>
+        <source>No customer matches “{q}”.</source>
+        <translation>Kein Kunde passt zu „{q}“.</translation>
+    </message>
+</context>
+<context>
     <name>CustomersModel</name>
     <message>
         <source>Name</source>
@@ -1764,10 +1775,6 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     <message>
         <source>The customer has no subscriptions</source>
         <translation>Der Kunde hat keine Abonnements</translation>
-    </message>
-    <message>
-        <source>No customer matches “{q}”.</source>
-        <translation>Kein Kunde passt zu „{q}“.</translation>
     </message>
     <message>
         <source>The system has no web browser to open the portal in.</source>

@@ -22,8 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -38,6 +36,7 @@ from console.money import format_amount
 from console.portal_session.quick_view import FlowType, open_portal_as_customer, refuse_live_mode
 from ui.configuration_names import configuration_label, picker_order
 from ui.context import AccountContext
+from ui.customer_picker import CustomerPicker
 from ui.portal_session.browser import PortalBrowser
 from ui.portal_session.request import (
     COUPON_FLOWS,
@@ -48,7 +47,6 @@ from ui.portal_session.request import (
     flow_of,
     portal_locales,
 )
-from ui.search_field import CustomerSearchField
 from ui.tasks import NamedTasks
 from ui.view import View
 
@@ -73,17 +71,15 @@ class PortalSessionView(View):
         self._fields: dict[str, QWidget] = {}  # what gets the focus when its row has a problem
 
         # --- customer ---
-        self.customer_search = CustomerSearchField(self.tr("Name, email or customer id"))
-        self.customer_results = QListWidget()
-        self.customer_results.setMaximumHeight(150)
-        self.customer_results.hide()
+        self.customer_picker = CustomerPicker(self.tr("Name, email or customer id"))
+        self.customer_search = self.customer_picker.search
+        self.customer_results = self.customer_picker.matches
         self.customer_label = QLabel(self.tr("No customer chosen yet."))
         self.customer_label.setWordWrap(True)
         self.customer_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         customer_box = QVBoxLayout()
         customer_box.setContentsMargins(0, 0, 0, 0)
-        customer_box.addWidget(self.customer_search)
-        customer_box.addWidget(self.customer_results)
+        customer_box.addWidget(self.customer_picker)
         customer_box.addWidget(self.customer_label)
 
         # --- session options ---
@@ -220,10 +216,8 @@ class PortalSessionView(View):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
 
-        self.customer_search.settled.connect(lambda _query: self._search_customers())
-        self.customer_search.submitted.connect(lambda _query: self._choose_first_result())
-        self.customer_search.walk_down.connect(self._walk_into_results)
-        self.customer_results.itemActivated.connect(self._result_chosen)
+        self.customer_picker.wanted.connect(self._search_customers)
+        self.customer_picker.chosen.connect(self.set_customer)
         self.flow.currentIndexChanged.connect(lambda _i: self._show_flow_rows())
         self.after.currentIndexChanged.connect(lambda _i: self._show_flow_rows())
         self.subscription.currentIndexChanged.connect(lambda _i: self._clear_problems())
@@ -277,9 +271,7 @@ class PortalSessionView(View):
         self._customer_id = None
         self._subscriptions = ()
         self._prices_loaded = False
-        self.customer_search.clear()
-        self.customer_results.clear()
-        self.customer_results.hide()
+        self.customer_picker.reset()
         self.customer_label.setText(self.tr("No customer chosen yet."))
         self._fill_subscriptions()
         while self.confirm_price.count() > 1:  # the other account's prices
@@ -304,9 +296,7 @@ class PortalSessionView(View):
             self.status.setText(self.tr("Opening the portal was cancelled."))
             self._update_buttons()
             return True
-        if self.customer_results.isVisible():
-            self.customer_results.hide()
-            self.customer_search.setFocus()
+        if self.customer_picker.hide_matches():
             return True
         return self.browser.close_portal()
 
@@ -436,19 +426,9 @@ class PortalSessionView(View):
 
     # --- searching a customer -----------------------------------------------------------------
 
-    def _walk_into_results(self) -> None:
-        # Down in the search field walks into the results, as in a completer.
-        if self.customer_results.isVisible() and self.customer_results.count():
-            self.customer_results.setFocus()
-            self.customer_results.setCurrentRow(0)
-
-    def _search_customers(self) -> None:
-        query = self.customer_search.text().strip()
-        if not query:
-            self.customer_results.clear()
-            self.customer_results.hide()
-            return
-        self._start("search", self._search(query))
+    def _search_customers(self, query: str) -> None:
+        if query:
+            self._start("search", self._search(query))
 
     async def _search(self, query: str) -> None:
         if self._context is None:
@@ -456,27 +436,7 @@ class PortalSessionView(View):
         found = await find_customers(
             self._context.index, self._context.gateway, query, limit=SEARCH_LIMIT
         )
-        self.customer_results.clear()
-        for customer in found.customers:
-            item = QListWidgetItem(
-                f"{customer.name or self.tr('(no name)')} — {customer.email or ''}  ({customer.id})"
-            )
-            item.setData(Qt.ItemDataRole.UserRole, customer.id)
-            self.customer_results.addItem(item)
-        if not found.customers:
-            self.customer_results.addItem(self.tr("No customer matches “{q}”.").format(q=query))
-        self.customer_results.show()
-
-    def _choose_first_result(self) -> None:
-        if self.customer_results.isVisible() and self.customer_results.count():
-            self._result_chosen(self.customer_results.item(0))
-        else:
-            self._search_customers()
-
-    def _result_chosen(self, item: QListWidgetItem) -> None:
-        customer_id = item.data(Qt.ItemDataRole.UserRole)
-        if isinstance(customer_id, str):
-            self.set_customer(customer_id)
+        self.customer_picker.show_matches(found.customers, query)
 
     # --- the form -----------------------------------------------------------------------------
 
