@@ -175,7 +175,7 @@ def test_text_in_german() -> None:
     lines = text.splitlines()
     assert lines[1] == "Portalkonfiguration: Everything on (bpc_1, die Standardkonfiguration)"
     assert "  Status: Überfällig: die letzte Zahlung ist fehlgeschlagen" in lines
-    assert "  Tarif: Team, $29.00 pro Monat; Priority Support, $10.00 pro Monat" in lines
+    assert "  Tarif: Team, 29,00\xa0$ pro Monat; Priority Support, 10,00\xa0$ pro Monat" in lines
     assert any(line.startswith("    Tarif wechseln") and line.endswith("ja") for line in lines)
     assert any(
         line.startswith("    Pausieren") and "nein  Pausieren ist in dieser" in line
