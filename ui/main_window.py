@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         self.add_view(self.tr("Cancellation report"), self.report)
         # From a customer to their portal in one keystroke; the preview follows the editor.
         self.customers.open_portal.connect(self.open_portal_for)
+        self.customers.open_portal_flow.connect(self.open_portal_flow_for)
         self.configurations.selected.connect(self.preview.show_configuration)
         self.configurations.edited.connect(self.preview.preview_edits)
         self.sidebar.currentRowChanged.connect(self.pages.setCurrentIndex)
@@ -177,6 +178,11 @@ class MainWindow(QMainWindow):
     def open_portal_for(self, customer_id: str) -> None:
         self.show_view(self.views.index(self.portal))
         self.portal.set_customer(customer_id)
+
+    def open_portal_flow_for(self, customer_id: str, flow: str, subscription_id: str) -> None:
+        """From a support card's link: the portal view, set to open that page for the customer."""
+        self.show_view(self.views.index(self.portal))
+        self.portal.prepare_flow(customer_id, flow, subscription_id)
 
     def save_current(self) -> None:
         self.current_view().save()

@@ -1132,6 +1132,10 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
         <translation>Im Portal kann der Kunde {actions}.</translation>
     </message>
     <message>
+        <source>open the portal here</source>
+        <translation>hier im Portal öffnen</translation>
+    </message>
+    <message>
         <source>Good to know:</source>
         <translation>Gut zu wissen:</translation>
     </message>

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QApplication, QDialog
 
 from console.sandbox_launcher import EmbeddedSandbox, start_embedded_sandbox
 from tests.ui.conftest import demo_customer, german_interface, save_screenshot
+from tests.ui.test_support_card import card_with_everything_allowed
 from ui.context import AccountContext
 from ui.customers.model import PAGE_SIZE
 from ui.customers.view import CustomersView
@@ -236,3 +238,34 @@ def test_the_support_card_in_german(
     assert "Tarif wechseln" in text and "Menge ändern" in text
     assert "die letzte Zahlung ist fehlgeschlagen" in text
     assert "Switch plan" not in text and "Past due" not in text
+
+
+def test_open_the_portal_here_sets_the_portal_view_to_that_page(
+    qtbot: Any, open_window: OpenWindow, demo_sandbox: EmbeddedSandbox
+) -> None:
+    """A support agent clicks "open the portal here" beside "Cancel at period end": the portal
+    view opens for that customer with the cancel flow and that subscription chosen, ready to open
+    (Enter on the focused Open in app button)."""
+    late = demo_customer(demo_sandbox, "past due after a declined renewal")
+    window = open_window(demo_sandbox)
+    _open_card(qtbot, window, late)
+    html = window.customers.detail.toHtml()
+    links = re.findall(r'href="(portal-flow:subscription_cancel:sub_\w+)"', html)
+    assert links, "an allowed cancel has its link"
+    subscription_id = links[0].rsplit(":", 1)[1]
+
+    window.customers.detail.anchorClicked.emit(QUrl(links[0]))
+
+    portal = window.portal
+    assert window.current_view() is portal
+    assert portal.flow.currentData() == "subscription_cancel"
+    qtbot.waitUntil(lambda: portal.subscription.currentData() == subscription_id, timeout=10_000)
+    assert portal.customer_id() == late.id
+
+
+def test_no_portal_links_in_live_mode(qapp: QApplication) -> None:
+    """Stripe opens the portal as a customer only in test mode: a live account's card has no
+    link to click (the core refuses anyway)."""
+    html = card_with_everything_allowed(links=False)
+    assert "portal-flow:" not in html
+    assert "portal-flow:subscription_update:" in card_with_everything_allowed(links=True)

@@ -10,6 +10,12 @@ from tests.unit.core.factories import customer_view, subscription
 from ui.customers.detail import customer_html
 
 
+def card_with_everything_allowed(*, links: bool) -> str:
+    config = configured(features__subscription_pause__enabled=True)
+    view = customer_view(subscription(MONTHLY), configuration=config, prices=PRICES)
+    return customer_html(view, portal_links=links)
+
+
 def test_a_subscription_the_portal_can_pause_shows_pause_among_its_actions(
     qapp: QApplication,
 ) -> None:

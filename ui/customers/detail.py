@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from console.customers.support_card import ACTION_WORDS, no_configuration, subscription_card
@@ -162,7 +162,33 @@ def portal_sentence(eligibility: Eligibility) -> str:
     ).format(actions=listed)
 
 
-def _subscription_html(view: SubscriptionView, locale: str) -> str:
+# The portal flow that opens on an action's page (Stripe's flow_data types).
+PORTAL_FLOWS = {
+    "switch_plan": "subscription_update",
+    "change_quantity": "subscription_update",
+    "promotion_code": "subscription_update",
+    "cancel_at_period_end": "subscription_cancel",
+    "cancel_now": "subscription_cancel",
+    "pause": "subscription_pause",
+}
+LINK_SCHEME = "portal-flow"
+
+
+def portal_link(flow: str, subscription_id: str) -> str:
+    """The card's link for opening the portal on a flow (``portal-flow:TYPE:sub_…``)."""
+    return f"{LINK_SCHEME}:{flow}:{subscription_id}"
+
+
+def parse_portal_link(url: str) -> tuple[str, str] | None:
+    """(flow, subscription id) from a card link; None for any other link."""
+    scheme, _, rest = url.partition(":")
+    flow, _, subscription_id = rest.partition(":")
+    if scheme != LINK_SCHEME or not flow or not subscription_id.startswith("sub_"):
+        return None
+    return flow, subscription_id
+
+
+def _subscription_html(view: SubscriptionView, locale: str, *, links: bool = False) -> str:
     """One subscription as the core's support card says it (the command line's ``customers
     show`` prints the same card): product and status, then each portal action with a tick or a
     cross and, for a cross, why."""
@@ -181,6 +207,11 @@ def _subscription_html(view: SubscriptionView, locale: str) -> str:
     for verdict in card.verdicts:
         mark, colour = ("✓", "#05690d") if verdict.allowed else ("✗", "#b3063d")
         why = "".join(f"<br><small>{escape(reason)}</small>" for reason in verdict.reasons)
+        flow = PORTAL_FLOWS.get(verdict.action)
+        if links and verdict.allowed and flow is not None:
+            here = QCoreApplication.translate("CustomerDetail", "open the portal here")
+            href = escape(portal_link(flow, subscription.id), quote=True)
+            why += f" &nbsp;<a href='{href}'>{escape(here)}</a>"
         lines.append(
             f"<tr><td valign='top' style='color:{colour}; font-weight:600'>{mark}</td>"
             f"<td>{escape(core_words(ACTION_WORDS[verdict.action]))}{why}</td></tr>"
@@ -209,8 +240,11 @@ def _heading(title: str, count: int, more: bool = False) -> str:
     return f"<h2>{escape(title)} ({shown})</h2>"
 
 
-def customer_html(view: CustomerView, locale: str = FALLBACK_LOCALE) -> str:
-    """The detail as HTML; amounts formatted for ``locale`` (e.g. "de_DE")."""
+def customer_html(
+    view: CustomerView, locale: str = FALLBACK_LOCALE, *, portal_links: bool = False
+) -> str:
+    """The detail as HTML; amounts formatted for ``locale`` (e.g. "de_DE"); with
+    ``portal_links`` (test mode), each action the portal offers links to its page there."""
     detail = view.detail
     customer = detail.customer
     none = escape(QCoreApplication.translate("CustomerDetail", "None."))
@@ -234,7 +268,9 @@ def customer_html(view: CustomerView, locale: str = FALLBACK_LOCALE) -> str:
             QCoreApplication.translate("CustomerDetail", "Subscriptions"), len(view.subscriptions)
         )
     )
-    parts += [_subscription_html(each, locale) for each in view.subscriptions] or [f"<p>{none}</p>"]
+    parts += [
+        _subscription_html(each, locale, links=portal_links) for each in view.subscriptions
+    ] or [f"<p>{none}</p>"]
     parts.append(
         _heading(
             QCoreApplication.translate("CustomerDetail", "Invoices"),
@@ -284,9 +320,16 @@ def customer_html(view: CustomerView, locale: str = FALLBACK_LOCALE) -> str:
 
 
 class CustomerDetailPane(QTextBrowser):
+    # The customer, then the portal flow and the subscription a card link asks to open.
+    portal_flow_requested = Signal(str, str, str)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setOpenExternalLinks(False)
+        self.setOpenLinks(False)
+        self.portal_links = False  # only in test mode: Stripe opens the portal as a customer there
+        self._customer_id: str | None = None
+        self.anchorClicked.connect(self._link_clicked)
         self.show_hint(self.tr("Select a customer to see their subscriptions, invoices and more."))
 
     def show_hint(self, text: str) -> None:
@@ -294,4 +337,10 @@ class CustomerDetailPane(QTextBrowser):
 
     def show_customer(self, view: CustomerView) -> None:
         # Amounts follow the UI's language ("C" in a bare environment: Babel's fallback).
-        self.setHtml(customer_html(view, self.locale().name()))
+        self._customer_id = view.detail.customer.id
+        self.setHtml(customer_html(view, self.locale().name(), portal_links=self.portal_links))
+
+    def _link_clicked(self, url: QUrl) -> None:
+        found = parse_portal_link(url.toString())
+        if found is not None and self._customer_id is not None and self.portal_links:
+            self.portal_flow_requested.emit(self._customer_id, *found)

@@ -45,6 +45,8 @@ class CustomersView(View):
     sync_progressed = Signal(int, object)  # customers done, estimated total or None
     sync_finished = Signal(str)  # "done", "cancelled" or "failed"
     open_portal = Signal(str)  # customer id: open the portal as this customer
+    # Customer id, portal flow, subscription id: open the portal as the customer on that page.
+    open_portal_flow = Signal(str, str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -135,6 +137,7 @@ class CustomersView(View):
         self.sync_cancel.clicked.connect(self.cancel_sync)
         self.sync_start.clicked.connect(self.start_sync)
         self.open_portal_button.clicked.connect(self.request_portal)
+        self.detail.portal_flow_requested.connect(self.open_portal_flow)
         # Enter on a row (Qt's "activated") and Ctrl+O anywhere in the view open the portal.
         self.table.activated.connect(lambda _index: self.request_portal())
         open_shortcut = QShortcut(QKeySequence("Ctrl+O"), self)
@@ -150,6 +153,7 @@ class CustomersView(View):
         self._tasks.cancel_all()
         self._gateway, self._index = context.gateway, context.index
         self._live = context.live
+        self.detail.portal_links = not context.live  # Stripe: test mode only
         self._account = context.account
         self._selected_id = None
         self.detail.show_hint(

@@ -65,6 +65,7 @@ class PortalSessionView(View):
         self._tasks = NamedTasks(self.failed.emit)
         self._customer_id: str | None = None
         self._subscriptions: tuple[Subscription, ...] = ()
+        self._wanted_subscription: str | None = None  # chosen once the subscriptions load
         self._prices_loaded = False
         self._problem_labels: dict[str, QLabel] = {}
         self._cells: dict[str, QWidget] = {}
@@ -312,6 +313,15 @@ class PortalSessionView(View):
         self.customer_search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.customer_search.selectAll()
 
+    def prepare_flow(self, customer_id: str, flow: str, subscription_id: str) -> None:
+        """Sets the form to open ``flow`` for one of the customer's subscriptions (a support
+        card's "open the portal here"); the focus goes to Open in app, as for a customer."""
+        index = self.flow.findData(flow)
+        if index >= 0:
+            self.flow.setCurrentIndex(index)
+        self._wanted_subscription = subscription_id
+        self.set_customer(customer_id)
+
     def set_customer(self, customer_id: str) -> None:
         """Chooses the customer (from the Customers view); the focus goes to Open in app."""
         self._customer_id = customer_id
@@ -423,6 +433,10 @@ class PortalSessionView(View):
             self.subscription.addItem(
                 f"{plan} — {subscription.status} ({subscription.id})", subscription.id
             )
+        wanted = self.subscription.findData(self._wanted_subscription)
+        if wanted >= 0:
+            self.subscription.setCurrentIndex(wanted)
+            self._wanted_subscription = None
 
     # --- searching a customer -----------------------------------------------------------------
 
