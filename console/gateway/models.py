@@ -147,6 +147,9 @@ class Subscription:
     discounts: tuple[str, ...]  # coupon ids
     latest_invoice_id: InvoiceId | None
     created: int
+    # What the customer said on cancelling (cancellation_details: Stripe's reason, their words).
+    cancellation_feedback: str | None = None
+    cancellation_comment: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -414,6 +417,8 @@ def subscription_from_json(
         if (latest := _id_of(data.get("latest_invoice")))
         else None,
         created=int(data["created"]),
+        cancellation_feedback=(data.get("cancellation_details") or {}).get("feedback"),
+        cancellation_comment=(data.get("cancellation_details") or {}).get("comment"),
     )
 
 

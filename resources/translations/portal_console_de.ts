@@ -1140,6 +1140,10 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
         <translation>Gut zu wissen:</translation>
     </message>
     <message>
+        <source>Last cancellation ({date}):</source>
+        <translation>Letzte Kündigung ({date}):</translation>
+    </message>
+    <message>
         <source>None.</source>
         <translation>Keine.</translation>
     </message>

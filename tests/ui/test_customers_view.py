@@ -269,3 +269,13 @@ def test_no_portal_links_in_live_mode(qapp: QApplication) -> None:
     html = card_with_everything_allowed(links=False)
     assert "portal-flow:" not in html
     assert "portal-flow:subscription_update:" in card_with_everything_allowed(links=True)
+
+
+def test_a_customer_who_cancelled_shows_their_reason_and_comment(
+    qtbot: Any, open_window: OpenWindow, demo_sandbox: EmbeddedSandbox
+) -> None:
+    gone = demo_customer(demo_sandbox, "canceled Team subscription")
+    window = open_window(demo_sandbox)
+    text = _open_card(qtbot, window, gone)
+    assert "Last cancellation (" in text
+    assert "Switched to another service — “Moved to another tool.”" in text

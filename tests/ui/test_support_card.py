@@ -37,3 +37,31 @@ def test_statuses_and_actions_in_words_not_stripes_enums(qapp: QApplication) -> 
     assert "the latest payment failed" in html
     for action in ("Switch plan", "Change quantity", "Apply a promotion code", "Pause"):
         assert action in html
+
+
+def test_the_customers_last_words_on_cancelling_are_on_the_card(qapp: QApplication) -> None:
+    """The latest cancellation's reason in words and the customer's own comment."""
+    earlier = subscription(
+        MONTHLY,
+        id="sub_old",
+        status="canceled",
+        canceled_at=1_700_000_000,
+        cancellation_feedback="too_expensive",
+    )
+    latest = subscription(
+        MONTHLY,
+        id="sub_new",
+        status="canceled",
+        canceled_at=1_750_000_000,
+        cancellation_feedback="switched_service",
+        cancellation_comment="Moved to <another> tool.",
+    )
+    html = customer_html(customer_view(earlier, latest, configuration=configured(), prices=PRICES))
+    assert "Last cancellation (2025-06-15):" in html
+    assert "Switched to another service — “Moved to &lt;another&gt; tool.”" in html
+    assert "Too expensive" not in html  # only the latest
+
+
+def test_no_cancellation_no_line(qapp: QApplication) -> None:
+    html = customer_html(customer_view(subscription(MONTHLY), configuration=None, prices=PRICES))
+    assert "Last cancellation" not in html

@@ -4,6 +4,7 @@ the customer do, and why not, in plain words), invoices, payment methods and tax
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from html import escape
 
 from PySide6.QtCore import QCoreApplication, QUrl, Signal
@@ -15,6 +16,7 @@ from console.eligibility.rules import Action, Eligibility
 from console.gateway.models import Invoice, Price, Subscription
 from console.i18n import _ as core_words
 from console.money import FALLBACK_LOCALE, format_amount
+from ui.cancellation_reasons import reason_label
 
 
 def _action_words(action: Action) -> str:
@@ -225,6 +227,21 @@ def _subscription_html(view: SubscriptionView, locale: str, *, links: bool = Fal
     return "".join(lines)
 
 
+def last_cancellation_html(subscriptions: Sequence[Subscription]) -> str:
+    """The customer's latest words on cancelling: Stripe's reason and their comment, if any."""
+    said = [s for s in subscriptions if s.cancellation_feedback or s.cancellation_comment]
+    if not said:
+        return ""
+    latest = max(said, key=lambda s: s.canceled_at or s.cancel_at or s.created)
+    parts = [reason_label(latest.cancellation_feedback)] if latest.cancellation_feedback else []
+    if latest.cancellation_comment:
+        parts.append(f"“{latest.cancellation_comment}”")
+    title = QCoreApplication.translate("CustomerDetail", "Last cancellation ({date}):").format(
+        date=_date(latest.canceled_at or latest.cancel_at)
+    )
+    return f"<p><b>{escape(title)}</b> {escape(' — '.join(parts))}</p>"
+
+
 def _invoice_row(invoice: Invoice, locale: str) -> str:
     total = format_amount(invoice.total, invoice.currency, locale)
     due = format_amount(invoice.amount_remaining, invoice.currency, locale)
@@ -268,6 +285,7 @@ def customer_html(
             QCoreApplication.translate("CustomerDetail", "Subscriptions"), len(view.subscriptions)
         )
     )
+    parts.append(last_cancellation_html([each.subscription for each in view.subscriptions]))
     parts += [
         _subscription_html(each, locale, links=portal_links) for each in view.subscriptions
     ] or [f"<p>{none}</p>"]
