@@ -7,6 +7,8 @@ that both billing and the upcoming-invoice preview use; ``bill`` finalizes and c
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,6 +118,19 @@ def draft_for_period(
     return invoice
 
 
+@contextmanager
+def _billing_in_progress(ctx: Context, sub: JSON) -> Iterator[None]:
+    """Stored with a marker while it lasts: the invoice outcome listeners read the subscription
+    as stored, and must leave alone an invoice this flow is still settling itself."""
+    sub["_billing"] = True
+    ctx.save(sub)
+    try:
+        yield
+    finally:
+        sub.pop("_billing", None)
+        ctx.save(sub)
+
+
 def bill(
     ctx: Context,
     sub: JSON,
@@ -130,12 +145,9 @@ def bill(
     """An invoice for ``lines`` (plus pending items), finalized and, if automatic, charged."""
     customer = ctx.fetch("customer", sub["customer"], param="customer")
     subscription_state.embed_items(ctx, sub)
-    # Stored with a marker: the invoices module reads the subscription as stored, and its
-    # paid/failed hooks must leave alone an invoice this flow is still settling itself.
-    sub["_billing"] = True
-    ctx.save(sub)
-    try:
-        return _bill_marked(
+    with _billing_in_progress(ctx, sub):
+        discounts = live_discounts(ctx, sub, ctx.now())
+        invoice = draft_for_period(
             ctx,
             sub,
             customer,
@@ -144,39 +156,15 @@ def bill(
             period_start=period_start,
             period_end=period_end,
             include_pending=include_pending,
-            collect=collect,
+            discounts=discounts,
         )
-    finally:
-        sub.pop("_billing", None)
-        ctx.save(sub)
+        sub["latest_invoice"] = invoice["id"]
+        _spend_once_discounts(ctx, sub, discounts)
+        return _finish_invoice(ctx, sub, invoice, collect=collect)
 
 
-def _bill_marked(
-    ctx: Context,
-    sub: JSON,
-    customer: JSON,
-    *,
-    reason: str,
-    lines: list[Line],
-    period_start: int,
-    period_end: int,
-    include_pending: bool,
-    collect: bool,
-) -> JSON:
-    discounts = live_discounts(ctx, sub, ctx.now())
-    invoice = draft_for_period(
-        ctx,
-        sub,
-        customer,
-        reason=reason,
-        lines=lines,
-        period_start=period_start,
-        period_end=period_end,
-        include_pending=include_pending,
-        discounts=discounts,
-    )
-    sub["latest_invoice"] = invoice["id"]
-    _spend_once_discounts(ctx, sub, discounts)
+def _finish_invoice(ctx: Context, sub: JSON, invoice: JSON, *, collect: bool) -> JSON:
+    """Finalize and collect the subscription's draft, as its pause_collection lets it."""
     pause = sub.get("pause_collection")
     if pause and pause.get("behavior") == "keep_as_draft":
         return invoice
