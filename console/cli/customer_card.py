@@ -20,23 +20,15 @@ from console.customers.support_card import (
     CustomerCard,
     SubscriptionCard,
     no_configuration,
+    plan_words,
     support_card,
 )
 from console.customers.support_view import load_customer_view
 from console.errors import ConsoleError
 from console.gateway.client import Gateway
-from console.gateway.models import Price, Subscription
-from console.i18n import N_, _, amounts_locale
-from console.money import format_amount
+from console.i18n import _
 
 WIDTH = 100
-INTERVALS = {"day": N_("day"), "week": N_("week"), "month": N_("month"), "year": N_("year")}
-PLURAL_INTERVALS = {
-    "day": N_("%(count)s days"),
-    "week": N_("%(count)s weeks"),
-    "month": N_("%(count)s months"),
-    "year": N_("%(count)s years"),
-}
 
 
 async def customers_show(
@@ -144,36 +136,3 @@ def _subscription_lines(sub: SubscriptionCard, *, configured: bool) -> list[str]
     for warning in sub.notes:
         lines += textwrap.wrap(warning, WIDTH, initial_indent=note, subsequent_indent="        ")
     return lines
-
-
-def plan_words(subscription: Subscription) -> str:
-    """Each item's product, price and quantity: "Team, $29.00 per month, quantity 5"."""
-    parts = []
-    for item in subscription.items:
-        price = item.price
-        name = price.product_name or price.nickname or price.id
-        part = f"{name}, {_price_words(price)}"
-        if item.quantity and item.quantity != 1:
-            part = _("%(item)s, quantity %(quantity)s") % {"item": part, "quantity": item.quantity}
-        parts.append(part)
-    return "; ".join(parts) or _("(no items)")
-
-
-def _price_words(price: Price) -> str:
-    amount = format_amount(price.unit_amount, price.currency, amounts_locale())
-    interval = price.recurring_interval
-    if interval is None:
-        return _("%(amount)s once") % {"amount": amount}
-    count = price.recurring_interval_count or 1
-    if count == 1:
-        every = _(INTERVALS[interval]) if interval in INTERVALS else interval
-    elif interval in PLURAL_INTERVALS:
-        every = _(PLURAL_INTERVALS[interval]) % {"count": count}
-    else:
-        every = f"{count} {interval}"
-    if price.usage_type == "metered":
-        return _("%(amount)s per unit used, billed every %(interval)s") % {
-            "amount": amount,
-            "interval": every,
-        }
-    return _("%(amount)s per %(interval)s") % {"amount": amount, "interval": every}

@@ -20,8 +20,9 @@ from typing import Literal, get_args
 
 from console.customers.support_view import CustomerView, SubscriptionView
 from console.eligibility.rules import ENDED_STATUSES, Eligibility, Reason
-from console.gateway.models import Customer, Subscription
-from console.i18n import N_, _
+from console.gateway.models import Customer, Price, Subscription
+from console.i18n import N_, _, amounts_locale
+from console.money import format_amount
 
 PortalAction = Literal[
     "switch_plan",
@@ -288,3 +289,48 @@ def _date(timestamp: int | None) -> str:
     if timestamp is None:
         return "—"
     return dt.datetime.fromtimestamp(timestamp, dt.UTC).strftime("%Y-%m-%d")
+
+
+# -- the plan in words ----------------------------------------------------------------------
+
+INTERVALS = {"day": N_("day"), "week": N_("week"), "month": N_("month"), "year": N_("year")}
+PLURAL_INTERVALS = {
+    "day": N_("%(count)s days"),
+    "week": N_("%(count)s weeks"),
+    "month": N_("%(count)s months"),
+    "year": N_("%(count)s years"),
+}
+
+
+def plan_words(subscription: Subscription, locale: str | None = None) -> str:
+    """Each item's product, price and quantity: "Team, $29.00 per month, quantity 5"; amounts
+    in ``locale`` (the core's language's by default)."""
+    parts = []
+    for item in subscription.items:
+        price = item.price
+        name = price.product_name or price.nickname or price.id
+        part = f"{name}, {_price_words(price, locale or amounts_locale())}"
+        if item.quantity and item.quantity != 1:
+            part = _("%(item)s, quantity %(quantity)s") % {"item": part, "quantity": item.quantity}
+        parts.append(part)
+    return "; ".join(parts) or _("(no items)")
+
+
+def _price_words(price: Price, locale: str) -> str:
+    amount = format_amount(price.unit_amount, price.currency, locale)
+    interval = price.recurring_interval
+    if interval is None:
+        return _("%(amount)s once") % {"amount": amount}
+    count = price.recurring_interval_count or 1
+    if count == 1:
+        every = _(INTERVALS[interval]) if interval in INTERVALS else interval
+    elif interval in PLURAL_INTERVALS:
+        every = _(PLURAL_INTERVALS[interval]) % {"count": count}
+    else:
+        every = f"{count} {interval}"
+    if price.usage_type == "metered":
+        return _("%(amount)s per unit used, billed every %(interval)s") % {
+            "amount": amount,
+            "interval": every,
+        }
+    return _("%(amount)s per %(interval)s") % {"amount": amount, "interval": every}

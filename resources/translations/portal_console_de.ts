@@ -1080,34 +1080,6 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
         <translation>Storniert</translation>
     </message>
     <message>
-        <source>{amount} per day</source>
-        <translation>{amount} pro Tag</translation>
-    </message>
-    <message>
-        <source>{amount} per week</source>
-        <translation>{amount} pro Woche</translation>
-    </message>
-    <message>
-        <source>{amount} per month</source>
-        <translation>{amount} pro Monat</translation>
-    </message>
-    <message>
-        <source>{amount} per year</source>
-        <translation>{amount} pro Jahr</translation>
-    </message>
-    <message>
-        <source>billed by usage</source>
-        <translation>nach Nutzung abgerechnet</translation>
-    </message>
-    <message>
-        <source>{amount} every {count} {unit}s</source>
-        <translation>{amount} alle {count} {unit}s</translation>
-    </message>
-    <message>
-        <source>no items</source>
-        <translation>keine Positionen</translation>
-    </message>
-    <message>
         <source>Invoices are sent to the customer to pay</source>
         <translation>Rechnungen werden dem Kunden zur Zahlung geschickt</translation>
     </message>

@@ -10,10 +10,15 @@ from html import escape
 from PySide6.QtCore import QCoreApplication, QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from console.customers.support_card import ACTION_WORDS, no_configuration, subscription_card
+from console.customers.support_card import (
+    ACTION_WORDS,
+    no_configuration,
+    plan_words,
+    subscription_card,
+)
 from console.customers.support_view import CustomerView, SubscriptionView
 from console.eligibility.rules import Action, Eligibility
-from console.gateway.models import Invoice, Price, Subscription
+from console.gateway.models import Invoice, Subscription
 from console.i18n import _ as core_words
 from console.money import FALLBACK_LOCALE, format_amount
 from ui.cancellation_reasons import reason_label
@@ -88,17 +93,6 @@ def _invoice_status(status: str | None) -> str:
     return found.get(status or "", status or "—")
 
 
-def _per(interval: str, amount: str) -> str | None:
-    found = {
-        "day": QCoreApplication.translate("CustomerDetail", "{amount} per day"),
-        "week": QCoreApplication.translate("CustomerDetail", "{amount} per week"),
-        "month": QCoreApplication.translate("CustomerDetail", "{amount} per month"),
-        "year": QCoreApplication.translate("CustomerDetail", "{amount} per year"),
-    }
-    template = found.get(interval)
-    return template.format(amount=amount) if template else None
-
-
 def status_badge(status: str) -> str:
     """A subscription's status as a coloured badge, in Stripe's words."""
     words, background, colour = _status(status)
@@ -106,31 +100,6 @@ def status_badge(status: str) -> str:
         f"<span style='background-color:{background}; color:{colour}; font-weight:600'>"
         f"&nbsp;{escape(words)}&nbsp;</span>"
     )
-
-
-def _price_words(price: Price, locale: str) -> str:
-    if price.usage_type == "metered":
-        return QCoreApplication.translate("CustomerDetail", "billed by usage")
-    amount = format_amount(price.unit_amount, price.currency, locale)
-    count = price.recurring_interval_count or 1
-    per = _per(price.recurring_interval or "", amount) if count == 1 else None
-    if per is not None:
-        return per
-    if price.recurring_interval:
-        return QCoreApplication.translate(
-            "CustomerDetail", "{amount} every {count} {unit}s"
-        ).format(amount=amount, count=count, unit=price.recurring_interval)
-    return amount
-
-
-def _plan(subscription: Subscription, locale: str) -> str:
-    parts = []
-    for item in subscription.items:
-        price = item.price
-        name = price.product_name or price.nickname or price.id
-        quantity = f"{item.quantity} × " if item.quantity and item.quantity != 1 else ""  # noqa: RUF001
-        parts.append(f"{quantity}{name}: {_price_words(price, locale)}")
-    return "; ".join(parts) or QCoreApplication.translate("CustomerDetail", "no items")
 
 
 def _billing(subscription: Subscription) -> str:
@@ -198,7 +167,7 @@ def _subscription_html(view: SubscriptionView, locale: str, *, links: bool = Fal
     card = subscription_card(view)
     lines = [
         f"<h3>{escape(card.product)} {status_badge(subscription.status)}</h3>",
-        f"<p>{escape(card.status)}<br>{escape(_plan(subscription, locale))}"
+        f"<p>{escape(card.status)}<br>{escape(plan_words(subscription, locale))}"
         f"<br>{escape(_billing(subscription))}<br><small>{escape(subscription.id)}</small></p>",
     ]
     if view.eligibility is None:

@@ -6,14 +6,14 @@ import dataclasses
 import json
 from typing import Any
 
-from console.cli.customer_card import card_json, card_text, plan_words
+from console.cli.customer_card import card_json, card_text
 from console.configurations.model import (
     AdjustableQuantity,
     PortalConfiguration,
     UpdatableProduct,
     edit,
 )
-from console.customers.support_card import ACTION_WORDS, support_card
+from console.customers.support_card import ACTION_WORDS, plan_words, support_card
 from console.gateway.models import Price, PriceId, ProductId, SubscriptionId
 from console.i18n import use_language
 from tests.unit.core.factories import customer, customer_view, price, subscription
