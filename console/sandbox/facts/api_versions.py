@@ -22,6 +22,7 @@ from datetime import date
 from console.sandbox.facts.spec import API_VERSION
 
 LEGACY_VERSION = "2020-08-27"
+MAX_SHOWN = 64
 
 _WELL_FORMED = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:\.([a-z]+))?")
 
@@ -69,7 +70,9 @@ def api_version(header: str | None) -> ApiVersion:
     if spoken is not None:
         return spoken
     if not _is_well_formed(value):
-        raise UnknownApiVersionError(f"Invalid Stripe API version: {value}")
+        # A header of any length comes back in the message: a bounded part of it is enough.
+        shown = value if len(value) <= MAX_SHOWN else value[:MAX_SHOWN] + "…"
+        raise UnknownApiVersionError(f"Invalid Stripe API version: {shown}")
     names = " and ".join(SPOKEN)
     raise UnknownApiVersionError(
         f"This sandbox does not speak Stripe API version {value}: it speaks {names} "
