@@ -3,7 +3,6 @@ the customer do, and why not, in plain words), invoices, payment methods and tax
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from html import escape
 
@@ -17,6 +16,7 @@ from console.customers.support_card import (
     subscription_card,
 )
 from console.customers.support_view import CustomerView, SubscriptionView
+from console.dates import format_day
 from console.eligibility.rules import Action, Eligibility
 from console.gateway.models import Invoice, Subscription
 from console.i18n import _ as core_words
@@ -39,12 +39,6 @@ def _action_words(action: Action) -> str:
         "pause": QCoreApplication.translate("CustomerDetail", "pause it"),
     }
     return words[action]
-
-
-def _date(timestamp: int | None) -> str:
-    if timestamp is None:
-        return "—"
-    return dt.datetime.fromtimestamp(timestamp, dt.UTC).strftime("%Y-%m-%d")
 
 
 def _status(status: str) -> tuple[str, str, str]:
@@ -206,7 +200,7 @@ def last_cancellation_html(subscriptions: Sequence[Subscription]) -> str:
     if latest.cancellation_comment:
         parts.append(f"“{latest.cancellation_comment}”")
     title = QCoreApplication.translate("CustomerDetail", "Last cancellation ({date}):").format(
-        date=_date(latest.canceled_at or latest.cancel_at)
+        date=format_day(latest.canceled_at or latest.cancel_at)
     )
     return f"<p><b>{escape(title)}</b> {escape(' — '.join(parts))}</p>"
 
@@ -215,7 +209,7 @@ def _invoice_row(invoice: Invoice, locale: str) -> str:
     total = format_amount(invoice.total, invoice.currency, locale)
     due = format_amount(invoice.amount_remaining, invoice.currency, locale)
     return (
-        f"<tr><td>{escape(invoice.number or invoice.id)}</td><td>{_date(invoice.created)}</td>"
+        f"<tr><td>{escape(invoice.number or invoice.id)}</td><td>{format_day(invoice.created)}</td>"
         f"<td>{escape(_invoice_status(invoice.status))}</td>"
         f"<td align='right'>{escape(total)}</td><td align='right'>{escape(due)}</td></tr>"
     )
@@ -235,7 +229,7 @@ def customer_html(
     customer = detail.customer
     none = escape(QCoreApplication.translate("CustomerDetail", "None."))
     since = QCoreApplication.translate("CustomerDetail", "customer since {date}").format(
-        date=_date(customer.created)
+        date=format_day(customer.created)
     )
     parts = [
         f"<h2>{escape(customer.name or QCoreApplication.translate('CustomerDetail', '(no name)'))}"
