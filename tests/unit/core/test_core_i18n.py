@@ -13,6 +13,7 @@ from console.configurations.model import PortalConfiguration, UpdatableProduct, 
 from console.configurations.rules import Catalogue, validate
 from console.dates import day_pattern, format_day
 from console.eligibility.rules import evaluate
+from console.errors import NetworkError, StripeApiError, headline
 from console.gateway.models import PriceId, ProductId
 from console.i18n import (
     current_language,
@@ -112,3 +113,13 @@ def test_dates_follow_the_users_own_locale_in_the_language_spoken() -> None:
         assert day_pattern() == "dd.MM.yyyy"
     finally:
         use_formatting_locale(None)
+
+
+def test_a_stripe_error_is_explained_in_the_users_language() -> None:
+    limited = StripeApiError("Too many requests", type="rate_limit_error", http_status=429)
+    assert "too many requests" in (headline(limited) or "")
+    use_language("de")
+    assert (headline(limited) or "").startswith("Stripe erhält gerade zu viele Anfragen")
+    assert "Stripe war nicht erreichbar" in str(NetworkError("timeout"))
+    # The console's own errors are written for people already: no headline over them.
+    assert headline(NetworkError("timeout")) is None
