@@ -20,7 +20,8 @@ from console.dates import format_day
 from console.eligibility.rules import Action, Eligibility
 from console.gateway.models import Invoice, Subscription
 from console.i18n import _ as core_words
-from console.money import FALLBACK_LOCALE, format_amount
+from console.i18n import formatting_locale
+from console.money import format_amount
 from ui.cancellation_reasons import reason_label
 
 
@@ -221,10 +222,12 @@ def _heading(title: str, count: int, more: bool = False) -> str:
 
 
 def customer_html(
-    view: CustomerView, locale: str = FALLBACK_LOCALE, *, portal_links: bool = False
+    view: CustomerView, locale: str | None = None, *, portal_links: bool = False
 ) -> str:
-    """The detail as HTML; amounts formatted for ``locale`` (e.g. "de_DE"); with
+    """The detail as HTML; amounts formatted for ``locale`` (e.g. "de_DE"; by default as the
+    app writes dates and amounts, console.i18n.formatting_locale); with
     ``portal_links`` (test mode), each action the portal offers links to its page there."""
+    locale = locale or formatting_locale()
     detail = view.detail
     customer = detail.customer
     none = escape(QCoreApplication.translate("CustomerDetail", "None."))
@@ -319,7 +322,7 @@ class CustomerDetailPane(QTextBrowser):
     def show_customer(self, view: CustomerView) -> None:
         # Amounts follow the UI's language ("C" in a bare environment: Babel's fallback).
         self._customer_id = view.detail.customer.id
-        self.setHtml(customer_html(view, self.locale().name(), portal_links=self.portal_links))
+        self.setHtml(customer_html(view, portal_links=self.portal_links))
 
     def _link_clicked(self, url: QUrl) -> None:
         found = parse_portal_link(url.toString())
