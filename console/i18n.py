@@ -22,6 +22,7 @@ from functools import cache
 from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 from resources import path
 
@@ -85,6 +86,11 @@ def formatting_locale() -> str:
     if own is not None and own.split("_")[0] == _current[0]:
         return own
     return {"de": "de_DE"}.get(_current[0], "en_US")
+
+
+def format_count(count: int) -> str:
+    """A whole number as the user writes it (``1,048,576``; ``1.048.576`` in German)."""
+    return str(format_decimal(count, locale=formatting_locale()))
 
 
 @cache
