@@ -21,7 +21,7 @@ from referencing.jsonschema import DRAFT4
 
 from console.sandbox import Sandbox
 from console.sandbox.facts.spec import load_document
-from console.sandbox.state.registry import HANDLERS
+from console.sandbox.state.registry import EXTRA_OPERATIONS, HANDLERS
 from tests.e2e.conformance_scenario import SCENARIO
 
 SPEC_URI = "urn:stripe-spec"
@@ -87,6 +87,15 @@ def _fill(template: str, saved: dict[str, Any]) -> str | None:
         return None
 
 
+def _is_extra(method: str, path: str) -> bool:
+    """Whether the sandbox serves this request as one of its own extra operations."""
+    for extra in EXTRA_OPERATIONS:
+        pattern = "^" + re.sub(r"\{[^}]+\}", "[^/]+", extra.path) + "$"
+        if extra.method.upper() == method and re.match(pattern, path):
+            return True
+    return False
+
+
 @pytest.fixture(scope="module")
 def registry() -> Registry[Any]:
     document = _strict(load_document())
@@ -118,7 +127,16 @@ def test_every_served_operation_fits_its_response_schema(registry: Registry[Any]
                 problems.append(f"{method} {template}: skipped, an earlier step failed")
                 continue
             op = next((o for o in operations if o[1] == method and o[2].match(path)), None)
-            assert op is not None, f"{method} {template} is not an operation of the subset"
+            if op is None:
+                # A sandbox helper outside the subset (Stripe's test helpers) that a later
+                # operation needs, such as funding a cash balance: it must answer, but the
+                # subset has no schema to hold it to.
+                assert _is_extra(method, path), f"{method} {template} is in neither the subset"
+                helped = http.post(path, data=filled)
+                assert helped.status_code == 200, f"{template}: {helped.text[:300]}"
+                if name is not None:
+                    saved[name] = helped.json()
+                continue
             op_id, _m, _p, schema_pointer = op
             if method == "POST":
                 response = http.post(path, data=filled, files=uploads or None)
