@@ -185,3 +185,43 @@ def test_refusals_name_the_parameter(client: stripe.StripeClient) -> None:
     missing = builders.refused(lambda: credit(client, "cus_missing", -100))
     assert (missing.http_status, missing.code) == (404, "resource_missing")
     assert client.v1.customers.balance_transactions.list(customer.id).data == []
+
+
+def test_a_downgrade_credit_waits_in_the_balance_for_the_renewal(
+    fresh_client: stripe.StripeClient,
+) -> None:
+    """Stripe: prorations from a downgrade can become credit that lowers the next invoice."""
+    client = fresh_client
+    customer = builders.customer(client, name="Ada Lovelace", payment_method="pm_card_visa")
+    dear, cheap = builders.price(client, 4000), builders.price(client, 1000)
+    sub = builders.subscribe(client, customer.id, dear.id, expand=["latest_invoice"])
+    left = builders.halfway(client, sub)
+    updated = client.v1.subscriptions.update(
+        sub.id,
+        params={
+            "items": [{"id": sub["items"].data[0].id, "price": cheap.id}],
+            "proration_behavior": "always_invoice",
+            "expand": ["latest_invoice"],
+        },
+    )
+    downgrade = builders.latest_invoice(updated)
+    assert downgrade.total < 0 and abs(downgrade.total + 3000 * left) <= 3
+    assert (downgrade.amount_due, downgrade.ending_balance) == (0, downgrade.total)
+    credit_left = client.v1.customers.retrieve(customer.id).balance
+    assert credit_left == downgrade.total
+    assert ledger(client, customer.id) == [
+        ("applied_to_invoice", downgrade.total, downgrade.total, downgrade.id)
+    ]
+
+    builders.advance_to(client, builders.period(sub)[1] + 3600 * 2)
+    renewal = builders.invoices(client, customer.id)[-1]
+    assert renewal.billing_reason == "subscription_cycle"
+    assert renewal.starting_balance == credit_left
+    assert renewal.amount_due == max(1000 + credit_left, 0)
+    ending = builders.present(renewal.ending_balance)
+    assert ledger(client, customer.id)[-1] == (
+        "applied_to_invoice",
+        ending - credit_left,
+        ending,
+        renewal.id,
+    )
