@@ -3,8 +3,9 @@
 Every change to ``customer.balance`` is a transaction (``cbtxn_…``) with the amount, the
 balance it left (``ending_balance``) and why: ``initial`` (a customer created with a
 balance), ``adjustment`` (the API's balance transactions, or ``balance`` set on the customer),
-``applied_to_invoice`` (finalizing an invoice used or added to the balance) and
-``unapplied_from_invoice`` (voiding that invoice gave it back). Negative is credit.
+``applied_to_invoice`` (finalizing an invoice used or added to the balance),
+``invoice_too_small`` (what an invoice asked was below the minimum charge, so it waits in the
+balance) and ``unapplied_from_invoice`` (voiding that invoice gave it back). Negative is credit.
 
 Currencies: ``balance`` is in the customer's ``currency``; Stripe's multi-currency customers
 keep a balance per currency as well (``invoice_credit_balance``), and a transaction's
@@ -18,16 +19,24 @@ the sandbox at the first finalization at the latest).
 from __future__ import annotations
 
 from console.sandbox.billing.invoice_math import recompute
+from console.sandbox.facts.charge_amounts import minimum_charge
 from console.sandbox.facts.spec import JSON
 from console.sandbox.state.context import Context
 
 OTHER_BALANCES = "_other_balances"
+# The customer's cash balance (bank transfers held for them), kept by its resource module.
+CASH_BALANCE = "_cash_balance"
 
 
 def claim_currency(customer: JSON, currency: str) -> None:
     """The customer's currency, when it has none yet."""
     if not customer.get("currency"):
         customer["currency"] = currency
+
+
+def has_cash_balance(customer: JSON) -> bool:
+    """Whether the customer has ever been funded a cash balance (Stripe's "with a cash_balance")."""
+    return "available" in (customer.get(CASH_BALANCE) or {})
 
 
 def balance_in(customer: JSON, currency: str) -> int:
@@ -106,9 +115,30 @@ def apply_at_finalization(ctx: Context, invoice: JSON, customer: JSON) -> None:
     starting = balance_in(customer, invoice["currency"])
     recompute(ctx, invoice, balance=starting)
     applied = int(invoice["ending_balance"]) - starting
-    invoice["_balance_applied"] = applied
+    deferred = _too_small(customer, invoice)
+    invoice["_balance_applied"] = applied + deferred
     if applied:
         _move(ctx, customer, invoice, applied, "applied_to_invoice")
+    if deferred:
+        _move(ctx, customer, invoice, deferred, "invoice_too_small")
+
+
+def _too_small(customer: JSON, invoice: JSON) -> int:
+    """What is due when it is below Stripe's minimum charge, which then goes to the balance.
+
+    Stripe: "When the amount due on an invoice is less than the minimum chargeable amount the
+    invoice is marked as paid and the amount owed moved to the invoice balance as a debit. This
+    functionality only occurs for customers without a cash_balance." The invoice then asks
+    nothing (``amount_due`` 0, as Stripe's invoice reference allows for a total "smaller than
+    the minimum charge amount") and its ``ending_balance`` holds the debit.
+    """
+    due = int(invoice["amount_due"])
+    if not 0 < due < minimum_charge(str(invoice["currency"])) or has_cash_balance(customer):
+        return 0
+    invoice["ending_balance"] = int(invoice["ending_balance"]) + due
+    invoice["amount_due"] = 0
+    invoice["amount_remaining"] = 0
+    return due
 
 
 def give_back(ctx: Context, invoice: JSON) -> None:

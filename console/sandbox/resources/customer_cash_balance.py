@@ -13,6 +13,7 @@ only for funded customers).
 
 from __future__ import annotations
 
+from console.sandbox.billing import customer_balance
 from console.sandbox.billing.catalog import currency_code
 from console.sandbox.facts.errors import invalid, missing_param
 from console.sandbox.facts.spec import JSON
@@ -20,7 +21,7 @@ from console.sandbox.state.context import Context
 from console.sandbox.state.listing import list_objects
 from console.sandbox.state.registry import extra, includable, operation
 
-CASH = "_cash_balance"
+CASH = customer_balance.CASH_BALANCE
 # Stripe's default for an account that has not chosen one (Settings > Cash balance).
 MERCHANT_DEFAULT_MODE = "automatic"
 # The bank-transfer network each currency's transfers arrive over.

@@ -100,6 +100,36 @@ def test_a_debit_raises_what_the_next_invoice_asks(client: stripe.StripeClient) 
     assert ledger(client, customer.id)[-1] == ("applied_to_invoice", -250, 0, final.id)
 
 
+def test_an_amount_below_the_minimum_charge_waits_for_the_next_invoice(
+    client: stripe.StripeClient,
+) -> None:
+    customer = builders.customer(client, name="Ada Lovelace", payment_method="pm_card_visa")
+    small = client.v1.invoices.finalize_invoice(builders.draft(client, customer.id, 30).id)
+    assert (small.total, small.amount_due, small.status) == (30, 0, "paid")
+    assert (small.starting_balance, small.ending_balance) == (0, 30)
+    assert client.v1.payment_intents.list(params={"customer": customer.id}).data == []
+    assert ledger(client, customer.id) == [("invoice_too_small", 30, 30, small.id)]
+    assert client.v1.customers.retrieve(customer.id).balance == 30
+
+    next_one = client.v1.invoices.finalize_invoice(builders.draft(client, customer.id, 1000).id)
+    assert next_one.amount_due == 1030
+    assert ledger(client, customer.id)[-1] == ("applied_to_invoice", -30, 0, next_one.id)
+
+
+def test_a_customer_with_a_cash_balance_is_charged_even_a_small_amount(
+    client: stripe.StripeClient,
+) -> None:
+    """Stripe: moving a too-small amount to the balance "only occurs for customers without a
+    cash_balance"."""
+    customer = builders.customer(client, name="Ada Lovelace", payment_method="pm_card_visa")
+    client.v1.test_helpers.customers.fund_cash_balance(
+        customer.id, params={"amount": 100, "currency": "usd"}
+    )
+    small = client.v1.invoices.finalize_invoice(builders.draft(client, customer.id, 30).id)
+    assert (small.amount_due, small.ending_balance) == (30, 0)
+    assert ledger(client, customer.id) == []
+
+
 def test_balance_set_on_the_customer_is_in_the_ledger_too(client: stripe.StripeClient) -> None:
     customer = builders.customer(client, name="Ada Lovelace", balance=-1000)
     client.v1.customers.update(customer.id, params={"balance": -400})
