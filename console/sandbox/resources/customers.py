@@ -235,6 +235,13 @@ def update(ctx: Context, params: JSON, customer: str) -> JSON:
 def delete(ctx: Context, params: JSON, customer: str) -> JSON:
 
     found = ctx.fetch("customer", customer)
+    if customer_balance.has_cash_balance(found):
+        # Stripe's cash_balance reference: "You cannot delete a customer with any cash
+        # balances, even if the balance is 0." The wording of its refusal is ours.
+        raise invalid(
+            "This customer has a cash balance and cannot be deleted, even when the balance is 0.",
+            param="customer",
+        )
     for subscription in list(
         ctx.store.scan(account=ctx.account, type_="subscription", parent=customer)
     ):

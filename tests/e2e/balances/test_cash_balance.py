@@ -100,3 +100,16 @@ def test_funding_refusals_name_the_parameter(client: stripe.StripeClient) -> Non
         lambda: client.v1.customers.cash_balance_transactions.retrieve(other.id, made.id)
     )
     assert (foreign.http_status, foreign.code) == (404, "resource_missing")
+
+
+def test_a_customer_with_a_cash_balance_cannot_be_deleted(client: stripe.StripeClient) -> None:
+    """Stripe: "You cannot delete a customer with any cash balances, even if the balance is 0"."""
+    customer = builders.customer(client, name="Ada Lovelace")
+    client.v1.test_helpers.customers.fund_cash_balance(
+        customer.id, params={"amount": 100, "currency": "usd"}
+    )
+    refused = builders.refused(lambda: client.v1.customers.delete(customer.id))
+    assert "cash balance" in str(refused.user_message)
+    assert "deleted" not in client.v1.customers.retrieve(customer.id)
+    unfunded = builders.customer(client, name="Grace Hopper")
+    assert client.v1.customers.delete(unfunded.id).deleted is True
