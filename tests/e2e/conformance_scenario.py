@@ -344,6 +344,13 @@ SCENARIO: list[Step] = [
         },
     ),
     (
+        "credit",
+        "POST",
+        "/v1/customers/{payer.id}/balance_transactions",
+        {"amount": -100, "currency": "usd", "description": "Goodwill"},
+    ),
+    (None, "GET", "/v1/customers/{payer.id}", {"expand[]": "invoice_credit_balance"}),
+    (
         "invoiceitem",
         "POST",
         "/v1/invoiceitems",
@@ -406,6 +413,31 @@ SCENARIO: list[Step] = [
     (None, "POST", "/v1/invoices/{invoice.id}/finalize", {}),
     (None, "POST", "/v1/invoices/{invoice.id}/pay", {}),
     (None, "GET", "/v1/invoices/search", {"query": "status:'paid'"}),
+    (None, "GET", "/v1/customers/{payer.id}/balance_transactions", {"invoice": "{invoice.id}"}),
+    (None, "GET", "/v1/customers/{payer.id}/balance_transactions", {}),
+    (None, "GET", "/v1/customers/{payer.id}/balance_transactions/{credit.id}", {}),
+    (
+        None,
+        "POST",
+        "/v1/customers/{payer.id}/balance_transactions/{credit.id}",
+        {"metadata[ticket]": "4711"},
+    ),
+    (None, "GET", "/v1/customers/{payer.id}/cash_balance", {}),
+    (
+        None,
+        "POST",
+        "/v1/customers/{payer.id}/cash_balance",
+        {"settings[reconciliation_mode]": "manual"},
+    ),
+    (
+        "cash",
+        "POST",
+        "/v1/test_helpers/customers/{payer.id}/fund_cash_balance",
+        {"amount": 1000, "currency": "usd"},
+    ),
+    (None, "GET", "/v1/customers/{payer.id}", {"expand[]": "cash_balance"}),
+    (None, "GET", "/v1/customers/{payer.id}/cash_balance_transactions", {}),
+    (None, "GET", "/v1/customers/{payer.id}/cash_balance_transactions/{cash.id}", {}),
     (
         "invoice2",
         "POST",
@@ -483,4 +515,65 @@ SCENARIO: list[Step] = [
     (None, "GET", "/v1/events/{events.data.0.id}", {}),
     ("doomed", "POST", "/v1/customers", {"name": "Leaving"}),
     (None, "DELETE", "/v1/customers/{doomed.id}", {}),
+]
+
+
+# What the console reads while it acts for a connected account (console/gateway/client.py:
+# the account itself, the probes that tell test from live, a customer's support card, the
+# catalogue and the events), sent with ``Stripe-Account: {connected.id}``.
+AS_CONNECTED_ACCOUNT: list[Step] = [
+    (None, "GET", "/v1/account", {}),
+    (
+        "their_customer",
+        "POST",
+        "/v1/customers",
+        {
+            "email": "d@example.com",
+            "payment_method": "pm_card_visa",
+            "invoice_settings[default_payment_method]": "pm_card_visa",
+        },
+    ),
+    ("their_product", "POST", "/v1/products", {"name": "Connected plan"}),
+    (
+        "their_price",
+        "POST",
+        "/v1/prices",
+        {
+            "product": "{their_product.id}",
+            "currency": "eur",
+            "unit_amount": 900,
+            "recurring[interval]": "month",
+        },
+    ),
+    (
+        None,
+        "POST",
+        "/v1/subscriptions",
+        {"customer": "{their_customer.id}", "items[0][price]": "{their_price.id}"},
+    ),
+    (None, "GET", "/v1/customers", {"limit": 1}),
+    (None, "GET", "/v1/customers/search", {"query": "email:'d@example.com'"}),
+    (
+        None,
+        "GET",
+        "/v1/customers/{their_customer.id}",
+        {"expand[]": "invoice_settings.default_payment_method"},
+    ),
+    (
+        None,
+        "GET",
+        "/v1/subscriptions",
+        {
+            "customer": "{their_customer.id}",
+            "status": "all",
+            "expand[]": "data.items.data.price.product",
+        },
+    ),
+    (None, "GET", "/v1/invoices", {"customer": "{their_customer.id}"}),
+    (None, "GET", "/v1/customers/{their_customer.id}/payment_methods", {}),
+    (None, "GET", "/v1/customers/{their_customer.id}/tax_ids", {}),
+    (None, "GET", "/v1/events", {"limit": 1}),
+    (None, "GET", "/v1/billing_portal/configurations", {"limit": 1}),
+    (None, "GET", "/v1/products", {"active": "true"}),
+    (None, "GET", "/v1/prices", {"active": "true", "expand[]": "data.product"}),
 ]

@@ -57,6 +57,17 @@ class Context:
             raise no_such(kind or object_type.replace("_", " "), object_id, param=param)
         return obj
 
+    def fetch_of_customer(
+        self, customer: str, object_type: str, object_id: str, *, param: str, kind: str = ""
+    ) -> JSON:
+        """An object under a customer's URL (``/v1/customers/{customer}/…/{id}``): the customer
+        must exist and the object be theirs, else Stripe's 404 naming what is missing."""
+        self.fetch("customer", customer, param="customer")
+        found = self.fetch(object_type, object_id, param=param, kind=kind)
+        if found.get("customer") != customer:
+            raise no_such(kind or object_type.replace("_", " "), object_id, param=param)
+        return found
+
     def insert(self, obj: JSON, *, parent: str | None = None, due: int | None = None) -> JSON:
         self.store.insert(obj, account=self.account, parent=parent, due=due)
         return obj
