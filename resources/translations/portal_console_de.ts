@@ -1116,6 +1116,14 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
         <translation>Letzte Kündigung ({date}):</translation>
     </message>
     <message>
+        <source>Credit balance: {amount} (taken off the next invoices)</source>
+        <translation>Guthaben: {amount} (wird von den nächsten Rechnungen abgezogen)</translation>
+    </message>
+    <message>
+        <source>Owes {amount} (added to the next invoice)</source>
+        <translation>Schuldet {amount} (kommt auf die nächste Rechnung)</translation>
+    </message>
+    <message>
         <source>None.</source>
         <translation>Keine.</translation>
     </message>

@@ -18,7 +18,7 @@ from console.customers.support_card import (
 from console.customers.support_view import CustomerView, SubscriptionView
 from console.dates import format_day
 from console.eligibility.rules import Action, Eligibility
-from console.gateway.models import Invoice, Subscription
+from console.gateway.models import Customer, Invoice, Subscription
 from console.i18n import _ as core_words
 from console.i18n import formatting_locale
 from console.money import format_amount
@@ -221,6 +221,23 @@ def _heading(title: str, count: int, more: bool = False) -> str:
     return f"<h2>{escape(title)} ({shown})</h2>"
 
 
+def _balance_html(customer: Customer, locale: str) -> str:
+    """The customer's balance as Stripe means it: negative is credit the next invoices use,
+    positive is owed and added to the next invoice; nothing when there is none."""
+    if not customer.balance or not customer.currency:
+        return ""
+    amount = format_amount(abs(customer.balance), customer.currency, locale)
+    if customer.balance < 0:
+        text = QCoreApplication.translate(
+            "CustomerDetail", "Credit balance: {amount} (taken off the next invoices)"
+        )
+    else:
+        text = QCoreApplication.translate(
+            "CustomerDetail", "Owes {amount} (added to the next invoice)"
+        )
+    return f"<p>{escape(text.format(amount=amount))}</p>"
+
+
 def customer_html(
     view: CustomerView, locale: str | None = None, *, portal_links: bool = False
 ) -> str:
@@ -241,6 +258,9 @@ def customer_html(
         f" · {escape(customer.phone or QCoreApplication.translate('CustomerDetail', 'no phone'))}"
         f"<br><small>{escape(customer.id)} · {escape(since)}</small></p>",
     ]
+    balance = _balance_html(customer, locale)
+    if balance:
+        parts.append(balance)
     configuration = view.configuration
     if configuration is not None:
         label = QCoreApplication.translate("CustomerDetail", "Portal configuration: {name}")
