@@ -143,7 +143,7 @@ def _pay(api: Any, session: JSON, customer: str | None, pm: str, account: str) -
         params: JSON = {
             "amount": session["amount_total"],
             "currency": session["currency"],
-            "payment_method_types": ["card"],
+            "allowed_payment_method_types": ["card"],
         }
         for key in ("description", "metadata", "setup_future_usage", "receipt_email"):
             if key in data:
@@ -160,7 +160,7 @@ def _pay(api: Any, session: JSON, customer: str | None, pm: str, account: str) -
 
 
 def _set_up(api: Any, session: JSON, customer: str | None, pm: str, account: str) -> JSON:
-    params: JSON = {"payment_method_types": ["card"], "usage": "off_session"}
+    params: JSON = {"allowed_payment_method_types": ["card"], "usage": "off_session"}
     if customer:
         params["customer"] = customer
     data = session.get("_setup_intent_data") or {}

@@ -65,7 +65,8 @@ def _check_mode_params(params: JSON) -> str:
         raise missing_param("line_items")
     if mode == "setup" and params.get("line_items"):
         raise invalid("You cannot pass `line_items` in `setup` mode.", param="line_items")
-    if mode == "setup" and not params.get("currency") and not params.get("payment_method_types"):
+    allowed = params.get("allowed_payment_method_types")
+    if mode == "setup" and not params.get("currency") and not allowed:
         # Stripe: with dynamic payment methods, setup mode needs the currency to choose them.
         raise missing_param("currency")
     for name in ("success_url", "cancel_url", "return_url"):
@@ -148,6 +149,7 @@ def new_session(ctx: Context, params: JSON, *, payment_link: str | None = None) 
         "adaptive_pricing": {"enabled": False} if mode == "payment" else None,
         "after_expiration": None,
         "allow_promotion_codes": params.get("allow_promotion_codes"),
+        "allowed_payment_method_types": params.get("allowed_payment_method_types"),
         "amount_subtotal": None,
         "amount_total": None,
         "automatic_tax": {"enabled": False, "liability": None, "provider": None, "status": None},
@@ -193,7 +195,8 @@ def new_session(ctx: Context, params: JSON, *, payment_link: str | None = None) 
         "payment_method_collection": "always" if mode != "payment" else None,
         "payment_method_configuration_details": None,
         "payment_method_options": {"card": {"request_three_d_secure": "automatic"}},
-        "payment_method_types": list(params.get("payment_method_types") or ["card"]),
+        # Cards are what the hosted page takes; other allowed types are shown but not offered.
+        "payment_method_types": list(params.get("allowed_payment_method_types") or ["card"]),
         "payment_status": "no_payment_required" if mode == "setup" else "unpaid",
         "permissions": None,
         "phone_number_collection": {
