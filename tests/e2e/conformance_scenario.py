@@ -515,6 +515,41 @@ SCENARIO: list[Step] = [
         },
     ),
     (
+        "link",
+        "POST",
+        "/v1/payment_links",
+        {
+            "line_items[0][price]": "{price.id}",
+            "line_items[0][quantity]": 1,
+            "subscription_data[trial_period_days]": 7,
+            "after_completion[type]": "redirect",
+            "after_completion[redirect][url]": "https://example.com/thanks",
+        },
+    ),
+    (
+        "one_time_link",
+        "POST",
+        "/v1/payment_links",
+        {
+            "line_items[0][price]": "{one_time.id}",
+            "line_items[0][quantity]": 2,
+            "customer_creation": "always",
+        },
+    ),
+    (None, "GET", "/v1/payment_links", {"active": "true"}),
+    (None, "GET", "/v1/payment_links/{link.id}", {"expand[]": "line_items"}),
+    ("link_items", "GET", "/v1/payment_links/{link.id}/line_items", {}),
+    (
+        None,
+        "POST",
+        "/v1/payment_links/{link.id}",
+        {
+            "active": "false",
+            "line_items[0][id]": "{link_items.data.0.id}",
+            "line_items[0][quantity]": 3,
+        },
+    ),
+    (
         "endpoint",
         "POST",
         "/v1/webhook_endpoints",

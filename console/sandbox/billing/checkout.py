@@ -19,6 +19,7 @@ from console.sandbox.facts.errors import invalid
 from console.sandbox.facts.spec import JSON
 from console.sandbox.state import hidden_fields
 from console.sandbox.state.context import Context, changed, snapshot
+from console.sandbox.state.listing import embedded_list
 from console.sandbox.state.registry import on_due
 
 OBJECT = "checkout.session"
@@ -110,6 +111,36 @@ def new_item(ctx: Context, price: JSON, quantity: int | None) -> JSON:
         "quantity": quantity,
         "taxes": [],
     }
+
+
+def priced(item: JSON, quantity: int) -> JSON:
+    """An item's amounts for another quantity (a payment link's line, updated)."""
+    amount = catalog.amount_for(item["price"], quantity)
+    return {
+        "quantity": quantity,
+        "amount_subtotal": amount,
+        "amount_discount": 0,
+        "amount_total": amount,
+    }
+
+
+def page_of_items(items: list[JSON], params: JSON, url: str) -> JSON:
+    """A list page over stored line items (``limit``, ``starting_after``, ``ending_before``)."""
+    limit = int(params.get("limit", 10))
+    if not 1 <= limit <= 100:
+        raise invalid("Invalid limit: must be an integer between 1 and 100.", param="limit")
+    known = [item["id"] for item in items]
+    start, end = 0, len(items)
+    for name in ("starting_after", "ending_before"):
+        if params.get(name) and params[name] not in known:
+            raise invalid(f"No such line item: '{params[name]}'", param=name)
+    if params.get("starting_after"):
+        start = known.index(params["starting_after"]) + 1
+    if params.get("ending_before"):
+        end = known.index(params["ending_before"])
+        start = max(0, end - limit)
+    chosen = items[start:end][:limit]
+    return embedded_list(chosen, url, has_more=start + len(chosen) < end)
 
 
 def recurring(items: list[JSON]) -> list[JSON]:

@@ -4,6 +4,6 @@ page and the payment link page.
 Importing the package registers the pages' routes (``state.registry.PAGE_ROUTES``).
 """
 
-from console.sandbox.pages import checkout, invoice
+from console.sandbox.pages import checkout, invoice, payment_link
 
-__all__ = ["checkout", "invoice"]
+__all__ = ["checkout", "invoice", "payment_link"]

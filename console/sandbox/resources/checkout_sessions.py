@@ -318,32 +318,13 @@ def list_sessions(ctx: Context, params: JSON) -> JSON:
 @operation("GetCheckoutSessionsSessionLineItems")
 def line_items(ctx: Context, params: JSON, session: str) -> JSON:
     found = _fetch(ctx, session)
-    return page_of_items(found["_line_items"], params, f"{URL}/{found['id']}/line_items")
+    return checkout.page_of_items(found["_line_items"], params, f"{URL}/{found['id']}/line_items")
 
 
 @includable(OBJECT, "line_items")
 def line_items_of(ctx: Context, session: JSON) -> JSON:
     items = session.get("_line_items") or []
     return embedded_list(items, f"{URL}/{session['id']}/line_items")
-
-
-def page_of_items(items: list[JSON], params: JSON, url: str) -> JSON:
-    """A list page over stored line items (``limit``, ``starting_after``, ``ending_before``)."""
-    limit = int(params.get("limit", 10))
-    if not 1 <= limit <= 100:
-        raise invalid("Invalid limit: must be an integer between 1 and 100.", param="limit")
-    ids_ = [item["id"] for item in items]
-    start, end = 0, len(items)
-    for name in ("starting_after", "ending_before"):
-        if params.get(name) and params[name] not in ids_:
-            raise invalid(f"No such line item: '{params[name]}'", param=name)
-    if params.get("starting_after"):
-        start = ids_.index(params["starting_after"]) + 1
-    if params.get("ending_before"):
-        end = ids_.index(params["ending_before"])
-        start = max(0, end - limit)
-    chosen = items[start:end][:limit]
-    return embedded_list(chosen, url, has_more=start + len(chosen) < end)
 
 
 def _fetch(ctx: Context, session_id: str) -> JSON:
