@@ -99,7 +99,8 @@ def _page(request: Request, located: Located | None, *, status: int = 200,
             "trial_end": trial_end if session["mode"] == "subscription" else None,
             "allow_promotion_codes": bool(session.get("allow_promotion_codes")),
             "promotion_code": code,
-            "customer_email_fixed": (located.customer or {}).get("email"),
+            # Stripe shows customer_email prefilled and not editable.
+            "customer_email_fixed": _fixed_email(located),
             "confirmation": session.get("_confirmation_message"),
             "values": values or {},
             "error": error,
@@ -113,6 +114,11 @@ def _page(request: Request, located: Located | None, *, status: int = 200,
     locale = located.locale if located else None
     page = render(request, "checkout.html", context, status=status, locale=locale)
     return CSRF.set(hosted.secured(page, form_targets=targets), token)
+
+
+def _fixed_email(located: Located) -> str | None:
+    found = (located.customer or {}).get("email") or located.session.get("customer_email")
+    return str(found) if found else None
 
 
 def _promotion_code_text(ctx: Context, session: JSON) -> str | None:
@@ -200,7 +206,7 @@ def _pay(
 ) -> Response:
     api = _api(request)
     session = located.session
-    email = (located.customer or {}).get("email") or form.get("email", "").strip()
+    email = _fixed_email(located) or form.get("email", "").strip()
     if not located.customer and ("@" not in email or len(email) > 512):
         return _page(request, located, status=400, error="email", values=values)
     expiry = parse_expiry(form.get("expiry", ""))

@@ -131,6 +131,24 @@ def test_paying_once_with_a_promotion_code(
     assert client.v1.promotion_codes.retrieve(promo.id).times_redeemed == 1
 
 
+def test_customer_email_is_shown_and_used_as_given(
+    client: stripe.StripeClient, pages: list[Checkout]
+) -> None:
+    email = builders.unique_email("given")
+    made = session(
+        client,
+        mode="subscription",
+        customer_email=email,
+        line_items=[{"price": monthly(client), "quantity": 1}],
+    )
+    page = _visit(pages, made)
+    assert page.page is not None and email in page.page.text
+    assert 'name="email"' not in page.page.text
+    assert page.pay(email="someone.else@example.com").status_code == 303
+    done = client.v1.checkout.sessions.retrieve(made.id)
+    assert client.v1.customers.retrieve(str(done.customer)).email == email
+
+
 def test_a_guest_payment_makes_no_customer(
     client: stripe.StripeClient, pages: list[Checkout]
 ) -> None:
