@@ -219,7 +219,12 @@ def _pay(
     }
     if form.get("cvc", "").strip():
         card["cvc"] = form["cvc"].strip()
-    buyer = Buyer(email=email or None, card=card, name=form.get("cardholder", "").strip() or None)
+    buyer = Buyer(
+        email=email or None,
+        card=card,
+        name=form.get("cardholder", "").strip() or None,
+        postal_code=form.get("postal_code", "").strip() or None,
+    )
     try:
         completed = pay(api, session, buyer, located.ctx.account)
     except StripeError as error:

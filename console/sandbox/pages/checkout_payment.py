@@ -53,6 +53,7 @@ class Buyer:
     email: str | None
     card: JSON
     name: str | None = None
+    postal_code: str | None = None
 
 
 def _customer_for(api: Any, session: JSON, buyer: Buyer, account: str) -> str | None:
@@ -85,6 +86,8 @@ def _card(api: Any, buyer: Buyer, account: str) -> str:
     details: JSON = {"email": buyer.email} if buyer.email else {}
     if buyer.name:
         details["name"] = buyer.name
+    if buyer.postal_code:
+        details["address"] = {"postal_code": buyer.postal_code}
     params: JSON = {"type": "card", "card": buyer.card}
     if details:
         params["billing_details"] = details

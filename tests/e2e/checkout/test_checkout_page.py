@@ -43,7 +43,7 @@ def test_subscribing_makes_the_customer_card_subscription_and_paid_invoice(
     page = _visit(pages, made)
     assert page.page is not None and "$30.00" in page.page.text
     email = builders.unique_email("jenny")
-    answer = page.pay(email=email, cardholder="Jenny Rosen")
+    answer = page.pay(email=email, cardholder="Jenny Rosen", postal_code="10115")
     assert answer.status_code == 303
     assert answer.headers["location"] == f"https://shop.example.com/done?session={made.id}"
 
@@ -57,6 +57,9 @@ def test_subscribing_makes_the_customer_card_subscription_and_paid_invoice(
     assert (sub.items.data[0].price.id, sub.items.data[0].quantity) == (price, 2)
     card = client.v1.payment_methods.retrieve(str(sub.default_payment_method))
     assert card.customer == customer.id and card.card is not None and card.card.last4 == "4242"
+    assert card.billing_details.name == "Jenny Rosen"
+    assert card.billing_details.address is not None
+    assert card.billing_details.address.postal_code == "10115"
     invoice = client.v1.invoices.retrieve(str(done.invoice))
     assert (invoice.status, invoice.amount_paid) == ("paid", 3000)
     assert builders.subscription_of(invoice) == sub.id
