@@ -119,6 +119,10 @@ def _subscribe(api: Any, session: JSON, customer: str, pm: str, account: str) ->
     invoice = api.call("GetInvoicesInvoice", {}, scope=account,
                        invoice=subscription["latest_invoice"])  # fmt: skip
     paid = invoice["amount_paid"] > 0
+    # Uncertain: Stripe documents ``invoice`` as "the invoice created by the Checkout Session,
+    # if it exists"; the sandbox names the subscription's first invoice there. A trial's
+    # (nothing to pay) is ``no_payment_required``, Stripe's word for a payment "delayed to a
+    # future date".
     return {
         "subscription": subscription["id"],
         "invoice": invoice["id"],

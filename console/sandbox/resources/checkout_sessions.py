@@ -273,8 +273,9 @@ def update(ctx: Context, params: JSON, session: str) -> JSON:
         or params.get("shipping_options")
         or params.get("collected_information")
     ):
-        # Stripe allows these only on embedded/custom sessions whose permissions let the
-        # server update them; a hosted page's session takes metadata only.
+        # Our reading of Stripe's docs (not verified against Stripe): line items, shipping
+        # options and collected information are updatable only on embedded/custom sessions
+        # whose ``permissions`` let the server do it; a hosted page's session takes metadata.
         raise invalid(
             "Only `metadata` can be updated on a Checkout Session with ui_mode=hosted_page.",
             param="line_items" if params.get("line_items") else "shipping_options",
