@@ -12,7 +12,7 @@ import stripe
 stripe.enable_telemetry = False
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from console.i18n import use_language  # noqa: E402
+from console.i18n import use_formatting_locale, use_language  # noqa: E402
 from console.sandbox import Sandbox  # noqa: E402
 
 # After the whole suite: no key in the console's folders, logs, failure texts or screenshots'
@@ -71,5 +71,7 @@ def core_speaks_english() -> Iterator[None]:
     """The core's message language is process-wide (the window sets it once): each test starts
     and ends in English, so a German test cannot leave German behind for the next one."""
     use_language("en")
+    use_formatting_locale(None)
     yield
     use_language("en")
+    use_formatting_locale(None)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from html import escape
+
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from console.errors import ConsoleError, StripeApiError
+from console.errors import ConsoleError, StripeApiError, headline
 
 
 def describe(error: ConsoleError) -> str:
-    """One line: the message, then Stripe's type, code and param when it sent them."""
+    """Rich text: what it means in the user's words (for Stripe's errors), the message, then,
+    small, Stripe's type, code, param and request id for whoever asks Stripe's support."""
     # Stripe's field names stay as they are: they are what support and Stripe's docs use.
     parts = [f"type {error.type}"]
     if error.code:
@@ -17,7 +21,14 @@ def describe(error: ConsoleError) -> str:
         parts.append(f"param {error.param}")
     if isinstance(error, StripeApiError) and error.request_id:
         parts.append(f"request {error.request_id}")
-    return f"{error.message} ({', '.join(parts)})"
+    meaning = headline(error)
+    lines = [f"<b>{escape(meaning)}</b>"] if meaning else []
+    lines.append(escape(error.message))
+    details = QCoreApplication.translate("ErrorBar", "Details: {details}").format(
+        details=", ".join(parts)
+    )
+    lines.append(f"<small>{escape(details)}</small>")
+    return "<br>".join(lines)
 
 
 class ErrorBar(QFrame):
@@ -32,6 +43,9 @@ class ErrorBar(QFrame):
         )
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.RichText)
+        # Selectable: the request id is what Stripe's support asks for.
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.dismiss = QPushButton(self.tr("Dismiss"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)

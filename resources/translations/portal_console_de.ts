@@ -1315,6 +1315,10 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
 <context>
     <name>ErrorBar</name>
     <message>
+        <source>Details: {details}</source>
+        <translation>Einzelheiten: {details}</translation>
+    </message>
+    <message>
         <source>Dismiss</source>
         <translation>Ausblenden</translation>
     </message>

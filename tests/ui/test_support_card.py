@@ -57,7 +57,7 @@ def test_the_customers_last_words_on_cancelling_are_on_the_card(qapp: QApplicati
         cancellation_comment="Moved to <another> tool.",
     )
     html = customer_html(customer_view(earlier, latest, configuration=configured(), prices=PRICES))
-    assert "Last cancellation (2025-06-15):" in html
+    assert "Last cancellation (Jun 15, 2025):" in html
     assert "Switched to another service — “Moved to &lt;another&gt; tool.”" in html
     assert "Too expensive" not in html  # only the latest
 

@@ -28,12 +28,19 @@ from typing import Any
 
 from console.sandbox import resources
 from console.sandbox.facts import ids, spec
+from console.sandbox.facts.api_versions import (
+    PINNED,
+    ApiVersion,
+    UnknownApiVersionError,
+    api_version,
+)
 from console.sandbox.facts.errors import StripeError, as_answered
 from console.sandbox.facts.spec import JSON, Operation, spec_operations
 from console.sandbox.http.expand import expand
 from console.sandbox.http.hosted_urls import rebase_links
 from console.sandbox.http.multipart import is_multipart, parse_multipart, upload_digest
 from console.sandbox.http.validation import validate_params
+from console.sandbox.http.versions import in_version
 from console.sandbox.http.wire import parse_form
 from console.sandbox.network.profile import NETWORK_OFF, NetworkProfile
 from console.sandbox.state import hidden_fields
@@ -118,8 +125,11 @@ class Api:
         if key is not None:
             reply_headers["Idempotency-Key"] = key
         due_work = False
+        version = PINNED
         try:
             account = self._authenticate(headers)
+            version = self._version(headers)
+            reply_headers["Stripe-Version"] = version.name
             matched = self.router.match(method, path)
             if matched is None:
                 raise StripeError(
@@ -142,8 +152,11 @@ class Api:
                     op, path, path_params, params, account, key, request_id, reply_headers
                 )
                 reply.due_work = reply.status == 200 and op.operation_id in CLOCK_MOVERS
+                if not version.is_pinned:
+                    reply.body = _encode(in_version(json.loads(reply.body), version))
                 return reply
             status, payload = self._run(op, path_params, params, account, request_id, None)
+            payload = in_version(payload, version)
             due_work = op.operation_id in CLOCK_MOVERS
         except StripeError as error:
             status, payload = error.status, error.body(request_id)
@@ -206,6 +219,12 @@ class Api:
                 code="account_invalid",
             )
         return connected
+
+    def _version(self, headers: dict[str, str]) -> ApiVersion:
+        try:
+            return api_version(headers.get("stripe-version"))
+        except UnknownApiVersionError as error:
+            raise StripeError(str(error)) from None
 
     def _context(self, account: str, request_id: str | None, key: str | None) -> Context:
         return Context(
