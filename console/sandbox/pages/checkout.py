@@ -152,7 +152,16 @@ async def submit(request: Request) -> Response:
     values = {k: v for k, v in form.items() if k not in ("number", "cvc", FIELD)}
     if not CSRF.accepts(request, form.get(FIELD, "")):
         return _page(request, located, status=403, error="csrf", values=values)
-    if located.session["status"] != "open":
+    # Read the session again after awaiting the body: a second click on Pay may have waited
+    # for the first, which completed it meanwhile. From here to the answer nothing awaits, so
+    # no other request runs in between (the server handles requests on one loop).
+    with api.store.transaction():
+        located = _locate(request, token)
+    if located is not None and located.session["status"] == "complete":
+        # A second click lands where the first went (the browser follows the last answer).
+        success = _success_url(located.session)
+        return RedirectResponse(success, 303) if success else _page(request, located)
+    if located is None or located.session["status"] != "open":
         return _page(request, located, status=409)
     if form.get("action") == "apply":
         return _apply_code(request, located, form.get("promotion_code", ""), values)

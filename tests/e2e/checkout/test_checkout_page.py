@@ -3,8 +3,10 @@ the declines and refusals a customer sees, and the page's language and links."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -220,3 +222,25 @@ def test_links_back_to_the_shop_and_ends_with_the_session(
     client.v1.checkout.sessions.expire(made.id)
     assert page.open().status_code == 200 and "This link has expired" in page.open().text
     assert httpx.get(made.url.rsplit("/", 1)[0] + "/unknown").status_code == 404  # type: ignore[union-attr]
+
+
+def test_two_clicks_on_subscribe_make_one_subscription(
+    client: stripe.StripeClient, pages: list[Checkout]
+) -> None:
+    made = session(
+        client, mode="subscription", line_items=[{"price": monthly(client), "quantity": 1}]
+    )
+    page = _visit(pages, made)
+    assert page.page is not None
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.page.text)
+    assert token is not None
+    email = builders.unique_email("twice")
+    form = {"csrf_token": token.group(1), "action": "pay", "email": email,
+            "number": "4242424242424242", "expiry": "12/34", "cvc": "123"}  # fmt: skip
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(lambda _: page.http.post(page.url, data=form), range(2)))
+    assert [a.status_code for a in answers] == [303, 303]
+    assert answers[0].headers["location"] == answers[1].headers["location"]
+    customer = client.v1.customers.list(params={"email": email}).data
+    assert len(customer) == 1
+    assert len(client.v1.subscriptions.list(params={"customer": customer[0].id}).data) == 1
