@@ -56,9 +56,14 @@ def fresh_client(fresh_sandbox: Sandbox) -> stripe.StripeClient:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Browser tests run last: Playwright's sync API keeps an event loop running on the main
-    thread for the rest of the session, and asyncio tests cannot start one after it."""
-    items.sort(key=lambda item: "tests/browser/" in item.nodeid.replace("\\", "/"))
+    """Browser tests (and the integrations, which drive a browser too) run last: Playwright's
+    sync API keeps an event loop running on the main thread for the rest of the session, and
+    asyncio tests cannot start one after it."""
+    items.sort(key=lambda item: _drives_a_browser(item.nodeid.replace("\\", "/")))
+
+
+def _drives_a_browser(nodeid: str) -> bool:
+    return nodeid.startswith(("tests/browser/", "tests/integrations/"))
 
 
 @pytest.fixture(autouse=True)
