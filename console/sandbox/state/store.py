@@ -4,7 +4,8 @@ Every object is one row, scoped to the account that owns it (the platform or a
 connected account). A few columns are lifted out of the JSON so that lists,
 cursors and the clock's sweep use indexes: ``created`` and ``seq`` order lists
 newest first, ``parent`` is the owning customer (or product, or subscription),
-and ``due`` is the next moment the clock must act on the object.
+and ``due`` is the next moment the clock must act on the object, and ``clock`` the test clock the
+object lives on (a test-clock customer's objects; NULL for everything on the sandbox's own clock).
 
 One connection, used from the server's thread only; each request runs in one
 ``BEGIN IMMEDIATE`` transaction, so it is applied whole or not at all, and WAL
@@ -43,7 +44,8 @@ CREATE TABLE IF NOT EXISTS objects (
     created  INTEGER NOT NULL,
     parent   TEXT,
     due      INTEGER,
-    data     TEXT NOT NULL
+    data     TEXT NOT NULL,
+    clock    TEXT
 );
 CREATE INDEX IF NOT EXISTS objects_by_type ON objects (account, type, created DESC, seq DESC);
 CREATE INDEX IF NOT EXISTS objects_by_parent
@@ -83,6 +85,10 @@ CREATE TABLE IF NOT EXISTS deliveries (
     last_error   TEXT
 );
 CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (status, next_attempt);
+"""
+# After the column exists in a database made before test clocks (see _add_clock_column).
+_CLOCK_INDEX = """
+CREATE INDEX IF NOT EXISTS objects_on_clock ON objects (clock, due) WHERE clock IS NOT NULL;
 """
 
 
@@ -138,6 +144,8 @@ class Store:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(_SCHEMA)
+        self._add_clock_column()
+        self._db.executescript(_CLOCK_INDEX)
         # A read-only file opens and reads fine and would fail at the first change: find out
         # now, with a write that is rolled back.
         self._db.execute("BEGIN IMMEDIATE")
@@ -145,6 +153,12 @@ class Store:
             self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('opened', '')")
         finally:
             self._db.execute("ROLLBACK")
+
+    def _add_clock_column(self) -> None:
+        """A database made before test clocks has no ``clock`` column: add it (NULL for all)."""
+        columns = {str(row[1]) for row in self._db.execute("PRAGMA table_info(objects)")}
+        if "clock" not in columns:
+            self._db.execute("ALTER TABLE objects ADD COLUMN clock TEXT")
 
     def close(self) -> None:
         with self._lock:
@@ -195,6 +209,22 @@ class Store:
         callback()
 
     @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Work inside is kept if it succeeds and undone if it raises, the rest of the open
+        transaction going on either way (one object's step in a test clock's advance)."""
+        with self._lock:
+            if not self._depth:
+                raise RuntimeError("savepoint() needs an open transaction")
+            self._db.execute("SAVEPOINT step")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK TO step")
+                self._db.execute("RELEASE step")
+                raise
+            self._db.execute("RELEASE step")
+
+    @contextmanager
     def rolled_back(self) -> Iterator[None]:
         """Work inside is undone at the end, whatever happens (previews of a change)."""
         with self._lock:
@@ -216,11 +246,12 @@ class Store:
         account: str,
         parent: str | None = None,
         due: int | None = None,
+        clock: str | None = None,
     ) -> None:
         with self._lock:
             self._db.execute(
-                "INSERT INTO objects (id, account, type, created, parent, due, data)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO objects (id, account, type, created, parent, due, data, clock)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     obj["id"],
                     account,
@@ -229,6 +260,7 @@ class Store:
                     parent,
                     due,
                     json.dumps(obj, separators=(",", ":")),
+                    clock,
                 ),
             )
 
@@ -440,13 +472,43 @@ class Store:
         with self._lock:
             return int(self._db.execute(sql, args).fetchone()[0])
 
-    def due_before(self, moment: int, limit: int = 500) -> list[JSON]:
+    def due_before(self, moment: int, limit: int = 500, *, clock: str | None = None) -> list[JSON]:
+        """Objects due by ``moment``, soonest first: those on the sandbox's own clock, or with
+        ``clock`` those on that test clock (which only its advance acts on)."""
+        on_clock = "clock IS NULL" if clock is None else "clock = ?"
+        args: list[Any] = [] if clock is None else [clock]
         with self._lock:
             rows = self._db.execute(
-                "SELECT data FROM objects WHERE due IS NOT NULL AND due <= ? ORDER BY due LIMIT ?",
-                (moment, limit),
+                f"SELECT data FROM objects WHERE {on_clock} AND due IS NOT NULL AND due <= ?"
+                " ORDER BY due LIMIT ?",
+                (*args, moment, limit),
             ).fetchall()
         return [json.loads(r[0]) for r in rows]
+
+    def clock_of(self, object_id: str) -> str | None:
+        """The test clock an object lives on, None for the sandbox's own clock."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT clock FROM objects WHERE id = ?", (object_id,)
+            ).fetchone()
+        return None if row is None or row[0] is None else str(row[0])
+
+    def count_on_clock(self, clock: str, type_: str) -> int:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT COUNT(*) FROM objects WHERE clock = ? AND type = ?", (clock, type_)
+            ).fetchone()
+        return int(row[0])
+
+    def remove_on_clock(self, clock: str, *, keep_types: Sequence[str] = ()) -> int:
+        """Delete every object that lives on ``clock`` but those of ``keep_types``; how many."""
+        marks = ",".join("?" * len(keep_types)) or "''"
+        with self._lock:
+            cursor = self._db.execute(
+                f"DELETE FROM objects WHERE clock = ? AND type NOT IN ({marks})",
+                (clock, *keep_types),
+            )
+        return int(cursor.rowcount)
 
     def account_of(self, object_id: str) -> str | None:
         return self.owner(object_id)
