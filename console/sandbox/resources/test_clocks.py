@@ -19,6 +19,12 @@ deletes itself ``deletes_after`` (Stripe's guide says 30 days after it is made; 
 reference's example shows 7), counted on the sandbox's own clock, which stands for real time.
 A clock holds at most three customers (Stripe's guide); Stripe's wording for that refusal and
 for the other refusals here is not documented, so these messages are the sandbox's.
+
+``customer`` at creation (API versions from 2026-05-27.dahlia) puts an existing customer on the
+new clock for good, with everything it owns; its objects keep the moments they have (a renewal
+due in a month stays due then, reached when the clock passes it). What Stripe requires of such a
+customer (no subscriptions yet? a frozen_time not before its objects?) is not documented, and
+the sandbox asks nothing of it but that it is on no clock yet.
 """
 
 from __future__ import annotations
@@ -43,6 +49,9 @@ MAX_NAME = 300
 # What a deleted clock takes with it: everything on it but the events, which stay in the
 # account's log as Stripe's do.
 _KEPT_ON_DELETE = ("event",)
+# What an existing customer does not take onto its new clock: its events (the account's log) and
+# its portal sessions (whose lifetime runs on the sandbox's own clock).
+_STAY_OFF_CLOCK = ("event", "billing_portal.session")
 
 _LIST_PARAMS: JSON = {
     "limit": {"type": "integer"},
@@ -63,11 +72,24 @@ def _iso(moment: int) -> str:
     "PostTestHelpersTestClocks",
     "POST",
     PATH,
-    {"frozen_time": {"type": "integer"}, "name": {"type": "string"}},
+    {
+        "customer": {"type": "string"},
+        "frozen_time": {"type": "integer"},
+        "name": {"type": "string"},
+    },
 )
 def create(ctx: Context, params: JSON) -> JSON:
     if "frozen_time" not in params:
         raise missing_param("frozen_time")
+    customer = None
+    if params.get("customer"):
+        customer = ctx.fetch("customer", params["customer"], param="customer")
+        if customer.get("test_clock"):
+            raise invalid(
+                f"The customer {customer['id']} is already on the test clock "
+                f"{customer['test_clock']}; a customer cannot leave its test clock.",
+                param="customer",
+            )
     name = params.get("name")
     if name is not None and len(name) > MAX_NAME:
         raise invalid(f"Invalid name: must be at most {MAX_NAME} characters", param="name")
@@ -85,6 +107,8 @@ def create(ctx: Context, params: JSON) -> JSON:
     }
     ctx.insert(clock, due=clock["deletes_after"])
     ctx.emit("test_helpers.test_clock.created", clock)
+    if customer is not None:
+        ctx.store.move_to_clock(customer["id"], clock["id"], skip_types=_STAY_OFF_CLOCK)
     return clock
 
 

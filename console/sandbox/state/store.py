@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from console.sandbox.state import database_file
+from console.sandbox.state.clock_rows import ClockRows
 from console.sandbox.state.database_file import DatabaseLock, DatabaseUnusableError
 
 JSON = dict[str, Any]
@@ -86,10 +87,6 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (status, next_attempt);
 """
-# After the column exists in a database made before test clocks (see _add_clock_column).
-_CLOCK_INDEX = """
-CREATE INDEX IF NOT EXISTS objects_on_clock ON objects (clock, due) WHERE clock IS NOT NULL;
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +95,7 @@ class Page:
     has_more: bool
 
 
-class Store:
+class Store(ClockRows):
     """Objects by id, lists by account and type, in one SQLite database."""
 
     def __init__(self, path: str) -> None:
@@ -144,8 +141,7 @@ class Store:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(_SCHEMA)
-        self._add_clock_column()
-        self._db.executescript(_CLOCK_INDEX)
+        self.add_clock_column()
         # A read-only file opens and reads fine and would fail at the first change: find out
         # now, with a write that is rolled back.
         self._db.execute("BEGIN IMMEDIATE")
@@ -153,12 +149,6 @@ class Store:
             self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('opened', '')")
         finally:
             self._db.execute("ROLLBACK")
-
-    def _add_clock_column(self) -> None:
-        """A database made before test clocks has no ``clock`` column: add it (NULL for all)."""
-        columns = {str(row[1]) for row in self._db.execute("PRAGMA table_info(objects)")}
-        if "clock" not in columns:
-            self._db.execute("ALTER TABLE objects ADD COLUMN clock TEXT")
 
     def close(self) -> None:
         with self._lock:
@@ -484,31 +474,6 @@ class Store:
                 (*args, moment, limit),
             ).fetchall()
         return [json.loads(r[0]) for r in rows]
-
-    def clock_of(self, object_id: str) -> str | None:
-        """The test clock an object lives on, None for the sandbox's own clock."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT clock FROM objects WHERE id = ?", (object_id,)
-            ).fetchone()
-        return None if row is None or row[0] is None else str(row[0])
-
-    def count_on_clock(self, clock: str, type_: str) -> int:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT COUNT(*) FROM objects WHERE clock = ? AND type = ?", (clock, type_)
-            ).fetchone()
-        return int(row[0])
-
-    def remove_on_clock(self, clock: str, *, keep_types: Sequence[str] = ()) -> int:
-        """Delete every object that lives on ``clock`` but those of ``keep_types``; how many."""
-        marks = ",".join("?" * len(keep_types)) or "''"
-        with self._lock:
-            cursor = self._db.execute(
-                f"DELETE FROM objects WHERE clock = ? AND type NOT IN ({marks})",
-                (clock, *keep_types),
-            )
-        return int(cursor.rowcount)
 
     def account_of(self, object_id: str) -> str | None:
         return self.owner(object_id)

@@ -147,3 +147,24 @@ def test_a_clock_deletes_itself_after_thirty_days_of_sandbox_time(
 
     assert builders.refused(lambda: client.v1.test_helpers.test_clocks.retrieve(clock.id))
     assert builders.refused(lambda: client.v1.customers.retrieve(customer.id)).http_status == 404
+
+
+def test_an_existing_customer_joins_a_new_clock_for_good(
+    fresh_client: stripe.StripeClient,
+) -> None:
+    client = fresh_client
+    start = builders.now(client)
+    customer = builders.customer(client, payment_method="pm_card_visa")
+    weekly = builders.price(client, 300, interval="week").id
+    sub = builders.subscribe(client, customer.id, weekly)
+
+    clock = builders.test_clock(client, start, customer=customer.id)
+
+    assert client.v1.customers.retrieve(customer.id).test_clock == clock.id
+    assert client.v1.subscriptions.retrieve(sub.id).test_clock == clock.id
+    builders.advance(client, 8 * DAY)
+    assert builders.period(client.v1.subscriptions.retrieve(sub.id))[0] == start
+    builders.advance_test_clock(client, clock.id, start + 8 * DAY)
+    assert builders.period(client.v1.subscriptions.retrieve(sub.id))[0] == start + 7 * DAY
+    again = builders.refused(lambda: builders.test_clock(client, start, customer=customer.id))
+    assert again.param == "customer"
