@@ -9,9 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from console.sandbox.facts.errors import StripeError
 from console.sandbox.facts.spec import JSON
+from console.sandbox.resources import test_clocks
+from console.sandbox.state.context import Context
 from console.sandbox.state.opening import State, open_state
+from console.sandbox.state.registry import DUE_HANDLERS
 from console.sandbox.state.store import Store
+from console.sandbox.state.sweep import run_due
 from console.sandbox.state.test_clocks import enter_request_clock
 from tests.unit.sandbox.billing import builders
 
@@ -112,3 +117,39 @@ def test_a_database_from_before_test_clocks_gains_the_column(tmp_path: Path) -> 
         assert store.clock_of("sub_old") is None
     finally:
         store.close()
+
+
+@pytest.mark.expect_log("ERROR", "console.sandbox.resources.test_clocks", "failed while advancing")
+def test_a_step_that_fails_leaves_the_clock_internal_failure_and_undoes_the_step(
+    state: State, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def breaks(ctx: Context, obj: JSON) -> None:
+        obj["touched"] = True
+        ctx.save(obj, due=None)
+        raise RuntimeError("a bug in a due handler")
+
+    monkeypatch.setitem(DUE_HANDLERS, "breaking_thing", breaks)
+    with builders.transaction(state) as ctx:
+        clock = test_clocks.create(ctx, {"frozen_time": T0})
+        state.store.insert(
+            {"id": "thing_1", "object": "breaking_thing", "created": T0},
+            account=state.platform,
+            due=T0 + 60,
+            clock=clock["id"],
+        )
+        test_clocks.advance(ctx, {"frozen_time": T0 + 120}, test_clock=clock["id"])
+    run_due(state.store, state.clock.now, lambda owner: builders.context_for(state, owner or None))
+
+    failed = state.store.get(clock["id"])
+    assert failed is not None
+    assert (failed["status"], failed["frozen_time"], failed["status_details"]) == (
+        "internal_failure",
+        T0,
+        {},
+    )
+    assert "touched" not in (state.store.get("thing_1") or {})
+    with builders.transaction(state) as ctx, pytest.raises(StripeError) as refused:
+        test_clocks.advance(ctx, {"frozen_time": T0 + 180}, test_clock=clock["id"])
+    assert refused.value.param == "test_clock"
+    kinds = [e["type"] for e in state.store.scan(account=state.platform, type_="event")]
+    assert "test_helpers.test_clock.internal_failure" in kinds
