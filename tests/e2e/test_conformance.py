@@ -97,13 +97,19 @@ def _is_extra(method: str, path: str) -> bool:
     return False
 
 
-@pytest.fixture(scope="module")
-def registry() -> Registry[Any]:
+def strict_registry() -> Registry[Any]:
+    """The spec subset, made strict, as a registry to resolve ``{SPEC_URI}#/...`` references in
+    (the test-clock extras' conformance test uses it too)."""
     document = _strict(load_document())
     registry: Registry[Any] = Registry().with_resource(
         SPEC_URI, Resource.from_contents(document, default_specification=DRAFT4)
     )
     return registry
+
+
+@pytest.fixture(scope="module")
+def registry() -> Registry[Any]:
+    return strict_registry()
 
 
 def test_every_served_operation_fits_its_response_schema(registry: Registry[Any]) -> None:

@@ -15,11 +15,13 @@ from console.sandbox.facts import ids, testcards
 from console.sandbox.facts.errors import invalid
 from console.sandbox.facts.fields import address, assign, metadata
 from console.sandbox.facts.spec import JSON
+from console.sandbox.state import test_clocks
 from console.sandbox.state.context import Context, changed, snapshot
 from console.sandbox.state.listing import embedded_list, list_objects
 from console.sandbox.state.registry import includable, operation
 
 PLAIN_FIELDS = ("description", "email", "name", "phone", "business_name", "individual_name")
+MAX_CUSTOMERS_PER_CLOCK = 3
 
 
 def _shipping(value: Any) -> JSON | None:
@@ -169,9 +171,26 @@ def new_customer(customer_id: str, created: int) -> JSON:
     }
 
 
+def _join_test_clock(ctx: Context, clock_id: str) -> None:
+    """Make the new customer (and all that is made for it) live on the test clock ``clock_id``.
+
+    Stripe's guide allows three customers on a clock; its wording for the refusal is not
+    documented, so the message is the sandbox's.
+    """
+    clock = ctx.fetch(test_clocks.OBJECT, clock_id, param="test_clock", kind="test clock")
+    if ctx.store.count_on_clock(clock["id"], "customer") >= MAX_CUSTOMERS_PER_CLOCK:
+        raise invalid(
+            f"The test clock {clock['id']} already has {MAX_CUSTOMERS_PER_CLOCK} customers, "
+            "as many as a test clock can have. Use another test clock for more customers.",
+            param="test_clock",
+        )
+    ctx.on_test_clock(clock["id"], test_clocks.moment_of(clock))
+
+
 @operation("PostCustomers")
 def create(ctx: Context, params: JSON) -> JSON:
-
+    if params.get("test_clock"):
+        _join_test_clock(ctx, params["test_clock"])
     customer = new_customer(ctx.new_id("cus", 14), ctx.now())
     ctx.insert(customer)
     _apply(ctx, customer, {k: v for k, v in params.items() if k != "invoice_settings"})
