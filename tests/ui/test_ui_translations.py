@@ -28,9 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from console.configurations.edit import FieldChange
+from console.configurations.summary import SummarySection
 from tests.ui.conftest import german_interface, save_screenshot
 from ui.accounts.add_dialog import AddAccountDialog
-from ui.configurations.dialogs import SaveDiffDialog
+from ui.configurations.dialogs import SaveSummaryDialog
 from ui.context import AccountContext
 from ui.i18n import ui_language
 from ui.main_window import MainWindow
@@ -267,7 +268,8 @@ def test_the_live_save_dialog_warns_in_german(german: list[QTranslator], qtbot: 
         FieldChange("features[subscription_cancel][enabled]", True, False),
         FieldChange("business_profile[headline]", "Old headline", "New headline"),
     ]
-    dialog = SaveDiffDialog(
+    dialog = SaveSummaryDialog(
+        [SummarySection("What changes", ("Reasons offered: added Too expensive",))],
         changes,
         ["Kündigung", "Überschrift"],
         configuration="Default",
