@@ -554,7 +554,10 @@ class ConfigurationsView(View):
             self._server_problems = [problem_from_stripe(error)]
             self._recheck()
             self.status.setText(self.tr("Stripe refused the save; your edits are kept."))
-            raise self._at_fields(self._server_problems, error) from error
+            shown = self._at_fields(self._server_problems, error)
+            if shown is error:
+                raise  # no field shows it: the bar says Stripe's error whole
+            raise shown from error
         except ConsoleError:
             self.status.setText(self.tr("The save failed; your edits are kept. Save retries."))
             raise
