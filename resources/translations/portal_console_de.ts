@@ -1512,6 +1512,10 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
         <translation>Kunden &amp;finden</translation>
     </message>
     <message>
+        <source>Configuration preview</source>
+        <translation>Konfigurationsvorschau</translation>
+    </message>
+    <message>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>

@@ -21,6 +21,7 @@ from ui.main_window import MainWindow
 from ui.preview.pane import PreviewPane
 
 RENDER_TIMEOUT = 60_000
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 REASONS = "features[subscription_cancel][cancellation_reason][options]"
 
 
@@ -102,11 +103,7 @@ def test_the_preview_collapses_by_hand_or_on_a_narrow_screen_and_renders_when_sh
     assert preview.pane.page() is None, "nothing is rendered out of sight"
 
     with qtbot.waitSignal(preview.rendered, timeout=RENDER_TIMEOUT):
-        qtbot.keyClick(
-            view,
-            Qt.Key.Key_P,
-            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
-        )
+        view.preview_toggle.click()
     assert preview.isVisible() and view.preview_toggle.isChecked()
     assert "Northwind" in page_text(qtbot, preview.pane)
 
@@ -196,3 +193,12 @@ def test_a_refused_save_is_shown_at_the_fields_and_the_bar_only_names_them(
     assert not headline.problem.isHidden() and "60" in headline.problem.text()
     assert "validation_error" in window.error_bar.message.toolTip()
     save_screenshot(window, f"{language}-configurations-refused-save")
+
+    # Ctrl+Shift+P, from the window's View menu: hides the preview, and from another view comes
+    # back to the form with the preview shown.
+    assert view.preview.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_P, CTRL_SHIFT)
+    assert not view.preview.isVisible()
+    window.show_view(window.views.index(window.customers))
+    qtbot.keyClick(window, Qt.Key.Key_P, CTRL_SHIFT)
+    assert window.current_view() is view and view.preview.isVisible()

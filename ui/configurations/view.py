@@ -110,8 +110,9 @@ class ConfigurationsView(View):
         self.preview_toggle = QPushButton(self.tr("Preview"))
         self.preview_toggle.setCheckable(True)
         self.preview_toggle.setChecked(True)
-        self.preview_toggle.setShortcut(QKeySequence(PREVIEW_SHORTCUT))
-        keys = self.preview_toggle.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        # The key is the window's (View menu), so it is listed with the others and works
+        # from any view; the button says it.
+        keys = QKeySequence(PREVIEW_SHORTCUT).toString(QKeySequence.SequenceFormat.NativeText)
         self.preview_toggle.setToolTip(
             self.tr("Show or hide the portal as customers will see it ({keys})").format(keys=keys)
         )
