@@ -356,12 +356,13 @@ def _pause(old: PortalConfiguration, new: PortalConfiguration, w: _Writer) -> li
     if now.duration.type == "indefinite":
         how_long = _("until the customer resumes")
     else:
-        how_long = _joined(w.pause_length(o) for o in now.duration.interval_options)
+        lengths = _joined(w.pause_length(o) for o in now.duration.interval_options)
+        how_long = _("for %(durations)s") % {"durations": lengths}
     if was.enabled != now.enabled:
-        state = _("on; for %(durations)s") % {"durations": how_long} if now.enabled else _("off")
+        state = _("on, %(how_long)s") % {"how_long": how_long} if now.enabled else _("off")
         return [w.state(_("Pausing"), state)]
     if now.enabled and was.duration != now.duration:
-        return [w.state(_("Pause durations offered"), how_long)]
+        return [w.state(_("Pausing"), how_long)]
     return []
 
 

@@ -9,6 +9,7 @@ import pytest
 from console.configurations import summary as summary_module
 from console.configurations.model import (
     AdjustableQuantity,
+    PauseInterval,
     PortalConfiguration,
     UpdatableProduct,
     edit,
@@ -118,9 +119,22 @@ def test_texts_pause_and_metadata() -> None:
     assert lines(SAVED, after) == [
         "Default return URL: removed",
         "Headline: now “Manage your plan”",
-        "Pausing: now on; for 1 month",
+        "Pausing: now on, for 1 month",
         "Metadata: added team = billing",
     ]
+
+
+def test_pause_durations_in_words() -> None:
+    before = edit(SAVED, "features.subscription_pause.enabled", True)
+    after = edit(
+        before,
+        "features.subscription_pause.duration.interval_options",
+        (PauseInterval("month", 1), PauseInterval("month", 3), PauseInterval("week", 2)),
+    )
+    assert lines(before, after) == ["Pausing: now for 1 month, 3 months, 2 weeks"]
+    forever = edit(before, "features.subscription_pause.duration.type", "indefinite")
+    assert lines(before, forever) == ["Pausing: now until the customer resumes"]
+    assert lines(SAVED, forever) == ["Pausing: now on, until the customer resumes"]
 
 
 def test_a_new_configuration_says_what_it_has() -> None:
