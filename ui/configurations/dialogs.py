@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFrame,
+    QGridLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -145,10 +146,18 @@ class SaveSummaryDialog(QDialog):
         font.setBold(True)
         title.setFont(font)
         title.setWordWrap(True)
-        lines = QLabel("\n".join(f"•  {line}" for line in section.lines) or "—")
-        lines.setWordWrap(True)
-        lines.setTextFormat(Qt.TextFormat.PlainText)
-        lines.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # One row per sentence: a long one wraps under its own start, not under the bullet.
+        lines = QWidget()
+        grid = QGridLayout(lines)
+        grid.setContentsMargins(6, 0, 0, 0)
+        grid.setColumnStretch(1, 1)
+        for row, line in enumerate(section.lines or ("—",)):
+            text = QLabel(line)
+            text.setWordWrap(True)
+            text.setTextFormat(Qt.TextFormat.PlainText)
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            grid.addWidget(QLabel("•"), row, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(text, row, 1)
         position = self._section_layout.count() - 1  # above the stretch
         self._section_layout.insertWidget(position, title)
         self._section_layout.insertWidget(position + 1, lines)
