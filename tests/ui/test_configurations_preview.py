@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from console.configurations.summary import SummarySection
 from console.i18n import use_language
 from tests.ui.conftest import german_interface, save_screenshot
 from tests.ui.test_configurations_view import open_view, type_into
@@ -139,6 +140,11 @@ def test_the_save_summary_names_the_changes_and_keeps_the_parameters_under_detai
     assert dialog.table.isVisible()
     assert [row[0] for row in dialog.rows()] == ["business_profile[headline]", REASONS]
     save_screenshot(dialog, "configurations_save_summary_details")
+    # Another summary can join the dialog while it is open (what the change does to the
+    # account's subscriptions, once that is computed), below the configuration's own.
+    dialog.add_section(SummarySection("Subscriptions", ("No subscription changes now.",)))
+    assert dialog.section_titles() == ["What changes", "Subscriptions"]
+    assert dialog.lines()[-1] == "No subscription changes now."
     dialog.reject()
     assert view.has_unsaved_edits()
 
