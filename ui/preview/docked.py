@@ -19,7 +19,7 @@ from console.preview.branding import portal_locales
 from ui.context import AccountContext
 from ui.flow_layout import FlowLayout, one_line
 from ui.preview.pane import PreviewPane, locale_caption
-from ui.preview.renderer import PreviewRenderer
+from ui.preview.renderer import PreviewRenderer, show_note
 
 UNSAVED_STYLE = "background: #fff4ce; color: #6b4e00; padding: 2px 6px; border-radius: 3px;"
 SAVED_STYLE = "background: #dff6dd; color: #0e5c0e; padding: 2px 6px; border-radius: 3px;"
@@ -76,9 +76,8 @@ class DockedPreview(QWidget):
 
         self.renderer = PreviewRenderer(self, lambda: [self.pane], self._current, self.failed.emit)
         self.renderer.watch(self.pane)
-        self.renderer.started.connect(lambda: self.rendering.setVisible(True))
-        self.renderer.rendered.connect(self._rendered)
-        self.renderer.note.connect(self._show_note)
+        self.renderer.report_to(self.rendering, self.note)
+        self.renderer.rendered.connect(self.rendered.emit)
         self.locale_picker.currentIndexChanged.connect(self._locale_picked)
         self.mark_unsaved(False)
 
@@ -103,11 +102,12 @@ class DockedPreview(QWidget):
         """Shows ``configuration`` (saved or as edited) after a short pause; while the form has
         problems, the page of the last good one stays."""
         if has_problems:
-            self._show_note(
-                self.tr("The preview waits until the problems marked in red are fixed.")
+            show_note(
+                self.note,
+                self.tr("The preview waits until the problems marked in red are fixed."),
             )
             return
-        self._show_note("")
+        show_note(self.note, "")
         if configuration == self._configuration and self.pane.page() is not None:
             return
         self._configuration = configuration
@@ -145,11 +145,3 @@ class DockedPreview(QWidget):
         old.setParent(None)
         old.deleteLater()
         self.renderer.schedule(at_once=True)
-
-    def _rendered(self) -> None:
-        self.rendering.setVisible(False)
-        self.rendered.emit()
-
-    def _show_note(self, text: str) -> None:
-        self.note.setText(text)
-        self.note.setVisible(bool(text))

@@ -19,7 +19,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from console.configurations.model import PortalConfiguration
 from console.errors import ConsoleError
@@ -40,6 +40,12 @@ log = logging.getLogger(__name__)
 RENDER_DELAY_MS = 300  # edits arriving closer together than this render once
 
 ConfigurationSource = Callable[[], Awaitable[PortalConfiguration | None]]
+
+
+def show_note(label: QLabel, text: str) -> None:
+    """``text`` in ``label``, hidden when there is nothing to say."""
+    label.setText(text)
+    label.setVisible(bool(text))
 
 
 class PreviewRenderer(QObject):
@@ -89,6 +95,13 @@ class PreviewRenderer(QObject):
         """Reads branding and product lists again at the next render (Ctrl+R)."""
         self._catalogs.clear()
         self._branding = None
+
+    def report_to(self, rendering: QLabel, note: QLabel) -> None:
+        """Shows ``rendering`` ("Rendering…") from a change until its page is on screen, and in
+        ``note`` why nothing renders."""
+        self.started.connect(lambda: rendering.setVisible(True))
+        self.rendered.connect(lambda: rendering.setVisible(False))
+        self.note.connect(lambda text: show_note(note, text))
 
     def watch(self, pane: PreviewPane) -> None:
         """Counts ``pane`` among those a render waits for."""

@@ -131,9 +131,8 @@ class PreviewView(View):
         self.renderer = PreviewRenderer(
             self, lambda: self.panes, self._configuration, self.failed.emit
         )
-        self.renderer.started.connect(lambda: self.rendering.setVisible(True))
-        self.renderer.rendered.connect(self._rendered)
-        self.renderer.note.connect(self._show_note)
+        self.renderer.report_to(self.rendering, self.note)
+        self.renderer.rendered.connect(self.rendered.emit)
         self.configuration_picker.activated.connect(self._configuration_picked)
         self.locale_picker.currentIndexChanged.connect(self._locale_picked)
         self.side_by_side.toggled.connect(self._side_by_side_toggled)
@@ -325,14 +324,6 @@ class PreviewView(View):
             found = await load_configuration(self._context.gateway, self._configuration_id)
             self._configurations[self._configuration_id] = found
         return found
-
-    def _rendered(self) -> None:
-        self.rendering.setVisible(False)
-        self.rendered.emit()
-
-    def _show_note(self, text: str) -> None:
-        self.note.setText(text)
-        self.note.setVisible(bool(text))
 
     def is_rendering(self) -> bool:
         return self.rendering.isVisible()
