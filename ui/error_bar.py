@@ -1,4 +1,10 @@
-"""A non-modal bar above the views that shows the latest error, Stripe's fields and all."""
+"""A non-modal bar above the views that shows the latest error, Stripe's fields and all.
+
+An error a form already shows at its fields (``FieldsNeedAttentionError``) is said in one
+plain sentence ("Not saved: 2 fields need attention (Headline, Return URL)"): the fields
+carry the messages, and the bar's tooltip keeps the error in full (Stripe's type, code,
+request id) for support.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +16,21 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 from console.errors import ConsoleError, StripeApiError, headline
 
 
+class FieldsNeedAttentionError(ConsoleError):
+    """An error already shown at the fields it concerns; ``cause`` is the error in full."""
+
+    type = "fields_need_attention"
+
+    def __init__(self, message: str, cause: ConsoleError) -> None:
+        super().__init__(message, code=cause.code, param=cause.param)
+        self.cause = cause
+
+
 def describe(error: ConsoleError) -> str:
     """Rich text: what it means in the user's words (for Stripe's errors), the message, then,
     small, Stripe's type, code, param and request id for whoever asks Stripe's support."""
+    if isinstance(error, FieldsNeedAttentionError):
+        return escape(error.message)
     # Stripe's field names stay as they are: they are what support and Stripe's docs use.
     parts = [f"type {error.type}"]
     if error.code:
@@ -56,4 +74,6 @@ class ErrorBar(QFrame):
 
     def show_error(self, error: ConsoleError) -> None:
         self.message.setText(describe(error))
+        full = error.cause if isinstance(error, FieldsNeedAttentionError) else None
+        self.message.setToolTip("" if full is None else describe(full))
         self.show()

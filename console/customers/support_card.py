@@ -306,14 +306,14 @@ def plan_words(subscription: Subscription, locale: str | None = None) -> str:
     for item in subscription.items:
         price = item.price
         name = price.product_name or price.nickname or price.id
-        part = f"{name}, {_price_words(price, locale or formatting_locale())}"
+        part = f"{name}, {price_words(price, locale or formatting_locale())}"
         if item.quantity and item.quantity != 1:
             part = _("%(item)s, quantity %(quantity)s") % {"item": part, "quantity": item.quantity}
         parts.append(part)
     return "; ".join(parts) or _("(no items)")
 
 
-def _price_words(price: Price, locale: str) -> str:
+def price_words(price: Price, locale: str) -> str:
     amount = format_amount(price.unit_amount, price.currency, locale)
     interval = price.recurring_interval
     if interval is None:
