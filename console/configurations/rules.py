@@ -31,7 +31,9 @@ from console.configurations.model import (
     UpdatableProduct,
     literal_values,
 )
+from console.configurations.retention import retention_problems
 from console.errors import ValidationProblem
+from console.gateway.catalogue import Coupon, CouponId, FeedbackOption, FeedbackOptionId
 from console.gateway.models import Price, PriceId, ProductId
 from console.i18n import N_, _
 
@@ -51,10 +53,14 @@ PAUSE = "features[subscription_pause][duration]"
 
 @dataclass(frozen=True, slots=True)
 class Catalogue:
-    """The account's prices by id, and the products they belong to (id -> name)."""
+    """The account's prices by id, and the products they belong to (id -> name); its coupons
+    and custom cancellation reasons, by id (None: they could not be read, e.g. a restricted
+    key without the permission, so nothing is said about them)."""
 
     prices: Mapping[PriceId, Price] = field(default_factory=dict)
     products: Mapping[ProductId, str | None] = field(default_factory=dict)
+    coupons: Mapping[CouponId, Coupon] | None = None
+    feedback_options: Mapping[FeedbackOptionId, FeedbackOption] | None = None
 
     @classmethod
     def from_prices(
@@ -78,6 +84,8 @@ def validate(config: PortalConfiguration, catalogue: Catalogue) -> list[Validati
     problems += _check_enums(config)
     problems += _check_subscription_update(config, catalogue)
     problems += _check_subscription_cancel(config)
+    problems += _check_feedback_options(config, catalogue)
+    problems += retention_problems(config, catalogue.coupons)
     problems += _check_pause(config)
     problems += _check_metadata(config.metadata or {})
     return problems
@@ -433,6 +441,41 @@ def _check_subscription_cancel(config: PortalConfiguration) -> list[ValidationPr
                 ),
             )
         )
+    return problems
+
+
+def _check_feedback_options(
+    config: PortalConfiguration, catalogue: Catalogue
+) -> list[ValidationProblem]:
+    """Custom reasons the account does not have, or has deactivated (Stripe refuses both)."""
+    known = catalogue.feedback_options
+    chosen = config.features.subscription_cancel.cancellation_reason.feedback_options or ()
+    if known is None:
+        return []  # not readable with this key: Stripe will say
+    problems = []
+    for index, option_id in enumerate(chosen):
+        param = f"{CANCEL}[cancellation_reason][feedback_options][{index}]"
+        option = known.get(FeedbackOptionId(option_id))
+        if option is None:
+            problems.append(
+                _problem(
+                    param,
+                    "resource_missing",
+                    _("There is no custom reason %(id)s on this account.") % {"id": option_id},
+                )
+            )
+        elif not option.active:
+            problems.append(
+                _problem(
+                    param,
+                    "feedback_option_inactive",
+                    _(
+                        "The custom reason “%(description)s” is deactivated: the portal can no "
+                        "longer offer it."
+                    )
+                    % {"description": option.description},
+                )
+            )
     return problems
 
 
