@@ -38,7 +38,7 @@ def with_retention_coupon(
 
 def retention_coupon_in_raw(metadata: object) -> CouponId | None:
     """The same, from a configuration's raw ``metadata`` as Stripe sends it (may be None)."""
-    value = metadata.get(RETENTION_COUPON_KEY) if isinstance(metadata, dict) else None
+    value = metadata.get(RETENTION_COUPON_KEY) if isinstance(metadata, Mapping) else None
     return CouponId(str(value).strip()) if value and str(value).strip() else None
 
 

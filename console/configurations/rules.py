@@ -250,7 +250,7 @@ def _check_subscription_update(
                     f"{base}[product]",
                     "duplicate_product",
                     _("Product %(product)s is listed twice; list it once with all its prices.")
-                    % {"product": entry.product},
+                    % {"product": catalogue.products.get(entry.product) or entry.product},
                 )
             )
         seen.add(entry.product)
@@ -307,7 +307,8 @@ def _check_prices(
             _problem(
                 param,
                 "parameter_missing",
-                _("Product %(product)s needs at least one price.") % {"product": product},
+                _("Product %(product)s needs at least one price.")
+                % {"product": catalogue.products.get(product) or product},
             )
         )
     by_interval: dict[tuple[str | None, int], PriceId] = {}
@@ -330,7 +331,11 @@ def _check_prices(
                     one,
                     "price_of_other_product",
                     _("Price %(price)s belongs to product %(owner)s, not %(product)s.")
-                    % {"price": price_id, "owner": price.product_id, "product": product},
+                    % {
+                        "price": price_id,
+                        "owner": catalogue.products.get(price.product_id) or price.product_id,
+                        "product": catalogue.products.get(product) or product,
+                    },
                 )
             )
         if price.type != "recurring":
