@@ -120,7 +120,13 @@ class ConfigurationEditor(QWidget):
             if isinstance(entry, tuple):
                 form.addRow(entry[0], entry[1])
                 continue
-            form.addRow(entry.row.label, entry.row)
+            if entry.full_width:
+                # A list as wide as the tab, its title above it: in a narrow window the
+                # labels' column would leave it little room.
+                form.addRow(entry.row.label)
+                form.addRow(entry.row)
+            else:
+                form.addRow(entry.row.label, entry.row)
             self.bindings[entry.param] = entry
             self._tab_of[entry.param] = index
             entry.on_change = self._field_changed

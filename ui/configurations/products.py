@@ -25,10 +25,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QHeaderView,
     QLabel,
     QSpinBox,
     QTreeWidget,
@@ -87,14 +88,29 @@ def quantity_text(quantity: AdjustableQuantity) -> str:
     )
 
 
+class _ProductTree(QTreeWidget):
+    """The ids' column only when there is room for it (they stay in the tooltips): in a
+    narrow window the names and prices get the width."""
+
+    ROOM_FOR_IDS = 720  # pixels
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        narrow = event.size().width() < self.ROOM_FOR_IDS
+        if self.isColumnHidden(ID) != narrow:
+            self.setColumnHidden(ID, narrow)
+
+
 class ProductsBinding(Binding):
     """Which products (and which of their prices) customers may switch to, and the quantity
     they may choose of each."""
 
+    full_width = True
+
     def __init__(self) -> None:
         box = QWidget()
         self.filters = CatalogueFilter()
-        self.tree = QTreeWidget()
+        self.tree = _ProductTree()
         self.tree.setHeaderLabels(
             [
                 QCoreApplication.translate("ProductPicker", "Product and its prices"),
@@ -102,8 +118,11 @@ class ProductsBinding(Binding):
                 QCoreApplication.translate("ProductPicker", "Id"),
             ]
         )
-        self.tree.setColumnWidth(NAME, 360)
-        self.tree.setColumnWidth(QUANTITY, 110)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(QUANTITY, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(ID, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setMinimumHeight(200)
         self.hidden_note = QLabel()
