@@ -1,18 +1,27 @@
 """The editor's catalogue through the real gateway: coupons and custom cancellation reasons
-come with the prices, and the rules check a configuration's choices against them."""
+come with the prices, and the rules check a configuration's choices against them; the
+retention coupon a configuration names is offered by the console's cancel links."""
 
 from __future__ import annotations
 
+import io
+
+import httpx
 import pytest
 import stripe
 
+from console.cli import quick_view as cli
 from console.configurations.model import (
     CancellationReason,
     Features,
     PortalConfiguration,
     SubscriptionCancel,
 )
-from console.configurations.retention import coupon_label, with_retention_coupon
+from console.configurations.retention import (
+    RETENTION_COUPON_KEY,
+    coupon_label,
+    with_retention_coupon,
+)
 from console.configurations.rules import validate
 from console.configurations.transfer import load_catalogue
 from console.gateway.catalogue import CouponId, FeedbackOptionId
@@ -45,3 +54,28 @@ async def test_the_catalogue_has_the_accounts_coupons_and_reasons(
         CouponId("RETENTION25"),
     )
     assert [p.code for p in validate(config, catalogue)] == ["feedback_option_inactive"]
+
+
+@pytest.mark.asyncio
+async def test_the_command_lines_cancel_link_offers_the_configurations_retention_coupon(
+    gateway: Gateway, demo_client: stripe.StripeClient
+) -> None:
+    default = next(
+        c for c in demo_client.v1.billing_portal.configurations.list().data if c.is_default
+    )
+    demo_client.v1.billing_portal.configurations.update(
+        default.id, {"metadata": {RETENTION_COUPON_KEY: "RETENTION25"}}
+    )
+    customer = next(
+        c
+        for c in demo_client.v1.customers.list({"limit": 100}).auto_paging_iter()
+        if c.description == "Starter yearly"
+    )
+    subscription = demo_client.v1.subscriptions.list({"customer": customer.id}).data[0]
+    out = io.StringIO()
+    flow = f"subscription_cancel:{subscription.id}"
+    assert await cli.quick_view(gateway, customer.id, locale="en", flow=flow, out=out) == 0
+    async with httpx.AsyncClient(follow_redirects=True) as browser:
+        page = await browser.get(out.getvalue().strip())
+    assert page.status_code == 200
+    assert "Accept offer" in page.text and "25%" in page.text
