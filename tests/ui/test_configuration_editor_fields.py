@@ -96,6 +96,21 @@ def test_products_are_named_prices_said_in_words_and_the_filters_narrow_them(
     assert view.problems() == [] and not view.has_unsaved_edits(), "filters change nothing"
 
 
+def test_an_archived_price_the_configuration_offers_is_shown_and_said_archived(
+    qtbot: Any, make_context: Any, own_sandbox: EmbeddedSandbox
+) -> None:
+    stripe_client = client(own_sandbox)
+    monthly = stripe_client.v1.prices.search({"query": "lookup_key:'team_monthly'"}).data[0]
+    stripe_client.v1.prices.update(monthly.id, {"active": False})
+    view = open_view(qtbot, make_context(own_sandbox))
+    products = view.editor.products
+    team = products.item_for_product(product_named(view, "Team"))
+    assert team is not None
+    assert "$29.00 per month  archived: customers can no longer switch to it" in shown_prices(team)
+    assert "is archived" in products.row.problem.text()
+    save_screenshot(view, "configurations-products-archived-price")
+
+
 # --- the one quantity control ----------------------------------------------------------------
 
 

@@ -14,12 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -33,40 +31,38 @@ from console.configurations.retention import (
 )
 from console.configurations.rules import Catalogue
 from console.gateway.catalogue import CouponId, FeedbackOptionId
-from ui.configurations.fields import Binding
+from ui.configurations.fields import PROBLEM_TEXT_STYLE, Binding
+from ui.flow_layout import FlowLayout
 
-_ID = Qt.ItemDataRole.UserRole
-_PROBLEM_BRUSH = QBrush(QColor("#a4262c"))
 _NONE = ""  # the coupon combo's "no offer" item
 HELP_STYLE = "color: #555;"
 
 
 class FeedbackOptionsBinding(Binding):
-    """Custom reasons as a list of ticks, in the order the configuration has them."""
+    """Custom reasons as check boxes (like the reasons Stripe words), in the order the
+    configuration has them, then the account's other active ones by description."""
 
     def __init__(self) -> None:
         box = QWidget()
-        self.list = QListWidget()
-        self.list.setMinimumHeight(70)
-        self.list.setMaximumHeight(150)
+        self.options = QWidget()
+        self._flow = FlowLayout(self.options)
+        self.checks: list[QCheckBox] = []
         self.empty = QLabel()
         self.empty.setWordWrap(True)
         self.empty.setStyleSheet(HELP_STYLE)
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.list)
+        layout.addWidget(self.options)
         layout.addWidget(self.empty)
         self._catalogue = Catalogue()
         self._was_none = True
         self._order: tuple[str, ...] = ()
-        self._filling = False
         super().__init__(
             "features[subscription_cancel][cancellation_reason][feedback_options]",
             "features.subscription_cancel.cancellation_reason.feedback_options",
             QCoreApplication.translate("CancellationPickers", "Custom reasons"),
             box,
         )
-        self.list.itemChanged.connect(self._item_changed)
 
     def set_catalogue(self, catalogue: Catalogue) -> None:
         self._catalogue = catalogue
@@ -75,8 +71,10 @@ class FeedbackOptionsBinding(Binding):
         self._was_none = value is None
         self._order = tuple(value or ())
         known = self._catalogue.feedback_options
-        self._filling = True
-        self.list.clear()
+        for old in self.checks:
+            self._flow.removeWidget(old)
+            old.deleteLater()
+        self.checks = []
         listed = list(self._order)
         if known is not None:
             listed += [
@@ -98,16 +96,15 @@ class FeedbackOptionsBinding(Binding):
                 ).format(description=option.description)
             else:
                 text = option.description
-            item = QListWidgetItem(text)
-            item.setData(_ID, option_id)
-            item.setToolTip(option_id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            chosen = option_id in self._order
-            item.setCheckState(Qt.CheckState.Checked if chosen else Qt.CheckState.Unchecked)
+            check = QCheckBox(text)
+            check.setObjectName(option_id)
+            check.setToolTip(option_id)
+            check.setChecked(option_id in self._order)
             if known is not None and (option is None or not option.active):
-                item.setForeground(_PROBLEM_BRUSH)
-            self.list.addItem(item)
-        self._filling = False
+                check.setStyleSheet(PROBLEM_TEXT_STYLE)
+            check.toggled.connect(self._changed)
+            self._flow.addWidget(check)
+            self.checks.append(check)
         if known is None:
             self.empty.setText(
                 QCoreApplication.translate(
@@ -126,16 +123,10 @@ class FeedbackOptionsBinding(Binding):
         else:
             self.empty.setText("")
         self.empty.setVisible(bool(self.empty.text()))
-        self.list.setVisible(bool(listed))
-
-    def _items(self) -> list[QListWidgetItem]:
-        items = (self.list.item(row) for row in range(self.list.count()))
-        return [item for item in items if item is not None]
+        self.options.setVisible(bool(listed))
 
     def value(self) -> tuple[str, ...] | None:
-        chosen = [
-            str(i.data(_ID)) for i in self._items() if i.checkState() == Qt.CheckState.Checked
-        ]
+        chosen = [check.objectName() for check in self.checks if check.isChecked()]
         kept = tuple(option for option in self._order if option in chosen)
         ids = kept + tuple(option for option in chosen if option not in kept)
         if not ids and self._was_none:
@@ -144,16 +135,11 @@ class FeedbackOptionsBinding(Binding):
 
     def tick(self, description: str, checked: bool = True) -> None:
         """Ticks the reason shown as ``description``, as a click would."""
-        item = next(i for i in self._items() if i.text() == description)
-        item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        next(c for c in self.checks if c.text() == description).setChecked(checked)
 
     def shown(self) -> list[tuple[str, bool]]:
         """Each reason as shown, and whether it is ticked."""
-        return [(i.text(), i.checkState() == Qt.CheckState.Checked) for i in self._items()]
-
-    def _item_changed(self, _item: QListWidgetItem) -> None:
-        if not self._filling:
-            self._changed()
+        return [(check.text(), check.isChecked()) for check in self.checks]
 
 
 class RetentionCouponBinding(Binding):
