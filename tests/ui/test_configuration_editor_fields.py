@@ -261,6 +261,8 @@ def test_a_retention_coupon_is_chosen_by_name_kept_in_metadata_and_offered_on_ca
     portal.browser.view.page().runJavaScript("document.body.innerText", 0, texts.append)
     qtbot.waitUntil(lambda: bool(texts), timeout=10_000)
     assert "Accept offer" in texts[0] and "25%" in texts[0]
+    portal.flow.setCurrentIndex(portal.flow.findData("subscription_update_confirm"))
+    assert portal.coupon.text() == "", "a retention offer is no discount for a plan change"
 
 
 # --- features switch their controls ----------------------------------------------------------

@@ -494,6 +494,10 @@ class PortalSessionView(View):
         """A cancel link offers the configuration's retention coupon (kept in its metadata by
         the configuration editor), shown in the coupon field; a coupon typed there wins."""
         if self.flow.currentData() != "subscription_cancel":
+            if not self._coupon_by_hand and self._offered_coupon:
+                # A retention offer is no discount for a plan change: it goes with the flow.
+                self._offered_coupon = ""
+                self.coupon.clear()
             return
         if coupon is None:
             chosen = self.configuration.currentData()
