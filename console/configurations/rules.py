@@ -35,7 +35,8 @@ from console.configurations.retention import retention_problems
 from console.errors import ValidationProblem
 from console.gateway.catalogue import Coupon, CouponId, FeedbackOption, FeedbackOptionId
 from console.gateway.models import Price, PriceId, ProductId
-from console.i18n import N_, _
+from console.i18n import N_, _, amounts_locale
+from console.money import format_amount
 
 MAX_PRODUCTS = 10
 MAX_HEADLINE = 60
@@ -298,6 +299,11 @@ def _interval_label(price: Price) -> str:
     return _("every %(length)s") % {"length": _length(count, unit)}
 
 
+def _price_name(price: Price) -> str:
+    """``$29.00 (price_…)``: the amount a merchant recognises, the id to find it by."""
+    return f"{format_amount(price.unit_amount, price.currency, amounts_locale())} ({price.id})"
+
+
 def _check_prices(
     param: str, product: ProductId, prices: tuple[PriceId, ...], catalogue: Catalogue
 ) -> list[ValidationProblem]:
@@ -311,7 +317,7 @@ def _check_prices(
                 % {"product": catalogue.products.get(product) or product},
             )
         )
-    by_interval: dict[tuple[str | None, int], PriceId] = {}
+    by_interval: dict[tuple[str | None, int], str] = {}
     for index, price_id in enumerate(prices):
         # Problems of one price name it by index; the interval clash is about the list.
         one = f"{param}[{index}]"
@@ -332,7 +338,7 @@ def _check_prices(
                     "price_of_other_product",
                     _("Price %(price)s belongs to product %(owner)s, not %(product)s.")
                     % {
-                        "price": price_id,
+                        "price": _price_name(price),
                         "owner": catalogue.products.get(price.product_id) or price.product_id,
                         "product": catalogue.products.get(product) or product,
                     },
@@ -347,7 +353,7 @@ def _check_prices(
                         "Price %(price)s is a one-time price; the portal switches between "
                         "recurring prices only."
                     )
-                    % {"price": price_id},
+                    % {"price": _price_name(price)},
                 )
             )
             continue
@@ -356,7 +362,8 @@ def _check_prices(
                 _problem(
                     one,
                     "price_inactive",
-                    _("Price %(price)s is archived (inactive) on Stripe.") % {"price": price_id},
+                    _("Price %(price)s is archived (inactive) on Stripe.")
+                    % {"price": _price_name(price)},
                 )
             )
         key = (price.recurring_interval, price.recurring_interval_count or 1)
@@ -371,13 +378,13 @@ def _check_prices(
                     )
                     % {
                         "first": by_interval[key],
-                        "second": price_id,
+                        "second": _price_name(price),
                         "interval": _interval_label(price),
                     },
                 )
             )
         else:
-            by_interval[key] = price_id
+            by_interval[key] = _price_name(price)
     return problems
 
 
