@@ -90,6 +90,7 @@ def test_products_are_named_prices_said_in_words_and_the_filters_narrow_them(
     assert "hidden by the filters" in products.hidden_note.text(), "Team's USD prices are offered"
     filters.interval.setCurrentIndex(filters.interval.findText("Yearly"))
     assert shown_prices(team) == ["€290.00 per year"]
+    view.editor.reveal(products.param)
     save_screenshot(view, "configurations-products-filtered")
     filters.search.setText("star")
     assert products.shown_products() == ["Starter"]
@@ -108,6 +109,7 @@ def test_an_archived_price_the_configuration_offers_is_shown_and_said_archived(
     assert team is not None
     assert "$29.00 per month  archived: customers can no longer switch to it" in shown_prices(team)
     assert "is archived" in products.row.problem.text()
+    view.editor.reveal(products.param)
     save_screenshot(view, "configurations-products-archived-price")
 
 
