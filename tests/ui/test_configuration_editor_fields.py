@@ -317,11 +317,15 @@ def test_a_problem_of_no_single_field_is_said_with_the_tab_title_not_the_paramet
         [
             ValidationProblem(UPDATE, "x", "Something about plan switching."),
             ValidationProblem("", "x", "Something about everything."),
+            ValidationProblem("features", "x", "Something about every feature."),
             ValidationProblem(f"{UPDATE}[proration_behavior]", "x", "At its field."),
         ]
     )
     text = editor.general_problems.text()
-    assert text == "Plan switching: Something about plan switching.\nSomething about everything."
+    assert text == (
+        "Plan switching: Something about plan switching.\nSomething about everything.\n"
+        "Something about every feature."
+    )
     assert "[" not in text and "At its field" not in text
     proration = editor.binding(f"{UPDATE}[proration_behavior]")
     assert proration.row.problem.text() == "At its field."

@@ -422,13 +422,11 @@ class ConfigurationEditor(QWidget):
     def _in_words(self, problem: ValidationProblem) -> str:
         """A problem of no single field: its message after the title of the part of the form
         it is about (a tab, when it names a group of fields), never Stripe's parameter."""
-        inside = [p for p in self.bindings if problem.param and p.startswith(problem.param)]
-        if not inside:
-            return problem.message
-        tabs = {self._tab_of[p] for p in inside}
-        title = (
-            self._tab_titles[tabs.pop()] if len(tabs) == 1 else self.bindings[inside[0]].row.title
-        )
+        group = problem.param
+        tabs = {self._tab_of[p] for p in self.bindings if group and p.startswith(f"{group}[")}
+        if len(tabs) != 1:
+            return problem.message  # about the whole form, or nothing the form shows
+        title = self._tab_titles[tabs.pop()]
         return self.tr("{title}: {message}").format(title=title, message=problem.message)
 
     def show_changes(self, params: Iterable[str]) -> None:
