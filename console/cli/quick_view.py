@@ -14,6 +14,7 @@ from typing import TextIO
 
 from console.cli.errors import report_error
 from console.errors import ConsoleError, LiveModeRefused, ValidationError, ValidationProblem
+from console.gateway.client import Gateway
 from console.i18n import _
 from console.portal_session import quick_view as qv
 
@@ -69,7 +70,7 @@ def parse_flow(text: str | None) -> qv.Flow | None:
 
 
 async def quick_view(
-    gateway: qv.PortalSessionMaker,
+    gateway: Gateway,
     customer_id: str,
     *,
     configuration: str | None = None,
@@ -78,15 +79,25 @@ async def quick_view(
     out: TextIO = sys.stdout,
     err: TextIO = sys.stderr,
 ) -> int:
-    """Prints the URL of a portal session for the customer; refused (exit 1) in live mode."""
+    """Prints the URL of a portal session for the customer; refused (exit 1) in live mode.
+
+    A cancel flow offers the configuration's retention coupon, if it names one."""
     try:
         qv.refuse_live_mode(gateway)
+        deep_link = parse_flow(flow)
+        if deep_link is not None and deep_link.type == "subscription_cancel":
+            # The configuration's retention offer (kept in its metadata by the editor), as the
+            # window's cancel links make it.
+            coupon = await qv.configured_retention_coupon(gateway, configuration)
+            deep_link = qv.subscription_cancel_flow(
+                deep_link.details["subscription"], retention_coupon=coupon
+            )
         session = await qv.open_portal_as_customer(
             gateway,
             customer_id,
             configuration=configuration,
             locale=locale,
-            flow=parse_flow(flow),
+            flow=deep_link,
         )
     except LiveModeRefused as error:
         print(f"refused: {error}", file=err)

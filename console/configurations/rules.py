@@ -31,9 +31,12 @@ from console.configurations.model import (
     UpdatableProduct,
     literal_values,
 )
+from console.configurations.retention import retention_problems
 from console.errors import ValidationProblem
+from console.gateway.catalogue import Coupon, CouponId, FeedbackOption, FeedbackOptionId
 from console.gateway.models import Price, PriceId, ProductId
-from console.i18n import N_, _
+from console.i18n import N_, _, formatting_locale
+from console.money import format_amount
 
 MAX_PRODUCTS = 10
 MAX_HEADLINE = 60
@@ -51,10 +54,14 @@ PAUSE = "features[subscription_pause][duration]"
 
 @dataclass(frozen=True, slots=True)
 class Catalogue:
-    """The account's prices by id, and the products they belong to (id -> name)."""
+    """The account's prices by id, and the products they belong to (id -> name); its coupons
+    and custom cancellation reasons, by id (None: they could not be read, e.g. a restricted
+    key without the permission, so nothing is said about them)."""
 
     prices: Mapping[PriceId, Price] = field(default_factory=dict)
     products: Mapping[ProductId, str | None] = field(default_factory=dict)
+    coupons: Mapping[CouponId, Coupon] | None = None
+    feedback_options: Mapping[FeedbackOptionId, FeedbackOption] | None = None
 
     @classmethod
     def from_prices(
@@ -78,6 +85,8 @@ def validate(config: PortalConfiguration, catalogue: Catalogue) -> list[Validati
     problems += _check_enums(config)
     problems += _check_subscription_update(config, catalogue)
     problems += _check_subscription_cancel(config)
+    problems += _check_feedback_options(config, catalogue)
+    problems += retention_problems(config, catalogue.coupons)
     problems += _check_pause(config)
     problems += _check_metadata(config.metadata or {})
     return problems
@@ -242,7 +251,7 @@ def _check_subscription_update(
                     f"{base}[product]",
                     "duplicate_product",
                     _("Product %(product)s is listed twice; list it once with all its prices.")
-                    % {"product": entry.product},
+                    % {"product": catalogue.products.get(entry.product) or entry.product},
                 )
             )
         seen.add(entry.product)
@@ -290,6 +299,11 @@ def _interval_label(price: Price) -> str:
     return _("every %(length)s") % {"length": _length(count, unit)}
 
 
+def _price_name(price: Price) -> str:
+    """``$29.00 (price_…)``: the amount a merchant recognises, the id to find it by."""
+    return f"{format_amount(price.unit_amount, price.currency, formatting_locale())} ({price.id})"
+
+
 def _check_prices(
     param: str, product: ProductId, prices: tuple[PriceId, ...], catalogue: Catalogue
 ) -> list[ValidationProblem]:
@@ -299,10 +313,11 @@ def _check_prices(
             _problem(
                 param,
                 "parameter_missing",
-                _("Product %(product)s needs at least one price.") % {"product": product},
+                _("Product %(product)s needs at least one price.")
+                % {"product": catalogue.products.get(product) or product},
             )
         )
-    by_interval: dict[tuple[str | None, int], PriceId] = {}
+    by_interval: dict[tuple[str | None, int], str] = {}
     for index, price_id in enumerate(prices):
         # Problems of one price name it by index; the interval clash is about the list.
         one = f"{param}[{index}]"
@@ -322,7 +337,11 @@ def _check_prices(
                     one,
                     "price_of_other_product",
                     _("Price %(price)s belongs to product %(owner)s, not %(product)s.")
-                    % {"price": price_id, "owner": price.product_id, "product": product},
+                    % {
+                        "price": _price_name(price),
+                        "owner": catalogue.products.get(price.product_id) or price.product_id,
+                        "product": catalogue.products.get(product) or product,
+                    },
                 )
             )
         if price.type != "recurring":
@@ -334,7 +353,7 @@ def _check_prices(
                         "Price %(price)s is a one-time price; the portal switches between "
                         "recurring prices only."
                     )
-                    % {"price": price_id},
+                    % {"price": _price_name(price)},
                 )
             )
             continue
@@ -343,7 +362,8 @@ def _check_prices(
                 _problem(
                     one,
                     "price_inactive",
-                    _("Price %(price)s is archived (inactive) on Stripe.") % {"price": price_id},
+                    _("Price %(price)s is archived (inactive) on Stripe.")
+                    % {"price": _price_name(price)},
                 )
             )
         key = (price.recurring_interval, price.recurring_interval_count or 1)
@@ -358,13 +378,13 @@ def _check_prices(
                     )
                     % {
                         "first": by_interval[key],
-                        "second": price_id,
+                        "second": _price_name(price),
                         "interval": _interval_label(price),
                     },
                 )
             )
         else:
-            by_interval[key] = price_id
+            by_interval[key] = _price_name(price)
     return problems
 
 
@@ -433,6 +453,41 @@ def _check_subscription_cancel(config: PortalConfiguration) -> list[ValidationPr
                 ),
             )
         )
+    return problems
+
+
+def _check_feedback_options(
+    config: PortalConfiguration, catalogue: Catalogue
+) -> list[ValidationProblem]:
+    """Custom reasons the account does not have, or has deactivated (Stripe refuses both)."""
+    known = catalogue.feedback_options
+    chosen = config.features.subscription_cancel.cancellation_reason.feedback_options or ()
+    if known is None:
+        return []  # not readable with this key: Stripe will say
+    problems = []
+    for index, option_id in enumerate(chosen):
+        param = f"{CANCEL}[cancellation_reason][feedback_options][{index}]"
+        option = known.get(FeedbackOptionId(option_id))
+        if option is None:
+            problems.append(
+                _problem(
+                    param,
+                    "resource_missing",
+                    _("There is no custom reason %(id)s on this account.") % {"id": option_id},
+                )
+            )
+        elif not option.active:
+            problems.append(
+                _problem(
+                    param,
+                    "feedback_option_inactive",
+                    _(
+                        "The custom reason “%(description)s” is deactivated: the portal can no "
+                        "longer offer it."
+                    )
+                    % {"description": option.description},
+                )
+            )
     return problems
 
 

@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
+from console.configurations.catalogue import CatalogueGateway
+from console.configurations.catalogue import load_catalogue as load_catalogue  # noqa: PLC0414  # re-exported: callers load it with the rest of this module
 from console.configurations.document import shape_problems
 from console.configurations.model import (
     Params,
@@ -33,11 +35,9 @@ from console.configurations.model import (
 from console.configurations.rules import Catalogue, validate
 from console.errors import StripeApiError, ValidationProblem
 from console.gateway.models import (
-    Page,
     PortalConfigurationRecord,
     Price,
     PriceId,
-    Product,
     ProductId,
 )
 from console.i18n import _
@@ -46,23 +46,10 @@ SCHEMA = "portal-console/billing_portal.configuration"
 SCHEMA_VERSION = 1
 
 
-class ConfigurationGateway(Protocol):
+class ConfigurationGateway(CatalogueGateway, Protocol):
     """The gateway calls this module makes (``console.gateway.Gateway`` has them all)."""
 
     stripe_account: str | None
-
-    async def list_prices(
-        self,
-        *,
-        product_id: str | None = None,
-        active: bool | None = True,
-        limit: int = 100,
-        starting_after: str | None = None,
-    ) -> Page[Price]: ...
-
-    async def list_products(
-        self, *, active: bool | None = True, limit: int = 100, starting_after: str | None = None
-    ) -> Page[Product]: ...
 
     async def retrieve_portal_configuration(
         self, configuration_id: str
@@ -75,30 +62,6 @@ class ConfigurationGateway(Protocol):
     async def update_portal_configuration(
         self, configuration_id: str, params: Mapping[str, Any]
     ) -> PortalConfigurationRecord: ...
-
-
-# --- the catalogue ------------------------------------------------------------------------
-
-
-async def load_catalogue(gateway: ConfigurationGateway) -> Catalogue:
-    """Every price (archived ones too, so rules can say "archived" rather than "unknown")."""
-    prices: list[Price] = []
-    cursor: str | None = None
-    while True:
-        page = await gateway.list_prices(active=None, starting_after=cursor)
-        prices.extend(page.data)
-        cursor = page.next_cursor
-        if cursor is None:
-            break
-    products: dict[ProductId, str | None] = {}
-    cursor = None
-    while True:
-        product_page = await gateway.list_products(active=None, starting_after=cursor)
-        products.update({p.id: p.name for p in product_page.data})
-        cursor = product_page.next_cursor
-        if cursor is None:
-            break
-    return Catalogue.from_prices(prices, products)
 
 
 # --- save -----------------------------------------------------------------------------------

@@ -306,15 +306,21 @@ def plan_words(subscription: Subscription, locale: str | None = None) -> str:
     for item in subscription.items:
         price = item.price
         name = price.product_name or price.nickname or price.id
-        part = f"{name}, {price_words(price, locale or formatting_locale())}"
+        part = f"{name}, {price_words(price, locale)}"
         if item.quantity and item.quantity != 1:
             part = _("%(item)s, quantity %(quantity)s") % {"item": part, "quantity": item.quantity}
         parts.append(part)
     return "; ".join(parts) or _("(no items)")
 
 
-def price_words(price: Price, locale: str) -> str:
-    amount = format_amount(price.unit_amount, price.currency, locale)
+def price_words(price: Price, locale: str | None = None) -> str:
+    """What a price costs, in words: "$29.00 per month", "$0.20 per unit used, billed every
+    month" (metered), "priced in tiers per month" (no unit amount); amounts in ``locale``
+    (the app's formatting locale by default). The plan pickers write prices so too."""
+    if price.unit_amount is None:
+        amount = _("priced in tiers")
+    else:
+        amount = format_amount(price.unit_amount, price.currency, locale or formatting_locale())
     interval = price.recurring_interval
     if interval is None:
         return _("%(amount)s once") % {"amount": amount}

@@ -33,6 +33,7 @@ from console.gateway.budget import (
     StripeLimits,
     endpoint_of,
 )
+from console.gateway.catalogue import CatalogueCalls
 from console.gateway.models import (
     Account,
     BrandImage,
@@ -44,7 +45,6 @@ from console.gateway.models import (
     PaymentMethod,
     PortalConfigurationRecord,
     PortalSession,
-    Price,
     Subscription,
     TaxId,
 )
@@ -97,7 +97,7 @@ def is_live_key(api_key: str) -> bool:
     return api_key.startswith(("sk_live_", "rk_live_"))
 
 
-class Gateway:
+class Gateway(CatalogueCalls):
     """One Stripe account (``stripe_account`` set: one of its connected accounts).
 
     Use ``async with Gateway(key) as gateway`` or call ``aclose()``. Cancelling a call
@@ -624,43 +624,6 @@ class Gateway:
             params["ending_before"] = ending_before
         listed = await self._list_json("/v1/events", params)
         return await asyncio.to_thread(_event_page, listed)
-
-    # --- catalogue, for pickers --------------------------------------------------------------
-
-    async def list_prices(
-        self,
-        *,
-        product_id: str | None = None,
-        active: bool | None = True,
-        limit: int = 100,
-        starting_after: str | None = None,
-    ) -> Page[Price]:
-        params: dict[str, Any] = {"limit": limit, "expand": ["data.product"]}
-        if product_id:
-            params["product"] = product_id
-        if active is not None:
-            params["active"] = active
-        if starting_after:
-            params["starting_after"] = starting_after
-        page = await self._send(
-            lambda o: self._stripe.v1.prices.list_async(params=_untyped(params), options=o),
-            endpoint="GET /v1/prices",
-        )
-        return Page(tuple(models.price_from_json(_json(p)) for p in page.data), page.has_more)
-
-    async def list_products(
-        self, *, active: bool | None = True, limit: int = 100, starting_after: str | None = None
-    ) -> Page[models.Product]:
-        params: dict[str, Any] = {"limit": limit}
-        if active is not None:
-            params["active"] = active
-        if starting_after:
-            params["starting_after"] = starting_after
-        page = await self._send(
-            lambda o: self._stripe.v1.products.list_async(params=_untyped(params), options=o),
-            endpoint="GET /v1/products",
-        )
-        return Page(tuple(models.product_from_json(_json(p)) for p in page.data), page.has_more)
 
 
 def _customer_page(listed: Mapping[str, Any]) -> Page[Customer]:

@@ -12,8 +12,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from console.configurations.retention import retention_coupon_in_raw
 from console.configurations.rules import is_web_url
+from console.customers.support_view import default_configuration
 from console.errors import LiveModeRefused, ValidationError, ValidationProblem
+from console.gateway.client import Gateway
 from console.gateway.models import PortalSession
 from console.i18n import _
 from resources import load_json
@@ -113,6 +116,18 @@ def subscription_cancel_flow(
             "coupon_offer": {"coupon": retention_coupon},
         }
     return Flow("subscription_cancel", details, after)
+
+
+async def configured_retention_coupon(gateway: Gateway, configuration_id: str | None) -> str | None:
+    """The coupon the console's cancel links offer under this configuration (the account's
+    default when None): the merchant's choice, kept in its metadata (console.configurations.
+    retention), since Stripe's configuration has no retention field."""
+    record = (
+        await gateway.retrieve_portal_configuration(configuration_id)
+        if configuration_id
+        else await default_configuration(gateway)
+    )
+    return None if record is None else retention_coupon_in_raw(record.raw.get("metadata"))
 
 
 def subscription_pause_flow(subscription_id: str, after: AfterCompletion | None = None) -> Flow:

@@ -91,6 +91,41 @@
     </message>
 </context>
 <context>
+    <name>CancellationPickers</name>
+    <message>
+        <source>Custom reasons</source>
+        <translation>Eigene Gründe</translation>
+    </message>
+    <message>
+        <source>{id} (not on this account)</source>
+        <translation>{id} (nicht in diesem Konto)</translation>
+    </message>
+    <message>
+        <source>{description} (deactivated)</source>
+        <translation>{description} (deaktiviert)</translation>
+    </message>
+    <message>
+        <source>This key may not read the account&apos;s custom reasons; they are kept as set.</source>
+        <translation>Dieser Schlüssel darf die eigenen Gründe des Kontos nicht lesen; sie bleiben, wie sie sind.</translation>
+    </message>
+    <message>
+        <source>This account has no custom reasons. Stripe&apos;s Dashboard makes them (Settings, Customer portal).</source>
+        <translation>Dieses Konto hat keine eigenen Gründe. Sie werden im Stripe-Dashboard angelegt (Einstellungen, Kundenportal).</translation>
+    </message>
+    <message>
+        <source>Stripe offers a coupon before a cancellation only when the link that opens the portal asks for it. The console&apos;s cancel links for this configuration offer this one; your own website has to pass it too (flow_data, subscription_cancel, retention). Kept in the metadata as {key}.</source>
+        <translation>Stripe bietet vor einer Kündigung nur dann einen Gutschein an, wenn der Link, der das Portal öffnet, danach fragt. Die Kündigungslinks der Konsole für diese Konfiguration bieten diesen an; Ihre eigene Website muss ihn ebenfalls mitgeben (flow_data, subscription_cancel, retention). In den Metadaten gespeichert als {key}.</translation>
+    </message>
+    <message>
+        <source>Retention offer</source>
+        <translation>Halteangebot</translation>
+    </message>
+    <message>
+        <source>No offer</source>
+        <translation>Kein Angebot</translation>
+    </message>
+</context>
+<context>
     <name>CancellationReasons</name>
     <message>
         <source>Too expensive</source>
@@ -563,12 +598,8 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
         <translation>Angebotene Gründe</translation>
     </message>
     <message>
-        <source>Custom reasons</source>
-        <translation>Eigene Gründe</translation>
-    </message>
-    <message>
-        <source>Feedback option ids, separated by commas</source>
-        <translation>IDs der Feedback-Optionen, durch Kommas getrennt</translation>
+        <source>{title}: {message}</source>
+        <translation>{title}: {message}</translation>
     </message>
     <message>
         <source>Pause</source>
@@ -609,10 +640,6 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     <message>
         <source>Price (plan)</source>
         <translation>Preis (Tarif)</translation>
-    </message>
-    <message>
-        <source>Quantity</source>
-        <translation>Menge</translation>
     </message>
     <message>
         <source>Promotion code</source>
@@ -1897,32 +1924,92 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
 <context>
     <name>ProductPicker</name>
     <message>
-        <source>metered or tiered</source>
-        <translation>nutzungsbasiert oder gestaffelt</translation>
+        <source>Daily</source>
+        <translation>Täglich</translation>
     </message>
     <message>
-        <source>once</source>
-        <translation>einmalig</translation>
+        <source>Weekly</source>
+        <translation>Wöchentlich</translation>
     </message>
     <message>
-        <source>[archived]</source>
-        <translation>[archiviert]</translation>
+        <source>Monthly</source>
+        <translation>Monatlich</translation>
     </message>
     <message>
-        <source>[one-time]</source>
-        <translation>[einmalig]</translation>
+        <source>Yearly</source>
+        <translation>Jährlich</translation>
     </message>
     <message>
-        <source>Product / price</source>
-        <translation>Produkt / Preis</translation>
+        <source>Every {count} days</source>
+        <translation>Alle {count} Tage</translation>
+    </message>
+    <message>
+        <source>Every {count} weeks</source>
+        <translation>Alle {count} Wochen</translation>
+    </message>
+    <message>
+        <source>Every {count} months</source>
+        <translation>Alle {count} Monate</translation>
+    </message>
+    <message>
+        <source>Every {count} years</source>
+        <translation>Alle {count} Jahre</translation>
+    </message>
+    <message>
+        <source>Product name</source>
+        <translation>Produktname</translation>
+    </message>
+    <message>
+        <source>Currency</source>
+        <translation>Währung</translation>
+    </message>
+    <message>
+        <source>Interval</source>
+        <translation>Intervall</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Suche</translation>
+    </message>
+    <message>
+        <source>All currencies</source>
+        <translation>Alle Währungen</translation>
+    </message>
+    <message>
+        <source>All intervals</source>
+        <translation>Alle Intervalle</translation>
+    </message>
+    <message>
+        <source>one-time: the portal switches between recurring prices only</source>
+        <translation>einmalig: Das Portal wechselt nur zwischen wiederkehrenden Preisen</translation>
+    </message>
+    <message>
+        <source>archived: customers can no longer switch to it</source>
+        <translation>archiviert: Kunden können nicht mehr zu ihm wechseln</translation>
+    </message>
+    <message>
+        <source>fixed</source>
+        <translation>fest</translation>
+    </message>
+    <message>
+        <source>{minimum} or more</source>
+        <translation>{minimum} oder mehr</translation>
+    </message>
+    <message>
+        <source>{minimum} to {maximum}</source>
+        <translation>{minimum} bis {maximum}</translation>
+    </message>
+    <message>
+        <source>Product and its prices</source>
+        <translation>Produkt und seine Preise</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>Menge</translation>
     </message>
     <message>
         <source>Id</source>
         <translation>ID</translation>
-    </message>
-    <message>
-        <source>Select a product to set its adjustable quantity.</source>
-        <translation>Wählen Sie ein Produkt, um seine anpassbare Menge festzulegen.</translation>
     </message>
     <message>
         <source>Customers may change the quantity</source>
@@ -1945,16 +2032,40 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
         <translation>Angebotene Produkte</translation>
     </message>
     <message>
-        <source>[not on this account]</source>
-        <translation>[nicht in diesem Konto]</translation>
+        <source>(not on this account)</source>
+        <translation>(nicht in diesem Konto)</translation>
     </message>
     <message>
-        <source>{id}  [not on this account]</source>
-        <translation>{id}  [nicht in diesem Konto]</translation>
+        <source>{id} (not on this account)</source>
+        <translation>{id} (nicht in diesem Konto)</translation>
     </message>
     <message>
-        <source>Adjustable quantity of {name}:</source>
-        <translation>Anpassbare Menge von {name}:</translation>
+        <source>{count} offered price(s) are hidden by the filters.</source>
+        <translation>{count} angebotene(r) Preis(e) durch die Filter ausgeblendet.</translation>
+    </message>
+    <message>
+        <source>Select a product to set the quantity customers may choose.</source>
+        <translation>Wählen Sie ein Produkt, um die Menge festzulegen, die Kunden wählen können.</translation>
+    </message>
+    <message>
+        <source>Quantity of {name}:</source>
+        <translation>Menge von {name}:</translation>
+    </message>
+    <message>
+        <source>The portal offers no quantity change: Stripe&apos;s setting allows quantity changes, but no product here does. Allow it for a product, or save as it is (Stripe&apos;s setting is kept).</source>
+        <translation>Das Portal bietet keine Mengenänderung an: Die Stripe-Einstellung erlaubt Mengenänderungen, aber kein Produkt hier. Erlauben Sie sie für ein Produkt oder speichern Sie so (die Stripe-Einstellung bleibt).</translation>
+    </message>
+    <message>
+        <source>The portal offers no quantity change: {names} allow(s) it, but Stripe&apos;s setting for quantity changes is off. Edit a product&apos;s quantity to put them in step, or save as it is (kept).</source>
+        <translation>Das Portal bietet keine Mengenänderung an: {names} erlaubt/erlauben sie, aber die Stripe-Einstellung für Mengenänderungen ist aus. Ändern Sie die Menge eines Produkts, um beides abzugleichen, oder speichern Sie so (bleibt erhalten).</translation>
+    </message>
+    <message>
+        <source>Customers may change the quantity of: {names}.</source>
+        <translation>Kunden können die Menge ändern von: {names}.</translation>
+    </message>
+    <message>
+        <source>Customers cannot change quantities in the portal.</source>
+        <translation>Kunden können im Portal keine Mengen ändern.</translation>
     </message>
 </context>
 <context>

@@ -234,14 +234,14 @@ def test_plan_switching_without_products_is_marked_then_products_are_picked_and_
     team_item = products.item_for_product(team)
     assert team_item is not None
     team_item.setCheckState(0, Qt.CheckState.Checked)
-    assert f"Product {team} needs at least one price." in products.row.problem.text()
-    assert team_item.toolTip(0) == f"Product {team} needs at least one price."
-    assert starter_item.toolTip(0) == ""
+    assert "Product Team needs at least one price." in products.row.problem.text()
+    assert team_item.toolTip(0) == "Product Team needs at least one price."
+    assert starter_item.toolTip(0) == starter, "without a problem, the id"
     team_item.setCheckState(0, Qt.CheckState.Unchecked)
-    assert products.row.problem.isHidden() and team_item.toolTip(0) == ""
+    assert products.row.problem.isHidden() and team_item.toolTip(0) == team
 
     # The quantity customers may choose, for the product selected in the tree.
-    products.tree.setCurrentItem(starter_item)
+    products.select_product(starter)
     assert "Starter" in products.quantity_title.text()
     products.quantity_enabled.setChecked(True)
     products.quantity_maximum.setValue(5)
@@ -260,7 +260,8 @@ def test_plan_switching_without_products_is_marked_then_products_are_picked_and_
         run(context.gateway.retrieve_portal_configuration(view.list.current_id())).raw
     )
     update = saved.features.subscription_update
-    assert update.enabled and update.default_allowed_updates == ("price",)
+    # A product whose quantity may change makes the portal offer it: "quantity" goes along.
+    assert update.enabled and set(update.default_allowed_updates) == {"price", "quantity"}
     assert update.products is not None
     assert [(p.product, set(p.prices)) for p in update.products] == [
         (starter, {monthly.id, yearly.id})
@@ -276,12 +277,12 @@ def test_a_server_refusal_marks_the_field_keeps_the_edits_and_a_retry_succeeds(
     view = open_view(qtbot, context)
     errors: list[ConsoleError] = []
     view.failed.connect(errors.append)
-    param = "features[subscription_cancel][cancellation_reason][feedback_options]"
-    reasons = view.editor.binding(param)
+    param = "features[payment_method_update][payment_method_configuration]"
+    field = view.editor.binding(param)
     view.editor.reveal(param)
-    qtbot.keyClicks(reasons.row.control, "bfo_never_made")
+    qtbot.keyClicks(field.row.control, "never_made")
     type_into(qtbot, view, "business_profile[headline]", "Manage your Northwind plan")
-    assert view.problems() == [], "the rules cannot know which feedback options exist"
+    assert view.problems() == [], "the rules cannot know which configurations exist"
 
     confirm_save(qtbot, view)
     assert isinstance(errors[-1], FieldsNeedAttentionError)
@@ -290,8 +291,8 @@ def test_a_server_refusal_marks_the_field_keeps_the_edits_and_a_retry_succeeds(
     assert isinstance(refusal, StripeApiError)
     assert refusal.type == "invalid_request_error" and refusal.code == "resource_missing"
     assert refusal.param is not None and refusal.param.startswith(param)
-    assert not reasons.row.problem.isHidden(), "the refused field is marked"
-    assert view.editor.tabs.currentIndex() == 2, "and shown"
+    assert not field.row.problem.isHidden(), "the refused field is marked"
+    assert view.editor.tabs.currentIndex() == 1, "and shown"
     assert text_field(view, "business_profile[headline]").edit.text() == (
         "Manage your Northwind plan"
     )
@@ -300,10 +301,10 @@ def test_a_server_refusal_marks_the_field_keeps_the_edits_and_a_retry_succeeds(
     assert headline.raw["business_profile"]["headline"] != "Manage your Northwind plan"
     save_screenshot(view, "configurations_server_refusal")
 
-    reasons.row.control.setFocus()
-    reasons.row.control.selectAll()  # type: ignore[attr-defined]
-    qtbot.keyClick(reasons.row.control, Qt.Key.Key_Delete)
-    assert reasons.row.problem.isHidden(), "editing the refused field clears Stripe's mark"
+    field.row.control.setFocus()
+    field.row.control.selectAll()  # type: ignore[attr-defined]
+    qtbot.keyClick(field.row.control, Qt.Key.Key_Delete)
+    assert field.row.problem.isHidden(), "editing the refused field clears Stripe's mark"
     confirm_save(qtbot, view)
     saved = run(context.gateway.retrieve_portal_configuration(view.list.current_id()))
     assert saved.raw["business_profile"]["headline"] == "Manage your Northwind plan"

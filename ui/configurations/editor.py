@@ -22,15 +22,16 @@ from PySide6.QtWidgets import (
 
 from console.configurations.edit import owning_field, problems_by_field
 from console.configurations.model import PortalConfiguration
+from console.configurations.retention import RETENTION_PARAM
 from console.configurations.rules import Catalogue
 from console.errors import ValidationProblem
 from ui.cancellation_reasons import STRIPE_REASONS, reason_label
+from ui.configurations.cancellation_pickers import FeedbackOptionsBinding, RetentionCouponBinding
 from ui.configurations.fields import (
     PROBLEM_TEXT_STYLE,
     Binding,
     CheckBinding,
     ChoiceBinding,
-    IdListBinding,
     MultiChoiceBinding,
     TextBinding,
 )
@@ -39,6 +40,38 @@ from ui.configurations.tables import MetadataBinding, PauseOptionsBinding
 
 UPDATE = "features[subscription_update]"
 CANCEL = "features[subscription_cancel]"
+PAUSE = "features[subscription_pause]"
+REASON = f"{CANCEL}[cancellation_reason]"
+
+# Each control and what must hold for it to mean anything: a feature's switch on (``param``),
+# or a choice made (``param=value``).
+DEPENDS_ON: dict[str, tuple[str, ...]] = {
+    "features[customer_update][allowed_updates]": ("features[customer_update][enabled]",),
+    "features[payment_method_update][payment_method_configuration]": (
+        "features[payment_method_update][enabled]",
+    ),
+    **{f"{CANCEL}[{name}]": (f"{CANCEL}[enabled]",) for name in ("mode", "proration_behavior")},
+    f"{REASON}[enabled]": (f"{CANCEL}[enabled]",),
+    f"{REASON}[options]": (f"{CANCEL}[enabled]", f"{REASON}[enabled]"),
+    f"{REASON}[feedback_options]": (f"{CANCEL}[enabled]", f"{REASON}[enabled]"),
+    RETENTION_PARAM: (f"{CANCEL}[enabled]",),
+    f"{PAUSE}[duration][type]": (f"{PAUSE}[enabled]",),
+    f"{PAUSE}[duration][interval_options]": (
+        f"{PAUSE}[enabled]",
+        f"{PAUSE}[duration][type]=interval_options",
+    ),
+    **{
+        f"{UPDATE}[{name}]": (f"{UPDATE}[enabled]",)
+        for name in (
+            "default_allowed_updates",
+            "proration_behavior",
+            "billing_cycle_anchor",
+            "schedule_at_period_end",
+            "trial_update_behavior",
+            "products",
+        )
+    },
+}
 
 
 class ConfigurationEditor(QWidget):
@@ -65,9 +98,21 @@ class ConfigurationEditor(QWidget):
 
     # --- building ------------------------------------------------------------------------------
 
-    def _tab(self, title: str, bindings: Sequence[Binding | tuple[str, QWidget]]) -> None:
+    def _tab(
+        self,
+        title: str,
+        bindings: Sequence[Binding | tuple[str, QWidget]],
+        *,
+        grows: bool = False,
+    ) -> None:
+        """A tab of fields; unless a field ``grows`` into the space left (a list), the fields
+        keep their own heights at the top and the space stays below them."""
         page = QWidget()
-        form = QFormLayout(page)
+        column = QVBoxLayout(page)
+        form = QFormLayout()
+        column.addLayout(form, 1 if grows else 0)
+        if not grows:
+            column.addStretch(1)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         index = self.tabs.count()
@@ -75,7 +120,13 @@ class ConfigurationEditor(QWidget):
             if isinstance(entry, tuple):
                 form.addRow(entry[0], entry[1])
                 continue
-            form.addRow(entry.row.label, entry.row)
+            if entry.full_width:
+                # A list as wide as the tab, its title above it: in a narrow window the
+                # labels' column would leave it little room.
+                form.addRow(entry.row.label)
+                form.addRow(entry.row)
+            else:
+                form.addRow(entry.row.label, entry.row)
             self.bindings[entry.param] = entry
             self._tab_of[entry.param] = index
             entry.on_change = self._field_changed
@@ -207,12 +258,8 @@ class ConfigurationEditor(QWidget):
                     self.tr("Reasons offered"),
                     [(reason, reason_label(reason)) for reason in STRIPE_REASONS],
                 ),
-                IdListBinding(
-                    f"{CANCEL}[cancellation_reason][feedback_options]",
-                    "features.subscription_cancel.cancellation_reason.feedback_options",
-                    self.tr("Custom reasons"),
-                    self.tr("Feedback option ids, separated by commas"),
-                ),
+                FeedbackOptionsBinding(),
+                RetentionCouponBinding(),
             ],
         )
         self._tab(
@@ -249,9 +296,9 @@ class ConfigurationEditor(QWidget):
                     f"{UPDATE}[default_allowed_updates]",
                     "features.subscription_update.default_allowed_updates",
                     self.tr("They may change"),
+                    # Quantity is set per product, under the products (one control).
                     [
                         ("price", self.tr("Price (plan)")),
-                        ("quantity", self.tr("Quantity")),
                         ("promotion_code", self.tr("Promotion code")),
                     ],
                 ),
@@ -291,8 +338,9 @@ class ConfigurationEditor(QWidget):
                 ),
                 ProductsBinding(),
             ],
+            grows=True,
         )
-        self._tab(self.tr("Metadata"), [MetadataBinding()])
+        self._tab(self.tr("Metadata"), [MetadataBinding()], grows=True)
 
     # --- loading and reading ---------------------------------------------------------------------
 
@@ -300,11 +348,12 @@ class ConfigurationEditor(QWidget):
         """Shows ``config``; no ``changed`` is emitted for it."""
         self._loading = True
         try:
-            self.products.set_catalogue(catalogue)
+            self.set_catalogue(catalogue)
             for binding in self.bindings.values():
                 binding.load(config)
         finally:
             self._loading = False
+        self._enable_dependents()
         self.login_url.setText(
             config.login_page.url or self.tr("(Stripe makes one when the login page is on)")
         )
@@ -315,9 +364,37 @@ class ConfigurationEditor(QWidget):
             config = binding.apply(config)
         return config
 
+    def set_catalogue(self, catalogue: Catalogue) -> None:
+        """The account's products, prices, coupons and reasons the pickers offer."""
+        for binding in self.bindings.values():
+            if isinstance(
+                binding, ProductsBinding | FeedbackOptionsBinding | RetentionCouponBinding
+            ):
+                binding.set_catalogue(catalogue)
+
     def _field_changed(self, binding: Binding) -> None:
         if not self._loading:
+            self._enable_dependents()
             self.changed.emit(binding.param)
+
+    def _enable_dependents(self) -> None:
+        """A feature's controls are usable only while the feature is on; their values stay."""
+        for param, needs in DEPENDS_ON.items():
+            usable = all(self._holds(need) for need in needs)
+            row = self.bindings[param].row
+            # isEnabledTo: its own state, whether or not the whole form is disabled just now.
+            if row.isEnabledTo(self) != usable:
+                row.setEnabled(usable)
+                row.label.setEnabled(usable)
+        self.login_url.setEnabled(self._holds("login_page[enabled]"))
+
+    def _holds(self, need: str) -> bool:
+        """``param`` (a check box is on) or ``param=value`` (a choice has that value)."""
+        param, _, wanted = need.partition("=")
+        binding = self.bindings[param]
+        if wanted:
+            return bool(binding.value() == wanted)
+        return bool(binding.value())
 
     @property
     def products(self) -> ProductsBinding:
@@ -338,11 +415,19 @@ class ConfigurationEditor(QWidget):
             binding.row.show_problems(grouped.get(param, []))
         self.products.mark_entries(grouped.get(self.products.param, []))
         general = grouped.get("", [])
-        self.general_problems.setText(
-            "\n".join(f"{p.param}: {p.message}" if p.param else p.message for p in general)
-        )
+        self.general_problems.setText("\n".join(self._in_words(p) for p in general))
         self.general_problems.setVisible(bool(general))
         self._retitle()
+
+    def _in_words(self, problem: ValidationProblem) -> str:
+        """A problem of no single field: its message after the title of the part of the form
+        it is about (a tab, when it names a group of fields), never Stripe's parameter."""
+        group = problem.param
+        tabs = {self._tab_of[p] for p in self.bindings if group and p.startswith(f"{group}[")}
+        if len(tabs) != 1:
+            return problem.message  # about the whole form, or nothing the form shows
+        title = self._tab_titles[tabs.pop()]
+        return self.tr("{title}: {message}").format(title=title, message=problem.message)
 
     def show_changes(self, params: Iterable[str]) -> None:
         fields = list(self.bindings)

@@ -95,6 +95,8 @@ class FieldRow(QWidget):
 class Binding:
     """A control bound to the configuration field at ``path`` (named ``param`` to Stripe)."""
 
+    full_width = False  # a list as wide as the form, under its title
+
     def __init__(self, param: str, path: str, label: str, control: QWidget) -> None:
         self.param = param
         self.path = path

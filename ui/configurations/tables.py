@@ -19,14 +19,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.configurations.model import Interval, PauseInterval
+from console.configurations.model import Interval, PauseInterval, PortalConfiguration, edit
+from console.configurations.retention import RETENTION_COUPON_KEY
 from ui.configurations.fields import Binding
 
 
 class _RowsBox(QWidget):
-    """A table with Add and Remove buttons under it."""
+    """A table with Add and Remove buttons under it (``beside``: to its right, at the top)."""
 
-    def __init__(self, headers: list[str], add_text: str, remove_text: str) -> None:
+    def __init__(
+        self, headers: list[str], add_text: str, remove_text: str, *, beside: bool = False
+    ) -> None:
         super().__init__()
         self.table = QTableWidget(0, len(headers))
         self.table.setHorizontalHeaderLabels(headers)
@@ -36,14 +39,19 @@ class _RowsBox(QWidget):
         self.table.setMinimumHeight(120)
         self.add = QPushButton(add_text)
         self.remove = QPushButton(remove_text)
-        buttons = QHBoxLayout()
+        buttons = QVBoxLayout() if beside else QHBoxLayout()
         buttons.addWidget(self.add)
         buttons.addWidget(self.remove)
         buttons.addStretch(1)
-        layout = QVBoxLayout(self)
+        layout = QHBoxLayout(self) if beside else QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.table)
+        layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
+
+
+# Keys another field of the form edits (the retention offer): not rows of the table, and kept
+# as that field left them.
+OWNED_KEYS = frozenset({RETENTION_COUPON_KEY})
 
 
 class MetadataBinding(Binding):
@@ -96,6 +104,8 @@ class MetadataBinding(Binding):
         blocked = self.table.blockSignals(True)
         self.table.setRowCount(0)
         for key, text in (value or {}).items():
+            if key in OWNED_KEYS:
+                continue
             row = self.table.rowCount()
             self.table.insertRow(row)
             self.table.setItem(row, 0, QTableWidgetItem(key))
@@ -114,6 +124,13 @@ class MetadataBinding(Binding):
             return None
         return MappingProxyType(pairs)
 
+    def apply(self, config: PortalConfiguration) -> PortalConfiguration:
+        owned = {k: v for k, v in (config.metadata or {}).items() if k in OWNED_KEYS}
+        pairs = self.value()
+        if pairs is None and not owned:
+            return edit(config, self.path, None)
+        return edit(config, self.path, MappingProxyType({**(pairs or {}), **owned}))
+
 
 INTERVALS: tuple[Interval, ...] = ("day", "week", "month", "year")
 
@@ -129,10 +146,13 @@ class PauseOptionsBinding(Binding):
             ],
             QCoreApplication.translate("ConfigurationTables", "Add duration"),
             QCoreApplication.translate("ConfigurationTables", "Remove selected"),
+            beside=True,
         )
         self.table = self.box.table
-        self.table.setMinimumHeight(110)
-        self.table.setMaximumHeight(220)
+        # About four durations tall, the header and the buttons beside it: as Stripe allows
+        # few durations, it needs no more and stays under the duration choice.
+        self.table.setMinimumHeight(90)
+        self.table.setMaximumHeight(150)
         super().__init__(
             "features[subscription_pause][duration][interval_options]",
             "features.subscription_pause.duration.interval_options",

@@ -265,7 +265,7 @@ class ConfigurationsView(View):
             self.list.add_new_row(self._base.name or self.tr("New configuration"))
         if self.has_unsaved_edits() and self._shown_id is not None:
             self.list.select_id(self._shown_id, quietly=True)
-            self.editor.products.set_catalogue(catalogue)
+            self.editor.set_catalogue(catalogue)
             self._recheck()
             self.status.setText(self.tr("List reloaded; your unsaved edits are kept."))
             return

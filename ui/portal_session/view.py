@@ -10,6 +10,7 @@ label, no error message).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -29,12 +30,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.configurations.retention import retention_coupon_in_raw
 from console.errors import ConsoleError, ValidationError
 from console.gateway.models import PortalConfigurationRecord, PortalSession, Price, Subscription
 from console.i18n import formatting_locale
 from console.index import find_customers
 from console.money import format_amount
-from console.portal_session.quick_view import FlowType, open_portal_as_customer, refuse_live_mode
+from console.portal_session.quick_view import (
+    FlowType,
+    configured_retention_coupon,
+    open_portal_as_customer,
+    refuse_live_mode,
+)
 from ui.configuration_names import configuration_label, picker_order
 from ui.context import AccountContext
 from ui.customer_picker import CustomerPicker
@@ -68,6 +75,9 @@ class PortalSessionView(View):
         self._subscriptions: tuple[Subscription, ...] = ()
         self._wanted_subscription: str | None = None  # chosen once the subscriptions load
         self._prices_loaded = False
+        self._records: list[PortalConfigurationRecord] = []
+        self._offered_coupon = ""  # the coupon the configuration put in the field, if any
+        self._coupon_by_hand = False  # typed (or emptied) by the user: never replaced
         self._problem_labels: dict[str, QLabel] = {}
         self._cells: dict[str, QWidget] = {}
         self._fields: dict[str, QWidget] = {}  # what gets the focus when its row has a problem
@@ -221,6 +231,9 @@ class PortalSessionView(View):
         self.customer_picker.wanted.connect(self._search_customers)
         self.customer_picker.chosen.connect(self.set_customer)
         self.flow.currentIndexChanged.connect(lambda _i: self._show_flow_rows())
+        self.flow.currentIndexChanged.connect(lambda _i: self._offer_retention())
+        self.configuration.currentIndexChanged.connect(lambda _i: self._offer_retention())
+        self.coupon.textEdited.connect(lambda _text: setattr(self, "_coupon_by_hand", True))
         self.after.currentIndexChanged.connect(lambda _i: self._show_flow_rows())
         self.subscription.currentIndexChanged.connect(lambda _i: self._clear_problems())
         self.open_in_app_button.clicked.connect(self.open_in_app)
@@ -273,6 +286,8 @@ class PortalSessionView(View):
         self._customer_id = None
         self._subscriptions = ()
         self._prices_loaded = False
+        self._records = []
+        self._coupon_by_hand = False
         self.customer_picker.reset()
         self.customer_label.setText(self.tr("No customer chosen yet."))
         self._fill_subscriptions()
@@ -371,8 +386,10 @@ class PortalSessionView(View):
             self.configuration.setItemData(
                 self.configuration.count() - 1, record.id, Qt.ItemDataRole.ToolTipRole
             )
+        self._records = records
         found = self.configuration.findData(chosen)
         self.configuration.setCurrentIndex(max(found, 0))
+        self._offer_retention()
 
     async def _load_customer(self, customer_id: str) -> None:
         if self._context is None:
@@ -474,6 +491,26 @@ class PortalSessionView(View):
             self._start("prices", self._load_prices())
         self._clear_problems()
 
+    def _offer_retention(self, coupon: str | None = None) -> None:
+        """A cancel link offers the configuration's retention coupon (kept in its metadata by
+        the configuration editor), shown in the coupon field; a coupon typed there wins."""
+        if self.flow.currentData() != "subscription_cancel":
+            if not self._coupon_by_hand and self._offered_coupon:
+                # A retention offer is no discount for a plan change: it goes with the flow.
+                self._offered_coupon = ""
+                self.coupon.clear()
+            return
+        if coupon is None:
+            chosen = self.configuration.currentData()
+            record = next(
+                (r for r in self._records if (r.id == chosen if chosen else r.is_default)), None
+            )
+            coupon = retention_coupon_in_raw(record.raw.get("metadata")) if record else None
+        if self._coupon_by_hand:
+            return
+        self._offered_coupon = coupon or ""
+        self.coupon.setText(self._offered_coupon)
+
     def request(self) -> PortalRequest:
         """What the form holds now."""
         subscription_id = self.subscription.currentData()
@@ -568,6 +605,11 @@ class PortalSessionView(View):
             # The account's mode decides, not only the key's: a live account stays refused
             # even if its gateway were somehow given a test key.
             refuse_live_mode(context.account)
+            if request.flow_type == "subscription_cancel" and not self._coupon_by_hand:
+                # The configuration as Stripe has it now: the editor may have changed its offer.
+                offered = await configured_retention_coupon(context.gateway, request.configuration)
+                self._offer_retention(offered or "")
+                request = dataclasses.replace(request, coupon=self.request().coupon)
             session = await open_portal_as_customer(
                 context.gateway,
                 request.customer_id or "",
