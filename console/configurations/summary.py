@@ -26,6 +26,7 @@ from console.configurations.model import (
     SubscriptionUpdate,
     UpdatableProduct,
 )
+from console.configurations.retention import RETENTION_COUPON_KEY, coupon_label, retention_coupon
 from console.configurations.rules import Catalogue
 from console.customers.support_card import INTERVALS, PLURAL_INTERVALS, price_words
 from console.gateway.models import PriceId, ProductId
@@ -150,7 +151,9 @@ class _Writer:
     ) -> None:
         self.creating = creating
         self.catalogue = catalogue
-        self.feedback_names = feedback_names
+        # The account's custom reasons by their descriptions, unless the caller names them.
+        known = {str(k): o.description for k, o in (catalogue.feedback_options or {}).items()}
+        self.feedback_names = {**known, **feedback_names}
         self.locale = formatting_locale()
 
     def state(self, topic: str, value: str) -> str:
@@ -218,6 +221,7 @@ def summarize_save(
         *_cancellation(old, after, writer),
         *_pause(old, after, writer),
         *_plan_switching(old, after, writer),
+        *_retention(old, after, writer),
         *_metadata(old, after, writer),
         *_unworded(old, after, writer),
     ]
@@ -473,8 +477,22 @@ def _quantities(was: SubscriptionUpdate, now: SubscriptionUpdate, w: _Writer) ->
     return lines
 
 
+def _retention(old: PortalConfiguration, new: PortalConfiguration, w: _Writer) -> list[str]:
+    """The retention offer the console keeps in the metadata, said as the offer it is."""
+    was, now = retention_coupon(old), retention_coupon(new)
+    if was == now:
+        return []
+    if now is None:
+        return [w.state(_("Retention offer"), _("none"))]
+    coupon = (w.catalogue.coupons or {}).get(now)
+    shown = coupon_label(coupon, w.locale) if coupon is not None else str(now)
+    return [w.state(_("Retention offer"), shown)]
+
+
 def _metadata(old: PortalConfiguration, new: PortalConfiguration, w: _Writer) -> list[str]:
-    was, now = old.metadata or {}, new.metadata or {}
+    # The retention offer is worded on its own line (_retention), not as a metadata key.
+    was = {k: v for k, v in (old.metadata or {}).items() if k != RETENTION_COUPON_KEY}
+    now = {k: v for k, v in (new.metadata or {}).items() if k != RETENTION_COUPON_KEY}
     parts = []
     for key, value in now.items():
         if key not in was:

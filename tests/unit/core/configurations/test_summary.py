@@ -15,8 +15,10 @@ from console.configurations.model import (
     edit,
     with_metadata,
 )
+from console.configurations.retention import with_retention_coupon
 from console.configurations.rules import Catalogue
 from console.configurations.summary import summarize_save
+from console.gateway.catalogue import Coupon, CouponId, FeedbackOption, FeedbackOptionId
 from console.gateway.models import PortalConfigurationId, ProductId
 from console.i18n import use_language
 from tests.unit.core.factories import price
@@ -172,3 +174,29 @@ def test_the_summary_speaks_german_with_german_amounts() -> None:
         "Team (29,00\xa0$ pro Monat, 290,00\xa0$ pro Jahr)",
         "Kunden dürfen ändern: neu: Preis (Tarif)",
     ]
+
+
+def test_custom_reasons_and_the_retention_offer_are_named_from_the_account() -> None:
+    coupon = Coupon(
+        id=CouponId("RETENTION25"),
+        name=None,
+        percent_off=25.0,
+        amount_off=None,
+        currency=None,
+        duration="repeating",
+        duration_in_months=3,
+        valid=True,
+    )
+    too_slow = FeedbackOption(id=FeedbackOptionId("bfo_slow"), description="Too slow", active=True)
+    catalogue = dataclasses.replace(
+        CATALOGUE,
+        coupons={coupon.id: coupon},
+        feedback_options={too_slow.id: too_slow},
+    )
+    before = with_cancel_reasons(SAVED, "other")
+    after = edit(before, f"{CANCEL}.cancellation_reason.feedback_options", ("bfo_slow",))
+    after = with_retention_coupon(after, coupon.id)
+    said = list(summarize_save(before, after, catalogue).lines)
+    assert any("Too slow" in line and "bfo_slow" not in line for line in said), said
+    assert "Retention offer: now RETENTION25: 25% off for 3 months" in said
+    assert not any("Metadata" in line for line in said), said
