@@ -520,7 +520,9 @@ def charge(ctx: Context, invoice: JSON, payment_method: str) -> JSON | None:
     if error.get("code") == "authentication_required":
         # The card needs 3-D Secure, which an off-session charge cannot do: Stripe tells the
         # merchant to bring the customer back (invoice.payment_action_required) as well as
-        # reporting the failed attempt (invoice.payment_failed, below).
+        # reporting the failed attempt (invoice.payment_failed, below). The intent waits for
+        # that authentication; completing it pays the invoice (paid_after_authentication).
+        payments.await_authentication(ctx, intent, invoice["id"])
         ctx.emit("invoice.payment_action_required", invoice)
     _record_failure(ctx, invoice, before)
     return {
@@ -529,6 +531,21 @@ def charge(ctx: Context, invoice: JSON, payment_method: str) -> JSON | None:
         "message": error.get("message") or "Your card was declined.",
         "payment_intent": intent["id"],
     }
+
+
+def paid_after_authentication(ctx: Context, intent: JSON) -> None:
+    """The customer authenticated an invoice's intent, which then succeeded: the invoice is
+    paid (and its subscription, told by ``invoice.paid``, active). An invoice paid or voided
+    in the meantime stays as it is."""
+    invoice = ctx.find(str(intent.get("_invoice") or ""))
+    if invoice is None or invoice.get("object") != "invoice" or invoice["status"] != "open":
+        return
+    payment = next(
+        (p for p in invoice_payments(ctx, invoice)
+         if p["payment"].get("payment_intent") == intent["id"]),
+        None,
+    )  # fmt: skip
+    _mark_paid(ctx, invoice, payment=payment)
 
 
 def attempt_collection(ctx: Context, invoice: JSON) -> JSON:

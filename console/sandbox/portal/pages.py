@@ -431,6 +431,15 @@ ERROR_MESSAGES = {
     "authentication_required": N_(
         "This card needs extra authentication, which isn't available here. Use another card."
     ),
+    # Stripe Checkout's words when the customer fails the 3-D Secure challenge.
+    "payment_intent_authentication_failure": N_(
+        "We are unable to authenticate your payment method. Please choose a different "
+        "payment method and try again."
+    ),
+    "setup_intent_authentication_failure": N_(
+        "We are unable to authenticate your payment method. Please choose a different "
+        "payment method and try again."
+    ),
     "email_invalid": N_("Enter a valid email address."),
     "tax_id_invalid": N_("This tax ID isn't valid. Check the number and its type."),
 }
