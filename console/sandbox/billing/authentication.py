@@ -87,7 +87,7 @@ def finish(ctx: Context, intent: JSON, outcome: Outcome) -> None:
     intent["last_payment_error"] = None
     failure = payments.settle(ctx, intent, pm, off_session=False, authenticated=True)
     if failure is None and intent["status"] == "succeeded" and intent.get("_invoice"):
-        invoicing.paid_after_authentication(ctx, intent)
+        invoicing.paid_by_intent(ctx, intent)
 
 
 def _error(failure: dict[str, str], pm: JSON) -> JSON:

@@ -521,7 +521,7 @@ def charge(ctx: Context, invoice: JSON, payment_method: str) -> JSON | None:
         # The card needs 3-D Secure, which an off-session charge cannot do: Stripe tells the
         # merchant to bring the customer back (invoice.payment_action_required) as well as
         # reporting the failed attempt (invoice.payment_failed, below). The intent waits for
-        # that authentication; completing it pays the invoice (paid_after_authentication).
+        # that authentication; once it succeeds, it pays the invoice (paid_by_intent).
         payments.await_authentication(ctx, intent, invoice["id"])
         ctx.emit("invoice.payment_action_required", invoice)
     _record_failure(ctx, invoice, before)
@@ -533,10 +533,10 @@ def charge(ctx: Context, invoice: JSON, payment_method: str) -> JSON | None:
     }
 
 
-def paid_after_authentication(ctx: Context, intent: JSON) -> None:
-    """The customer authenticated an invoice's intent, which then succeeded: the invoice is
-    paid (and its subscription, told by ``invoice.paid``, active). An invoice paid or voided
-    in the meantime stays as it is."""
+def paid_by_intent(ctx: Context, intent: JSON) -> None:
+    """An invoice's intent succeeded after the invoice's own attempt (the customer
+    authenticated it, or confirmed it with another card): the invoice is paid (and its
+    subscription, told by ``invoice.paid``, active). One paid or voided meanwhile stays so."""
     invoice = ctx.find(str(intent.get("_invoice") or ""))
     if invoice is None or invoice.get("object") != "invoice" or invoice["status"] != "open":
         return

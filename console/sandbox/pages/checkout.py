@@ -263,7 +263,9 @@ async def authenticated(request: Request) -> Response:
         completed = after_authentication(api, located.session, located.ctx.account)
     except StripeError as error:
         words = error_in(located.locale, error)
-        return _page(request, located, status=402, error="api", error_text=words)
+        # The email typed before the challenge stays in its field; the card is asked again.
+        values = {"email": str(located.session.get("_email") or "")}
+        return _page(request, located, status=402, error="api", error_text=words, values=values)
     return _finished(request, completed)
 
 

@@ -10,7 +10,7 @@ import pytest
 import stripe
 
 from tests import builders
-from tests.e2e.checkout.helpers import Checkout, one_time, session
+from tests.e2e.checkout.helpers import Checkout, monthly, one_time, session
 from tests.e2e.three_d_secure.helpers import authenticate
 
 CARD_3DS = "4000 0027 6000 3184"
@@ -113,3 +113,48 @@ def test_setup_mode_saves_the_card_after_authentication(
     assert intent.status == "succeeded"
     card = client.v1.payment_methods.retrieve(str(intent.payment_method))
     assert card.customer == customer.id
+
+
+def test_subscribing_with_authentication_activates_the_subscription(
+    client: stripe.StripeClient, pages: list[Checkout]
+) -> None:
+    made = session(client, mode="subscription", line_items=[{"price": monthly(client, 1500),
+                                                              "quantity": 1}])  # fmt: skip
+    page, challenge = _to_challenge(pages, made, builders.unique_email("strong"))
+
+    back = authenticate(challenge, "complete", http=page.http)
+    done_page = page.http.get(back.headers["location"])
+
+    assert done_page.headers["location"] == f"https://shop.example.com/done?session={made.id}"
+    done = client.v1.checkout.sessions.retrieve(made.id)
+    assert (done.status, done.payment_status) == ("complete", "paid")
+    sub = client.v1.subscriptions.retrieve(str(done.subscription))
+    assert sub.status == "active" and sub.latest_invoice == done.invoice
+    invoice = client.v1.invoices.retrieve(str(done.invoice))
+    assert (invoice.status, invoice.amount_paid) == ("paid", 1500)
+    assert builders.events(client, "checkout.session.completed", made.id)
+
+
+def test_a_failed_authentication_when_subscribing_then_another_card_makes_one_subscription(
+    client: stripe.StripeClient, pages: list[Checkout]
+) -> None:
+    made = session(client, mode="subscription", line_items=[{"price": monthly(client, 1500),
+                                                              "quantity": 1}])  # fmt: skip
+    email = builders.unique_email("strong")
+    page, challenge = _to_challenge(pages, made, email)
+
+    back = authenticate(challenge, "fail", http=page.http)
+    returned = page.http.get(back.headers["location"], headers={"Accept-Language": "en"})
+    page.page = returned
+    assert returned.status_code == 402
+    assert "unable to authenticate your payment method" in page.error()
+    assert client.v1.checkout.sessions.retrieve(made.id).status == "open"
+
+    assert page.pay(email=email).status_code == 303
+    done = client.v1.checkout.sessions.retrieve(made.id)
+    assert (done.status, done.payment_status) == ("complete", "paid")
+    subscriptions = client.v1.subscriptions.list(params={"customer": str(done.customer)}).data
+    assert [(s.id, s.status) for s in subscriptions] == [(done.subscription, "active")]
+    sub = subscriptions[0]
+    card = client.v1.payment_methods.retrieve(str(sub.default_payment_method))
+    assert card.card is not None and card.card.last4 == "4242"
