@@ -3,6 +3,9 @@ once the customer authenticates it: the invoice paid, the subscription active.""
 
 from __future__ import annotations
 
+import re
+
+import httpx
 import stripe
 
 from tests import builders
@@ -86,3 +89,46 @@ def test_authenticating_a_renewal_brings_the_subscription_back(
 
     assert client.v1.invoices.retrieve(invoice_id).status == "paid"
     assert client.v1.subscriptions.retrieve(sub.id).status == "active"
+
+
+def test_the_hosted_invoice_page_authenticates_a_3d_secure_card(
+    client: stripe.StripeClient,
+) -> None:
+    customer = builders.customer(client, name="Ada Lovelace")
+    final = client.v1.invoices.finalize_invoice(builders.draft(client, customer.id, 2100).id)
+    assert final.hosted_invoice_url is not None
+    with httpx.Client() as browser:
+        page = browser.get(final.hosted_invoice_url)
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert csrf is not None
+        form = {"csrf_token": csrf.group(1), "number": "4000 0027 6000 3184", "expiry": "12/40"}
+        sent = browser.post(f"{final.hosted_invoice_url}/pay", data=form)
+        assert sent.status_code == 303 and "/3d_secure/pi_" in sent.headers["location"]
+
+        back = authenticate(sent.headers["location"], "complete", http=browser)
+        assert back.headers["location"].startswith(final.hosted_invoice_url)
+        shown = browser.get(back.headers["location"])
+
+    assert "Payment received. Thank you!" in shown.text
+    paid = client.v1.invoices.retrieve(final.id)
+    assert (paid.status, paid.amount_paid) == ("paid", 2100)
+
+
+def test_a_failed_authentication_on_the_invoice_page_leaves_it_open(
+    client: stripe.StripeClient,
+) -> None:
+    customer = builders.customer(client, name="Ada Lovelace")
+    final = client.v1.invoices.finalize_invoice(builders.draft(client, customer.id, 2100).id)
+    assert final.hosted_invoice_url is not None
+    with httpx.Client() as browser:
+        page = browser.get(final.hosted_invoice_url)
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert csrf is not None
+        form = {"csrf_token": csrf.group(1), "number": "4000 0027 6000 3184", "expiry": "12/40"}
+        sent = browser.post(f"{final.hosted_invoice_url}/pay", data=form)
+        back = authenticate(sent.headers["location"], "fail", http=browser)
+        shown = browser.get(back.headers["location"])
+
+    assert "unable to authenticate your payment method" in shown.text
+    assert 'name="number"' in shown.text  # the card form again
+    assert client.v1.invoices.retrieve(final.id).status == "open"
