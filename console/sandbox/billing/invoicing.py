@@ -522,7 +522,9 @@ def charge(ctx: Context, invoice: JSON, payment_method: str) -> JSON | None:
         # merchant to bring the customer back (invoice.payment_action_required) as well as
         # reporting the failed attempt (invoice.payment_failed, below). The intent waits for
         # that authentication; once it succeeds, it pays the invoice (paid_by_intent).
-        payments.await_authentication(ctx, intent, invoice["id"])
+        # The PaymentMethod as the decline names it (``payment_method`` may be a test token).
+        pm_id = str(error["payment_method"]["id"])
+        payments.await_authentication(ctx, intent, pm_id, invoice["id"])
         ctx.emit("invoice.payment_action_required", invoice)
     _record_failure(ctx, invoice, before)
     return {

@@ -384,7 +384,7 @@ def _three_d_secure_details() -> JSON:
     }
 
 
-def await_authentication(ctx: Context, pi: JSON, invoice_id: str) -> None:
+def await_authentication(ctx: Context, pi: JSON, payment_method: str, invoice_id: str) -> None:
     """An invoice's off-session charge asked for 3-D Secure: the intent waits for the customer.
 
     Stripe documents that the invoice's PaymentIntent then has the status ``requires_action``
@@ -395,9 +395,7 @@ def await_authentication(ctx: Context, pi: JSON, invoice_id: str) -> None:
     """
     pi["status"] = "requires_action"
     pi["next_action"] = three_d_secure_action(ctx, pi["id"], None)
-    pi["payment_method"] = (pi.get("last_payment_error") or {}).get("payment_method", {}).get(
-        "id"
-    ) or pi.get("payment_method")
+    pi["payment_method"] = payment_method
     pi["_invoice"] = invoice_id
     ctx.save(pi)
     ctx.emit("payment_intent.requires_action", pi)
