@@ -132,3 +132,20 @@ def test_a_failed_authentication_on_the_invoice_page_leaves_it_open(
     assert "unable to authenticate your payment method" in shown.text
     assert 'name="number"' in shown.text  # the card form again
     assert client.v1.invoices.retrieve(final.id).status == "open"
+
+
+def test_a_test_clock_customer_is_paid_at_the_clock_s_time(client: stripe.StripeClient) -> None:
+    frozen = 1_767_225_600  # 2026-01-01, far from the sandbox's own clock
+    clock = builders.test_clock(client, frozen)
+    customer = builders.customer(
+        client, payment_method="pm_card_authenticationRequired", test_clock=clock.id
+    )
+    sub = builders.subscribe(client, customer.id, builders.price(client, 1200).id)
+    invoice_id = str(sub.latest_invoice)
+
+    authenticate(_challenge_url(_waiting_intent(client, invoice_id)), "complete")
+
+    invoice = client.v1.invoices.retrieve(invoice_id)
+    assert invoice.status == "paid"
+    assert invoice.status_transitions.paid_at == frozen
+    assert client.v1.subscriptions.retrieve(sub.id).status == "active"
