@@ -36,6 +36,9 @@ from console.sandbox.state.context import Context
 
 CSRF = DoubleSubmit("three_d_secure_csrf", path="/3d_secure/")
 OUTCOMES: dict[str, authentication.Outcome] = {"complete": "complete", "fail": "fail"}
+# Stripe's redirect_status is ``succeeded`` for these (``processing`` too, which the sandbox's
+# cards never reach).
+SETTLED = ("succeeded", "requires_capture", "processing")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +93,7 @@ def _page(request: Request, challenge: Challenge | None, *, status: int = 200,
                 "intent": challenge.intent,
                 "card": challenge.card,
                 "brand": challenge.brand,
-                "action": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+                "action": _action(request),
                 "csrf_token": token,
                 "csrf_field": FIELD,
             }
@@ -101,6 +104,12 @@ def _page(request: Request, challenge: Challenge | None, *, status: int = 200,
     locale = challenge.locale if challenge else _locale(request, None)
     page = render(request, "three_d_secure.html", context, status=status, locale=locale)
     return CSRF.set(hosted.secured(page, form_targets=targets), token)
+
+
+def _action(request: Request) -> str:
+    """Where the form posts: this page, keeping the language it was asked in."""
+    locale = request.query_params.get("locale")
+    return request.url.path + (f"?{urlencode({'locale': locale})}" if locale else "")
 
 
 def redirect_target(return_url: str, intent: JSON) -> str:
@@ -115,11 +124,6 @@ def redirect_target(return_url: str, intent: JSON) -> str:
     parts = urlsplit(return_url)
     query = "&".join(q for q in (parts.query, urlencode(added)) if q)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
-
-
-# Stripe's redirect_status is ``succeeded`` for these (``processing`` too, which the sandbox's
-# cards never reach).
-SETTLED = ("succeeded", "requires_capture", "processing")
 
 
 # -- routes -------------------------------------------------------------------------------------
