@@ -520,7 +520,11 @@ def charge(ctx: Context, invoice: JSON, payment_method: str) -> JSON | None:
     if error.get("code") == "authentication_required":
         # The card needs 3-D Secure, which an off-session charge cannot do: Stripe tells the
         # merchant to bring the customer back (invoice.payment_action_required) as well as
-        # reporting the failed attempt (invoice.payment_failed, below).
+        # reporting the failed attempt (invoice.payment_failed, below). The intent waits for
+        # that authentication; once it succeeds, it pays the invoice (paid_by_intent).
+        # The PaymentMethod as the decline names it (``payment_method`` may be a test token).
+        pm_id = str(error["payment_method"]["id"])
+        payments.await_authentication(ctx, intent, pm_id, invoice["id"])
         ctx.emit("invoice.payment_action_required", invoice)
     _record_failure(ctx, invoice, before)
     return {
@@ -529,6 +533,21 @@ def charge(ctx: Context, invoice: JSON, payment_method: str) -> JSON | None:
         "message": error.get("message") or "Your card was declined.",
         "payment_intent": intent["id"],
     }
+
+
+def paid_by_intent(ctx: Context, intent: JSON) -> None:
+    """An invoice's intent succeeded after the invoice's own attempt (the customer
+    authenticated it, or confirmed it with another card): the invoice is paid (and its
+    subscription, told by ``invoice.paid``, active). One paid or voided meanwhile stays so."""
+    invoice = ctx.find(str(intent.get("_invoice") or ""))
+    if invoice is None or invoice.get("object") != "invoice" or invoice["status"] != "open":
+        return
+    payment = next(
+        (p for p in invoice_payments(ctx, invoice)
+         if p["payment"].get("payment_intent") == intent["id"]),
+        None,
+    )  # fmt: skip
+    _mark_paid(ctx, invoice, payment=payment)
 
 
 def attempt_collection(ctx: Context, invoice: JSON) -> JSON:

@@ -239,7 +239,9 @@ def usable_payment_method(ctx: Context, intent: JSON, *, kind: str) -> JSON:
     return pm
 
 
-def _charge(ctx: Context, pi: JSON, pm: JSON, failure: JSON | None, *, capture: bool) -> JSON:
+def _charge(
+    ctx: Context, pi: JSON, pm: JSON, failure: JSON | None, *, capture: bool, authenticated: bool
+) -> JSON:
     """The Charge one attempt leaves behind (succeeded, or failed with the decline)."""
     charge_id = ctx.new_id("ch")
     details: JSON = {"type": pm["type"], pm["type"]: copy.deepcopy(pm.get(pm["type"]) or {})}
@@ -262,7 +264,7 @@ def _charge(ctx: Context, pi: JSON, pm: JSON, failure: JSON | None, *, capture: 
             "network_token": {"used": False},
             "network_transaction_id": None if failure else ids.random_chars(15),
             "regulated_status": card.get("regulated_status"),
-            "three_d_secure": None,
+            "three_d_secure": _three_d_secure_details() if authenticated else None,
             "wallet": None,
         }
     declined = failure is not None
@@ -368,6 +370,37 @@ def three_d_secure_action(ctx: Context, intent_id: str, return_url: str | None) 
     }
 
 
+def _three_d_secure_details() -> JSON:
+    """What a charge after a completed challenge says about it (Stripe's test page is a
+    challenge flow; the version is the one Stripe's test cards report)."""
+    return {
+        "authentication_flow": "challenge",
+        "electronic_commerce_indicator": "05",
+        "exemption_indicator": None,
+        "result": "authenticated",
+        "result_reason": None,
+        "transaction_id": None,
+        "version": "2.2.0",
+    }
+
+
+def await_authentication(ctx: Context, pi: JSON, payment_method: str, invoice_id: str) -> None:
+    """An invoice's off-session charge asked for 3-D Secure: the intent waits for the customer.
+
+    Stripe documents that the invoice's PaymentIntent then has the status ``requires_action``
+    (SCA migration guide for Billing) so that the customer can authenticate it later (the
+    hosted invoice page, or the merchant's own page with Stripe.js); ``last_payment_error``
+    keeps the ``authentication_required`` decline. Whether Stripe also keeps the failed charge
+    as ``latest_charge`` is not documented; the sandbox keeps it.
+    """
+    pi["status"] = "requires_action"
+    pi["next_action"] = three_d_secure_action(ctx, pi["id"], None)
+    pi["payment_method"] = payment_method
+    pi["_invoice"] = invoice_id
+    ctx.save(pi)
+    ctx.emit("payment_intent.requires_action", pi)
+
+
 def last_error(failure: JSON, pm: JSON, charge: JSON | None) -> JSON:
     code = failure["code"]
     error: JSON = {
@@ -403,9 +436,16 @@ def attempt_payment(
         ctx.save(pi)
         ctx.emit("payment_intent.requires_action", pi)
         return None
+    return settle(ctx, pi, pm, off_session=off_session)
+
+
+def settle(
+    ctx: Context, pi: JSON, pm: JSON, *, off_session: bool, authenticated: bool = False
+) -> JSON | None:
+    """Charge ``pm`` for ``pi`` (any authentication done); the failure's error fields, or None."""
     failure = _failure_for(ctx, pm, off_session=off_session)
     manual = pi["capture_method"] == "manual"
-    charge = _charge(ctx, pi, pm, failure, capture=not manual)
+    charge = _charge(ctx, pi, pm, failure, capture=not manual, authenticated=authenticated)
     pi["latest_charge"] = charge["id"]
     if failure is not None:
         pi["status"] = "requires_payment_method"

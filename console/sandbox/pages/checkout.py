@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -25,9 +25,14 @@ from starlette.routing import Route
 from console.sandbox.billing import checkout
 from console.sandbox.facts.errors import StripeError
 from console.sandbox.facts.spec import JSON
-from console.sandbox.http.app import read_body
 from console.sandbox.pages import hosted
-from console.sandbox.pages.checkout_payment import Buyer, pay
+from console.sandbox.pages.checkout_payment import (
+    RETURN_PATH,
+    Buyer,
+    after_authentication,
+    pay,
+    return_url_of,
+)
 from console.sandbox.portal.double_submit import FIELD, DoubleSubmit
 from console.sandbox.portal.pages import error_in, parse_expiry
 from console.sandbox.portal.render import PageLocale, choose_locale, render
@@ -146,7 +151,7 @@ async def submit(request: Request) -> Response:
         located = _locate(request, token)
     if located is None:
         return hosted.closing(_page(request, None, status=404))
-    form = await _read_form(request)
+    form = await hosted.read_form(request)
     if form is None:
         return hosted.closing(_page(request, located, status=413, error="too_large"))
     values = {k: v for k, v in form.items() if k not in ("number", "cvc", FIELD)}
@@ -166,17 +171,6 @@ async def submit(request: Request) -> Response:
     if form.get("action") == "apply":
         return _apply_code(request, located, form.get("promotion_code", ""), values)
     return _pay(request, located, form, values)
-
-
-async def _read_form(request: Request) -> dict[str, str] | None:
-    declared = request.headers.get("content-length", "")
-    try:
-        if declared.isdigit() and int(declared) > hosted.MAX_FORM:
-            return None
-        body = await read_body(request.receive, hosted.MAX_FORM)
-    except StripeError:
-        return None
-    return {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
 
 
 def _apply_code(request: Request, located: Located, text: str, values: dict[str, str]) -> Response:
@@ -240,17 +234,58 @@ def _pay(
         words = error_in(located.locale, error)
         status = 402 if error.status == 402 else 400
         return _page(request, located, status=status, error="api", error_text=words, values=values)
+    if "challenge" in completed:
+        # Our parameter: the test page speaks the checkout page's language.
+        url = f"{completed['challenge']}?{urlencode({'locale': located.locale.code})}"
+        return RedirectResponse(url, status_code=303)
+    return _finished(request, completed)
+
+
+def _finished(request: Request, completed: JSON) -> Response:
     success = _success_url(completed)
     if success:
         return RedirectResponse(success, status_code=303)
-    with api.store.transaction():
-        done = _locate(request, session["_token"])
+    with _api(request).store.transaction():
+        done = _locate(request, completed["_token"])
     return _page(request, done)
+
+
+async def authenticated(request: Request) -> Response:
+    """Back from the 3-D Secure page: finish the purchase, or say why not on the page."""
+    api = _api(request)
+    with api.store.transaction():
+        located = _locate(request, request.path_params["token"])
+    if located is None or located.session["status"] == "expired":
+        return _page(request, located, status=404 if located is None else 409)
+    if located.session["status"] == "complete":
+        return _finished(request, located.session)
+    try:
+        completed = after_authentication(api, located.session, located.ctx.account)
+    except StripeError as error:
+        words = error_in(located.locale, error)
+        # The email typed before the challenge stays in its field; the card is asked again.
+        values = {"email": str(located.session.get("_email") or "")}
+        return _page(request, located, status=402, error="api", error_text=words, values=values)
+    return _finished(request, completed)
+
+
+def _onward(request: Request, url: str) -> list[str]:
+    """The session's ``success_url`` when ``url`` is its page's return from 3-D Secure."""
+    prefix, _, suffix = return_url_of(_api(request), {"_token": "\0"}).partition("\0")
+    token = url.removeprefix(prefix).removesuffix(suffix)
+    if not (url.startswith(prefix) and url.endswith(suffix)) or not token or "/" in token:
+        return []
+    with _api(request).store.transaction():
+        located = _locate(request, token)
+    success = _success_url(located.session) if located else None
+    return [success] if success else []
 
 
 hosted.register(
     [
         Route("/c/pay/{token}", show, methods=["GET"]),
         Route("/c/pay/{token}", submit, methods=["POST"]),
+        Route(RETURN_PATH, authenticated, methods=["GET"]),
     ]
 )
+hosted.ONWARD.append(_onward)

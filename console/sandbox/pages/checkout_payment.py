@@ -14,6 +14,8 @@ merchant's own requests), in the order Checkout takes them:
   so that a declined first payment leaves no subscription behind;
   ``payment``: one PaymentIntent per session (kept across attempts), confirmed with the card;
   ``setup``: a SetupIntent confirmed with the card;
+- a 3-D Secure test card sends the customer to the test page (``pages.three_d_secure``) with
+  the session's page as ``return_url``; back there, :func:`after_authentication` finishes;
 - then :func:`console.sandbox.billing.checkout.complete` records the outcome on the session and
   emits ``checkout.session.completed``.
 
@@ -30,6 +32,9 @@ from typing import Any
 from console.sandbox.billing import checkout
 from console.sandbox.facts.errors import StripeError
 from console.sandbox.facts.spec import JSON
+
+# Where the 3-D Secure page returns to (``pages.checkout`` serves it).
+RETURN_PATH = "/c/pay/{token}/authenticated"
 
 # What of ``subscription_data`` a subscription takes as it is (the rest is the session's own).
 SUBSCRIPTION_FIELDS = (
@@ -98,6 +103,12 @@ def _card(api: Any, buyer: Buyer, account: str) -> str:
 def _subscribe(api: Any, session: JSON, customer: str, pm: str, account: str) -> JSON:
     api.call("PostPaymentMethodsPaymentMethodAttach", {"customer": customer}, scope=account,
              payment_method=pm)  # fmt: skip
+    if session.get("_subscription"):
+        # An earlier attempt failed its authentication: its subscription, still incomplete,
+        # is paid with this card (and charges it from now on) rather than made twice.
+        api.call("PostSubscriptionsSubscriptionExposedId", {"default_payment_method": pm},
+                 scope=account, subscription_exposed_id=session["_subscription"])  # fmt: skip
+        return _confirm_for_subscription(api, session, pm, account)
     items = session["_line_items"]
     recurring = checkout.recurring(items)
     data = session.get("_subscription_data") or {}
@@ -115,7 +126,28 @@ def _subscribe(api: Any, session: JSON, customer: str, pm: str, account: str) ->
         params["add_invoice_items"] = one_time
     if session.get("discounts"):
         params["discounts"] = [_discount(d) for d in session["discounts"]]
-    subscription = api.call("PostSubscriptions", params, scope=account)
+    try:
+        subscription = api.call("PostSubscriptions", params, scope=account)
+    except StripeError as error:
+        if error.code != "authentication_required":
+            raise
+        # The first payment needs 3-D Secure. Stripe's Checkout asks for it on its page; the
+        # sandbox makes the subscription as Stripe's default ``allow_incomplete`` does
+        # (incomplete, its invoice's intent waiting for authentication) and confirms that
+        # intent on session with this page as ``return_url``. Uncertain: which events Stripe's
+        # Checkout emits meanwhile; these are the API's (``invoice.payment_action_required``).
+        params["payment_behavior"] = "allow_incomplete"
+        subscription = api.call("PostSubscriptions", params, scope=account)
+        invoice = api.call("GetInvoicesInvoice", {"expand": ["payments"]}, scope=account,
+                           invoice=subscription["latest_invoice"])  # fmt: skip
+        intent = str(invoice["payments"]["data"][0]["payment"]["payment_intent"])
+        _remember(api, session, account, _subscription=str(subscription["id"]),
+                  _payment_intent=intent)  # fmt: skip
+        return _confirm_for_subscription(api, session, pm, account)
+    return _subscribed(api, subscription, account)
+
+
+def _subscribed(api: Any, subscription: JSON, account: str) -> JSON:
     invoice = api.call("GetInvoicesInvoice", {}, scope=account,
                        invoice=subscription["latest_invoice"])  # fmt: skip
     paid = invoice["amount_paid"] > 0
@@ -143,6 +175,18 @@ def _discount(discount: JSON) -> JSON:
     return {"coupon": discount["coupon"]}
 
 
+def _confirm_for_subscription(api: Any, session: JSON, pm: str, account: str) -> JSON:
+    """Confirm the first invoice's intent with ``pm`` on session (paid, it pays the invoice)."""
+    confirmed = api.call("PostPaymentIntentsIntentConfirm",
+                         {"payment_method": pm, "return_url": return_url_of(api, session)},
+                         scope=account, intent=session["_payment_intent"])  # fmt: skip
+    if confirmed.get("status") == "requires_action":
+        return _outcome(confirmed, {})
+    subscription = api.call("GetSubscriptionsSubscriptionExposedId", {}, scope=account,
+                            subscription_exposed_id=session["_subscription"])  # fmt: skip
+    return _subscribed(api, subscription, account)
+
+
 def _pay(api: Any, session: JSON, customer: str | None, pm: str, account: str) -> JSON:
     intent_id = session.get("_payment_intent")
     if not intent_id:
@@ -160,10 +204,10 @@ def _pay(api: Any, session: JSON, customer: str | None, pm: str, account: str) -
         intent = api.call("PostPaymentIntents", params, scope=account)
         intent_id = str(intent["id"])
         _remember(api, session, account, _payment_intent=intent_id)
-    confirmed = api.call("PostPaymentIntentsIntentConfirm", {"payment_method": pm},
+    confirmed = api.call("PostPaymentIntentsIntentConfirm",
+                         {"payment_method": pm, "return_url": return_url_of(api, session)},
                          scope=account, intent=intent_id)  # fmt: skip
-    _require_no_action(confirmed)
-    return {"payment_intent": intent_id, "payment_status": "paid"}
+    return _outcome(confirmed, {"payment_intent": intent_id, "payment_status": "paid"})
 
 
 def _set_up(api: Any, session: JSON, customer: str | None, pm: str, account: str) -> JSON:
@@ -175,26 +219,80 @@ def _set_up(api: Any, session: JSON, customer: str | None, pm: str, account: str
         if key in data:
             params[key] = data[key]
     intent = api.call("PostSetupIntents", params, scope=account)
-    confirmed = api.call("PostSetupIntentsIntentConfirm", {"payment_method": pm},
+    _remember(api, session, account, _setup_intent=str(intent["id"]))
+    confirmed = api.call("PostSetupIntentsIntentConfirm",
+                         {"payment_method": pm, "return_url": return_url_of(api, session)},
                          scope=account, intent=intent["id"])  # fmt: skip
-    _require_no_action(confirmed)
-    return {"setup_intent": intent["id"], "payment_status": "no_payment_required"}
+    return _outcome(
+        confirmed, {"setup_intent": intent["id"], "payment_status": "no_payment_required"}
+    )
 
 
-def _require_no_action(intent: JSON) -> None:
-    """A 3-D Secure test card leaves the intent ``requires_action``: the sandbox has no
-    authentication step to complete it (README, "Simplified"), so the page says so."""
+def return_url_of(api: Any, session: JSON) -> str:
+    """Where the 3-D Secure page sends the customer back: this session's page."""
+    return f"{api.base_url}{RETURN_PATH.format(token=session['_token'])}"
+
+
+def _outcome(intent: JSON, done: JSON) -> JSON:
+    """``done``, or the challenge a 3-D Secure test card asks for first."""
     if intent.get("status") == "requires_action":
-        raise StripeError(
-            "This card needs 3-D Secure authentication, which the sandbox cannot complete.",
-            status=402,
-            code="authentication_required",
+        return {"challenge": intent["next_action"]["redirect_to_url"]["url"]}
+    return done
+
+
+def _complete(api: Any, session: JSON, customer: str | None, email: str | None,
+              outcome: JSON, account: str) -> JSON:  # fmt: skip
+    with api.store.transaction():
+        ctx = api._context(account, None, None)
+        stored = ctx.fetch(checkout.OBJECT, session["id"], param="session")
+        found = ctx.find(customer) if customer else None
+        completed = checkout.complete(
+            ctx,
+            stored,
+            customer=found,
+            email=email,
+            payment_status=str(outcome.pop("payment_status")),
+            outcome=outcome,
         )
+    if ctx.events:
+        api.on_events()
+    return completed
+
+
+def after_authentication(api: Any, session: JSON, account: str) -> JSON:
+    """Back from the 3-D Secure page: the session completed as :func:`pay` would have, or
+    Stripe's ``payment_intent_authentication_failure`` (the session stays open)."""
+    setup = session["mode"] == "setup"
+    intent_id = session.get("_setup_intent" if setup else "_payment_intent")
+    if not intent_id:
+        raise StripeError("This checkout has no authentication to finish.", status=400)
+    operation = "GetSetupIntentsIntent" if setup else "GetPaymentIntentsIntent"
+    intent = api.call(operation, {}, scope=account, intent=intent_id)
+    if intent["status"] not in ("succeeded", "requires_capture"):
+        error = intent.get("last_payment_error") or intent.get("last_setup_error") or {}
+        raise StripeError(
+            str(error.get("message") or "The authentication was not completed."),
+            status=402,
+            code=str(error.get("code") or "payment_intent_authentication_failure"),
+        )
+    done: JSON
+    if setup:
+        done = {"setup_intent": intent_id, "payment_status": "no_payment_required"}
+    elif session["mode"] == "payment":
+        done = {"payment_intent": intent_id, "payment_status": "paid"}
+    else:
+        subscription = api.call("GetSubscriptionsSubscriptionExposedId", {}, scope=account,
+                                subscription_exposed_id=session["_subscription"])  # fmt: skip
+        done = _subscribed(api, subscription, account)
+    customer = session.get("customer") or session.get("_customer")
+    return _complete(api, session, customer, session.get("_email"), done, account)
 
 
 def pay(api: Any, session: JSON, buyer: Buyer, account: str) -> JSON:
-    """Run the session's purchase; the completed session. Raises the API's StripeError (a
-    decline is a 402 with its ``decline_code``); what earlier steps made stays, as at Stripe."""
+    """Run the session's purchase; the completed session, or ``{"challenge": url}`` when the
+    card asks for 3-D Secure first (:func:`after_authentication` finishes it). Raises the
+    API's StripeError (a decline is a 402 with its ``decline_code``); what earlier steps made
+    stays, as at Stripe."""
     customer = _customer_for(api, session, buyer, account)
     pm = _card(api, buyer, account)
     if session["mode"] == "subscription":
@@ -204,18 +302,8 @@ def pay(api: Any, session: JSON, buyer: Buyer, account: str) -> JSON:
         outcome = _pay(api, session, customer, pm, account)
     else:
         outcome = _set_up(api, session, customer, pm, account)
-    with api.store.transaction():
-        ctx = api._context(account, None, None)
-        stored = ctx.fetch(checkout.OBJECT, session["id"], param="session")
-        found = ctx.find(customer) if customer else None
-        completed = checkout.complete(
-            ctx,
-            stored,
-            customer=found,
-            email=buyer.email,
-            payment_status=str(outcome.pop("payment_status")),
-            outcome=outcome,
-        )
-    if ctx.events:
-        api.on_events()
-    return completed
+    if "challenge" in outcome:
+        if buyer.email:
+            _remember(api, session, account, _email=buyer.email)
+        return outcome
+    return _complete(api, session, customer, buyer.email, outcome, account)

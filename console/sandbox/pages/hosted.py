@@ -8,15 +8,30 @@ form's submission too, so ``'self'`` alone would stop the customer on our page.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
+from starlette.requests import Request
 from starlette.responses import Response
 
+from console.sandbox.facts.errors import StripeError
+from console.sandbox.http.app import read_body
 from console.sandbox.state.registry import PAGE_ROUTES
 
 MAX_FORM = 4096
+# A page that another page's form returns to and that redirects on (the checkout page, back
+# from 3-D Secure, goes on to its ``success_url``) says where: given the request and the
+# return URL, the URLs the browser may be sent on to. The form's page names their origins in
+# its ``form-action`` too, since the browser checks every redirect after a form's submission.
+ONWARD: list[Callable[[Request, str], list[str]]] = []
+
+
+def onward_targets(request: Request, url: str) -> list[str]:
+    """``url`` and where the page at ``url`` may redirect on to."""
+    return [url, *(target for find in ONWARD for target in find(request, url))]
+
+
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
@@ -52,6 +67,18 @@ def closing(response: Response) -> Response:
     """``response``, then the connection closes: the body we refused to read is not drained."""
     response.headers["Connection"] = "close"
     return response
+
+
+async def read_form(request: Request) -> dict[str, str] | None:
+    """A page's posted form (first value of each field), or None when it is too large."""
+    declared = request.headers.get("content-length", "")
+    try:
+        if declared.isdigit() and int(declared) > MAX_FORM:
+            return None
+        body = await read_body(request.receive, MAX_FORM)
+    except StripeError:
+        return None
+    return {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
 
 
 def register(routes: list[Any]) -> None:

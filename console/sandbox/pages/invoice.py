@@ -27,6 +27,7 @@ from console.sandbox.facts.spec import JSON
 from console.sandbox.http.app import read_body
 from console.sandbox.pages.hosted import MAX_FORM, closing, register, secured
 from console.sandbox.pages.invoice_pdf import render as render_pdf
+from console.sandbox.portal import challenges
 from console.sandbox.portal.double_submit import FIELD, DoubleSubmit
 from console.sandbox.portal.pages import error_in, parse_expiry
 from console.sandbox.portal.render import PageLocale, choose_locale, render
@@ -141,7 +142,15 @@ async def show(request: Request) -> Response:
         hosted = _locate(request, request.path_params["token"])
     if hosted is None:
         return not_found(request)
-    return _page(request, hosted, paid=bool(request.query_params.get("paid")))
+    # Back from 3-D Secure, the test page says how it ended (the invoice's status decides
+    # what the page offers; this only words the outcome).
+    ended = request.query_params.get("redirect_status")
+    if ended == "failed":
+        failed = StripeError("", code="payment_intent_authentication_failure")
+        return _refused(request, hosted, failed, 200)
+    return _page(
+        request, hosted, paid=bool(request.query_params.get("paid")) or ended == "succeeded"
+    )
 
 
 async def pdf(request: Request) -> Response:
@@ -216,6 +225,16 @@ async def pay(request: Request) -> Response:
         api.on_events()
     if refused is not None:
         return _refused(request, hosted, refused, 400)
+    if failure is not None and failure.get("code") == "authentication_required":
+        # Stripe's hosted invoice page authenticates the card on the spot: the invoice's
+        # intent is confirmed again on session, and the customer sent to the test page.
+        back = f"{api.base_url}/i/{token}"
+        challenge = challenges.challenge_url(
+            api, hosted.ctx.account, str(failure["payment_intent"]), payment_method["id"],
+            return_url=back, locale=hosted.locale,
+        )  # fmt: skip
+        if challenge is not None:
+            return RedirectResponse(challenge, status_code=303)
     if failure is not None:
         declined = StripeError(
             str(failure["message"]),

@@ -19,6 +19,7 @@ from starlette.responses import Response
 
 from console.sandbox.facts.errors import StripeError
 from console.sandbox.facts.spec import JSON, spec_operations
+from console.sandbox.portal import challenges
 from console.sandbox.portal.app import redirect, session_route
 from console.sandbox.portal.render import N_, PageLocale, gettext, render, request_locale
 from console.sandbox.portal.session import Portal, PortalExit
@@ -332,6 +333,14 @@ def invoice_page(
 ) -> Response:
     if invoice is None:
         invoice = _own_invoice(request, portal, request.path_params["invoice"])
+    # Back from 3-D Secure (pay_invoice), the test page says how it ended.
+    ended = request.query_params.get("redirect_status")
+    if error is None and ended == "failed":
+        failed = StripeError("", code="payment_intent_authentication_failure")
+        error = error_text(portal, failed)
+    notice = _notice(request, portal)
+    if ended == "succeeded":
+        notice = gettext(portal.locale, NOTICES["paid"])
     default = _default_method(portal)
     lines = invoice.get("lines", {}).get("data", [])
     return render(
@@ -343,7 +352,7 @@ def invoice_page(
             "payable": _payable(invoice),
             "default_method": default if default and default.manageable else None,
             "error": error,
-            "notice": None if error else _notice(request, portal),
+            "notice": None if error else notice,
             "form_values": portal.form,
         },
         status=status,
@@ -411,6 +420,14 @@ def pay_invoice(request: Request, portal: Portal) -> Response:
             params["payment_method"] = default.id
         portal.call("PostInvoicesInvoicePay", params, invoice=invoice["id"])
     except StripeError as error:
+        intent = challenges.intent_of(error)
+        back = f"{portal.api.base_url}{portal.url('invoices', invoice['id'])}"
+        challenge = intent and challenges.challenge_url(
+            portal.api, portal.account, intent, params["payment_method"],
+            return_url=back, locale=portal.locale,
+        )  # fmt: skip
+        if challenge:
+            return redirect(challenge)
         fresh = _own_invoice(request, portal, invoice["id"])
         status = 402 if error.status == 402 else 400
         return invoice_page(request, portal, fresh, error=error_text(portal, error), status=status)
@@ -430,6 +447,15 @@ ERROR_MESSAGES = {
     ),
     "authentication_required": N_(
         "This card needs extra authentication, which isn't available here. Use another card."
+    ),
+    # Stripe Checkout's words when the customer fails the 3-D Secure challenge.
+    "payment_intent_authentication_failure": N_(
+        "We are unable to authenticate your payment method. Please choose a different "
+        "payment method and try again."
+    ),
+    "setup_intent_authentication_failure": N_(
+        "We are unable to authenticate your payment method. Please choose a different "
+        "payment method and try again."
     ),
     "email_invalid": N_("Enter a valid email address."),
     "tax_id_invalid": N_("This tax ID isn't valid. Check the number and its type."),

@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 from typing import Any, NoReturn
 
-from console.sandbox.billing import payment_methods, payments
+from console.sandbox.billing import invoicing, payment_methods, payments
 from console.sandbox.facts.charge_amounts import MAXIMUM_AMOUNT, minimum_charge
 from console.sandbox.facts.errors import StripeError, invalid
 from console.sandbox.facts.fields import address, metadata
@@ -225,6 +225,9 @@ def confirm(ctx: Context, params: JSON, intent: str) -> JSON:
     )
     if failure is not None:
         _declined(ctx, pi, failure)
+    if pi["status"] == "succeeded" and pi.get("_invoice"):
+        # An invoice's intent confirmed by the customer's own page (Stripe.js, another card).
+        invoicing.paid_by_intent(ctx, pi)
     return pi
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 from typing import Any, NoReturn
 
-from console.sandbox.billing import payment_methods, payments
+from console.sandbox.billing import payment_methods, payments, setup_attempts
 from console.sandbox.facts import ids, testcards
 from console.sandbox.facts.errors import StripeError, invalid, missing_param
 from console.sandbox.facts.fields import metadata
@@ -85,61 +85,6 @@ def _apply(ctx: Context, si: JSON, params: JSON) -> None:
     payments.set_types(si, params, None)
 
 
-def _attempt_object(ctx: Context, si: JSON, pm: JSON, status: str, error: JSON | None) -> JSON:
-    attempt = {
-        "id": ctx.new_id("setatt"),
-        "object": "setup_attempt",
-        "application": None,
-        "attach_to_self": si.get("attach_to_self"),
-        "created": ctx.now(),
-        "customer": si.get("customer"),
-        "customer_account": None,
-        "flow_directions": si.get("flow_directions"),
-        "livemode": False,
-        "on_behalf_of": si.get("on_behalf_of"),
-        "payment_method": pm["id"],
-        "payment_method_details": {"type": pm["type"], pm["type"]: {}},
-        "setup_error": error,
-        "setup_intent": si["id"],
-        "status": status,
-        "usage": si["usage"],
-    }
-    ctx.insert(attempt, parent=si["id"])
-    si["latest_attempt"] = attempt["id"]
-    return attempt
-
-
-def _succeed(ctx: Context, si: JSON, pm: JSON) -> None:
-    customer = si.get("customer")
-    if customer:
-        payment_methods.ensure_attachable(pm, customer, param="payment_method")
-    pm["_set_up"] = True
-    pm["_verified"] = True
-    if customer and pm.get("customer") != customer:
-        payment_methods.mark_attached(ctx, pm, customer)
-    else:
-        ctx.save(pm)
-    _attempt_object(ctx, si, pm, "succeeded", None)
-    si["status"] = "succeeded"
-    si["next_action"] = None
-    si["last_setup_error"] = None
-    ctx.save(si)
-    ctx.emit("setup_intent.succeeded", si)
-
-
-def _fail(ctx: Context, si: JSON, pm: JSON, failure: JSON) -> JSON:
-    error = payments.last_error(failure, pm, None)
-    error.pop("charge", None)
-    _attempt_object(ctx, si, pm, "failed", error)
-    si["status"] = "requires_payment_method"
-    si["last_setup_error"] = error
-    si["payment_method"] = None
-    si["next_action"] = None
-    ctx.save(si)
-    ctx.emit("setup_intent.setup_failed", si)
-    return failure
-
-
 def _attempt(ctx: Context, si: JSON, return_url: str | None) -> JSON | None:
     """Confirm ``si`` with its PaymentMethod; the failure's error fields, or None."""
     pm = payments.usable_payment_method(ctx, si, kind="SetupIntent")
@@ -148,14 +93,14 @@ def _attempt(ctx: Context, si: JSON, return_url: str | None) -> JSON | None:
     if failure is None and payment_methods.expiry_passed(pm, ctx.now()):
         failure = dict(testcards.EXPIRED_CARD)
     if failure is not None:
-        return _fail(ctx, si, pm, {k: v for k, v in failure.items() if k != "param"})
+        return setup_attempts.fail(ctx, si, pm, {k: v for k, v in failure.items() if k != "param"})
     if pm.get("_authentication") in ("always", "unless_setup"):
         _requires_action(ctx, si, payments.three_d_secure_action(ctx, si["id"], return_url))
         return None
     if pm["type"] == "us_bank_account" and not pm.get("_verified"):
         _requires_action(ctx, si, _microdeposit_action(ctx, si))
         return None
-    _succeed(ctx, si, pm)
+    setup_attempts.succeed(ctx, si, pm)
     return None
 
 
@@ -320,7 +265,7 @@ def verify_microdeposits(ctx: Context, params: JSON, intent: str) -> JSON:
         return given == (expected[0] if amounts else expected[1])
 
     if matches(MICRODEPOSITS_OK):
-        _succeed(ctx, si, pm)
+        setup_attempts.succeed(ctx, si, pm)
         return si
     if matches(MICRODEPOSITS_EXHAUSTED) or matches(MICRODEPOSITS_TIMEOUT):
         code_name = (
@@ -333,7 +278,9 @@ def verify_microdeposits(ctx: Context, params: JSON, intent: str) -> JSON:
             if code_name.endswith("exceeded")
             else "Microdeposit verification timed out; collect the bank account again."
         )
-        _fail(ctx, si, pm, {"code": code_name, "decline_code": None, "message": message})
+        setup_attempts.fail(
+            ctx, si, pm, {"code": code_name, "decline_code": None, "message": message}
+        )
         error = StripeError(
             message,
             code=code_name,

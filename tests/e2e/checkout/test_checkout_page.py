@@ -95,16 +95,6 @@ def test_a_declined_card_says_so_and_leaves_the_session_open(
     assert len(client.v1.customers.list(params={"email": email}).data) == 1
 
 
-def test_a_3d_secure_card_is_refused_with_the_reason(
-    client: stripe.StripeClient, pages: list[Checkout]
-) -> None:
-    made = session(client, mode="payment", line_items=[{"price": one_time(client), "quantity": 1}])
-    page = _visit(pages, made)
-    assert page.pay("4000 0025 0000 3155", email=builders.unique_email()).status_code == 402
-    assert "extra authentication" in page.error()
-    assert client.v1.checkout.sessions.retrieve(made.id).status == "open"
-
-
 def test_paying_once_with_a_promotion_code(
     client: stripe.StripeClient, pages: list[Checkout]
 ) -> None:
