@@ -286,7 +286,8 @@ def test_a_server_refusal_marks_the_field_keeps_the_edits_and_a_retry_succeeds(
 
     confirm_save(qtbot, view)
     assert isinstance(errors[-1], FieldsNeedAttentionError)
-    assert errors[-1].message == "Not saved: the field Payment method configuration needs attention."
+    expected = "Not saved: the field Payment method configuration needs attention."
+    assert errors[-1].message == expected
     refusal = errors[-1].cause
     assert isinstance(refusal, StripeApiError)
     assert refusal.type == "invalid_request_error" and refusal.code == "resource_missing"
