@@ -459,22 +459,36 @@ def _final_changes(events: Sequence[Event]) -> tuple[list[CustomerRow], list[str
     return upserts, deletions
 
 
-async def incremental_sync(store: IndexStore, gateway: Gateway) -> int:
-    """Applies customer events since the last one applied; returns how many were applied.
+# Applies a batch of events (oldest first) and the sync state ``step`` in one transaction.
+ApplyEvents = Callable[[Sequence[Event], Mapping[str, str | None]], Awaitable[None]]
+
+
+async def incremental_sync_of(
+    store: SyncedStore, gateway: Gateway, types: Sequence[str], apply: ApplyEvents
+) -> int:
+    """Applies the events of ``types`` since the last one applied, a page of them at a time;
+    returns how many were applied.
 
     Raises ``EventsExpiredError`` when Stripe no longer has that event (see ``sync``).
     """
     state = await asyncio.to_thread(store.state)
     if _SYNCED not in state:
         raise RuntimeError("incremental sync needs a completed full sync")
-    events = await events_since(gateway.background(), state.get(_LAST_EVENT, ""))
-    if not events:
-        return 0
+    events = await events_since(gateway.background(), state.get(_LAST_EVENT, ""), types)
     for start in range(0, len(events), PAGE_SIZE):
         batch = events[start : start + PAGE_SIZE]
-        upserts, deletions = _final_changes(batch)
-        await asyncio.to_thread(store.apply, upserts, deletions, {_LAST_EVENT: batch[-1].id})
+        await apply(batch, {_LAST_EVENT: batch[-1].id})
     return len(events)
+
+
+async def incremental_sync(store: IndexStore, gateway: Gateway) -> int:
+    """Applies customer events since the last one applied; returns how many were applied."""
+
+    async def apply(batch: Sequence[Event], step: Mapping[str, str | None]) -> None:
+        upserts, deletions = _final_changes(batch)
+        await asyncio.to_thread(store.apply, upserts, deletions, step)
+
+    return await incremental_sync_of(store, gateway, CUSTOMER_EVENTS, apply)
 
 
 EVENTS_EXPIRED = (
@@ -492,19 +506,33 @@ async def sync(
     """Whatever brings the index up to date: a (resumed) full sync, else the new events, and
     a rebuild in place when Stripe no longer has the events the index would need (then
     ``rebuild_started`` is called first, so the user hears why the sync takes long)."""
-    status = await sync_status(store)
-    if status.resumable or not status.synced:
-        state = await asyncio.to_thread(store.state)
+    return await sync_of(
+        CUSTOMERS, store, gateway, lambda: incremental_sync(store, gateway), progress,
+        rebuild_started,
+    )  # fmt: skip
+
+
+async def sync_of(
+    listing: Listing[ListedT, StoreT],
+    store: StoreT,
+    gateway: Gateway,
+    incremental: Callable[[], Awaitable[int]],
+    progress: ProgressCallback | None = None,
+    rebuild_started: Callable[[], None] | None = None,
+) -> SyncOutcome:
+    """``sync`` for any index: its full sync by ``listing``, its events by ``incremental``."""
+    state = await asyncio.to_thread(store.state)
+    if _IN_PROGRESS in state or _SYNCED not in state:
         if _REBUILDING in state and rebuild_started:
             rebuild_started()
-        await full_sync(store, gateway, progress)
+        await full_sync_of(listing, store, gateway, progress)
         why = EVENTS_EXPIRED if _REBUILDING in state else None
         return SyncOutcome(full=True, rebuilt_because=why)
     try:
-        return SyncOutcome(full=False, events_applied=await incremental_sync(store, gateway))
+        return SyncOutcome(full=False, events_applied=await incremental())
     except EventsExpiredError as expired:
-        log.info("Event %s is gone from Stripe: rebuilding the customer index", expired)
+        log.info("Event %s is gone from Stripe: rebuilding the %s index", expired, listing.what)
     if rebuild_started:
         rebuild_started()
-    await full_sync(store, gateway, progress, restart=True, rebuild=True)
+    await full_sync_of(listing, store, gateway, progress, restart=True, rebuild=True)
     return SyncOutcome(full=True, rebuilt_because=EVENTS_EXPIRED)
