@@ -184,7 +184,7 @@ def _price_of(row: Sequence[Any]) -> Price:
     )
 
 
-def subscription_of(row: Sequence[Any], prices: Mapping[str, Price]) -> Subscription:
+def subscription_of(row: Sequence[Any], prices: Mapping[PriceId, Price]) -> Subscription:
     """The gateway's ``Subscription`` from a row (``_ROW_COLUMNS``) and the indexed prices.
 
     A price the index lacks (it should not happen: prices come with their subscriptions)
@@ -351,30 +351,31 @@ class SubscriptionStore(SqliteFile):
         with self._connection() as db:
             return int(db.execute("SELECT count(*) FROM subscriptions").fetchone()[0])
 
-    def prices(self) -> dict[str, Price]:
+    def prices(self) -> dict[PriceId, Price]:
         with self._connection() as db:
             rows = db.execute(f"SELECT {_PRICE_COLUMNS} FROM prices").fetchall()
-        return {row[0]: _price_of(row) for row in rows}
+        return {PriceId(row[0]): _price_of(row) for row in rows}
 
     def shape_counts(self) -> tuple[ShapeCount, ...]:
-        """Every shape in use: how many subscriptions have it, and one of them.
-
-        One pass over the shape index counts them; each example is one lookup by shape.
-        """
+        """Every shape in use: how many subscriptions have it, and one of them (its oldest
+        row), in one pass over the shape index and one lookup of the examples by rowid."""
         prices = self.prices()
         with self._connection() as db:
             counts = db.execute(
-                "SELECT shape, count(*) FROM subscriptions GROUP BY shape"
+                "SELECT shape, count(*), min(rowid) FROM subscriptions GROUP BY shape"
             ).fetchall()
-            found = []
-            for shape_id, count in counts:
-                row = db.execute(
-                    f"SELECT {_ROW_COLUMNS} FROM subscriptions s JOIN shapes sh"
-                    " ON sh.id = s.shape WHERE s.shape = ? LIMIT 1",
-                    (shape_id,),
-                ).fetchone()
-                found.append(ShapeCount(shape_id, count, subscription_of(row, prices)))
-        return tuple(found)
+            examples = {
+                row[0]: row[1:]
+                for row in db.execute(
+                    f"SELECT s.rowid, {_ROW_COLUMNS} FROM subscriptions s JOIN shapes sh"
+                    " ON sh.id = s.shape WHERE s.rowid IN (SELECT value FROM json_each(?))",
+                    (json.dumps([first for _, _, first in counts]),),
+                )
+            }
+        return tuple(
+            ShapeCount(shape_id, count, subscription_of(examples[first], prices))
+            for shape_id, count, first in counts
+        )
 
     def get(self, subscription_id: str) -> Subscription | None:
         with self._connection() as db:
