@@ -157,6 +157,7 @@ def test_the_main_window_speaks_german(
         "Portalkonfigurationen",
         "Branding-Vorschau",
         "Kündigungsbericht",
+        "Portalabdeckung",
     ]
     assert window.banner.account_name.text() == "Sandbox wird gestartet…"
 
