@@ -24,12 +24,14 @@ from console.configurations.transfer import (
     map_to_catalogue,
     read_document,
 )
-from console.coverage.counts import coverage_json, coverage_of
-from console.coverage.impact import impact_json, impact_of
+from console.coverage.account import configuration_coverage, configuration_impact
+from console.coverage.counts import coverage_json
+from console.coverage.impact import impact_json
 from console.coverage.words import coverage_lines, impact_lines
 from console.errors import ConsoleError, ValidationError
 from console.gateway.client import Gateway
 from console.i18n import _
+from console.index.recovery import open_subscriptions_index
 from console.index.subscription_sync import sync_subscriptions
 from console.index.subscriptions_store import SubscriptionStore
 from console.index.sync import EVENTS_EXPIRED
@@ -64,9 +66,11 @@ async def configs_impact(
     store = AccountStore(dirs)
     account = await store.find_account(account_name_or_id)
     index_key = account.connected_account_id or account.id
-    index = await asyncio.to_thread(
-        SubscriptionStore, dirs.subscriptions_index_file(index_key, account.mode)
+    index, rebuilt_because = await asyncio.to_thread(
+        open_subscriptions_index, dirs.subscriptions_index_file(index_key, account.mode)
     )
+    if rebuilt_because is not None:
+        print(rebuilt_because, file=err, flush=True)
     try:
         async with await store.open_gateway(account) as gateway:
             return await _impact(
@@ -108,12 +112,13 @@ async def _impact(
         return 2
     except ConsoleError as error:
         return report_error(error, err)
-    shapes = await asyncio.to_thread(index.shape_counts)
-    saved = coverage_of(
-        shapes, configuration_from_stripe(record.raw), catalogue.prices, configuration_id
-    )
-    counted = coverage_of(shapes, edited, catalogue.prices, configuration_id) if edited else saved
-    impact = impact_of(saved, counted) if edited is not None else None
+    saved = configuration_from_stripe(record.raw)
+    if edited is None:
+        counted = await configuration_coverage(index, record, catalogue)
+        impact = None
+    else:
+        impact = await configuration_impact(index, saved, edited, catalogue, configuration_id)
+        counted = impact.after
     if as_json:
         document: dict[str, Any] = coverage_json(counted)
         if impact is not None:

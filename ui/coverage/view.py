@@ -43,6 +43,7 @@ from console.errors import ConsoleError
 from console.gateway.client import Gateway
 from console.gateway.models import PortalConfigurationRecord
 from console.i18n import _ as core_words
+from console.index.recovery import open_subscriptions_index
 from console.index.subscription_sync import sync_subscriptions
 from console.index.subscriptions_store import SubscriptionStore
 from ui.configuration_names import configuration_label, picker_order
@@ -202,7 +203,9 @@ class CoverageView(View):
     # --- loading -------------------------------------------------------------------------------
 
     async def _open(self, path: Path) -> None:
-        self._store = await asyncio.to_thread(SubscriptionStore, path)
+        self._store, rebuilt_because = await asyncio.to_thread(open_subscriptions_index, path)
+        if rebuilt_because is not None:
+            self.sync_label.setText(rebuilt_because)
         await self._load_configurations(compute=False)
         self.start_sync()  # counts once the index is current
 

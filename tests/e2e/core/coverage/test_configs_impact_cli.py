@@ -148,3 +148,16 @@ def test_an_unknown_configuration_is_one_line_and_status_1(
     status, out, err = run(account[0], capfd, "configs", "impact", "bpc_missing")
     assert status == 1 and out == ""
     assert err.startswith("error: ") and "bpc_missing" in err
+
+
+def test_a_damaged_subscriptions_index_is_rebuilt_and_said_so(
+    account: tuple[Path, Sandbox], default_id: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    data_dir = account[0]
+    saved = impact_json(data_dir, capfd, default_id)
+    (damaged,) = (data_dir / "cache" / "index").glob("*-subscriptions.sqlite3")
+    damaged.write_bytes(b"\0" * 4096)
+    status, out, err = run(data_dir, capfd, "configs", "impact", default_id, "--json")
+    assert status == 0, err
+    assert "was damaged" in err and "is being rebuilt" in err
+    assert json.loads(out)["actions"] == saved["actions"]
