@@ -115,9 +115,10 @@ def test_the_window_opens_the_support_card_of_a_listed_customer(
     qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
     window.resize(1400, 900)
     window.show()
+    window.show_context(demo_context, sync_customers=False)
+    assert window.coverage.coverage is None  # nothing read while the view is not looked at
     with qtbot.waitSignal(window.coverage.computed, timeout=30_000):
-        window.show_context(demo_context, sync_customers=False)
-    window.show_view(window.views.index(window.coverage))
+        window.show_view(window.views.index(window.coverage))
     customer = demo_customer(demo_sandbox, SEVERAL_PRODUCTS)
     window.coverage.list_subscriptions("switch_plan", "several_products")
     qtbot.waitUntil(lambda: bool(window.coverage.listed), timeout=10_000)

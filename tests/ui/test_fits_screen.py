@@ -136,6 +136,7 @@ def open_window(
     report = window.report
     report.load()
     qtbot.waitUntil(lambda: report.loaded is not None, timeout=15_000)
+    window.show_view(VIEW_NAMES.index("coverage"))  # it reads the subscriptions once shown
     qtbot.waitUntil(lambda: window.coverage.coverage is not None, timeout=30_000)
     window.coverage.list_subscriptions("switch_plan", "currency_mismatch")
     qtbot.waitUntil(lambda: bool(window.coverage.listed), timeout=15_000)

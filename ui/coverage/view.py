@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import cast
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -69,6 +69,7 @@ class CoverageView(View):
         self._gateway: Gateway | None = None
         self._store: SubscriptionStore | None = None
         self._records: list[PortalConfigurationRecord] = []
+        self._pending: Path | None = None  # the index to open once the view is shown
         self._catalogue: Catalogue | None = None
         self.coverage: Coverage | None = None
         self._selected: tuple[PortalAction, str] | None = None  # (action, reason) listed
@@ -188,7 +189,20 @@ class CoverageView(View):
         self._store = None
         self._records, self._catalogue, self.coverage = [], None, None
         self._show(None)
-        self._tasks.run("open", self._open(path))
+        # Read the subscriptions when the view is first looked at, not at start-up: the sync
+        # shares the background budget with the customer index, which support needs first.
+        self._pending = path
+        if self.isVisible():
+            self._open_pending()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self._open_pending()
+
+    def _open_pending(self) -> None:
+        path, self._pending = self._pending, None
+        if path is not None:
+            self._tasks.run("open", self._open(path))
 
     def refresh(self) -> None:
         self._catalogue = None
@@ -253,6 +267,8 @@ class CoverageView(View):
         self.sync_label.setText(self.tr("Bringing the subscriptions index up to date…"))
         try:
             outcome = await sync_subscriptions(store, gateway, self._progress)
+        except asyncio.CancelledError:
+            raise  # Cancel, another account or the window closing: the widgets may be gone
         except BaseException:
             self._show_sync_running(False)
             raise
