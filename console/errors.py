@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from console.i18n import _
 from console.redaction import redact_keys
 
 
@@ -86,8 +87,11 @@ class NetworkError(ConsoleError):
 
     def __init__(self, detail: str) -> None:
         super().__init__(
-            f"Stripe could not be reached ({detail}). Check the internet connection "
-            "(or that the sandbox is running) and try again.",
+            _(
+                "Stripe could not be reached (%(detail)s). Check the internet connection "
+                "(or that the sandbox is running) and try again."
+            )
+            % {"detail": detail},
             code="network_unreachable",
         )
 
@@ -138,3 +142,38 @@ class AccountError(ConsoleError):
     """The account store cannot do what was asked (unknown account, unsafe keyring, bad key)."""
 
     type = "account_error"
+
+
+def headline(error: ConsoleError) -> str | None:
+    """What a Stripe error means for the person at the desk, in their language; ``None`` when
+    the error's own message already says it (the console's errors are written for people,
+    Stripe's are written for developers, in English)."""
+    if not isinstance(error, StripeApiError):
+        return None
+    if error.http_status == 404 or error.code == "resource_missing":
+        return _(
+            "Stripe does not know this object: it may have been deleted, or belong to "
+            "another account or mode."
+        )
+    words = {
+        "authentication_error": _(
+            "Stripe did not accept the account's API key. Check the key under Accounts."
+        ),
+        "permission_error": _(
+            "The account's key may not do this (a restricted key?). Ask the account's owner "
+            "for a key with this permission."
+        ),
+        "rate_limit_error": _(
+            "Stripe is receiving too many requests for this account right now. Wait a minute "
+            "and try again; the console has already slowed down."
+        ),
+        "card_error": _("The card was declined."),
+        "idempotency_error": _(
+            "Stripe refused a repeated request. Try the action again from the start."
+        ),
+        "invalid_request_error": _("Stripe refused the request."),
+        "api_error": _(
+            "Stripe had a problem answering. Try again; if it persists, see status.stripe.com."
+        ),
+    }
+    return words.get(error.type, _("Stripe refused the request."))

@@ -19,8 +19,10 @@ import io
 import os
 from functools import cache
 
+from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 from resources import path
 
@@ -28,6 +30,9 @@ DOMAIN = "console"
 LANGUAGES = ("en", "de")  # English is the source: it needs no catalogue
 
 _current = ["en"]
+# The user's own locale for dates and amounts (``en_GB``, ``de_AT``), when the system names one
+# in the language spoken; else the language's usual one (``formatting_locale``).
+_formatting: list[str | None] = [None]
 
 
 def language_from_environment() -> str:
@@ -42,6 +47,15 @@ def language_from_environment() -> str:
     return "en"
 
 
+def locale_from_environment() -> str | None:
+    """The locale the environment names for formatting (``LC_ALL``, ``LC_TIME``, ``LANG``)."""
+    for variable in ("LC_ALL", "LC_TIME", "LANG"):
+        value = os.environ.get(variable, "")
+        if value and value.split(".")[0] not in ("C", "POSIX"):
+            return value
+    return None
+
+
 def use_language(code: str) -> None:
     """Make the core speak ``code`` (``en`` or ``de``; anything else is English)."""
     _current[0] = code if code in LANGUAGES else "en"
@@ -51,9 +65,32 @@ def current_language() -> str:
     return _current[0]
 
 
-def amounts_locale() -> str:
-    """The locale amounts are written in for the current language (``1.234,56 €`` in German)."""
+def use_formatting_locale(name: str | None) -> None:
+    """Write dates and amounts as ``name`` (a POSIX or Qt locale name, ``en_GB``) does, while
+    the core speaks its language; ``None`` (or a locale Babel does not know) goes back to the
+    language's usual one."""
+    _formatting[0] = None
+    if not name:
+        return
+    try:
+        parsed = Locale.parse(name.split(".")[0].replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return
+    _formatting[0] = str(parsed)
+
+
+def formatting_locale() -> str:
+    """The locale amounts and dates are written in (``1.234,56 €``, ``06.12.2026`` in German):
+    the user's own when it is in the language spoken, else the language's usual one."""
+    own = _formatting[0]
+    if own is not None and own.split("_")[0] == _current[0]:
+        return own
     return {"de": "de_DE"}.get(_current[0], "en_US")
+
+
+def format_count(count: int) -> str:
+    """A whole number as the user writes it (``1,048,576``; ``1.048.576`` in German)."""
+    return str(format_decimal(count, locale=formatting_locale()))
 
 
 @cache

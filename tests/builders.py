@@ -9,6 +9,7 @@ keyword option, so a builder's defaults are only the values every caller shares.
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -257,6 +258,37 @@ def halfway(client: stripe.StripeClient, sub: stripe.Subscription) -> float:
     middle = start + (end - start) // 2
     advance_to(client, middle)
     return (end - now(client)) / (end - start)
+
+
+# -- Stripe's test clocks -----------------------------------------------------------------------
+
+
+def test_clock(
+    client: stripe.StripeClient, frozen_time: int, **params: Any
+) -> stripe.test_helpers.TestClock:
+    """A test clock standing at ``frozen_time``."""
+    body: Any = {"frozen_time": frozen_time, **params}
+    return client.v1.test_helpers.test_clocks.create(params=body)
+
+
+def advance_test_clock(
+    client: stripe.StripeClient, clock_id: str, frozen_time: int
+) -> stripe.test_helpers.TestClock:
+    """Advance the clock to ``frozen_time`` and wait until it is ready again (at most 20 s,
+    polling as Stripe's docs advise); returns the clock as it then is."""
+    client.v1.test_helpers.test_clocks.advance(clock_id, params={"frozen_time": frozen_time})
+    return ready(client, clock_id)
+
+
+def ready(client: stripe.StripeClient, clock_id: str) -> stripe.test_helpers.TestClock:
+    """The clock once its status is no longer ``advancing`` (the test fails after 20 s)."""
+    deadline = time.monotonic() + 20
+    while True:
+        found = client.v1.test_helpers.test_clocks.retrieve(clock_id)
+        if found.status != "advancing":
+            return found
+        assert time.monotonic() < deadline, f"test clock {clock_id} still advancing after 20 s"
+        time.sleep(0.05)
 
 
 # -- errors -------------------------------------------------------------------------------------

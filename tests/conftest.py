@@ -12,7 +12,7 @@ import stripe
 stripe.enable_telemetry = False
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from console.i18n import use_language  # noqa: E402
+from console.i18n import use_formatting_locale, use_language  # noqa: E402
 from console.sandbox import Sandbox  # noqa: E402
 
 # After the whole suite: no key in the console's folders, logs, failure texts or screenshots'
@@ -56,9 +56,14 @@ def fresh_client(fresh_sandbox: Sandbox) -> stripe.StripeClient:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Browser tests run last: Playwright's sync API keeps an event loop running on the main
-    thread for the rest of the session, and asyncio tests cannot start one after it."""
-    items.sort(key=lambda item: "tests/browser/" in item.nodeid.replace("\\", "/"))
+    """Browser tests (and the integrations, which drive a browser too) run last: Playwright's
+    sync API keeps an event loop running on the main thread for the rest of the session, and
+    asyncio tests cannot start one after it."""
+    items.sort(key=lambda item: _drives_a_browser(item.nodeid.replace("\\", "/")))
+
+
+def _drives_a_browser(nodeid: str) -> bool:
+    return nodeid.startswith(("tests/browser/", "tests/integrations/"))
 
 
 @pytest.fixture(autouse=True)
@@ -66,5 +71,7 @@ def core_speaks_english() -> Iterator[None]:
     """The core's message language is process-wide (the window sets it once): each test starts
     and ends in English, so a German test cannot leave German behind for the next one."""
     use_language("en")
+    use_formatting_locale(None)
     yield
     use_language("en")
+    use_formatting_locale(None)

@@ -1,14 +1,36 @@
-"""A non-modal bar above the views that shows the latest error, Stripe's fields and all."""
+"""A non-modal bar above the views that shows the latest error, Stripe's fields and all.
+
+An error a form already shows at its fields (``FieldsNeedAttentionError``) is said in one
+plain sentence ("Not saved: 2 fields need attention (Headline, Return URL)"): the fields
+carry the messages, and the bar's tooltip keeps the error in full (Stripe's type, code,
+request id) for support.
+"""
 
 from __future__ import annotations
 
+from html import escape
+
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from console.errors import ConsoleError, StripeApiError
+from console.errors import ConsoleError, StripeApiError, headline
+
+
+class FieldsNeedAttentionError(ConsoleError):
+    """An error already shown at the fields it concerns; ``cause`` is the error in full."""
+
+    type = "fields_need_attention"
+
+    def __init__(self, message: str, cause: ConsoleError) -> None:
+        super().__init__(message, code=cause.code, param=cause.param)
+        self.cause = cause
 
 
 def describe(error: ConsoleError) -> str:
-    """One line: the message, then Stripe's type, code and param when it sent them."""
+    """Rich text: what it means in the user's words (for Stripe's errors), the message, then,
+    small, Stripe's type, code, param and request id for whoever asks Stripe's support."""
+    if isinstance(error, FieldsNeedAttentionError):
+        return escape(error.message)
     # Stripe's field names stay as they are: they are what support and Stripe's docs use.
     parts = [f"type {error.type}"]
     if error.code:
@@ -17,7 +39,14 @@ def describe(error: ConsoleError) -> str:
         parts.append(f"param {error.param}")
     if isinstance(error, StripeApiError) and error.request_id:
         parts.append(f"request {error.request_id}")
-    return f"{error.message} ({', '.join(parts)})"
+    meaning = headline(error)
+    lines = [f"<b>{escape(meaning)}</b>"] if meaning else []
+    lines.append(escape(error.message))
+    details = QCoreApplication.translate("ErrorBar", "Details: {details}").format(
+        details=", ".join(parts)
+    )
+    lines.append(f"<small>{escape(details)}</small>")
+    return "<br>".join(lines)
 
 
 class ErrorBar(QFrame):
@@ -32,6 +61,9 @@ class ErrorBar(QFrame):
         )
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.RichText)
+        # Selectable: the request id is what Stripe's support asks for.
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.dismiss = QPushButton(self.tr("Dismiss"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
@@ -42,4 +74,6 @@ class ErrorBar(QFrame):
 
     def show_error(self, error: ConsoleError) -> None:
         self.message.setText(describe(error))
+        full = error.cause if isinstance(error, FieldsNeedAttentionError) else None
+        self.message.setToolTip("" if full is None else describe(full))
         self.show()

@@ -42,6 +42,7 @@ def install_translations(app: QApplication, locale: QLocale | None = None) -> li
     # The core's messages (a field's problem, why a portal action is not offered) follow the
     # window's language; they come from the core's own gettext catalogue (console/i18n.py).
     core_i18n.use_language(language)
+    core_i18n.use_formatting_locale((locale if locale is not None else QLocale.system()).name())
     if language == "en":
         return []
     installed = []

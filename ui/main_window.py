@@ -35,7 +35,7 @@ from ui.about import AboutDialog
 from ui.account_banner import AccountBanner
 from ui.accounts.add_dialog import AddAccountDialog
 from ui.accounts.connected_dialog import ConnectedAccountDialog
-from ui.configurations.view import ConfigurationsView
+from ui.configurations.view import PREVIEW_SHORTCUT, ConfigurationsView
 from ui.context import AccountContext
 from ui.coverage.view import CoverageView
 from ui.customers.view import CustomersView
@@ -184,6 +184,16 @@ class MainWindow(QMainWindow):
         self.show_view(self.views.index(self.customers))
         self.customers.show_customer(customer_id)
 
+    def toggle_configuration_preview(self) -> None:
+        """Shows or hides the preview beside the configuration form; from another view, goes
+        to the form with its preview shown."""
+        view = self.configurations
+        if self.current_view() is not view:
+            self.show_view(self.views.index(view))
+            if view.preview_toggle.isChecked():
+                return
+        view.preview_toggle.click()
+
     def open_portal_for(self, customer_id: str) -> None:
         self.show_view(self.views.index(self.portal))
         self.portal.set_customer(customer_id)
@@ -264,6 +274,12 @@ class MainWindow(QMainWindow):
         self._view_menu_end = self.view_menu.addSeparator()
         self.find_customer_action = self._action(
             self.view_menu, self.tr("&Find customer"), self.focus_customer_search, "Ctrl+K"
+        )
+        self.preview_action = self._action(
+            self.view_menu,
+            self.tr("Configuration preview"),
+            self.toggle_configuration_preview,
+            PREVIEW_SHORTCUT,
         )
 
         help_menu = bar.addMenu(self.tr("&Help"))

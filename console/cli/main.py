@@ -23,7 +23,12 @@ from console.cli import customers as commands
 from console.cli.impact import configs_impact
 from console.errors import ConsoleError
 from console.gateway.client import Gateway
-from console.i18n import language_from_environment, use_language
+from console.i18n import (
+    language_from_environment,
+    locale_from_environment,
+    use_formatting_locale,
+    use_language,
+)
 from console.paths import app_dirs
 from console.redaction import install_key_redaction
 
@@ -118,6 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_key_redaction()
     logging.getLogger("stripe").setLevel(logging.WARNING)
     use_language(language_from_environment())
+    use_formatting_locale(locale_from_environment())
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "sandbox":

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from console.errors import ValidationError, ValidationProblem
-from console.i18n import N_, _
+from console.i18n import N_, _, format_count
 
 # A configuration with ten products of ten prices each exports to ~30 kB; a megabyte is far
 # beyond any real document and small enough to read at once.
@@ -355,7 +355,7 @@ def read_capped(path: Path) -> bytes:
                         "%(name)s is larger than %(max_document_bytes)s bytes; a configuration "
                         "document is a few kilobytes. Is it the right file?"
                     )
-                    % {"name": path.name, "max_document_bytes": f"{MAX_DOCUMENT_BYTES:,}"},
+                    % {"name": path.name, "max_document_bytes": format_count(MAX_DOCUMENT_BYTES)},
                 ),
             )
         )

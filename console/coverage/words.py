@@ -9,20 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from babel.numbers import format_decimal
-
+from console.configurations.summary import SummarySection
 from console.coverage.counts import Coverage
 from console.coverage.impact import ActionImpact, Impact
 from console.coverage.reasons import reason_label
 from console.customers.support_card import ACTION_WORDS
-from console.i18n import _, amounts_locale
+from console.i18n import _, format_count
 
 MINUS = "\N{MINUS SIGN}"  # typeset minus: as wide as the plus beside it
 
 
 def number(count: int, *, signed: bool = False) -> str:
     """``count`` as the user writes numbers (1,204 or 1.204), with its sign if ``signed``."""
-    text = format_decimal(abs(count), locale=amounts_locale())
+    text = format_count(abs(count))
     if count < 0:
         return MINUS + text
     return f"+{text}" if signed else text
@@ -82,3 +81,10 @@ def _action_impact(change: ActionImpact) -> str:
             "reasons": reasons_words(change.after.refused),
         }
     return line
+
+
+def impact_section(impact: Impact) -> SummarySection:
+    """The save summary's section on what the change does to the account's subscriptions."""
+    return SummarySection(
+        _("What it does to the account's subscriptions"), tuple(impact_lines(impact))
+    )

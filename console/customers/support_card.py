@@ -12,16 +12,16 @@ allowed) is still among the subscription's ``reasons``.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
 
 from console.customers.support_view import CustomerView, SubscriptionView
+from console.dates import format_day
 from console.eligibility.rules import ENDED_STATUSES, Eligibility, Reason
 from console.gateway.models import Customer, Price, Subscription
-from console.i18n import N_, _, amounts_locale
+from console.i18n import N_, _, formatting_locale
 from console.money import format_amount
 
 PortalAction = Literal[
@@ -184,7 +184,7 @@ def status_words(subscription: Subscription) -> str:
     status = subscription.status
     words = _(STATUS_WORDS[status]) if status in STATUS_WORDS else status.replace("_", " ")
     if status == "trialing" and subscription.trial_end is not None:
-        words = _("Trialing until %(date)s") % {"date": _date(subscription.trial_end)}
+        words = _("Trialing until %(date)s") % {"date": format_day(subscription.trial_end)}
     scheduled = subscription.cancel_at_period_end or subscription.cancel_at is not None
     if scheduled and status not in ENDED_STATUSES:
         ends = (
@@ -194,7 +194,10 @@ def status_words(subscription: Subscription) -> str:
         )
         if ends is None:
             return _("%(status)s, set to cancel") % {"status": words}
-        return _("%(status)s, set to cancel on %(date)s") % {"status": words, "date": _date(ends)}
+        return _("%(status)s, set to cancel on %(date)s") % {
+            "status": words,
+            "date": format_day(ends),
+        }
     return words
 
 
@@ -317,12 +320,6 @@ def _period_end(subscription: Subscription) -> int | None:
     return max(ends) if ends else None
 
 
-def _date(timestamp: int | None) -> str:
-    if timestamp is None:
-        return "—"
-    return dt.datetime.fromtimestamp(timestamp, dt.UTC).strftime("%Y-%m-%d")
-
-
 # -- the plan in words ----------------------------------------------------------------------
 
 INTERVALS = {"day": N_("day"), "week": N_("week"), "month": N_("month"), "year": N_("year")}
@@ -341,14 +338,14 @@ def plan_words(subscription: Subscription, locale: str | None = None) -> str:
     for item in subscription.items:
         price = item.price
         name = price.product_name or price.nickname or price.id
-        part = f"{name}, {_price_words(price, locale or amounts_locale())}"
+        part = f"{name}, {price_words(price, locale or formatting_locale())}"
         if item.quantity and item.quantity != 1:
             part = _("%(item)s, quantity %(quantity)s") % {"item": part, "quantity": item.quantity}
         parts.append(part)
     return "; ".join(parts) or _("(no items)")
 
 
-def _price_words(price: Price, locale: str) -> str:
+def price_words(price: Price, locale: str) -> str:
     amount = format_amount(price.unit_amount, price.currency, locale)
     interval = price.recurring_interval
     if interval is None:

@@ -49,6 +49,7 @@ from console.gateway.models import (
     TaxId,
 )
 from console.gateway.pacing import RetryPolicy
+from console.i18n import _
 from console.redaction import redact_key, redact_keys
 
 Options = stripe.RequestOptions
@@ -790,15 +791,23 @@ def _outcome_unknown(error: stripe.StripeError) -> bool:
 def _console_error(error: stripe.StripeError, retries: int) -> ConsoleError:
     """Our error for stripe's: Stripe's type, code, param, message and request id kept."""
     if isinstance(error, stripe.APIConnectionError):
-        tries = f" after {retries + 1} attempts" if retries else ""
-        return NetworkError(f"{error.user_message or 'connection failed'}{tries}")
+        detail = error.user_message or _("the connection failed")
+        if retries:
+            detail = _("%(detail)s, after %(count)d attempts") % {
+                "detail": detail,
+                "count": retries + 1,
+            }
+        return NetworkError(detail)
     body = error.error
     status = error.http_status
     message = (body.message if body and body.message else None) or error.user_message or ""
     if not message:
-        message = f"Stripe answered HTTP {status}"
+        message = _("Stripe answered HTTP %(status)s") % {"status": status}
     if retries and (status == 429 or (status or 0) >= 500):
-        message = f"{message} (gave up after {retries + 1} attempts)"
+        message = _("%(message)s (gave up after %(count)d attempts)") % {
+            "message": message,
+            "count": retries + 1,
+        }
     return StripeApiError(
         message,
         type=(body.type if body and body.type else None) or _type_of(error),

@@ -851,6 +851,14 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
         <translation>Ko&amp;pieren nach…</translation>
     </message>
     <message>
+        <source>Preview</source>
+        <translation>Vorschau</translation>
+    </message>
+    <message>
+        <source>Show or hide the portal as customers will see it ({keys})</source>
+        <translation>Das Portal so zeigen oder ausblenden, wie Kunden es sehen werden ({keys})</translation>
+    </message>
+    <message>
         <source>Portal configurations</source>
         <translation>Portalkonfigurationen</translation>
     </message>
@@ -937,6 +945,14 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     <message>
         <source>Nothing to save.</source>
         <translation>Nichts zu speichern.</translation>
+    </message>
+    <message>
+        <source>Not saved: the field {fields} needs attention.</source>
+        <translation>Nicht gespeichert: Das Feld {fields} braucht Ihre Aufmerksamkeit.</translation>
+    </message>
+    <message>
+        <source>Not saved: {count} fields need attention ({fields}).</source>
+        <translation>Nicht gespeichert: {count} Felder brauchen Ihre Aufmerksamkeit ({fields}).</translation>
     </message>
     <message>
         <source>Saving…</source>
@@ -1247,6 +1263,14 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
         <translation>Letzte Kündigung ({date}):</translation>
     </message>
     <message>
+        <source>Credit balance: {amount} (taken off the next invoices)</source>
+        <translation>Guthaben: {amount} (wird von den nächsten Rechnungen abgezogen)</translation>
+    </message>
+    <message>
+        <source>Owes {amount} (added to the next invoice)</source>
+        <translation>Schuldet {amount} (kommt auf die nächste Rechnung)</translation>
+    </message>
+    <message>
         <source>None.</source>
         <translation>Keine.</translation>
     </message>
@@ -1444,7 +1468,46 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     </message>
 </context>
 <context>
+    <name>DockedPreview</name>
+    <message>
+        <source>Preview</source>
+        <translation>Vorschau</translation>
+    </message>
+    <message>
+        <source>Preview state</source>
+        <translation>Stand der Vorschau</translation>
+    </message>
+    <message>
+        <source>The customer&apos;s language</source>
+        <translation>Die Sprache des Kunden</translation>
+    </message>
+    <message>
+        <source>Rendering…</source>
+        <translation>Wird dargestellt…</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>Sp&amp;rache:</translation>
+    </message>
+    <message>
+        <source>The preview waits until the problems marked in red are fixed.</source>
+        <translation>Die Vorschau wartet, bis die rot markierten Probleme behoben sind.</translation>
+    </message>
+    <message>
+        <source>Unsaved changes — preview</source>
+        <translation>Ungespeicherte Änderungen – Vorschau</translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation>Gespeichert</translation>
+    </message>
+</context>
+<context>
     <name>ErrorBar</name>
+    <message>
+        <source>Details: {details}</source>
+        <translation>Einzelheiten: {details}</translation>
+    </message>
     <message>
         <source>Dismiss</source>
         <translation>Ausblenden</translation>
@@ -1594,6 +1657,10 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     <message>
         <source>&amp;Find customer</source>
         <translation>Kunden &amp;finden</translation>
+    </message>
+    <message>
+        <source>Configuration preview</source>
+        <translation>Konfigurationsvorschau</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -1913,6 +1980,13 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     </message>
 </context>
 <context>
+    <name>PreviewRenderer</name>
+    <message>
+        <source>The built-in sandbox is not running, so nothing can render.</source>
+        <translation>Die integrierte Sandbox läuft nicht, daher kann nichts dargestellt werden.</translation>
+    </message>
+</context>
+<context>
     <name>PreviewView</name>
     <message>
         <source>The configuration to preview (Alt+C)</source>
@@ -1953,10 +2027,6 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     <message>
         <source>Up to four languages side by side: uncheck one first.</source>
         <translation>Höchstens vier Sprachen nebeneinander: Entfernen Sie zuerst ein Häkchen.</translation>
-    </message>
-    <message>
-        <source>The built-in sandbox is not running, so nothing can render.</source>
-        <translation>Die integrierte Sandbox läuft nicht, daher kann nichts dargestellt werden.</translation>
     </message>
 </context>
 <context>
@@ -2061,7 +2131,7 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     </message>
 </context>
 <context>
-    <name>SaveDiffDialog</name>
+    <name>SaveSummaryDialog</name>
     <message>
         <source>Save portal configuration</source>
         <translation>Portalkonfiguration speichern</translation>
@@ -2079,8 +2149,20 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
         <translation>{count} Änderung(en) an „{name}“ in {account} speichern:</translation>
     </message>
     <message>
+        <source>&amp;Details (parameters)</source>
+        <translation>&amp;Details (Parameter)</translation>
+    </message>
+    <message>
+        <source>Each parameter the save sends, before and after</source>
+        <translation>Jeder Parameter, den das Speichern sendet, vorher und nachher</translation>
+    </message>
+    <message>
         <source>Field</source>
         <translation>Feld</translation>
+    </message>
+    <message>
+        <source>Parameter</source>
+        <translation>Parameter</translation>
     </message>
     <message>
         <source>Now</source>
@@ -2089,10 +2171,6 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     <message>
         <source>After</source>
         <translation>Neu</translation>
-    </message>
-    <message>
-        <source>Parameter</source>
-        <translation>Parameter</translation>
     </message>
     <message>
         <source>Save to LIVE</source>

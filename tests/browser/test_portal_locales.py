@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 import stripe
+from babel import Locale
 from babel.dates import format_date
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
@@ -173,6 +174,9 @@ def demo(stripe_client: stripe.StripeClient) -> Demo:
         "(EU VAT)",
         f"{address['postal_code']} {address['city']}",
         *address.values(),
+        # The country is named in each page's language; some languages (Filipino) use the
+        # English name, which is their word, not an untranslated string.
+        *(Locale.parse(i18n.cldr_of(code)).territories["DE"] for code in i18n.portal_locales()),
         *(inv.number or "" for inv in invoices),
     }
     if account.settings and account.settings.dashboard and account.settings.dashboard.display_name:
@@ -386,3 +390,18 @@ def test_auto_prefers_the_customers_preferred_locales(browser: Browser, demo: De
         context.close()
         demo.client.v1.customers.update(demo.customer, params={"preferred_locales": []})
     assert shown.html_lang.lower() in {"ja", "ja-jp"}
+
+
+@pytest.mark.parametrize(("code", "country"), [("en", "Germany"), ("de", "Deutschland")])
+def test_the_address_is_written_as_its_country_writes_it_and_named_in_the_pages_language(
+    browser: Browser, demo: Demo, code: str, country: str
+) -> None:
+    page = browser.new_page()
+    try:
+        shown = show(page, session_url(demo, code))
+    finally:
+        page.close()
+    texts = [text for _, text in shown.texts]
+    assert "70173 Stuttgart" in texts
+    assert country in texts
+    assert "DE" not in texts

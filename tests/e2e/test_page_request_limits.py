@@ -11,7 +11,7 @@ import pytest
 import stripe
 
 from console.sandbox import Sandbox
-from console.sandbox.pages.invoice import MAX_FORM
+from console.sandbox.pages.hosted import MAX_FORM
 from tests.e2e.test_portal_http import configuration, path_of, session_for
 
 HUGE = 300 * 1024 * 1024

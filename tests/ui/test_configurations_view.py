@@ -21,10 +21,11 @@ from console.gateway.models import PortalConfigurationRecord
 from console.sandbox import Sandbox
 from console.sandbox_launcher import EmbeddedSandbox, start_embedded_sandbox
 from tests.ui.conftest import save_screenshot
-from ui.configurations.dialogs import SaveDiffDialog
+from ui.configurations.dialogs import SaveSummaryDialog
 from ui.configurations.fields import CheckBinding, MultiChoiceBinding, TextBinding
 from ui.configurations.view import ConfigurationsView
 from ui.context import AccountContext
+from ui.error_bar import FieldsNeedAttentionError
 
 UPDATE = "features[subscription_update]"
 
@@ -72,7 +73,7 @@ def select(qtbot: Any, view: ConfigurationsView, name: str) -> None:
     qtbot.waitUntil(lambda: view.heading.text().startswith(name))
 
 
-def offered_diff(view: ConfigurationsView) -> SaveDiffDialog | None:
+def offered_diff(view: ConfigurationsView) -> SaveSummaryDialog | None:
     """The diff dialog the view offers now (read through a call: a type checker would keep an
     earlier test of the attribute past the ``save()`` that changes it)."""
     return view.diff_dialog
@@ -167,8 +168,12 @@ def test_an_invalid_url_is_marked_at_its_field_as_you_type_and_saving_is_refused
 
     view.save()
     assert offered_diff(view) is None, "nothing is offered for saving while a problem is open"
-    assert isinstance(errors[-1], ValidationError)
-    assert errors[-1].param == "default_return_url" and errors[-1].code == "url_invalid"
+    # The bar names the field only; the message is at the field, the rules' error underneath.
+    refused = errors[-1]
+    assert isinstance(refused, FieldsNeedAttentionError)
+    assert refused.message == "Not saved: the field Default return URL needs attention."
+    assert isinstance(refused.cause, ValidationError)
+    assert refused.param == "default_return_url" and refused.code == "url_invalid"
     assert field.edit.text() == "northwind.example/account", "the edit is kept"
 
     type_into(qtbot, view, "default_return_url", "https://northwind.example/billing")
@@ -279,7 +284,9 @@ def test_a_server_refusal_marks_the_field_keeps_the_edits_and_a_retry_succeeds(
     assert view.problems() == [], "the rules cannot know which feedback options exist"
 
     confirm_save(qtbot, view)
-    refusal = errors[-1]
+    assert isinstance(errors[-1], FieldsNeedAttentionError)
+    assert errors[-1].message == "Not saved: the field Custom reasons needs attention."
+    refusal = errors[-1].cause
     assert isinstance(refusal, StripeApiError)
     assert refusal.type == "invalid_request_error" and refusal.code == "resource_missing"
     assert refusal.param is not None and refusal.param.startswith(param)

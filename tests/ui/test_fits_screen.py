@@ -20,15 +20,23 @@ import pytest
 from PySide6.QtCore import QPoint, QRect, QSize
 from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
-from console.configurations.edit import FieldChange
+from console.configurations.edit import diff
+from console.configurations.model import PortalConfiguration, edit
+from console.configurations.rules import Catalogue
+from console.configurations.summary import summarize_save
+from console.i18n import use_language
 from console.sandbox_launcher import EmbeddedSandbox
 from tests.ui.conftest import demo_customer, german_interface, save_screenshot
-from ui.configurations.dialogs import CopyDialog, SaveDiffDialog
+from ui.configurations.dialogs import CopyDialog, SaveSummaryDialog
 from ui.context import AccountContext
 from ui.main_window import MainWindow
 from ui.placement import first_window_geometry
+from ui.preview.docked import DockedPreview
+from ui.preview.view import PreviewView
 
 REPO = Path(__file__).resolve().parents[2]
+CANCEL = "features.subscription_cancel"
+REASONS = ("too_expensive", "missing_features", "switched_service", "too_complex", "other")
 SMALL_SIZES = ((800, 600), (1024, 700))
 SCREENSHOT_SIZES = ((800, 600), (1600, 1000))
 FRAME = 4  # pixels: the offscreen platform's window frame, both sides
@@ -47,6 +55,7 @@ TAB_NAMES = (
 def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
     if request.param == "de":
         with german_interface(qapp):
+            use_language("de")  # the core's words too (the autouse fixture resets it)
             yield "de"
     else:
         yield "en"
@@ -69,6 +78,7 @@ def main_actions(window: MainWindow) -> dict[str, list[QWidget]]:
             configurations.new_button,
             configurations.import_button,
             configurations.editor.tabs.tabBar(),
+            configurations.preview_toggle,
             configurations.export_button,
             configurations.copy_button,
             configurations.revert_button,
@@ -151,8 +161,13 @@ def settle(qtbot: Any, window: MainWindow, size: tuple[int, int], row: int) -> N
     window.show_view(row)
     qtbot.waitUntil(lambda: (window.width(), window.height()) == size, timeout=5_000)
     qtbot.wait(150)  # layouts and scroll bars follow the resize in posted events
-    if row == VIEW_NAMES.index("preview"):
-        qtbot.waitUntil(lambda: not window.preview.is_rendering(), timeout=30_000)
+    previews: dict[str, PreviewView | DockedPreview] = {
+        "preview": window.preview,
+        "configurations": window.configurations.preview,
+    }
+    shown = previews.get(VIEW_NAMES[row])
+    if shown is not None and shown.isVisible():
+        qtbot.waitUntil(lambda: not shown.is_rendering(), timeout=30_000)
         qtbot.wait(300)  # the page paints after its load
 
 
@@ -178,6 +193,17 @@ def test_every_view_fits_a_small_screen_with_its_actions_on_it(
                 if wrong:
                     label = getattr(widget, "text", lambda: "")() or type(widget).__name__
                     problems.append(f"{where}: {label!r} {wrong}")
+    # The preview beside the form, opened by hand on a small screen (it starts collapsed there).
+    configurations = window.configurations
+    settle(qtbot, window, (800, 600), VIEW_NAMES.index("configurations"))
+    assert not configurations.preview.isVisible()
+    configurations.preview_toggle.click()
+    qtbot.wait(50)
+    qtbot.waitUntil(lambda: not configurations.preview.is_rendering(), timeout=30_000)
+    assert configurations.preview.pane.page() is not None, "the page rendered earlier stays"
+    qtbot.wait(300)  # the page paints after it is shown
+    save_screenshot(window, f"{language}-800x600-configurations-preview-open")
+    configurations.preview_toggle.click()
     # The portal opened beside the form, as a person sees it on a small screen.
     settle(qtbot, window, (800, 600), VIEW_NAMES.index("portal-session"))
     with qtbot.waitSignal(window.portal.browser.load_finished, timeout=30_000):
@@ -224,13 +250,17 @@ def test_the_save_and_copy_dialogs_fit_a_small_screen(
 ) -> None:
     screen = qapp.primaryScreen().availableGeometry()
     assert screen.width() == 800  # the offscreen platform's: narrower than the save dialog was
-    changes = [
-        FieldChange(f"features[subscription_cancel][cancellation_reason][options][{n}]", "", x)
-        for n, x in enumerate(("too_expensive", "missing_features", "switched_service"))
-    ]
-    save = SaveDiffDialog(
+    saved = edit(PortalConfiguration(name="Default: everything on"), f"{CANCEL}.enabled", True)
+    saved = edit(saved, f"{CANCEL}.cancellation_reason.enabled", True)
+    saved = edit(saved, f"{CANCEL}.cancellation_reason.options", ("unused", "other"))
+    edited = edit(saved, f"{CANCEL}.cancellation_reason.options", REASONS)
+    edited = edit(edited, f"{CANCEL}.mode", "immediately")
+    edited = edit(edited, "business_profile.headline", "Manage your Northwind Cloud plan")
+    changes = diff(saved, edited)
+    save = SaveSummaryDialog(
+        [summarize_save(saved, edited, Catalogue())],
         changes,
-        ["Reasons offered"] * 3,
+        [c.param.split("[")[-1].rstrip("]") for c in changes],
         configuration="Default: everything on",
         account="Sandbox (acct_1, test)",
         live=True,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QApplication
 
 from tests.unit.core.eligibility.test_rules import MONTHLY, PRICES, configured
-from tests.unit.core.factories import customer_view, subscription
+from tests.unit.core.factories import customer, customer_view, subscription
 from ui.customers.detail import customer_html
 
 
@@ -57,7 +57,7 @@ def test_the_customers_last_words_on_cancelling_are_on_the_card(qapp: QApplicati
         cancellation_comment="Moved to <another> tool.",
     )
     html = customer_html(customer_view(earlier, latest, configuration=configured(), prices=PRICES))
-    assert "Last cancellation (2025-06-15):" in html
+    assert "Last cancellation (Jun 15, 2025):" in html
     assert "Switched to another service — “Moved to &lt;another&gt; tool.”" in html
     assert "Too expensive" not in html  # only the latest
 
@@ -65,3 +65,14 @@ def test_the_customers_last_words_on_cancelling_are_on_the_card(qapp: QApplicati
 def test_no_cancellation_no_line(qapp: QApplication) -> None:
     html = customer_html(customer_view(subscription(MONTHLY), configuration=None, prices=PRICES))
     assert "Last cancellation" not in html
+
+
+def test_a_credit_or_a_debt_in_the_customer_balance_is_said_in_words(qapp: QApplication) -> None:
+    credit = customer(balance=-1250, currency="usd")
+    html = customer_html(customer_view(configuration=None, prices=PRICES, who=credit))
+    assert "Credit balance: $12.50 (taken off the next invoices)" in html
+    owes = customer(balance=500, currency="eur")
+    html = customer_html(customer_view(configuration=None, prices=PRICES, who=owes))
+    assert "Owes €5.00 (added to the next invoice)" in html
+    html = customer_html(customer_view(configuration=None, prices=PRICES))
+    assert "balance" not in html.lower() and "Owes" not in html

@@ -27,10 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.configurations.edit import FieldChange
+from console.configurations.edit import diff
+from console.configurations.model import PortalConfiguration, edit
+from console.configurations.rules import Catalogue
+from console.configurations.summary import summarize_save
+from console.i18n import use_language
 from tests.ui.conftest import german_interface, save_screenshot
 from ui.accounts.add_dialog import AddAccountDialog
-from ui.configurations.dialogs import SaveDiffDialog
+from ui.configurations.dialogs import SaveSummaryDialog
 from ui.context import AccountContext
 from ui.i18n import ui_language
 from ui.main_window import MainWindow
@@ -264,13 +268,16 @@ def test_qt_standard_buttons_and_dialogs_speak_german(
 
 
 def test_the_live_save_dialog_warns_in_german(german: list[QTranslator], qtbot: Any) -> None:
-    changes = [
-        FieldChange("features[subscription_cancel][enabled]", True, False),
-        FieldChange("business_profile[headline]", "Old headline", "New headline"),
-    ]
-    dialog = SaveDiffDialog(
+    use_language("de")  # the core's words, as the window sets them with its own
+    before = edit(PortalConfiguration(name="Default"), "features.subscription_cancel.enabled", True)
+    before = edit(before, "business_profile.headline", "Old headline")
+    after = edit(before, "features.subscription_cancel.enabled", False)
+    after = edit(after, "business_profile.headline", "New headline")
+    changes = diff(before, after)
+    dialog = SaveSummaryDialog(
+        [summarize_save(before, after, Catalogue())],
         changes,
-        ["Kündigung", "Überschrift"],
+        ["Überschrift", "Kündigung"],
         configuration="Default",
         account="Northwind (acct_1)",
         live=True,
@@ -283,7 +290,9 @@ def test_the_live_save_dialog_warns_in_german(german: list[QTranslator], qtbot: 
     assert dialog.live_banner is not None
     assert dialog.live_banner.text().startswith("LIVEMODUS: Dies ändert das Portal")
     assert dialog.summary.text() == "2 Änderung(en) an „Default“ in Northwind (acct_1) speichern:"
-    assert dialog.rows()[0] == ("features[subscription_cancel][enabled]", "ein", "aus")
+    assert dialog.section_titles() == ["Was sich ändert"]
+    assert dialog.lines() == ["Überschrift: jetzt „New headline“", "Kündigung: jetzt aus"]
+    assert dialog.rows()[1] == ("features[subscription_cancel][enabled]", "ein", "aus")
     assert dialog.save_button.text() == "Im Livemodus speichern"
     save_screenshot(dialog, "de-save-live-dialog")
     dialog.reject()

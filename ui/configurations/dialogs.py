@@ -9,15 +9,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFrame,
+    QGridLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QTextBrowser,
@@ -26,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.configurations.edit import FieldChange, display_value
+from console.configurations.summary import SummarySection
 from ui.placement import resize_within_screen
 
 LIVE_STYLE = (
@@ -40,11 +45,17 @@ def _live_banner(text: str) -> QLabel:
     return banner
 
 
-class SaveDiffDialog(QDialog):
-    """Every field the save changes, before and after; says LIVE when real customers see it."""
+class SaveSummaryDialog(QDialog):
+    """What a save changes, in plain words; the parameters one click away (Details).
+
+    The words come in sections (``SummarySection``): the configuration's own changes first, and
+    ``add_section`` for more (what the change does to the account's subscriptions, say), which
+    may arrive after the dialog is open. LIVE is said in a red banner and on the Save button.
+    """
 
     def __init__(
         self,
+        sections: Sequence[SummarySection],
         changes: Sequence[FieldChange],
         titles: Sequence[str],
         *,
@@ -77,6 +88,23 @@ class SaveDiffDialog(QDialog):
         self.summary = QLabel(summary)
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
+
+        self._sections: list[SummarySection] = []
+        self._section_host = QWidget()
+        self._section_layout = QVBoxLayout(self._section_host)
+        self._section_layout.addStretch(1)
+        self.sections_area = QScrollArea()
+        self.sections_area.setWidgetResizable(True)
+        self.sections_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.sections_area.setWidget(self._section_host)
+        layout.addWidget(self.sections_area, 2)
+        for section in sections:
+            self.add_section(section)
+
+        # The parameters as Stripe names them, for engineers and support: one click away.
+        self.details_button = QPushButton(self.tr("&Details (parameters)"))
+        self.details_button.setCheckable(True)
+        self.details_button.setToolTip(self.tr("Each parameter the save sends, before and after"))
         self.table = QTableWidget(len(changes), 4)
         self.table.setHorizontalHeaderLabels(
             [self.tr("Field"), self.tr("Parameter"), self.tr("Now"), self.tr("After")]
@@ -97,14 +125,49 @@ class SaveDiffDialog(QDialog):
             self.table.setItem(row, 2, QTableWidgetItem(self._text(change.before)))
             self.table.setItem(row, 3, QTableWidgetItem(self._text(change.after)))
         self.table.resizeRowsToContents()
-        layout.addWidget(self.table, 1)
+        self.table.hide()
+        self.details_button.toggled.connect(self.table.setVisible)
+        layout.addWidget(self.table, 3)
+
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        buttons.addButton(self.details_button, QDialogButtonBox.ButtonRole.HelpRole)
         self.save_button = QPushButton(self.tr("Save to LIVE") if live else self.tr("Save"), self)
         self.save_button.setDefault(True)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def add_section(self, section: SummarySection) -> None:
+        """Shows one more titled list of sentences below the others."""
+        self._sections.append(section)
+        title = QLabel(section.title)
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+        title.setWordWrap(True)
+        # One row per sentence: a long one wraps under its own start, not under the bullet.
+        lines = QWidget()
+        grid = QGridLayout(lines)
+        grid.setContentsMargins(6, 0, 0, 0)
+        grid.setColumnStretch(1, 1)
+        for row, line in enumerate(section.lines or ("—",)):
+            text = QLabel(line)
+            text.setWordWrap(True)
+            text.setTextFormat(Qt.TextFormat.PlainText)
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            grid.addWidget(QLabel("•"), row, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(text, row, 1)
+        position = self._section_layout.count() - 1  # above the stretch
+        self._section_layout.insertWidget(position, title)
+        self._section_layout.insertWidget(position + 1, lines)
+
+    def section_titles(self) -> list[str]:
+        return [section.title for section in self._sections]
+
+    def lines(self) -> list[str]:
+        """Every sentence of every section, in the order shown."""
+        return [line for section in self._sections for line in section.lines]
 
     def _text(self, value: Any) -> str:
         if isinstance(value, bool):

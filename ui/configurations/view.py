@@ -3,8 +3,10 @@
 What the form shows is never replaced behind the user's back: a refused or failed save leaves
 the edits in the form (with the refused field marked), and switching to another configuration,
 reverting or closing with edits asks first (``confirm_discard``). Problems are checked against
-Stripe's rules (``config_rules.validate``) on every edit and shown at their fields; a save shows
-the diff first, and says LIVE when real customers would see the change.
+Stripe's rules (``config_rules.validate``) on every edit and shown at their fields; a refused
+save puts its problems at their fields too, and the error bar only names those fields. A save
+first says what changes in plain words (``configurations.summary``; the parameters under
+Details), and says LIVE when real customers would see the change.
 
 Network and disk work runs as named asyncio tasks on the qasync loop, like the other views;
 errors go out through ``failed`` to the window's error bar.
@@ -14,9 +16,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -36,6 +40,7 @@ from console.configurations.model import (
     configuration_from_stripe,
 )
 from console.configurations.rules import Catalogue, validate
+from console.configurations.summary import summarize_save
 from console.configurations.transfer import (
     load_catalogue,
     problem_from_stripe,
@@ -46,17 +51,23 @@ from console.gateway.client import Gateway
 from console.gateway.models import PortalConfigurationRecord
 from ui.configurations.config_list import NEW_ID, ConfigurationList
 from ui.configurations.copying import ConfigurationCopy
-from ui.configurations.dialogs import CopyDialog, ReportDialog, SaveDiffDialog
+from ui.configurations.dialogs import CopyDialog, ReportDialog, SaveSummaryDialog
 from ui.configurations.editor import ConfigurationEditor
 from ui.configurations.files import ConfigurationFiles
 from ui.context import AccountContext
+from ui.error_bar import FieldsNeedAttentionError
 from ui.flow_layout import FlowLayout
+from ui.preview.docked import DockedPreview
 from ui.tasks import NamedTasks
 from ui.view import View
 
 log = logging.getLogger(__name__)
 
 EDITED_DELAY_MS = 200  # the preview follows the form once typing pauses this long
+# Narrower than this, the docked preview starts collapsed (the form needs the room), until the
+# user shows or hides it by hand; their choice then holds at any width.
+PREVIEW_MIN_VIEW_WIDTH = 1100
+PREVIEW_SHORTCUT = "Ctrl+Shift+P"
 
 
 class ConfigurationsView(View):
@@ -73,7 +84,7 @@ class ConfigurationsView(View):
         self._shown_id: str | None = None
         self._server_problems: list[ValidationProblem] = []
         self._tasks = NamedTasks(self.failed.emit)
-        self.diff_dialog: SaveDiffDialog | None = None
+        self.diff_dialog: SaveSummaryDialog | None = None
         self.import_dialog: ReportDialog | None = None
         self.copy_dialog: CopyDialog | None = None
 
@@ -96,6 +107,18 @@ class ConfigurationsView(View):
         self.export_button = QPushButton(self.tr("&Export…"))
         self.import_button = QPushButton(self.tr("&Import…"))
         self.copy_button = QPushButton(self.tr("&Copy to…"))
+        self.preview_toggle = QPushButton(self.tr("Preview"))
+        self.preview_toggle.setCheckable(True)
+        self.preview_toggle.setChecked(True)
+        # The key is the window's (View menu), so it is listed with the others and works
+        # from any view; the button says it.
+        keys = QKeySequence(PREVIEW_SHORTCUT).toString(QKeySequence.SequenceFormat.NativeText)
+        self.preview_toggle.setToolTip(
+            self.tr("Show or hide the portal as customers will see it ({keys})").format(keys=keys)
+        )
+        self._preview_chosen = False  # the user showed or hid the preview by hand
+        self.preview = DockedPreview()
+        self.preview.failed.connect(self.failed.emit)
         for button in (
             self.new_button,
             self.save_button,
@@ -119,7 +142,10 @@ class ConfigurationsView(View):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.heading)
+        header = QHBoxLayout()
+        header.addWidget(self.heading, 1)
+        header.addWidget(self.preview_toggle)
+        right_layout.addLayout(header)
         right_layout.addWidget(self.editor, 1)
         # The status has a line of its own and the buttons wrap, Save last: on a narrow window
         # (800x600, German) Save and Revert stay on screen.
@@ -134,11 +160,16 @@ class ConfigurationsView(View):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(right)
-        # A narrower window takes a quarter of what it loses from the list, the rest from the
-        # editor: on a small screen the editor keeps most of the width.
+        splitter.addWidget(self.preview)
+        # Only the Preview button hides the preview, so the button always says whether it shows.
+        splitter.setCollapsible(1, False)
+        splitter.setCollapsible(2, False)
+        # A narrower window takes a seventh of what it loses from the list, the rest from the
+        # editor and the preview: on a small screen the form keeps most of the width.
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([260, 900])
+        splitter.setStretchFactor(2, 3)
+        splitter.setSizes([240, 640, 560])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -153,6 +184,8 @@ class ConfigurationsView(View):
         self.new_button.clicked.connect(self.new_configuration)
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.revert)
+        self.preview_toggle.toggled.connect(self.preview.setVisible)
+        self.preview_toggle.clicked.connect(self._preview_chosen_by_hand)
         # Export/import and copy to another account: each job in a module of its own.
         self.files = ConfigurationFiles(self)
         self.copying = ConfigurationCopy(self)
@@ -172,6 +205,7 @@ class ConfigurationsView(View):
             if dialog is not None:
                 dialog.reject()
         self._tasks.cancel_all()
+        self.preview.shutdown()
 
     @property
     def _gateway(self) -> Gateway:
@@ -191,6 +225,7 @@ class ConfigurationsView(View):
         """Works on this account from now on (the caller asked ``confirm_discard`` first)."""
         self.shutdown()
         self._context = context
+        self.preview.attach(context)
         self._records = []
         self._original = self._base = None
         self._shown_id = None
@@ -203,6 +238,7 @@ class ConfigurationsView(View):
         """Reloads the list and the catalogue; unsaved edits in the form are kept."""
         if self._context is not None:
             self._tasks.run("load", self._load())
+            self.preview.refresh()
 
     async def _load(self) -> None:
         try:
@@ -318,6 +354,17 @@ class ConfigurationsView(View):
         current = self.current_configuration()
         if current is not None:
             self.edited.emit(current)
+            self.preview.show_configuration(current, has_problems=bool(self.problems()))
+
+    # --- the docked preview ------------------------------------------------------------------
+
+    def _preview_chosen_by_hand(self) -> None:
+        self._preview_chosen = True
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if not self._preview_chosen:
+            self.preview_toggle.setChecked(self.width() >= PREVIEW_MIN_VIEW_WIDTH)
 
     def problems(self) -> list[ValidationProblem]:
         """The rules' problems with the form as it is, and Stripe's last refusal."""
@@ -337,6 +384,7 @@ class ConfigurationsView(View):
         unsaved = self.has_unsaved_edits()
         saved = self._original is not None
         self.save_button.setEnabled(unsaved)
+        self.preview.mark_unsaved(unsaved)
         self.revert_button.setEnabled(unsaved)
         self.export_button.setEnabled(True)
         self.copy_button.setEnabled(saved)
@@ -429,16 +477,15 @@ class ConfigurationsView(View):
             return
         problems = validate(current, self._catalogue)
         if problems:
-            self.editor.show_problems([*problems, *self._server_problems])
-            self.editor.reveal(owning_field(problems[0].param, list(self.editor.bindings)) or "")
             self.status.setText(self.tr("Not saved: fix the problems marked in red first."))
-            self.failed.emit(ValidationError(tuple(problems)))
+            self.failed.emit(self._at_fields(problems, ValidationError(tuple(problems))))
             return
         changes = diff(self._original, current)
         if self._original is not None and not changes:
             self.status.setText(self.tr("Nothing to save."))
             return
-        dialog = SaveDiffDialog(
+        dialog = SaveSummaryDialog(
+            [summarize_save(self._original, current, self._catalogue)],
             changes,
             [self.editor.title_of(change.param) for change in changes],
             configuration=current.name or current.id or self.tr("New configuration"),
@@ -454,6 +501,33 @@ class ConfigurationsView(View):
         dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
         dialog.open()
 
+    def _at_fields(
+        self, problems: Sequence[ValidationProblem], cause: ConsoleError
+    ) -> ConsoleError:
+        """Shows ``problems`` at their fields (the first one's tab in front) and returns what
+        the error bar says: only which fields need attention, in the user's language.
+
+        Problems no field shows (they are listed above the tabs) are said whole; if no problem
+        has a field, ``cause`` goes to the bar as it is.
+        """
+        fields = list(self.editor.bindings)
+        self.editor.show_problems(list(dict.fromkeys([*self.problems(), *problems])))
+        owners = [owning_field(p.param, fields) for p in problems]
+        titled = list(dict.fromkeys(self.editor.title_of(o) for o in owners if o))
+        first = next((o for o in owners if o), None)
+        if first is None:
+            return cause
+        self.editor.reveal(first)
+        names = ", ".join(titled)
+        if len(titled) == 1:
+            text = self.tr("Not saved: the field {fields} needs attention.").format(fields=names)
+        else:
+            text = self.tr("Not saved: {count} fields need attention ({fields}).").format(
+                count=len(titled), fields=names
+            )
+        elsewhere = [p.message for p, owner in zip(problems, owners, strict=True) if not owner]
+        return FieldsNeedAttentionError(" ".join([text, *elsewhere]), cause)
+
     def _forget_dialog(self, dialog: object) -> None:
         for name in ("diff_dialog", "import_dialog", "copy_dialog"):
             if getattr(self, name) is dialog:
@@ -464,7 +538,7 @@ class ConfigurationsView(View):
     ) -> None:
         checked = await save(self._gateway, original, edited, self._catalogue, dry_run=True)
         if checked.problems:
-            raise ValidationError(checked.problems)
+            raise self._at_fields(checked.problems, ValidationError(checked.problems))
         # Nothing may replace the form while Stripe answers: the answer goes into it.
         self.editor.setEnabled(False)
         self.list.setEnabled(False)
@@ -480,11 +554,11 @@ class ConfigurationsView(View):
         except StripeApiError as error:
             self._server_problems = [problem_from_stripe(error)]
             self._recheck()
-            field = owning_field(error.param or "", list(self.editor.bindings))
-            if field:
-                self.editor.reveal(field)
             self.status.setText(self.tr("Stripe refused the save; your edits are kept."))
-            raise
+            shown = self._at_fields(self._server_problems, error)
+            if shown is error:
+                raise  # no field shows it: the bar says Stripe's error whole
+            raise shown from error
         except ConsoleError:
             self.status.setText(self.tr("The save failed; your edits are kept. Save retries."))
             raise

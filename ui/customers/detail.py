@@ -3,7 +3,6 @@ the customer do, and why not, in plain words), invoices, payment methods and tax
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from html import escape
 
@@ -17,10 +16,12 @@ from console.customers.support_card import (
     subscription_card,
 )
 from console.customers.support_view import CustomerView, SubscriptionView
+from console.dates import format_day
 from console.eligibility.rules import Action, Eligibility
-from console.gateway.models import Invoice, Subscription
+from console.gateway.models import Customer, Invoice, Subscription
 from console.i18n import _ as core_words
-from console.money import FALLBACK_LOCALE, format_amount
+from console.i18n import formatting_locale
+from console.money import format_amount
 from ui.cancellation_reasons import reason_label
 
 
@@ -39,12 +40,6 @@ def _action_words(action: Action) -> str:
         "pause": QCoreApplication.translate("CustomerDetail", "pause it"),
     }
     return words[action]
-
-
-def _date(timestamp: int | None) -> str:
-    if timestamp is None:
-        return "—"
-    return dt.datetime.fromtimestamp(timestamp, dt.UTC).strftime("%Y-%m-%d")
 
 
 def _status(status: str) -> tuple[str, str, str]:
@@ -206,7 +201,7 @@ def last_cancellation_html(subscriptions: Sequence[Subscription]) -> str:
     if latest.cancellation_comment:
         parts.append(f"“{latest.cancellation_comment}”")
     title = QCoreApplication.translate("CustomerDetail", "Last cancellation ({date}):").format(
-        date=_date(latest.canceled_at or latest.cancel_at)
+        date=format_day(latest.canceled_at or latest.cancel_at)
     )
     return f"<p><b>{escape(title)}</b> {escape(' — '.join(parts))}</p>"
 
@@ -215,7 +210,7 @@ def _invoice_row(invoice: Invoice, locale: str) -> str:
     total = format_amount(invoice.total, invoice.currency, locale)
     due = format_amount(invoice.amount_remaining, invoice.currency, locale)
     return (
-        f"<tr><td>{escape(invoice.number or invoice.id)}</td><td>{_date(invoice.created)}</td>"
+        f"<tr><td>{escape(invoice.number or invoice.id)}</td><td>{format_day(invoice.created)}</td>"
         f"<td>{escape(_invoice_status(invoice.status))}</td>"
         f"<td align='right'>{escape(total)}</td><td align='right'>{escape(due)}</td></tr>"
     )
@@ -226,16 +221,35 @@ def _heading(title: str, count: int, more: bool = False) -> str:
     return f"<h2>{escape(title)} ({shown})</h2>"
 
 
+def _balance_html(customer: Customer, locale: str) -> str:
+    """The customer's balance as Stripe means it: negative is credit the next invoices use,
+    positive is owed and added to the next invoice; nothing when there is none."""
+    if not customer.balance or not customer.currency:
+        return ""
+    amount = format_amount(abs(customer.balance), customer.currency, locale)
+    if customer.balance < 0:
+        text = QCoreApplication.translate(
+            "CustomerDetail", "Credit balance: {amount} (taken off the next invoices)"
+        )
+    else:
+        text = QCoreApplication.translate(
+            "CustomerDetail", "Owes {amount} (added to the next invoice)"
+        )
+    return f"<p>{escape(text.format(amount=amount))}</p>"
+
+
 def customer_html(
-    view: CustomerView, locale: str = FALLBACK_LOCALE, *, portal_links: bool = False
+    view: CustomerView, locale: str | None = None, *, portal_links: bool = False
 ) -> str:
-    """The detail as HTML; amounts formatted for ``locale`` (e.g. "de_DE"); with
+    """The detail as HTML; amounts formatted for ``locale`` (e.g. "de_DE"; by default as the
+    app writes dates and amounts, console.i18n.formatting_locale); with
     ``portal_links`` (test mode), each action the portal offers links to its page there."""
+    locale = locale or formatting_locale()
     detail = view.detail
     customer = detail.customer
     none = escape(QCoreApplication.translate("CustomerDetail", "None."))
     since = QCoreApplication.translate("CustomerDetail", "customer since {date}").format(
-        date=_date(customer.created)
+        date=format_day(customer.created)
     )
     parts = [
         f"<h2>{escape(customer.name or QCoreApplication.translate('CustomerDetail', '(no name)'))}"
@@ -244,6 +258,9 @@ def customer_html(
         f" · {escape(customer.phone or QCoreApplication.translate('CustomerDetail', 'no phone'))}"
         f"<br><small>{escape(customer.id)} · {escape(since)}</small></p>",
     ]
+    balance = _balance_html(customer, locale)
+    if balance:
+        parts.append(balance)
     configuration = view.configuration
     if configuration is not None:
         label = QCoreApplication.translate("CustomerDetail", "Portal configuration: {name}")
@@ -325,7 +342,7 @@ class CustomerDetailPane(QTextBrowser):
     def show_customer(self, view: CustomerView) -> None:
         # Amounts follow the UI's language ("C" in a bare environment: Babel's fallback).
         self._customer_id = view.detail.customer.id
-        self.setHtml(customer_html(view, self.locale().name(), portal_links=self.portal_links))
+        self.setHtml(customer_html(view, portal_links=self.portal_links))
 
     def _link_clicked(self, url: QUrl) -> None:
         found = parse_portal_link(url.toString())

@@ -7,8 +7,6 @@ arrives later, asynchronously, through ``append_page``.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
@@ -19,6 +17,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from console.dates import format_day
 from console.index import IndexedCustomer
 
 PAGE_SIZE = 100
@@ -99,7 +98,7 @@ class CustomersModel(QAbstractTableModel):
         if column == 2:
             return customer.phone or ""
         if column == 3:
-            return dt.datetime.fromtimestamp(customer.created, dt.UTC).strftime("%Y-%m-%d")
+            return format_day(customer.created)
         return customer.id
 
     def canFetchMore(self, parent: _Index) -> bool:  # noqa: N802

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from console.errors import ConsoleError, ValidationError
 from console.gateway.models import PortalConfigurationRecord, PortalSession, Price, Subscription
+from console.i18n import formatting_locale
 from console.index import find_customers
 from console.money import format_amount
 from console.portal_session.quick_view import FlowType, open_portal_as_customer, refuse_live_mode
@@ -415,7 +416,7 @@ class PortalSessionView(View):
         for price in prices:
             if price.type != "recurring":
                 continue
-            amount = format_amount(price.unit_amount, price.currency, self.locale().name())
+            amount = format_amount(price.unit_amount, price.currency, formatting_locale())
             every = f" / {price.recurring_interval}" if price.recurring_interval else ""
             label = price.product_name or price.nickname or price.id
             self.confirm_price.addItem(f"{label} ({amount}{every})", price.id)

@@ -10,12 +10,10 @@ and configuration again. Errors go out through ``failed`` to the window's error 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,27 +27,17 @@ from PySide6.QtWidgets import (
 )
 
 from console.configurations.model import PortalConfiguration
-from console.preview.branding import (
-    AccountBranding,
-    CatalogProduct,
-    PreviewSource,
-    SandboxAddress,
-    load_catalog,
-    load_configuration,
-    portal_locales,
-    read_branding,
-    render_previews,
-)
+from console.preview.branding import load_configuration, portal_locales
 from ui.configuration_names import configuration_label, picker_order
 from ui.context import AccountContext
 from ui.flow_layout import FlowLayout, one_line
 from ui.preview.pane import PreviewPane, locale_caption
+from ui.preview.renderer import PreviewRenderer
 from ui.tasks import NamedTasks
 from ui.view import View
 
 log = logging.getLogger(__name__)
 
-RENDER_DELAY_MS = 300  # edits arriving closer together than this render once
 MAX_SIDE_BY_SIDE = 4
 SIDE_BY_SIDE_DEFAULTS = ("de", "ja", "ru", "el", "fr")
 
@@ -64,14 +52,7 @@ class PreviewView(View):
         self._configuration_id: str | None = None
         self._edits: PortalConfiguration | None = None
         self._configurations: dict[str, PortalConfiguration] = {}
-        self._branding: AccountBranding | None = None
-        self._catalogs: dict[tuple[tuple[str, tuple[str, ...]], ...], tuple[CatalogProduct, ...]]
-        self._catalogs = {}
         self._locales = {entry.code: entry for entry in portal_locales()}
-        self._expected: dict[PreviewPane, str] = {}  # the URL each pane is loading
-        self._rendering = False  # a render is asking the sandbox
-        self._generation = 0  # counts renders; only the newest one's end counts
-        self._stale = False  # something changed while the view was hidden
 
         self.configuration_picker = QComboBox()
         # As wide as a usual name, not as the longest one (the list shows them whole).
@@ -147,10 +128,11 @@ class PreviewView(View):
         layout.addWidget(self.note)
         layout.addWidget(splitter, 1)
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(RENDER_DELAY_MS)
-        self._debounce.timeout.connect(self._render_now)
+        self.renderer = PreviewRenderer(
+            self, lambda: self.panes, self._configuration, self.failed.emit
+        )
+        self.renderer.report_to(self.rendering, self.note)
+        self.renderer.rendered.connect(self.rendered.emit)
         self.configuration_picker.activated.connect(self._configuration_picked)
         self.locale_picker.currentIndexChanged.connect(self._locale_picked)
         self.side_by_side.toggled.connect(self._side_by_side_toggled)
@@ -164,7 +146,8 @@ class PreviewView(View):
         self._context = context
         self._configuration_id = None
         self._edits = None
-        self._forget_loaded()
+        self._configurations.clear()
+        self.renderer.attach(context)
         self.configuration_picker.clear()
         self._tasks.run("configurations", self._load_configurations())
 
@@ -172,7 +155,8 @@ class PreviewView(View):
         """Ctrl+R: reads branding and configurations again and renders anew."""
         if self._context is None:
             return
-        self._forget_loaded()
+        self._configurations.clear()
+        self.renderer.forget_loaded()
         self._tasks.run("configurations", self._load_configurations())
 
     def close_panel(self) -> bool:
@@ -184,14 +168,9 @@ class PreviewView(View):
 
     def shutdown(self) -> None:
         """Cancels what is under way and lets go of the web pages (the window is closing)."""
-        self._debounce.stop()
-        self._generation += 1
-        self._rendering = False
         self.rendering.setVisible(False)
         self._tasks.cancel_all()
-        self._expected.clear()
-        for pane in self.panes:
-            pane.release()
+        self.renderer.shutdown()
 
     def show_configuration(self, configuration_id: str) -> None:
         """Preview this saved configuration ("" is a new one: its edits follow)."""
@@ -233,12 +212,6 @@ class PreviewView(View):
 
     def shown_locales(self) -> list[str]:
         return [pane.portal_locale.code for pane in self.panes]
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
-        super().showEvent(event)
-        if self._stale:
-            self._stale = False
-            self._schedule(at_once=True)
 
     # --- choosing what to show ----------------------------------------------------------------
 
@@ -297,7 +270,7 @@ class PreviewView(View):
         kept = {pane.portal_locale.code: pane for pane in self.panes}
         panes = [kept.pop(code) if code in kept else self._new_pane(code) for code in codes]
         for pane in kept.values():
-            self._expected.pop(pane, None)
+            self.renderer.forget(pane)
             pane.setParent(None)
             pane.deleteLater()
         for pane in self.panes:
@@ -316,34 +289,13 @@ class PreviewView(View):
 
     def _new_pane(self, code: str) -> PreviewPane:
         pane = PreviewPane(self._locales[code], self.grid_host)
-        pane.loaded.connect(lambda ok, url, shown=pane: self._pane_loaded(shown, ok, url))
+        self.renderer.watch(pane)
         return pane
 
     # --- rendering -----------------------------------------------------------------------------
 
     def _schedule(self, *, at_once: bool = False) -> None:
-        if self._context is None:
-            return
-        if not self.isVisible():
-            # Web pages cost memory and a renderer process: render when the view is shown.
-            self._stale = True
-            return
-        self.rendering.setVisible(True)  # from the change on, until its page is on screen
-        if at_once:
-            self._debounce.stop()
-            self._render_now()
-        else:
-            self._debounce.start()
-
-    def _render_now(self) -> None:
-        self._generation += 1
-        self._rendering = True
-        self._tasks.run("render", self._render(self._generation))
-
-    def _forget_loaded(self) -> None:
-        self._configurations.clear()
-        self._catalogs.clear()
-        self._branding = None
+        self.renderer.schedule(at_once=at_once)
 
     async def _load_configurations(self) -> None:
         if self._context is None:
@@ -372,76 +324,6 @@ class PreviewView(View):
             found = await load_configuration(self._context.gateway, self._configuration_id)
             self._configurations[self._configuration_id] = found
         return found
-
-    async def _account_branding(self) -> AccountBranding:
-        if self._branding is not None:
-            return self._branding
-        assert self._context is not None
-        # The account's own gateway reads it (with the account's key, on Stripe or a sandbox).
-        # An icon or logo that cannot be downloaded goes to the error bar and the page renders
-        # without it, with the name and colours.
-        self._branding = await read_branding(self._context.gateway, image_failed=self.failed.emit)
-        return self._branding
-
-    async def _catalog(self, configuration: PortalConfiguration) -> tuple[CatalogProduct, ...]:
-        assert self._context is not None
-        offered = configuration.features.subscription_update.products or ()
-        key = tuple((p.product, tuple(p.prices)) for p in offered)
-        found = self._catalogs.get(key)
-        if found is None:
-            found = await load_catalog(self._context.gateway, configuration)
-            self._catalogs[key] = found
-        return found
-
-    def _sandbox(self) -> SandboxAddress | None:
-        return None if self._context is None else self._context.sandbox
-
-    async def _render(self, generation: int) -> None:
-        try:
-            sandbox = self._sandbox()
-            if sandbox is None:
-                self._show_note(
-                    self.tr("The built-in sandbox is not running, so nothing can render.")
-                )
-                return
-            self.note.setVisible(False)
-            configuration = await self._configuration()
-            if configuration is None:
-                return
-            branding, catalog = await asyncio.gather(
-                self._account_branding(), self._catalog(configuration)
-            )
-            source = PreviewSource(configuration, branding, catalog)
-            panes = list(self.panes)
-            previews = await render_previews(sandbox, source, [p.portal_locale.code for p in panes])
-            for pane, preview in zip(panes, previews, strict=True):
-                self._expected[pane] = preview.url
-                pane.load(preview.url)
-        finally:
-            # A replaced (cancelled) render ends after its successor began: leave the flag alone.
-            if generation == self._generation:
-                self._rendering = False
-                self._settle()
-
-    def _pane_loaded(self, pane: PreviewPane, ok: bool, url: str) -> None:
-        if self._expected.get(pane) != url:
-            return  # an older preview, already replaced
-        del self._expected[pane]
-        if not ok:
-            log.info("A preview page did not load (%s)", pane.portal_locale.code)
-        self._settle()
-
-    def _settle(self) -> None:
-        """Hides "Rendering…" once nothing is asked or loading; says so with ``rendered``."""
-        if self._rendering or self._expected or self._debounce.isActive():
-            return
-        if self.rendering.isVisible():
-            self.rendering.setVisible(False)
-            self.rendered.emit()
-
-    def _show_note(self, text: str) -> None:
-        self.note.setText(text)
-        self.note.setVisible(True)
 
     def is_rendering(self) -> bool:
         return self.rendering.isVisible()

@@ -22,6 +22,7 @@ from PySide6.QtCore import QCoreApplication, QDate, QEvent, QLocale, QMargins, Q
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QWidget
 
+from console.dates import format_day
 from console.report.cancellations import Bucket
 from console.report.period import Grouping
 from ui.cancellation_reasons import ordered, reason_colour, reason_label
@@ -36,7 +37,7 @@ def bucket_label(start: int, grouping: Grouping, locale: QLocale) -> str:
     qdate = QDate(day.year, day.month, day.day)
     if grouping == "month":
         return locale.toString(qdate, "MMM yyyy")
-    short = locale.toString(qdate, QLocale.FormatType.ShortFormat)
+    short = format_day(day)
     if grouping == "week":
         return QCoreApplication.translate("ReasonsChart", "Week of {date}").format(date=short)
     return short

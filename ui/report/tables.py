@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt, QTimeZone
+from PySide6.QtCore import QCoreApplication, QLocale, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
+from console.dates import format_moment
 from console.report.cancellations import Report
 from ui.cancellation_reasons import ordered, reason_label
 
 
-def utc_time(moment: int, locale: QLocale) -> str:
-    shown = QDateTime.fromSecsSinceEpoch(moment, QTimeZone.utc())
-    return locale.toString(shown, QLocale.FormatType.ShortFormat)
+def utc_time(moment: int) -> str:
+    return format_moment(moment)
 
 
 def make_table(headers: Sequence[str]) -> QTableWidget:
@@ -98,7 +98,7 @@ def comment_rows(
 ) -> list[list[str | int]]:
     return [
         [
-            utc_time(c.at, locale),
+            utc_time(c.at),
             customer(c.customer_id, names),
             reason_label(c.feedback or "none"),
             (c.comment or "").replace("\n", " "),
@@ -116,7 +116,7 @@ def offer_rows(report: Report, locale: QLocale, names: Mapping[str, str]) -> lis
     }
     return [
         [
-            utc_time(o.at, locale),
+            utc_time(o.at),
             customer(o.customer_id, names),
             o.subscription_id,
             o.coupon,

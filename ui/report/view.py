@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.dates import day_pattern, format_day
 from console.errors import ConsoleError
 from console.report.cancellations import Report, buckets_to_csv, to_csv
 from console.report.fetch import (
@@ -106,7 +107,7 @@ class CancellationReportView(View):
         self.last_day = QDateEdit()
         for edit in (self.first_day, self.last_day):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat(self.locale().dateFormat(self.locale().FormatType.ShortFormat))
+            edit.setDisplayFormat(day_pattern())
         self.grouping_choice = QComboBox()
         self.grouping_choice.addItem(self.tr("By day"), "day")
         self.grouping_choice.addItem(self.tr("By week"), "week")
@@ -387,7 +388,7 @@ class CancellationReportView(View):
     # --- showing the report ------------------------------------------------------------------
 
     def _day(self, day: date) -> str:
-        return self.locale().toString(_qdate(day), self.locale().FormatType.ShortFormat)
+        return format_day(day)
 
     def _show_message(self, text: str) -> None:
         self.empty_message.setText(text)

@@ -47,7 +47,7 @@ def _exclusive(a: str, b: str, param: str) -> StripeError:
     )
 
 
-def _currency(value: str, param: str) -> str:
+def currency_code(value: str, param: str) -> str:
     code = value.lower()
     if len(code) != 3 or not code.isalpha() or not code.isascii():
         raise invalid(f"Invalid currency: {value}.", param=param)
@@ -293,7 +293,7 @@ def currency_options(price: JSON, value: Any, prefix: str) -> JSON:
     options: JSON = {}
     for raw_code, option in (value or {}).items():
         where = ("currency_options", raw_code)
-        code = _currency(raw_code, _param_name(prefix, *where))
+        code = currency_code(raw_code, _param_name(prefix, *where))
         entry: JSON = {
             "custom_unit_amount": _custom_unit_amount(
                 option.get("custom_unit_amount"), prefix, *where
@@ -383,7 +383,7 @@ def _product_for(ctx: Context, params: JSON, prefix: str) -> str:
 
 def create_price(ctx: Context, params: JSON, *, prefix: str = "") -> JSON:
     """A new price, stored under its product; the caller emits price.created."""
-    currency = _currency(params["currency"], _param_name(prefix, "currency"))
+    currency = currency_code(params["currency"], _param_name(prefix, "currency"))
     product_id = _product_for(ctx, params, prefix)
     price = new_price(ctx.new_id("price", 24), product_id, currency, ctx.now())
     if params.get("recurring"):

@@ -35,6 +35,7 @@ WHERE i.account = ? AND i.type = 'subscription_item'
   AND json_extract(i.data, '$.price.recurring.interval') = ?
   AND coalesce(json_extract(i.data, '$.price.recurring.interval_count'), 1) = ?
   AND coalesce(json_extract(i.data, '$.deleted'), 0) = 0
+  AND {on_clock}
   AND EXISTS (
     SELECT 1 FROM objects AS s WHERE s.id = i.parent AND s.type = 'subscription'
       AND json_extract(s.data, '$.status') NOT IN ('canceled', 'incomplete_expired'))
@@ -50,14 +51,22 @@ class AdvanceLimit:
     """Why, for the error message: "two years (no subscriptions)", "two intervals of ..."."""
 
 
-def advance_limit(store: Store, platform: str, now: int) -> AdvanceLimit:
-    """How far the clock may move from ``now`` in one advance."""
-    accounts = [platform] + [
-        str(row[0])
-        for row in store.query(
-            "SELECT id FROM objects WHERE account = ? AND type = 'account'", (platform,)
-        )
-    ]
+def advance_limit(
+    store: Store, platform: str, now: int, *, test_clock: str | None = None
+) -> AdvanceLimit:
+    """How far the clock may move from ``now`` in one advance: the sandbox's own clock, or with
+    ``test_clock`` that test clock (``platform`` is then the account the clock belongs to)."""
+    accounts = [platform]
+    if test_clock is None:
+        accounts += [
+            str(row[0])
+            for row in store.query(
+                "SELECT id FROM objects WHERE account = ? AND type = 'account'", (platform,)
+            )
+        ]
+    on_clock = "i.clock IS NULL" if test_clock is None else "i.clock = ?"
+    live_on = _LIVE_SUBSCRIPTION_ON.format(on_clock=on_clock)
+    clock_args = () if test_clock is None else (test_clock,)
     candidates: set[tuple[int, str, int, str]] = set()
     for account in accounts:
         for interval, count in store.query(_PRICE_INTERVALS, (account,)):
@@ -66,7 +75,7 @@ def advance_limit(store: Store, platform: str, now: int) -> AdvanceLimit:
                 candidates.add((reach, str(interval), int(count or 1), account))
     # Shortest first: the first interval some live subscription is billed on is the bound.
     for reach, interval, count, account in sorted(candidates):
-        if store.query(_LIVE_SUBSCRIPTION_ON, (account, interval, count)):
+        if store.query(live_on, (account, interval, count, *clock_args)):
             every = interval if count == 1 else f"{count} {interval}s"
             return AdvanceLimit(
                 reach, f"two billing intervals of the shortest subscription (every {every})"

@@ -10,7 +10,7 @@ subscription rules that react to them.
 
 from __future__ import annotations
 
-from console.sandbox.billing import drafts, invoice_items, listeners, payments
+from console.sandbox.billing import customer_balance, drafts, invoice_items, listeners, payments
 from console.sandbox.billing.invoice_math import (
     embed_lines,
     line_from_item,
@@ -358,7 +358,6 @@ def finalize(ctx: Context, invoice: JSON) -> JSON:
     invoice["status_transitions"]["finalized_at"] = now
     invoice["effective_at"] = invoice.get("effective_at") or now
     invoice["automatically_finalizes_at"] = None
-    customer_before = snapshot(customer)
     if not invoice.get("number"):
         sequence = int(customer.get("next_invoice_sequence") or 1)
         invoice["number"] = f"{customer['invoice_prefix']}-{sequence:04d}"
@@ -366,15 +365,8 @@ def finalize(ctx: Context, invoice: JSON) -> JSON:
     _page_urls(ctx, invoice)
     if invoice["collection_method"] == "send_invoice" and invoice.get("due_date") is None:
         invoice["due_date"] = now + int(invoice.get("_days_until_due") or 0) * DAY
-    balance = int(customer.get("balance") or 0)
-    # apply_balance (via recompute) returns the balance the customer is left with
-    recompute(ctx, invoice, balance=balance)
-    left = int(invoice["ending_balance"])
-    invoice["_balance_applied"] = left - balance
-    customer["balance"] = left
+    customer_balance.apply_at_finalization(ctx, invoice, customer)
     ctx.save(customer)
-    if customer["balance"] != customer_before.get("balance"):
-        ctx.emit("customer.updated", customer, {"balance": customer_before.get("balance")})
     # Collection is the caller's next step (attempt_collection), never implied here: a
     # subscription created with default_incomplete must not be charged behind its back.
     ctx.save(invoice, due=None)
@@ -568,14 +560,7 @@ def void(ctx: Context, invoice: JSON) -> JSON:
     invoice["status_transitions"]["voided_at"] = ctx.now()
     invoice["next_payment_attempt"] = None
     invoice["auto_advance"] = False
-    applied = int(invoice.pop("_balance_applied", 0) or 0)
-    if applied:
-        # Voiding gives back the customer balance the invoice had used (or credited).
-        customer = ctx.fetch("customer", invoice["customer"], param="customer")
-        old = customer["balance"]
-        customer["balance"] = old - applied
-        ctx.save(customer)
-        ctx.emit("customer.updated", customer, {"balance": old})
+    customer_balance.give_back(ctx, invoice)
     for payment in ctx.store.scan(
         account=ctx.account, type_="invoice_payment", parent=invoice["id"]
     ):

@@ -28,20 +28,33 @@ from typing import Any
 
 from console.sandbox import resources
 from console.sandbox.facts import ids, spec
+from console.sandbox.facts.api_versions import (
+    PINNED,
+    ApiVersion,
+    UnknownApiVersionError,
+    api_version,
+)
 from console.sandbox.facts.errors import StripeError, as_answered
 from console.sandbox.facts.spec import JSON, Operation, spec_operations
 from console.sandbox.http.expand import expand
 from console.sandbox.http.hosted_urls import rebase_links
 from console.sandbox.http.multipart import is_multipart, parse_multipart, upload_digest
 from console.sandbox.http.validation import validate_params
+from console.sandbox.http.versions import in_version
 from console.sandbox.http.wire import parse_form
 from console.sandbox.network.profile import NETWORK_OFF, NetworkProfile
 from console.sandbox.state import hidden_fields
 from console.sandbox.state.clock import Clock
 from console.sandbox.state.context import Context
-from console.sandbox.state.registry import CLOCK_MOVERS, EXTRA_OPERATIONS, HANDLERS
+from console.sandbox.state.registry import (
+    CLOCK_MOVERS,
+    EXTRA_OPERATIONS,
+    HANDLERS,
+    WAKES_SWEEPER,
+)
 from console.sandbox.state.store import Store
 from console.sandbox.state.sweep import run_due
+from console.sandbox.state.test_clocks import enter_request_clock
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +73,8 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     # The request moved the clock: the due work is to be done before this is sent.
     due_work: bool = False
+    # The request started background work (a test clock's advance): wake the catch-up.
+    wake_sweeper: bool = False
 
 
 def redact_key(key: str) -> str:
@@ -117,9 +132,12 @@ class Api:
         key = headers.get("idempotency-key")
         if key is not None:
             reply_headers["Idempotency-Key"] = key
-        due_work = False
+        due_work = wake_sweeper = False
+        version = PINNED
         try:
             account = self._authenticate(headers)
+            version = self._version(headers)
+            reply_headers["Stripe-Version"] = version.name
             matched = self.router.match(method, path)
             if matched is None:
                 raise StripeError(
@@ -142,9 +160,14 @@ class Api:
                     op, path, path_params, params, account, key, request_id, reply_headers
                 )
                 reply.due_work = reply.status == 200 and op.operation_id in CLOCK_MOVERS
+                if not version.is_pinned:
+                    reply.body = _encode(in_version(json.loads(reply.body), version))
+                reply.wake_sweeper = reply.status == 200 and op.operation_id in WAKES_SWEEPER
                 return reply
             status, payload = self._run(op, path_params, params, account, request_id, None)
+            payload = in_version(payload, version)
             due_work = op.operation_id in CLOCK_MOVERS
+            wake_sweeper = op.operation_id in WAKES_SWEEPER
         except StripeError as error:
             status, payload = error.status, error.body(request_id)
         except Exception:
@@ -157,7 +180,7 @@ class Api:
                 type="api_error",
             )
             status, payload = unexpected.status, unexpected.body(request_id)
-        return Reply(status, _encode(payload), reply_headers, due_work)
+        return Reply(status, _encode(payload), reply_headers, due_work, wake_sweeper)
 
     # -- steps ------------------------------------------------------------------
 
@@ -207,6 +230,12 @@ class Api:
             )
         return connected
 
+    def _version(self, headers: dict[str, str]) -> ApiVersion:
+        try:
+            return api_version(headers.get("stripe-version"))
+        except UnknownApiVersionError as error:
+            raise StripeError(str(error)) from None
+
     def _context(self, account: str, request_id: str | None, key: str | None) -> Context:
         return Context(
             store=self.store,
@@ -234,6 +263,8 @@ class Api:
         kept: StripeError | None = None
         try:
             with self.store.transaction():
+                # A request about a test-clock customer's objects works at that clock's time.
+                enter_request_clock(ctx, op.path, params, path_params)
                 try:
                     result = handler(ctx, params, **path_params)
                 except StripeError as error:

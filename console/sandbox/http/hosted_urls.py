@@ -20,6 +20,8 @@ HOSTED_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "billing_portal.configuration": (("login_page", "url"),),
     "billing_portal.session": (("url",),),
     "file": (("url",),),
+    "checkout.session": (("url",),),
+    "payment_link": (("url",),),
 }
 
 

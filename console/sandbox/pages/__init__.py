@@ -1,8 +1,9 @@
-"""Hosted pages other than the portal: the hosted invoice page and its PDF.
+"""Hosted pages other than the portal: the hosted invoice page and its PDF, the hosted checkout
+page and the payment link page.
 
 Importing the package registers the pages' routes (``state.registry.PAGE_ROUTES``).
 """
 
-from console.sandbox.pages import invoice
+from console.sandbox.pages import checkout, invoice, payment_link
 
-__all__ = ["invoice"]
+__all__ = ["checkout", "invoice", "payment_link"]

@@ -25,28 +25,16 @@ from console.sandbox.billing import invoicing
 from console.sandbox.facts.errors import StripeError
 from console.sandbox.facts.spec import JSON
 from console.sandbox.http.app import read_body
+from console.sandbox.pages.hosted import MAX_FORM, closing, register, secured
 from console.sandbox.pages.invoice_pdf import render as render_pdf
 from console.sandbox.portal.double_submit import FIELD, DoubleSubmit
 from console.sandbox.portal.pages import error_in, parse_expiry
 from console.sandbox.portal.render import PageLocale, choose_locale, render
 from console.sandbox.portal.session import Brand, brand_for
 from console.sandbox.state.context import Context
-from console.sandbox.state.registry import PAGE_ROUTES
 
 CSRF_COOKIE = "invoice_csrf"
 CSRF = DoubleSubmit(CSRF_COOKIE, path="/i/")
-MAX_FORM = 4096
-SECURITY_HEADERS = {
-    # Styles and the brand icon come from this origin only (the portal's stylesheet, its
-    # brand colours, the uploaded icon); nothing else loads, not even inline style.
-    "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",
-}
 
 
 # -- finding the invoice ------------------------------------------------------------------------
@@ -110,14 +98,9 @@ def _locale(request: Request, customer: JSON) -> PageLocale:
 # -- HTML ---------------------------------------------------------------------------------------
 
 
-def _secured(response: Response) -> Response:
-    response.headers.update(SECURITY_HEADERS)
-    return response
-
-
 def not_found(request: Request) -> Response:
     page = render(request, "hosted_invoice.html", {"invoice": None}, status=404)
-    return _secured(page)
+    return secured(page)
 
 
 def _page(request: Request, hosted: Hosted, *, status: int = 200, paid: bool = False,
@@ -140,7 +123,7 @@ def _page(request: Request, hosted: Hosted, *, status: int = 200, paid: bool = F
         "csrf_field": FIELD,
     }
     page = render(request, "hosted_invoice.html", context, status=status, locale=hosted.locale)
-    return CSRF.set(_secured(page), token)
+    return CSRF.set(secured(page), token)
 
 
 def _refused(request: Request, hosted: Hosted, error: StripeError, status: int) -> Response:
@@ -181,19 +164,13 @@ async def pdf(request: Request) -> Response:
     )
 
 
-def _closing(response: Response) -> Response:
-    """``response``, then the connection closes: the body we refused to read is not drained."""
-    response.headers["Connection"] = "close"
-    return response
-
-
 async def pay(request: Request) -> Response:
     api = _api(request)
     token = request.path_params["token"]
     with api.store.transaction():
         hosted = _locate(request, token)
     if hosted is None:
-        return _closing(not_found(request))
+        return closing(not_found(request))
     # The token first, the body after, and never more of it than a payment form needs.
     declared = request.headers.get("content-length", "")
     try:
@@ -201,7 +178,7 @@ async def pay(request: Request) -> Response:
             raise StripeError("Request body too large.")
         body = await read_body(request.receive, MAX_FORM)
     except StripeError:
-        return _closing(_page(request, hosted, status=413, error="too_large"))
+        return closing(_page(request, hosted, status=413, error="too_large"))
     form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
     if not CSRF.accepts(request, form.get(FIELD, "")):
         return _page(request, hosted, status=403, error="csrf")
@@ -249,7 +226,7 @@ async def pay(request: Request) -> Response:
     return RedirectResponse(f"/i/{token}?paid=1", status_code=303)
 
 
-PAGE_ROUTES.extend(
+register(
     [
         Route("/i/{token}", show, methods=["GET"]),
         Route("/i/{token}/pdf", pdf, methods=["GET"]),

@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from console.sandbox.portal import double_submit, i18n
+from console.sandbox.portal.addresses import address_lines
 from resources import path
 
 if TYPE_CHECKING:
@@ -90,6 +91,7 @@ def environment(code: str) -> Environment:
     env.filters["money"] = lambda amount, currency: money(amount, currency, locale)
     env.filters["date"] = lambda moment: date(moment, locale)
     env.filters["datetime"] = lambda moment: date_time(moment, locale)
+    env.filters["address_lines"] = lambda address: address_lines(address, locale.babel)
     return env
 
 

@@ -78,9 +78,13 @@ def retrieve(ctx: Context, params: JSON, id: str) -> JSON:
 
 
 def _oldest_kept(ctx: Context) -> int | None:
-    """The ``created`` of the oldest event still kept, or None when all are."""
+    """The ``created`` of the oldest event still kept, or None when all are.
+
+    Counted on the sandbox's own clock, which stands for real time: an event of a test-clock
+    customer is dated at its clock's frozen time, and how Stripe ages those is not documented.
+    """
     kept_for = ctx.network.event_retention_s
-    return None if kept_for is None else ctx.now() - kept_for
+    return None if kept_for is None else ctx.sandbox_now() - kept_for
 
 
 def _expired(ctx: Context, event: JSON) -> bool:

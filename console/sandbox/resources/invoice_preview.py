@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 from console.sandbox.billing import (
     cancellation,
+    customer_balance,
     drafts,
     invoice_items,
     invoicing,
@@ -226,7 +227,6 @@ def preview(ctx: Context, params: JSON) -> JSON:
             param="subscription",
         )
     customer = ctx.fetch("customer", customer_id, param="customer")
-    balance = int(customer.get("balance") or 0)
     details: JSON = params.get("subscription_details") or {}
     recurring_only = params.get("preview_mode") == "recurring"
     with _simulation(ctx):
@@ -279,7 +279,7 @@ def preview(ctx: Context, params: JSON) -> JSON:
                     ctx, value, customer=customer["id"], param="discounts"
                 )
             )
-        recompute(ctx, result, balance=balance)
+        recompute(ctx, result, balance=customer_balance.balance_in(customer, result["currency"]))
         result["lines"] = embedded_list(
             drafts.lines_of(result), f"/v1/invoices/{result['id']}/lines", has_more=False
         )

@@ -18,6 +18,7 @@ import copy
 from typing import Any, NoReturn
 
 from console.sandbox.billing import payment_methods, payments
+from console.sandbox.facts.charge_amounts import MAXIMUM_AMOUNT, minimum_charge
 from console.sandbox.facts.errors import StripeError, invalid
 from console.sandbox.facts.fields import address, metadata
 from console.sandbox.facts.spec import JSON
@@ -37,13 +38,6 @@ CANCELABLE = (
 )
 ALWAYS_UPDATABLE = frozenset({"metadata", "description", "receipt_email", "shipping", "expand"})
 
-# Smallest amount Stripe charges per currency (in the currency's minor unit).
-MINIMUM_AMOUNT = {
-    "usd": 50, "eur": 50, "gbp": 30, "aud": 50, "cad": 50, "nzd": 50, "brl": 50, "chf": 50,
-    "jpy": 50, "sgd": 50, "hkd": 400, "sek": 300, "nok": 300, "dkk": 250, "mxn": 1000,
-    "pln": 200, "czk": 1500, "inr": 50,
-}  # fmt: skip
-MAXIMUM_AMOUNT = 99_999_999
 
 # -- the object -------------------------------------------------------------------------
 
@@ -61,7 +55,7 @@ def _shipping(value: Any) -> JSON | None:
 
 
 def _check_amount(amount: int, currency: str, param: str = "amount") -> None:
-    minimum = MINIMUM_AMOUNT.get(currency, 50)
+    minimum = minimum_charge(currency)
     if amount < minimum:
         raise invalid(
             f"Amount must be at least {minimum} {currency} minor units "

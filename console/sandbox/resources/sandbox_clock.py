@@ -1,9 +1,10 @@
 """The sandbox clock, for tests and demos: read it, or move it forward.
 
-Stripe's test clocks move time for the customers attached to each clock; the
-sandbox has one clock for everything, which is simpler to drive and covers what
-the console needs (renewals, trial ends, period-end cancellations, portal
-session expiry).
+This clock is the sandbox's own, not Stripe's: it stands for real time, and moving it moves
+everything that is not on one of Stripe's test clocks (``test_clocks.py``), whose customers
+stay at their clock's ``frozen_time``. It drives renewals, trial ends and period-end
+cancellations of those objects, the portal's session expiry, and test clocks' own
+``deletes_after``.
 
 An advance is bounded as Stripe bounds a test clock's (``clock_bounds``). This
 handler only moves the clock: its transaction stores the new time, and the due

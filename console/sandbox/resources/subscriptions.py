@@ -123,6 +123,8 @@ def list_subscriptions(ctx: Context, params: JSON) -> JSON:
             and sub["collection_method"] != params["collection_method"]
         ):
             return False
+        if params.get("test_clock") and sub.get("test_clock") != params["test_clock"]:
+            return False
         data = sub["items"]["data"]
         if price and not any(i["price"]["id"] == price for i in data):
             return False

@@ -31,14 +31,6 @@ def _delete(ctx: Context, tax_id: JSON) -> JSON:
     return stub
 
 
-def _of_customer(ctx: Context, customer: str, tax_id: str) -> JSON:
-    ctx.fetch("customer", customer, param="customer")
-    found = ctx.fetch("tax_id", tax_id, param="id")
-    if found.get("customer") != customer:
-        raise no_such("tax id", tax_id, param="id")
-    return found
-
-
 @operation("PostCustomersCustomerTaxIds")
 def create_customer_tax_id(ctx: Context, params: JSON, customer: str) -> JSON:
     owner = ctx.fetch("customer", customer, param="customer")
@@ -47,12 +39,12 @@ def create_customer_tax_id(ctx: Context, params: JSON, customer: str) -> JSON:
 
 @operation("GetCustomersCustomerTaxIdsId")
 def retrieve_customer_tax_id(ctx: Context, params: JSON, customer: str, id: str) -> JSON:
-    return _of_customer(ctx, customer, id)
+    return ctx.fetch_of_customer(customer, "tax_id", id, param="id")
 
 
 @operation("DeleteCustomersCustomerTaxIdsId")
 def delete_customer_tax_id(ctx: Context, params: JSON, customer: str, id: str) -> JSON:
-    return _delete(ctx, _of_customer(ctx, customer, id))
+    return _delete(ctx, ctx.fetch_of_customer(customer, "tax_id", id, param="id"))
 
 
 @operation("GetCustomersCustomerTaxIds")

@@ -150,6 +150,8 @@ class SandboxApp:
         self.network = NetworkConditions()
         self._tasks: list[asyncio.Task[None]] = []
         self._catching_up = asyncio.Lock()
+        # Set by a request that started background work (a test clock's advance).
+        self._sweep_now = asyncio.Event()
         self.pages = Starlette(routes=list(PAGE_ROUTES))
         self.pages.state.api = api
         self.pages.add_exception_handler(404, _not_found)
@@ -186,6 +188,8 @@ class SandboxApp:
                 except Exception:
                     log.exception("the sandbox clock's due work failed")
                     reply = self.api.due_work_failed(reply)
+            if reply.wake_sweeper:
+                self._sweep_now.set()
             reply_status, reply_body, reply_headers = reply.status, reply.body, reply.headers
         raw_headers = [
             (b"content-type", b"application/json"),
@@ -215,7 +219,10 @@ class SandboxApp:
 
     async def _sweeper(self) -> None:
         while True:
-            await asyncio.sleep(self.sweep_interval)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.sweep_interval):
+                    await self._sweep_now.wait()
+            self._sweep_now.clear()
             try:
                 await self.catch_up()
                 self.api.forget_old_results()

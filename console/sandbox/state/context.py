@@ -1,5 +1,10 @@
 """What a handler gets: the store, the clock, whose data is in scope, and helpers.
 
+Time has two sources. ``ctx.now()`` is the time of the customer the work is about: the
+``frozen_time`` of its Stripe test clock when it lives on one (``test_clock``), else the
+sandbox's own clock. ``ctx.sandbox_now()`` is always the sandbox's own clock, for what is
+the sandbox's rather than a customer's (portal session expiry, how long events are kept).
+
 Handlers are plain functions ``fn(ctx, params, **path_params) -> object`` that
 run inside one database transaction; the helpers here keep them short and make
 every handler fail the same way Stripe does (``resource_missing`` with the
@@ -33,6 +38,9 @@ class Context:
     events: list[JSON] = field(default_factory=list)
     # The network profile's search lag and event retention (off: neither).
     network: NetworkProfile = NETWORK_OFF
+    # The Stripe test clock the work's customer lives on, and its time (state/test_clocks.py).
+    test_clock: str | None = None
+    frozen_time: int = 0
 
     @property
     def connected(self) -> bool:
@@ -40,7 +48,19 @@ class Context:
         return self.account != self.platform
 
     def now(self) -> int:
+        """The customer's time: its test clock's frozen time, else the sandbox clock's."""
+        if self.test_clock is not None:
+            return self.frozen_time
         return self.clock.now()
+
+    def sandbox_now(self) -> int:
+        """The sandbox's own clock, whatever test clock the work's customer lives on."""
+        return self.clock.now()
+
+    def on_test_clock(self, clock_id: str, frozen_time: int) -> None:
+        """From here on, work at ``frozen_time`` and make new objects live on ``clock_id``."""
+        self.test_clock = clock_id
+        self.frozen_time = frozen_time
 
     def new_id(self, prefix: str, length: int = 24) -> str:
         return ids.new_id(prefix, length)
@@ -57,8 +77,23 @@ class Context:
             raise no_such(kind or object_type.replace("_", " "), object_id, param=param)
         return obj
 
+    def fetch_of_customer(
+        self, customer: str, object_type: str, object_id: str, *, param: str, kind: str = ""
+    ) -> JSON:
+        """An object under a customer's URL (``/v1/customers/{customer}/…/{id}``): the customer
+        must exist and the object be theirs, else Stripe's 404 naming what is missing."""
+        self.fetch("customer", customer, param="customer")
+        found = self.fetch(object_type, object_id, param=param, kind=kind)
+        if found.get("customer") != customer:
+            raise no_such(kind or object_type.replace("_", " "), object_id, param=param)
+        return found
+
     def insert(self, obj: JSON, *, parent: str | None = None, due: int | None = None) -> JSON:
-        self.store.insert(obj, account=self.account, parent=parent, due=due)
+        """Store a new object; made for a test-clock customer, it lives on that clock (and says
+        so in its ``test_clock`` field, where Stripe's object has one)."""
+        if self.test_clock is not None and "test_clock" in obj:
+            obj["test_clock"] = self.test_clock
+        self.store.insert(obj, account=self.account, parent=parent, due=due, clock=self.test_clock)
         return obj
 
     def save(self, obj: JSON, *, due: int | bool | None = False) -> JSON:

@@ -25,6 +25,9 @@ INCLUDABLE: dict[tuple[str, str], Includer] = {}
 # Operations that move the sandbox clock: the work that falls due is done after they commit,
 # in batches, before they answer (the server's catch-up; Api.call sweeps at once).
 CLOCK_MOVERS: set[str] = set()
+# Operations that start background work and answer at once (a test clock's advance): the
+# server's catch-up is woken rather than waited for.
+WAKES_SWEEPER: set[str] = set()
 
 
 def operation(operation_id: str) -> Callable[[Handler], Handler]:

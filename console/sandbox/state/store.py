@@ -4,7 +4,8 @@ Every object is one row, scoped to the account that owns it (the platform or a
 connected account). A few columns are lifted out of the JSON so that lists,
 cursors and the clock's sweep use indexes: ``created`` and ``seq`` order lists
 newest first, ``parent`` is the owning customer (or product, or subscription),
-and ``due`` is the next moment the clock must act on the object.
+and ``due`` is the next moment the clock must act on the object, and ``clock`` the test clock the
+object lives on (a test-clock customer's objects; NULL for everything on the sandbox's own clock).
 
 One connection, used from the server's thread only; each request runs in one
 ``BEGIN IMMEDIATE`` transaction, so it is applied whole or not at all, and WAL
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from console.sandbox.state import database_file
+from console.sandbox.state.clock_rows import ClockRows
 from console.sandbox.state.database_file import DatabaseLock, DatabaseUnusableError
 
 JSON = dict[str, Any]
@@ -43,7 +45,8 @@ CREATE TABLE IF NOT EXISTS objects (
     created  INTEGER NOT NULL,
     parent   TEXT,
     due      INTEGER,
-    data     TEXT NOT NULL
+    data     TEXT NOT NULL,
+    clock    TEXT
 );
 CREATE INDEX IF NOT EXISTS objects_by_type ON objects (account, type, created DESC, seq DESC);
 CREATE INDEX IF NOT EXISTS objects_by_parent
@@ -92,7 +95,7 @@ class Page:
     has_more: bool
 
 
-class Store:
+class Store(ClockRows):
     """Objects by id, lists by account and type, in one SQLite database."""
 
     def __init__(self, path: str) -> None:
@@ -138,6 +141,7 @@ class Store:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(_SCHEMA)
+        self.add_clock_column()
         # A read-only file opens and reads fine and would fail at the first change: find out
         # now, with a write that is rolled back.
         self._db.execute("BEGIN IMMEDIATE")
@@ -195,6 +199,22 @@ class Store:
         callback()
 
     @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Work inside is kept if it succeeds and undone if it raises, the rest of the open
+        transaction going on either way (one object's step in a test clock's advance)."""
+        with self._lock:
+            if not self._depth:
+                raise RuntimeError("savepoint() needs an open transaction")
+            self._db.execute("SAVEPOINT step")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK TO step")
+                self._db.execute("RELEASE step")
+                raise
+            self._db.execute("RELEASE step")
+
+    @contextmanager
     def rolled_back(self) -> Iterator[None]:
         """Work inside is undone at the end, whatever happens (previews of a change)."""
         with self._lock:
@@ -216,11 +236,12 @@ class Store:
         account: str,
         parent: str | None = None,
         due: int | None = None,
+        clock: str | None = None,
     ) -> None:
         with self._lock:
             self._db.execute(
-                "INSERT INTO objects (id, account, type, created, parent, due, data)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO objects (id, account, type, created, parent, due, data, clock)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     obj["id"],
                     account,
@@ -229,6 +250,7 @@ class Store:
                     parent,
                     due,
                     json.dumps(obj, separators=(",", ":")),
+                    clock,
                 ),
             )
 
@@ -440,11 +462,16 @@ class Store:
         with self._lock:
             return int(self._db.execute(sql, args).fetchone()[0])
 
-    def due_before(self, moment: int, limit: int = 500) -> list[JSON]:
+    def due_before(self, moment: int, limit: int = 500, *, clock: str | None = None) -> list[JSON]:
+        """Objects due by ``moment``, soonest first: those on the sandbox's own clock, or with
+        ``clock`` those on that test clock (which only its advance acts on)."""
+        on_clock = "clock IS NULL" if clock is None else "clock = ?"
+        args: list[Any] = [] if clock is None else [clock]
         with self._lock:
             rows = self._db.execute(
-                "SELECT data FROM objects WHERE due IS NOT NULL AND due <= ? ORDER BY due LIMIT ?",
-                (moment, limit),
+                f"SELECT data FROM objects WHERE {on_clock} AND due IS NOT NULL AND due <= ?"
+                " ORDER BY due LIMIT ?",
+                (*args, moment, limit),
             ).fetchall()
         return [json.loads(r[0]) for r in rows]
 

@@ -11,9 +11,16 @@ import pytest
 
 from console.configurations.model import PortalConfiguration, UpdatableProduct, edit
 from console.configurations.rules import Catalogue, validate
+from console.dates import day_pattern, format_day
 from console.eligibility.rules import evaluate
+from console.errors import NetworkError, StripeApiError, headline
 from console.gateway.models import PriceId, ProductId
-from console.i18n import current_language, language_from_environment, use_language
+from console.i18n import (
+    current_language,
+    language_from_environment,
+    use_formatting_locale,
+    use_language,
+)
 from tests.unit.core.eligibility.test_rules import MONTHLY, PRICES, configured
 from tests.unit.core.factories import subscription
 
@@ -90,3 +97,29 @@ def test_why_the_portal_refuses_is_said_in_german_too() -> None:
     assert "Kündigen ist in dieser Portalkonfiguration ausgeschaltet." in [
         r.message for r in off.reasons
     ]
+
+
+def test_dates_follow_the_users_own_locale_in_the_language_spoken() -> None:
+    moment = 1_796_000_000  # 2026-11-30 UTC
+    use_language("en")
+    use_formatting_locale("en_GB.UTF-8")
+    try:
+        assert format_day(moment) == "30 Nov 2026"
+        use_formatting_locale("fr_FR")  # French is not spoken: the language's usual locale
+        assert format_day(moment) == "Nov 30, 2026"
+        use_language("de")
+        use_formatting_locale("de_AT")
+        assert format_day(moment) == "30.11.2026"
+        assert day_pattern() == "dd.MM.yyyy"
+    finally:
+        use_formatting_locale(None)
+
+
+def test_a_stripe_error_is_explained_in_the_users_language() -> None:
+    limited = StripeApiError("Too many requests", type="rate_limit_error", http_status=429)
+    assert "too many requests" in (headline(limited) or "")
+    use_language("de")
+    assert (headline(limited) or "").startswith("Stripe erhält gerade zu viele Anfragen")
+    assert "Stripe war nicht erreichbar" in str(NetworkError("timeout"))
+    # The console's own errors are written for people already: no headline over them.
+    assert headline(NetworkError("timeout")) is None

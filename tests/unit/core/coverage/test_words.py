@@ -5,7 +5,7 @@ from __future__ import annotations
 from console.coverage.counts import ALLOWED, ActionCoverage, Coverage
 from console.coverage.impact import impact_of
 from console.coverage.reasons import REASON_LABELS
-from console.coverage.words import coverage_lines, impact_lines
+from console.coverage.words import coverage_lines, impact_lines, impact_section
 from console.customers.support_card import ACTIONS_BY_REASON, PORTAL_ACTIONS, UNSTATED_REASONS
 from console.i18n import use_language
 
@@ -74,3 +74,13 @@ def test_coverage_lines_count_each_action_over_the_subscriptions_not_ended() -> 
         "metered price 80, paid by invoice (send_invoice) 32"
     )
     assert "Cancel at period end: allowed for 1,516 of 1,516" in lines
+
+
+def test_the_save_summary_section_says_the_impact_under_its_own_title() -> None:
+    section = impact_section(impact_of(_coverage(False), _coverage(True)))
+    assert section.title == "What it does to the account's subscriptions"
+    assert section.lines == tuple(impact_lines(impact_of(_coverage(False), _coverage(True))))
+    use_language("de")
+    assert impact_section(impact_of(_coverage(True), _coverage(True))).title == (
+        "Was die Änderung für die Abonnements des Kontos bedeutet"
+    )

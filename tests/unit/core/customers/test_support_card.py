@@ -190,9 +190,9 @@ def test_the_card_speaks_the_users_language() -> None:
     [
         ({"status": "active"}, "Active"),
         ({"status": "past_due"}, "Past due: the latest payment failed"),
-        ({"status": "trialing", "trial_end": 20 * DAY}, "Trialing until 1970-01-21"),
-        ({"cancel_at_period_end": True}, "Active, set to cancel on 1970-01-01"),
-        ({"cancel_at": 40 * DAY}, "Active, set to cancel on 1970-02-10"),
+        ({"status": "trialing", "trial_end": 20 * DAY}, "Trialing until Jan 21, 1970"),
+        ({"cancel_at_period_end": True}, "Active, set to cancel on Jan 1, 1970"),
+        ({"cancel_at": 40 * DAY}, "Active, set to cancel on Feb 10, 1970"),
         ({"status": "canceled", "cancel_at_period_end": True}, "Canceled"),
         ({"status": "something_new"}, "something new"),
     ],
@@ -240,3 +240,9 @@ def test_every_reason_the_rules_give_belongs_to_an_action() -> None:
     }
     assert len(codes) >= 20
     assert codes <= set(ACTIONS_BY_REASON), codes - set(ACTIONS_BY_REASON)
+
+
+def test_dates_in_the_status_follow_the_language() -> None:
+    use_language("de")
+    words = status_words(subscription(TEAM, cancel_at=40 * DAY))
+    assert "10.02.1970" in words
