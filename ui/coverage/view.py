@@ -111,7 +111,7 @@ class CoverageView(View):
         self.counts.horizontalHeader().setSectionResizeMode(
             2, QHeaderView.ResizeMode.ResizeToContents
         )
-        self.counts.setColumnWidth(0, 140)
+        self.counts.setColumnWidth(0, 115)
         self.counts.setWordWrap(False)
         self.listed_label = QLabel(self.tr("Click a bar or a row to list its subscriptions."))
         self.listed_label.setWordWrap(True)
@@ -124,7 +124,7 @@ class CoverageView(View):
         self.subscriptions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.subscriptions.verticalHeader().hide()
         self.subscriptions.horizontalHeader().setStretchLastSection(True)
-        self.subscriptions.setColumnWidth(0, 200)
+        self.subscriptions.setColumnWidth(0, 180)
         self.open_button = QPushButton(self.tr("Open support card"))
         self.open_button.setToolTip(self.tr("The customer's support card (Enter)"))
         self.open_button.setEnabled(False)
@@ -150,7 +150,7 @@ class CoverageView(View):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(counts_panel)
         splitter.addWidget(listed_panel)
-        splitter.setSizes([520, 400])
+        splitter.setSizes([600, 400])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
