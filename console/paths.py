@@ -30,6 +30,9 @@ class AppDirs:
     def index_file(self, account_id: str, mode: str) -> Path:
         return self.cache / "index" / f"{account_id}-{mode}.sqlite3"
 
+    def subscriptions_index_file(self, account_id: str, mode: str) -> Path:
+        return self.cache / "index" / f"{account_id}-{mode}-subscriptions.sqlite3"
+
 
 def app_dirs(base: Path | str | None = None) -> AppDirs:
     """The folders to use: under ``base`` (or the environment's base) if given, else the user's."""

@@ -37,6 +37,7 @@ from ui.accounts.add_dialog import AddAccountDialog
 from ui.accounts.connected_dialog import ConnectedAccountDialog
 from ui.configurations.view import PREVIEW_SHORTCUT, ConfigurationsView
 from ui.context import AccountContext
+from ui.coverage.view import CoverageView
 from ui.customers.view import CustomersView
 from ui.error_bar import ErrorBar
 from ui.keyring_notice import KeyringNotice
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         self.configurations = ConfigurationsView()
         self.preview = PreviewView()
         self.report = CancellationReportView()
+        self.coverage = CoverageView()
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setStyleSheet("QListWidget#sidebar::item { padding: 7px 6px; }")
@@ -107,6 +109,8 @@ class MainWindow(QMainWindow):
         self.add_view(self.tr("Portal configurations"), self.configurations)
         self.add_view(self.tr("Branding preview"), self.preview)
         self.add_view(self.tr("Cancellation report"), self.report)
+        self.add_view(self.tr("Portal coverage"), self.coverage)
+        self.coverage.open_customer.connect(self.open_customer)
         # From a customer to their portal in one keystroke; the preview follows the editor.
         self.customers.open_portal.connect(self.open_portal_for)
         self.customers.open_portal_flow.connect(self.open_portal_flow_for)
@@ -174,6 +178,11 @@ class MainWindow(QMainWindow):
     def focus_customer_search(self) -> None:
         self.show_view(self.views.index(self.customers))
         self.customers.focus_search()
+
+    def open_customer(self, customer_id: str) -> None:
+        """From a list of subscriptions: the Customers view with that customer's support card."""
+        self.show_view(self.views.index(self.customers))
+        self.customers.show_customer(customer_id)
 
     def toggle_configuration_preview(self) -> None:
         """Shows or hides the preview beside the configuration form; from another view, goes

@@ -35,7 +35,8 @@ class CliGateway(ConfigurationGateway, Protocol):
 def add_configs_arguments(
     parser: argparse.ArgumentParser, common: Callable[[argparse.ArgumentParser], None]
 ) -> None:
-    """``configs export ID PATH`` and ``configs import PATH [--dry-run]``."""
+    """``configs export ID PATH``, ``configs import PATH [--dry-run]`` and ``configs impact
+    BPC_ID [--from FILE] [--json]`` (``console/cli/impact.py``)."""
     verbs = parser.add_subparsers(dest="configs_command", metavar="VERB", required=True)
     export = verbs.add_parser("export", help="write a portal configuration to a JSON file")
     export.add_argument("configuration", help="bpc_… id")
@@ -45,8 +46,25 @@ def add_configs_arguments(
     imported.add_argument(
         "--dry-run", action="store_true", help="check and map only; show what would be sent"
     )
+    impact = verbs.add_parser(
+        "impact",
+        help="what a configuration lets every subscription's customer do, and what an edit "
+        "would change",
+        description="Counts, per portal action, the subscriptions the portal allows it for and "
+        "those it refuses, by reason (the account's subscriptions index, synced first). With "
+        "--from, counts the configuration in FILE (as 'configs export' writes it) and compares "
+        "it with the saved one.",
+    )
+    impact.add_argument("configuration", metavar="BPC_ID", help="bpc_… id")
+    impact.add_argument(
+        "--from", dest="from_path", metavar="FILE", type=Path, help="an edited, exported copy"
+    )
+    impact.add_argument(
+        "--json", action="store_true", help="print JSON in a stable shape, for scripts"
+    )
     common(export)
     common(imported)
+    common(impact)
 
 
 async def configs_export(

@@ -11,14 +11,16 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 from console import sandbox_launcher
 from console.accounts import AccountStore
 from console.cli import configs, customer_card, quick_view
 from console.cli import customers as commands
+from console.cli.impact import configs_impact
 from console.errors import ConsoleError
 from console.gateway.client import Gateway
 from console.i18n import (
@@ -79,7 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands.add_customers_arguments(customers, _account_option)
 
-    configs_parser = commands_.add_parser("configs", help="export or import portal configurations")
+    configs_parser = commands_.add_parser(
+        "configs", help="export or import portal configurations, or count what they allow"
+    )
     configs.add_configs_arguments(configs_parser, _account_option)
 
     quick_view_parser = commands_.add_parser(
@@ -101,8 +105,12 @@ async def _with_gateway(args: argparse.Namespace, work: Callable[[Gateway], Awai
 
 
 def _run_with_gateway(args: argparse.Namespace, work: Callable[[Gateway], Awaitable[int]]) -> int:
+    return _run(_with_gateway(args, work))
+
+
+def _run(work: Coroutine[Any, Any, int]) -> int:
     try:
-        return asyncio.run(_with_gateway(args, work))
+        return asyncio.run(work)
     except ConsoleError as error:
         print(f"portal-console: {error}", file=sys.stderr)
         return 1
@@ -149,6 +157,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             lambda gateway: configs.configs_import(
                 gateway, args.path, dry_run=args.dry_run, out=sys.stdout, err=sys.stderr
             ),
+        )
+    if args.command == "configs" and args.configs_command == "impact":
+        return _run(
+            configs_impact(
+                app_dirs(args.data_dir),
+                args.account,
+                args.configuration,
+                from_path=args.from_path,
+                as_json=args.json,
+                out=sys.stdout,
+                err=sys.stderr,
+            )
         )
     if args.command == "quick-view":
         return _run_with_gateway(

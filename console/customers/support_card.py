@@ -214,34 +214,66 @@ def allowed(eligibility: Eligibility) -> Mapping[PortalAction, bool]:
     }
 
 
-def _verdicts(subscription: Subscription, eligibility: Eligibility) -> tuple[ActionVerdict, ...]:
+def refusals(
+    subscription: Subscription, eligibility: Eligibility
+) -> Mapping[PortalAction, tuple[str, ...]]:
+    """For each action, the codes of the reasons it is refused, in the rules' order (empty when
+    the portal allows it); an answer that follows from another has a code of its own
+    (``UNSTATED_REASONS``). The support card's lines and the coverage counts both read this."""
     answers = allowed(eligibility)
-    verdicts = []
+    found: dict[PortalAction, tuple[str, ...]] = {}
     for action in PORTAL_ACTIONS:
         if answers[action]:
+            found[action] = ()
+            continue
+        mine = [r.code for r in eligibility.reasons if action in ACTIONS_BY_REASON.get(r.code, ())]
+        found[action] = tuple(dict.fromkeys(mine)) or (
+            _unstated(action, subscription, eligibility),
+        )
+    return found
+
+
+def _verdicts(subscription: Subscription, eligibility: Eligibility) -> tuple[ActionVerdict, ...]:
+    verdicts = []
+    for action, codes in refusals(subscription, eligibility).items():
+        if not codes:
             verdicts.append(ActionVerdict(action, True, ()))
             continue
         mine = [r for r in eligibility.reasons if action in ACTIONS_BY_REASON.get(r.code, ())]
-        why = _sentences(subscription, mine) or (_unstated(action, subscription, eligibility),)
+        why = _sentences(subscription, mine) or (_(UNSTATED_REASONS[codes[0]]),)
         verdicts.append(ActionVerdict(action, False, why))
     return tuple(verdicts)
 
 
+# Why not, for the answers the rules give no reason for (they follow from another).
+UNSTATED_REASONS: Mapping[str, str] = {
+    "cancels_at_period_end": N_(
+        "This configuration cancels at the end of the billing period, not at once."
+    ),
+    "cancels_immediately": N_(
+        "This configuration cancels at once, not at the end of the billing period."
+    ),
+    "renew_under_schedule": N_(
+        "A subscription schedule manages this subscription; the portal cannot undo its "
+        "cancellation. Change the schedule in the Dashboard."
+    ),
+    "not_set_to_end": N_("The subscription is not set to end: there is no cancellation to undo."),
+    "not_offered": N_("This portal configuration does not offer it."),
+}
+
+
 def _unstated(action: PortalAction, subscription: Subscription, eligibility: Eligibility) -> str:
-    """Why not, for the answers the rules give no reason for (they follow from another)."""
+    """The code of ``UNSTATED_REASONS`` that says why ``action`` is refused."""
     if action == "cancel_now" and eligibility.cancel_mode == "at_period_end":
-        return _("This configuration cancels at the end of the billing period, not at once.")
+        return "cancels_at_period_end"
     if action == "cancel_at_period_end" and eligibility.cancel_mode == "immediately":
-        return _("This configuration cancels at once, not at the end of the billing period.")
+        return "cancels_immediately"
     set_to_end = subscription.cancel_at_period_end or subscription.cancel_at is not None
     if action == "renew" and set_to_end and subscription.schedule_id is not None:
-        return _(
-            "A subscription schedule manages this subscription; the portal cannot undo its "
-            "cancellation. Change the schedule in the Dashboard."
-        )
+        return "renew_under_schedule"
     if action == "renew":
-        return _("The subscription is not set to end: there is no cancellation to undo.")
-    return _("This portal configuration does not offer it.")
+        return "not_set_to_end"
+    return "not_offered"
 
 
 def _sentences(subscription: Subscription, reasons: Sequence[Reason]) -> tuple[str, ...]:

@@ -481,6 +481,53 @@ class Gateway(CatalogueCalls):
         default_type = default_pm.get("type") if isinstance(default_pm, Mapping) else None
         return tuple(models.subscription_from_json(_json(s), default_type) for s in page.data)
 
+    async def list_subscriptions_page(
+        self,
+        *,
+        limit: int = 100,
+        starting_after: str | None = None,
+        created_gte: int | None = None,
+        created_lt: int | None = None,
+    ) -> Page[Subscription]:
+        """Every customer's subscriptions (any status), newest first, a page at a time, for the
+        subscriptions index: prices as listed (product ids, no names), and the default payment
+        method's type, the subscription's own or else its customer's (expanded: four levels,
+        Stripe's most)."""
+        params: dict[str, Any] = {
+            "limit": limit,
+            "status": "all",
+            "expand": [
+                "data.default_payment_method",
+                "data.customer.invoice_settings.default_payment_method",
+            ],
+        }
+        if starting_after:
+            params["starting_after"] = starting_after
+        created = {
+            bound: value
+            for bound, value in (("gte", created_gte), ("lt", created_lt))
+            if value is not None
+        }
+        if created:
+            params["created"] = created
+        listed = await self._list_json("/v1/subscriptions", params)
+        return await asyncio.to_thread(_subscription_page, listed)
+
+    async def estimate_subscription_count(self) -> int | None:
+        """How many subscriptions there are (search's ``total_count``; None if unavailable)."""
+        params: dict[str, Any] = {"query": "created>0", "limit": 1, "expand": ["total_count"]}
+        try:
+            found = await self._send(
+                lambda o: self._stripe.v1.subscriptions.search_async(
+                    params=_untyped(params), options=o
+                ),
+                endpoint="GET /v1/subscriptions/search",
+            )
+        except StripeApiError:
+            return None
+        total = _json(found).get("total_count")
+        return int(total) if total is not None else None
+
     async def list_invoices(
         self, customer_id: str, *, limit: int = 100, starting_after: str | None = None
     ) -> Page[Invoice]:
@@ -630,6 +677,18 @@ def _customer_page(listed: Mapping[str, Any]) -> Page[Customer]:
     """A ``/v1/customers`` list answer (decoded JSON) as a page of customers."""
     customers = tuple(models.customer_from_json(c) for c in listed.get("data") or ())
     return Page(customers, bool(listed.get("has_more")))
+
+
+def _subscription_page(listed: Mapping[str, Any]) -> Page[Subscription]:
+    """A ``/v1/subscriptions`` list answer with the customers expanded, as a page."""
+    found = []
+    for data in listed.get("data") or ():
+        customer = data.get("customer")
+        settings = (customer.get("invoice_settings") or {}) if isinstance(customer, Mapping) else {}
+        default_pm = settings.get("default_payment_method")
+        default_type = default_pm.get("type") if isinstance(default_pm, Mapping) else None
+        found.append(models.subscription_from_json(data, default_type))
+    return Page(tuple(found), bool(listed.get("has_more")))
 
 
 def _event_page(listed: Mapping[str, Any]) -> Page[Event]:

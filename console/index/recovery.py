@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from console.index.store import IndexStore
+from console.index.subscriptions_store import SubscriptionStore
 
 log = logging.getLogger(__name__)
 
@@ -47,17 +48,38 @@ def _damage(path: Path) -> sqlite3.DatabaseError | None:
     return None
 
 
+def _remove_if_damaged(path: Path, what: str) -> sqlite3.DatabaseError | None:
+    """Deletes the file at ``path`` and its journals when SQLite finds it damaged."""
+    damage = _damage(path)
+    if damage is not None:
+        log.info("%s %s is damaged (%s); making a new one", what, path, damage)
+        for name in (path.name, *(path.name + suffix for suffix in _JOURNALS)):
+            path.with_name(name).unlink(missing_ok=True)
+    return damage
+
+
+def open_subscriptions_index(path: Path) -> tuple[SubscriptionStore, str | None]:
+    """The subscriptions index at ``path``, made anew when damaged (with what to tell the user).
+
+    Blocking: call it from a worker thread.
+    """
+    damage = _remove_if_damaged(path, "subscriptions index")
+    if damage is None:
+        return SubscriptionStore(path), None
+    return SubscriptionStore(path), (
+        f"The subscriptions index {path} was damaged ({damage}); it is only a copy of the "
+        "subscriptions on Stripe, so it was deleted and is being rebuilt."
+    )
+
+
 def open_index(path: Path) -> OpenedIndex:
     """The index at ``path``; a damaged file is replaced by an empty one (to be synced).
 
     Blocking: call it from a worker thread, like ``IndexStore``.
     """
-    damage = _damage(path)
+    damage = _remove_if_damaged(path, "customer index")
     if damage is None:
         return OpenedIndex(IndexStore(path), None)
-    log.info("customer index %s is damaged (%s); making a new one", path, damage)
-    for name in (path.name, *(path.name + suffix for suffix in _JOURNALS)):
-        path.with_name(name).unlink(missing_ok=True)
     return OpenedIndex(
         IndexStore(path),
         f"The customer index {path} was damaged ({damage}); it is only a copy of the "

@@ -6,8 +6,8 @@ values, with prefix indexes for 2 and 3 characters. A customer's rowid is made f
 ``created`` time, so "newest first" is FTS5's own rowid order and a first page needs no
 sort, even when a prefix matches a hundred thousand customers.
 
-Blocking: call it from a worker thread (``asyncio.to_thread``). Each thread gets its own
-connection (SQLite connections stay on the thread that opened them).
+Blocking: call it from a worker thread (``asyncio.to_thread``); ``SqliteFile`` gives each
+thread its own connection.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import threading
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from console.index.sqlite_file import SqliteFile
 
 SCHEMA = """
 PRAGMA journal_mode = WAL;
@@ -140,56 +140,11 @@ def match_expression(query: str) -> str | None:
     return " ".join([f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*'])
 
 
-class IndexStore:
+class IndexStore(SqliteFile):
     """The index file of one account and mode."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connection() as db:
-            db.executescript(SCHEMA)
-
-    def __repr__(self) -> str:
-        return f"IndexStore({self.path})"
-
-    def _connect(self) -> sqlite3.Connection:
-        db: sqlite3.Connection | None = getattr(self._local, "db", None)
-        if db is None:
-            # Used by its own thread only; check_same_thread=False lets close() end them all.
-            db = sqlite3.connect(
-                self.path, timeout=30, isolation_level=None, check_same_thread=False
-            )
-            db.execute("PRAGMA synchronous = NORMAL")
-            self._local.db = db
-            with self._lock:
-                self._all.append(db)
-        return db
-
-    @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
-        yield self._connect()
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        db = self._connect()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
-
-    def close(self) -> None:
-        """Closes every thread's connection (call when no worker uses the store any more)."""
-        with self._lock:
-            for db in self._all:
-                db.close()
-            self._all.clear()
-        self._local = threading.local()
+        super().__init__(path, SCHEMA)
 
     # --- writing -----------------------------------------------------------------------------
 
@@ -265,19 +220,6 @@ class IndexStore:
             )
             self._write_state(db, state or {})
 
-    @staticmethod
-    def _write_state(db: sqlite3.Connection, state: Mapping[str, str | None]) -> None:
-        """Sets the sync state's keys; None removes a key."""
-        changes = state.items()
-        db.executemany(
-            "DELETE FROM sync_state WHERE key = ?",
-            [(key,) for key, value in changes if value is None],
-        )
-        db.executemany(
-            "INSERT OR REPLACE INTO sync_state VALUES (?, ?)",
-            [(key, value) for key, value in changes if value is not None],
-        )
-
     def clear(self) -> None:
         with self._transaction() as db:
             db.execute("DELETE FROM customers")
@@ -302,10 +244,6 @@ class IndexStore:
         return int(gone)
 
     # --- reading -----------------------------------------------------------------------------
-
-    def state(self) -> dict[str, str]:
-        with self._connection() as db:
-            return dict(db.execute("SELECT key, value FROM sync_state").fetchall())
 
     def count(self) -> int:
         with self._connection() as db:

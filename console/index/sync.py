@@ -24,8 +24,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
 from console.errors import StripeApiError
 from console.gateway.client import Gateway
@@ -44,6 +45,50 @@ _ALL_TIME = (0, 2**40)
 
 # (customers done, estimated total or None)
 ProgressCallback = Callable[[int, int | None], None]
+
+
+class Listed(Protocol):
+    """What a full sync reads: Stripe objects with an id, listed newest ``created`` first."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def created(self) -> int: ...
+
+
+class SyncedStore(Protocol):
+    """An index file a full sync fills (``IndexStore``, ``SubscriptionStore``)."""
+
+    def state(self) -> dict[str, str]: ...
+    def set_state(self, state: Mapping[str, str | None]) -> None: ...
+    def count(self) -> int: ...
+    def clear(self) -> None: ...
+    def begin_rebuild(self, state: Mapping[str, str]) -> None: ...
+    def finish_rebuild(self, state: Mapping[str, str | None]) -> int: ...
+
+
+ListedT = TypeVar("ListedT", bound=Listed)
+StoreT = TypeVar("StoreT", bound=SyncedStore)
+
+
+@dataclass(frozen=True, slots=True)
+class Listing(Generic[ListedT, StoreT]):
+    """What one index reads and how it stores it: the full sync's only object-specific part.
+
+    ``list_page(gateway, cursor, lo, hi)`` is one page of objects created in [lo, hi) after
+    ``cursor``, newest first; ``store_page(store, objects, step, rebuilding)`` writes a page and
+    the sync state ``step`` in one transaction (in a worker thread); ``events`` are the event
+    types whose newest is noted when a full sync starts, so that the incremental sync applies
+    every change made while it ran.
+    """
+
+    what: str  # in log messages: "customers", "subscriptions"
+    events: tuple[str, ...]
+    list_page: Callable[[Gateway, str | None, int, int], Awaitable[Page[ListedT]]]
+    estimate: Callable[[Gateway], Awaitable[int | None]]
+    store_page: Callable[[StoreT, Sequence[ListedT], Mapping[str, str | None], bool], None]
+
 
 _IN_PROGRESS = "full_sync_in_progress"
 _RANGES = "full_sync_ranges"  # JSON [[lo, hi, cursor or null], ...] still to read
@@ -112,6 +157,27 @@ def _store_page(
     store.apply([row_of(c) for c in customers if not c.deleted], (), step, rebuilding=rebuilding)
 
 
+def _list_customers(
+    gateway: Gateway, cursor: str | None, lo: int, hi: int
+) -> Awaitable[Page[Customer]]:
+    return gateway.list_customers(
+        limit=PAGE_SIZE, starting_after=cursor, created_gte=lo, created_lt=hi
+    )
+
+
+def _estimate_customers(gateway: Gateway) -> Awaitable[int | None]:
+    return gateway.estimate_customer_count()
+
+
+CUSTOMERS: Listing[Customer, IndexStore] = Listing(
+    what="customers",
+    events=CUSTOMER_EVENTS,
+    list_page=_list_customers,
+    estimate=_estimate_customers,
+    store_page=_store_page,
+)
+
+
 async def sync_status(store: IndexStore) -> SyncStatus:
     state, count = await asyncio.gather(
         asyncio.to_thread(store.state), asyncio.to_thread(store.count)
@@ -120,7 +186,7 @@ async def sync_status(store: IndexStore) -> SyncStatus:
 
 
 def _next_ranges(
-    taken: _Range, page: Page[Customer], idle: int, remaining: int | None = None
+    taken: _Range, page: Page[ListedT], idle: int, remaining: int | None = None
 ) -> list[_Range]:
     """What is left of ``taken`` after ``page``: nothing, or the range read on by cursor and,
     with ``idle`` workers, its older part cut into ranges of their own for them.
@@ -164,7 +230,23 @@ async def full_sync(
     rebuild: bool = False,
     workers: int = DEFAULT_WORKERS,
 ) -> int:
-    """Fills the index with every customer; resumes an interrupted run unless ``restart``.
+    """The customer index's full sync (``full_sync_of`` with ``CUSTOMERS``)."""
+    return await full_sync_of(
+        CUSTOMERS, store, gateway, progress, restart=restart, rebuild=rebuild, workers=workers
+    )
+
+
+async def full_sync_of(
+    listing: Listing[ListedT, StoreT],
+    store: StoreT,
+    gateway: Gateway,
+    progress: ProgressCallback | None = None,
+    *,
+    restart: bool = False,
+    rebuild: bool = False,
+    workers: int = DEFAULT_WORKERS,
+) -> int:
+    """Fills the index with every object; resumes an interrupted run unless ``restart``.
 
     ``rebuild`` keeps the customers already indexed (and searchable) while every customer is
     read again, and removes at the end those Stripe no longer has. Returns how many customers
@@ -176,8 +258,8 @@ async def full_sync(
     if restart or _IN_PROGRESS not in state:
         # Two questions, one round trip: at Stripe's latency each is a third of a second.
         newest, estimate = await asyncio.gather(
-            background.list_events(types=CUSTOMER_EVENTS, limit=1),
-            background.estimate_customer_count(),
+            background.list_events(types=listing.events, limit=1),
+            listing.estimate(background),
         )
         mark = newest.data[0].id if newest.data else ""
         fresh = {
@@ -193,26 +275,28 @@ async def full_sync(
             await asyncio.to_thread(store.begin_rebuild, fresh)
         else:
             await asyncio.to_thread(store.clear)
-            await asyncio.to_thread(store.apply, (), (), fresh)
+            await asyncio.to_thread(store.set_state, fresh)
         state = fresh  # everything the run reads of the state is in it
-    run = _FullSync(store, background, state, progress, workers)
+    run = _FullSync(listing, store, background, state, progress, workers)
     await run.run()
     count = await asyncio.to_thread(store.count)
-    log.info("Full sync of the customer index done: %d customers", count)
+    log.info("Full sync of the %s index done: %d", listing.what, count)
     return count
 
 
-class _FullSync:
+class _FullSync(Generic[ListedT, StoreT]):
     """One full sync's workers, its writer and the ranges committed so far."""
 
     def __init__(
         self,
-        store: IndexStore,
+        listing: Listing[ListedT, StoreT],
+        store: StoreT,
         gateway: Gateway,
         state: Mapping[str, str],
         progress: ProgressCallback | None,
         workers: int,
     ) -> None:
+        self.listing = listing
         self.store = store
         self.gateway = gateway
         self.state = state
@@ -231,7 +315,7 @@ class _FullSync:
             self.todo.put_nowait(r)
         self.open_ranges = len(ranges)  # queued or being read
         # Fetching runs ahead of writing by a few pages at most (memory stays bounded).
-        self.writes: asyncio.Queue[tuple[_Range, Page[Customer], list[_Range]] | None] = (
+        self.writes: asyncio.Queue[tuple[_Range, Page[ListedT], list[_Range]] | None] = (
             asyncio.Queue(maxsize=self.workers * 2)
         )
 
@@ -264,12 +348,7 @@ class _FullSync:
             taken = await self.todo.get()
             if taken is None:
                 return
-            page = await self.gateway.list_customers(
-                limit=PAGE_SIZE,
-                starting_after=taken.cursor,
-                created_gte=taken.lo,
-                created_lt=taken.hi,
-            )
+            page = await self.listing.list_page(self.gateway, taken.cursor, taken.lo, taken.hi)
             # Split while there are fewer ranges than workers to read them.
             remaining = self.estimate - self.fetched if self.estimate is not None else None
             self.fetched += len(page.data)
@@ -301,7 +380,9 @@ class _FullSync:
             }
             # The page and the ranges after it commit together: resuming never skips a page.
             writing = asyncio.ensure_future(
-                asyncio.to_thread(_store_page, self.store, page.data, step, self.rebuilding)
+                asyncio.to_thread(
+                    self.listing.store_page, self.store, page.data, step, self.rebuilding
+                )
             )
             try:
                 await asyncio.shield(writing)
@@ -325,22 +406,27 @@ class _FullSync:
         }
         if self.rebuilding:
             gone = await asyncio.to_thread(self.store.finish_rebuild, final)
-            log.info("Index rebuilt: %d customers Stripe no longer has were removed", gone)
+            log.info(
+                "Index rebuilt: %d %s Stripe no longer has were removed", gone, self.listing.what
+            )
         else:
-            await asyncio.to_thread(self.store.apply, (), (), final)
+            await asyncio.to_thread(self.store.set_state, final)
 
 
-async def _events_since(gateway: Gateway, last_event_id: str) -> list[Event]:
-    """Every customer event after ``last_event_id`` ("" = all kept), oldest first."""
+async def events_since(
+    gateway: Gateway, last_event_id: str, types: Sequence[str] = CUSTOMER_EVENTS
+) -> list[Event]:
+    """Every event of ``types`` after ``last_event_id`` ("" = all kept), oldest first.
+
+    Raises ``EventsExpiredError`` when Stripe no longer has ``last_event_id``.
+    """
     if last_event_id:
         ordered: list[Event] = []
         cursor = last_event_id
         while True:
             # ending_before: the events just newer than the cursor, newest first.
             try:
-                page = await gateway.list_events(
-                    types=CUSTOMER_EVENTS, ending_before=cursor, limit=PAGE_SIZE
-                )
+                page = await gateway.list_events(types=types, ending_before=cursor, limit=PAGE_SIZE)
             except StripeApiError as error:
                 if error.code == "resource_missing" and cursor == last_event_id:
                     raise EventsExpiredError(last_event_id) from None
@@ -352,9 +438,7 @@ async def _events_since(gateway: Gateway, last_event_id: str) -> list[Event]:
     newest_first: list[Event] = []
     after: str | None = None
     while True:
-        page = await gateway.list_events(
-            types=CUSTOMER_EVENTS, starting_after=after, limit=PAGE_SIZE
-        )
+        page = await gateway.list_events(types=types, starting_after=after, limit=PAGE_SIZE)
         newest_first.extend(page.data)
         after = page.next_cursor
         if after is None:
@@ -375,22 +459,36 @@ def _final_changes(events: Sequence[Event]) -> tuple[list[CustomerRow], list[str
     return upserts, deletions
 
 
-async def incremental_sync(store: IndexStore, gateway: Gateway) -> int:
-    """Applies customer events since the last one applied; returns how many were applied.
+# Applies a batch of events (oldest first) and the sync state ``step`` in one transaction.
+ApplyEvents = Callable[[Sequence[Event], Mapping[str, str | None]], Awaitable[None]]
+
+
+async def incremental_sync_of(
+    store: SyncedStore, gateway: Gateway, types: Sequence[str], apply: ApplyEvents
+) -> int:
+    """Applies the events of ``types`` since the last one applied, a page of them at a time;
+    returns how many were applied.
 
     Raises ``EventsExpiredError`` when Stripe no longer has that event (see ``sync``).
     """
     state = await asyncio.to_thread(store.state)
     if _SYNCED not in state:
         raise RuntimeError("incremental sync needs a completed full sync")
-    events = await _events_since(gateway.background(), state.get(_LAST_EVENT, ""))
-    if not events:
-        return 0
+    events = await events_since(gateway.background(), state.get(_LAST_EVENT, ""), types)
     for start in range(0, len(events), PAGE_SIZE):
         batch = events[start : start + PAGE_SIZE]
-        upserts, deletions = _final_changes(batch)
-        await asyncio.to_thread(store.apply, upserts, deletions, {_LAST_EVENT: batch[-1].id})
+        await apply(batch, {_LAST_EVENT: batch[-1].id})
     return len(events)
+
+
+async def incremental_sync(store: IndexStore, gateway: Gateway) -> int:
+    """Applies customer events since the last one applied; returns how many were applied."""
+
+    async def apply(batch: Sequence[Event], step: Mapping[str, str | None]) -> None:
+        upserts, deletions = _final_changes(batch)
+        await asyncio.to_thread(store.apply, upserts, deletions, step)
+
+    return await incremental_sync_of(store, gateway, CUSTOMER_EVENTS, apply)
 
 
 EVENTS_EXPIRED = (
@@ -408,19 +506,33 @@ async def sync(
     """Whatever brings the index up to date: a (resumed) full sync, else the new events, and
     a rebuild in place when Stripe no longer has the events the index would need (then
     ``rebuild_started`` is called first, so the user hears why the sync takes long)."""
-    status = await sync_status(store)
-    if status.resumable or not status.synced:
-        state = await asyncio.to_thread(store.state)
+    return await sync_of(
+        CUSTOMERS, store, gateway, lambda: incremental_sync(store, gateway), progress,
+        rebuild_started,
+    )  # fmt: skip
+
+
+async def sync_of(
+    listing: Listing[ListedT, StoreT],
+    store: StoreT,
+    gateway: Gateway,
+    incremental: Callable[[], Awaitable[int]],
+    progress: ProgressCallback | None = None,
+    rebuild_started: Callable[[], None] | None = None,
+) -> SyncOutcome:
+    """``sync`` for any index: its full sync by ``listing``, its events by ``incremental``."""
+    state = await asyncio.to_thread(store.state)
+    if _IN_PROGRESS in state or _SYNCED not in state:
         if _REBUILDING in state and rebuild_started:
             rebuild_started()
-        await full_sync(store, gateway, progress)
+        await full_sync_of(listing, store, gateway, progress)
         why = EVENTS_EXPIRED if _REBUILDING in state else None
         return SyncOutcome(full=True, rebuilt_because=why)
     try:
-        return SyncOutcome(full=False, events_applied=await incremental_sync(store, gateway))
+        return SyncOutcome(full=False, events_applied=await incremental())
     except EventsExpiredError as expired:
-        log.info("Event %s is gone from Stripe: rebuilding the customer index", expired)
+        log.info("Event %s is gone from Stripe: rebuilding the %s index", expired, listing.what)
     if rebuild_started:
         rebuild_started()
-    await full_sync(store, gateway, progress, restart=True, rebuild=True)
+    await full_sync_of(listing, store, gateway, progress, restart=True, rebuild=True)
     return SyncOutcome(full=True, rebuilt_because=EVENTS_EXPIRED)

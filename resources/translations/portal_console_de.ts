@@ -1041,6 +1041,137 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     </message>
 </context>
 <context>
+    <name>CoverageView</name>
+    <message>
+        <source>Portal configuration</source>
+        <translation>Portalkonfiguration</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>Jetzt synchronisieren</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV exportieren…</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Verbindung wird hergestellt…</translation>
+    </message>
+    <message>
+        <source>Filter by action or reason</source>
+        <translation>Nach Aktion oder Grund filtern</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <source>Allowed, or why not</source>
+        <translation>Erlaubt, oder warum nicht</translation>
+    </message>
+    <message>
+        <source>Subscriptions</source>
+        <translation>Abonnements</translation>
+    </message>
+    <message>
+        <source>Click a bar or a row to list its subscriptions.</source>
+        <translation>Auf einen Balken oder eine Zeile klicken, um ihre Abonnements aufzulisten.</translation>
+    </message>
+    <message>
+        <source>Subscription</source>
+        <translation>Abonnement</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Kunde</translation>
+    </message>
+    <message>
+        <source>Open support card</source>
+        <translation>Supportkarte öffnen</translation>
+    </message>
+    <message>
+        <source>The customer&apos;s support card (Enter)</source>
+        <translation>Die Supportkarte des Kunden (Eingabetaste)</translation>
+    </message>
+    <message>
+        <source>Configuration:</source>
+        <translation>Konfiguration:</translation>
+    </message>
+    <message>
+        <source>The account has no portal configuration yet: there is nothing to count.</source>
+        <translation>Das Konto hat noch keine Portalkonfiguration: Es gibt nichts zu zählen.</translation>
+    </message>
+    <message>
+        <source>Reading subscriptions stopped; it goes on from there next time.</source>
+        <translation>Das Lesen der Abonnements wurde angehalten; beim nächsten Mal geht es dort weiter.</translation>
+    </message>
+    <message>
+        <source>Bringing the subscriptions index up to date…</source>
+        <translation>Der Abonnement-Index wird aktualisiert…</translation>
+    </message>
+    <message>
+        <source>{n} subscriptions indexed; kept current from Stripe&apos;s events.</source>
+        <translation>{n} Abonnements im Index; aktuell gehalten über die Ereignisse von Stripe.</translation>
+    </message>
+    <message>
+        <source>The account has no subscriptions yet.</source>
+        <translation>Das Konto hat noch keine Abonnements.</translation>
+    </message>
+    <message>
+        <source>Reading subscriptions: {done} of about {total}</source>
+        <translation>Abonnements werden gelesen: {done} von etwa {total}</translation>
+    </message>
+    <message>
+        <source>Reading subscriptions: {done}</source>
+        <translation>Abonnements werden gelesen: {done}</translation>
+    </message>
+    <message>
+        <source>{n} subscriptions, of which the portal allows each action for the green part and refuses it for the rest, by reason (ended subscriptions not counted: {ended}).</source>
+        <translation>{n} Abonnements: Das Portal erlaubt jede Aktion für den grünen Teil und lehnt sie für den Rest ab, nach Grund (beendete Abonnements nicht mitgezählt: {ended}).</translation>
+    </message>
+    <message>
+        <source>allowed</source>
+        <translation>erlaubt</translation>
+    </message>
+    <message>
+        <source>{action}, {why}: {n} subscription</source>
+        <translation>{action}, {why}: {n} Abonnement</translation>
+    </message>
+    <message>
+        <source>{action}, {why}: {n} subscriptions</source>
+        <translation>{action}, {why}: {n} Abonnements</translation>
+    </message>
+    <message>
+        <source>(the newest {shown} listed; Export CSV saves them all)</source>
+        <translation>(die neuesten {shown} aufgelistet; „CSV exportieren“ speichert alle)</translation>
+    </message>
+    <message>
+        <source>Counts per action and reason (*.csv)</source>
+        <translation>Anzahlen je Aktion und Grund (*.csv)</translation>
+    </message>
+    <message>
+        <source>Every subscription behind the chosen number (*.csv)</source>
+        <translation>Alle Abonnements hinter der gewählten Zahl (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export portal coverage</source>
+        <translation>Portalabdeckung exportieren</translation>
+    </message>
+    <message>
+        <source>The CSV file could not be written to {path}: {reason}</source>
+        <translation>Die CSV-Datei konnte nicht nach {path} geschrieben werden: {reason}</translation>
+    </message>
+    <message>
+        <source>Saved {path}</source>
+        <translation>{path} gespeichert</translation>
+    </message>
+</context>
+<context>
     <name>CustomerDetail</name>
     <message>
         <source>switch plans</source>
@@ -1497,6 +1628,10 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     <message>
         <source>Cancellation report</source>
         <translation>Kündigungsbericht</translation>
+    </message>
+    <message>
+        <source>Portal coverage</source>
+        <translation>Portalabdeckung</translation>
     </message>
     <message>
         <source>&amp;Account</source>

@@ -40,7 +40,7 @@ REASONS = ("too_expensive", "missing_features", "switched_service", "too_complex
 SMALL_SIZES = ((800, 600), (1024, 700))
 SCREENSHOT_SIZES = ((800, 600), (1600, 1000))
 FRAME = 4  # pixels: the offscreen platform's window frame, both sides
-VIEW_NAMES = ("customers", "portal-session", "configurations", "preview", "report")
+VIEW_NAMES = ("customers", "portal-session", "configurations", "preview", "report", "coverage")
 TAB_NAMES = (
     "general",
     "customer-information",
@@ -64,7 +64,7 @@ def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str
 def main_actions(window: MainWindow) -> dict[str, list[QWidget]]:
     """Per view, what a person must be able to reach without scrolling."""
     customers, portal, configurations = window.customers, window.portal, window.configurations
-    preview, report = window.preview, window.report
+    preview, report, coverage = window.preview, window.report, window.coverage
     return {
         "customers": [customers.search, customers.table, customers.open_portal_button],
         "portal-session": [
@@ -92,6 +92,14 @@ def main_actions(window: MainWindow) -> dict[str, list[QWidget]]:
             report.grouping_choice,
             report.load_button,
             report.export_button,
+        ],
+        "coverage": [
+            coverage.configuration_picker,
+            coverage.export_button,
+            coverage.bars,
+            coverage.counts,
+            coverage.subscriptions,
+            coverage.open_button,
         ],
     }
 
@@ -138,6 +146,10 @@ def open_window(
     report = window.report
     report.load()
     qtbot.waitUntil(lambda: report.loaded is not None, timeout=15_000)
+    window.show_view(VIEW_NAMES.index("coverage"))  # it reads the subscriptions once shown
+    qtbot.waitUntil(lambda: window.coverage.coverage is not None, timeout=30_000)
+    window.coverage.list_subscriptions("switch_plan", "currency_mismatch")
+    qtbot.waitUntil(lambda: bool(window.coverage.listed), timeout=15_000)
     # The preview renders once it is shown (web pages cost memory while hidden).
     with qtbot.waitSignal(window.preview.rendered, timeout=30_000):
         window.show_view(VIEW_NAMES.index("preview"))

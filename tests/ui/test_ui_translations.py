@@ -161,6 +161,7 @@ def test_the_main_window_speaks_german(
         "Portalkonfigurationen",
         "Branding-Vorschau",
         "Kündigungsbericht",
+        "Portalabdeckung",
     ]
     assert window.banner.account_name.text() == "Sandbox wird gestartet…"
 

@@ -227,6 +227,14 @@ class CustomersView(View):
 
     # --- search --------------------------------------------------------------------------------
 
+    def show_customer(self, customer_id: str) -> None:
+        """Searches for ``customer_id`` (its row) and shows its support card at once."""
+        self.search.setText(customer_id)
+        self._search_now()
+        self.detail.show_hint(self.tr("Loading {name}…").format(name=customer_id))
+        self._selected_id = customer_id
+        self._tasks.run("detail", self._load_detail(customer_id))
+
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
