@@ -2242,6 +2242,13 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     </message>
 </context>
 <context>
+    <name>SaveImpact</name>
+    <message>
+        <source>Not known yet: open Portal coverage once to read the account&apos;s subscriptions; from then on this summary says what a change does to them.</source>
+        <translation>Noch nicht bekannt: Öffnen Sie einmal „Portalabdeckung“, damit die Abonnements des Kontos gelesen werden; danach sagt diese Zusammenfassung, was eine Änderung für sie bedeutet.</translation>
+    </message>
+</context>
+<context>
     <name>SaveSummaryDialog</name>
     <message>
         <source>Save portal configuration</source>

@@ -14,6 +14,8 @@ from PySide6.QtCore import Qt
 from console.coverage.counts import ALLOWED
 from console.sandbox_launcher import EmbeddedSandbox
 from tests.ui.conftest import demo_customer, save_screenshot
+from ui.configurations.fields import CheckBinding
+from ui.configurations.view import ConfigurationsView
 from ui.context import AccountContext
 from ui.coverage.view import CoverageView
 from ui.main_window import MainWindow
@@ -128,3 +130,51 @@ def test_the_window_opens_the_support_card_of_a_listed_customer(
     qtbot.waitUntil(lambda: customer.email in detail.toPlainText(), timeout=15_000)
     assert "Team + Priority Support" in detail.toPlainText()
     assert window.customers.search.text() == customer.id
+
+
+IMPACT_TITLE = "What it does to the account's subscriptions"
+
+
+def test_the_save_summary_says_what_a_change_does_to_the_subscriptions(
+    qtbot: Any, demo_context: AccountContext
+) -> None:
+    configurations = ConfigurationsView()
+    qtbot.addWidget(configurations)
+    configurations.resize(1200, 760)
+    configurations.show()
+    configurations.attach(demo_context)
+    qtbot.waitUntil(
+        lambda: configurations.editor.isEnabled() and configurations.list.count() > 0,
+        timeout=15_000,
+    )
+    coverage = CoverageView()
+    qtbot.addWidget(coverage, before_close_func=lambda v: v.shutdown())
+    configurations.impact_source = coverage.impact_of_edit
+
+    def summary_after_turning_plan_switching_off() -> list[str]:
+        switching = configurations.editor.binding("features[subscription_update][enabled]")
+        assert isinstance(switching, CheckBinding)
+        switching.check.setChecked(not switching.check.isChecked())
+        configurations.save()
+        dialog = configurations.diff_dialog
+        assert dialog is not None
+        qtbot.waitUntil(lambda: IMPACT_TITLE in dialog.section_titles(), timeout=15_000)
+        said = dialog.lines()
+        dialog.reject()
+        switching.check.setChecked(not switching.check.isChecked())
+        return said
+
+    # Before the subscriptions were read, the summary says how to get the numbers.
+    said = summary_after_turning_plan_switching_off()
+    assert any("open Portal coverage once" in line for line in said), said
+
+    coverage.resize(1200, 800)
+    coverage.show()
+    with qtbot.waitSignal(coverage.computed, timeout=30_000):
+        coverage.attach(demo_context)
+    assert coverage.coverage is not None
+    allowed = coverage.coverage.actions["switch_plan"].allowed
+    assert allowed > 0
+    said = summary_after_turning_plan_switching_off()
+    # Every subscription that could switch plans no longer can (the line has a minus sign).
+    assert any(line.startswith(f"Switch plan: \u2212{allowed} subscription") for line in said), said

@@ -32,11 +32,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.configurations.model import PortalConfiguration
 from console.configurations.rules import Catalogue
 from console.configurations.transfer import load_catalogue
-from console.coverage.account import configuration_coverage, subscriptions_behind
+from console.coverage.account import (
+    configuration_coverage,
+    configuration_impact,
+    subscriptions_behind,
+)
 from console.coverage.counts import ALLOWED, Coverage
 from console.coverage.export import coverage_csv, subscriptions_csv
+from console.coverage.impact import Impact
 from console.coverage.reasons import reason_label
 from console.customers.support_card import ACTION_WORDS, PORTAL_ACTIONS, PortalAction
 from console.errors import ConsoleError
@@ -68,6 +74,7 @@ class CoverageView(View):
         self._tasks = NamedTasks(self.failed.emit)
         self._gateway: Gateway | None = None
         self._store: SubscriptionStore | None = None
+        self._synced = False  # the index has been brought up to date since it was opened
         self._records: list[PortalConfigurationRecord] = []
         self._pending: Path | None = None  # the index to open once the view is shown
         self._catalogue: Catalogue | None = None
@@ -187,6 +194,7 @@ class CoverageView(View):
         key = account.connected_account_id or account.id
         path = context.dirs.subscriptions_index_file(key, account.mode)
         self._store = None
+        self._synced = False
         self._records, self._catalogue, self.coverage = [], None, None
         self._show(None)
         # Read the subscriptions when the view is first looked at, not at start-up: the sync
@@ -273,6 +281,7 @@ class CoverageView(View):
             self._show_sync_running(False)
             raise
         self._show_sync_running(False)
+        self._synced = True
         count = await asyncio.to_thread(store.count)
         self.sync_label.setText(
             self.tr("{n} subscriptions indexed; kept current from Stripe's events.").format(
@@ -282,6 +291,17 @@ class CoverageView(View):
             else self.tr("The account has no subscriptions yet.")
         )
         self._compute()
+
+    async def impact_of_edit(
+        self, saved: PortalConfiguration, edited: PortalConfiguration, catalogue: Catalogue
+    ) -> Impact | None:
+        """What saving ``edited`` over ``saved`` does to the account's subscriptions, for the
+        configuration editor's save summary; None until the index has been read (the view
+        reads it when first shown, and a save must not wait for a million subscriptions)."""
+        store = self._store
+        if store is None or not self._synced:
+            return None
+        return await configuration_impact(store, saved, edited, catalogue, saved.id)
 
     def _progress(self, done: int, total: int | None) -> None:
         self.sync_bar.setRange(0, total or 0)
