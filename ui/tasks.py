@@ -8,6 +8,7 @@ anything else is a bug: logged with its trace, and reported as an internal error
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -23,12 +24,14 @@ class NamedTasks:
     def __init__(self, on_error: Callable[[ConsoleError], None]) -> None:
         self._on_error = on_error
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._work: dict[asyncio.Task[None], Coroutine[Any, Any, None]] = {}
 
     def run(self, name: str, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         """Runs ``work`` as the one task called ``name``, cancelling an older one."""
         self.cancel(name)
         task = asyncio.get_running_loop().create_task(self._reporting(name, work))
         self._tasks[name] = task
+        self._work[task] = work
         task.add_done_callback(lambda done: self._forget(name, done, work))
         return task
 
@@ -44,16 +47,26 @@ class NamedTasks:
     def cancel(self, name: str) -> None:
         older = self._tasks.pop(name, None)
         if older is not None:
-            older.cancel()
+            self._cancel(older)
 
     def cancel_all(self) -> None:
         for task in self._tasks.values():
-            task.cancel()
+            self._cancel(task)
         self._tasks.clear()
+
+    def _cancel(self, task: asyncio.Task[None]) -> None:
+        task.cancel()
+        work = self._work.pop(task, None)
+        if work is not None and inspect.getcoroutinestate(work) == inspect.CORO_CREATED:
+            # Not started: close it now. A widget cancels its tasks as it closes, and if the
+            # loop stops before the task runs again its done-callback never comes, so Python
+            # would warn at collection that the work was never awaited.
+            work.close()
 
     def _forget(self, name: str, task: asyncio.Task[None], work: Coroutine[Any, Any, None]) -> None:
         if self._tasks.get(name) is task:
             del self._tasks[name]
+        self._work.pop(task, None)
         # A task cancelled before its first step never started ``work``: closing it keeps
         # Python from warning that it was never awaited.
         work.close()
