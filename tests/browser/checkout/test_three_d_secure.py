@@ -114,7 +114,7 @@ def test_failing_authentication_returns_to_checkout_with_the_reason(
 
     page.get_by_role("button", name="Authentifizierung fehlschlagen lassen").click()
 
-    expect(page).to_have_url(re.compile(r"/c/pay/\w+/authenticated\?.*redirect_status=failed"))
+    expect(page).to_have_url(re.compile(r"/c/pay/[\w-]+/authenticated\?.*redirect_status=failed"))
     expect(page.get_by_role("alert")).to_contain_text(
         "Wir können Ihre Zahlungsmethode nicht authentifizieren."
     )
