@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
         self.add_view(self.tr("Cancellation report"), self.report)
         self.add_view(self.tr("Portal coverage"), self.coverage)
         self.coverage.open_customer.connect(self.open_customer)
+        self.coverage.open_portal.connect(self.open_portal_for)
         self.configurations.impact_source = self.coverage.impact_of_edit
         # From a customer to their portal in one keystroke; the preview follows the editor.
         self.customers.open_portal.connect(self.open_portal_for)

@@ -1099,8 +1099,20 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
         <translation>Die Supportkarte des Kunden (Eingabetaste)</translation>
     </message>
     <message>
+        <source>Open the portal as this customer</source>
+        <translation>Portal als dieser Kunde öffnen</translation>
+    </message>
+    <message>
         <source>Configuration:</source>
         <translation>Konfiguration:</translation>
+    </message>
+    <message>
+        <source>Only in test mode: in live mode the portal would show a real customer&apos;s data</source>
+        <translation>Nur im Testmodus: Im Livemodus würde das Portal die Daten eines echten Kunden zeigen</translation>
+    </message>
+    <message>
+        <source>The portal view, set to this customer, ready to open</source>
+        <translation>Die Portalansicht, auf diesen Kunden eingestellt und bereit zum Öffnen</translation>
     </message>
     <message>
         <source>The account has no portal configuration yet: there is nothing to count.</source>

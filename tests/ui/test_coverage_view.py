@@ -64,6 +64,11 @@ def test_counts_add_up_and_a_bar_lists_the_subscriptions_behind_it(
     with qtbot.waitSignal(view.open_customer) as opened:
         view.open_button.click()
     assert opened.args == [customer.id]
+    # The portal as that customer, one click away too (the sandbox is test mode).
+    assert view.portal_button.isEnabled()
+    with qtbot.waitSignal(view.open_portal) as portal:
+        view.portal_button.click()
+    assert portal.args == [customer.id]
 
     # The filter narrows the table to the rows a word matches.
     view.filter.setText("metered")
@@ -160,6 +165,7 @@ def test_the_save_summary_says_what_a_change_does_to_the_subscriptions(
         assert dialog is not None
         qtbot.waitUntil(lambda: IMPACT_TITLE in dialog.section_titles(), timeout=15_000)
         said = dialog.lines()
+        save_screenshot(dialog, "save-summary-impact")
         dialog.reject()
         switching.check.setChecked(not switching.check.isChecked())
         return said

@@ -66,6 +66,7 @@ LISTED = 500  # subscriptions listed behind a number (all of them go to the CSV)
 
 class CoverageView(View):
     open_customer = Signal(str)  # customer id: show their support card
+    open_portal = Signal(str)  # customer id: the portal as that customer (test mode)
     computed = Signal()  # the counts shown are the current configuration's
     exported = Signal(str)
 
@@ -135,6 +136,9 @@ class CoverageView(View):
         self.open_button = QPushButton(self.tr("Open support card"))
         self.open_button.setToolTip(self.tr("The customer's support card (Enter)"))
         self.open_button.setEnabled(False)
+        self.portal_button = QPushButton(self.tr("Open the portal as this customer"))
+        self.portal_button.setEnabled(False)
+        self._live = False
 
         top = FlowLayout()
         top.addWidget(QLabel(self.tr("Configuration:")))
@@ -153,7 +157,10 @@ class CoverageView(View):
         listed_layout.setContentsMargins(0, 0, 0, 0)
         listed_layout.addWidget(self.listed_label)
         listed_layout.addWidget(self.subscriptions, 1)
-        listed_layout.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignRight)
+        buttons = FlowLayout()
+        buttons.addWidget(self.portal_button)
+        buttons.addWidget(self.open_button)
+        listed_layout.addLayout(buttons)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(counts_panel)
         splitter.addWidget(listed_panel)
@@ -175,10 +182,11 @@ class CoverageView(View):
         self.filter.textChanged.connect(lambda _text: self._fill_counts())
         self.counts.selectionModel().selectionChanged.connect(lambda *_: self._count_chosen())
         self.subscriptions.selectionModel().selectionChanged.connect(
-            lambda *_: self.open_button.setEnabled(self._chosen_customer() is not None)
+            lambda *_: self._enable_customer_buttons()
         )
         self.subscriptions.activated.connect(lambda _index: self.open_chosen())
         self.open_button.clicked.connect(self.open_chosen)
+        self.portal_button.clicked.connect(self.open_chosen_portal)
         export = QShortcut(QKeySequence("Ctrl+E"), self)
         export.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         export.activated.connect(self.export_csv)
@@ -190,6 +198,12 @@ class CoverageView(View):
         if self._store is not None:
             self._store.close()  # the old account's; closing takes no I/O worth a thread
         self._gateway = context.gateway
+        self._live = context.live
+        self.portal_button.setToolTip(
+            self.tr("Only in test mode: in live mode the portal would show a real customer's data")
+            if self._live
+            else self.tr("The portal view, set to this customer, ready to open")
+        )
         account = context.account
         key = account.connected_account_id or account.id
         path = context.dirs.subscriptions_index_file(key, account.mode)
@@ -438,6 +452,17 @@ class CoverageView(View):
         customer = self._chosen_customer()
         if customer is not None:
             self.open_customer.emit(customer)
+
+    def open_chosen_portal(self) -> None:
+        customer = self._chosen_customer()
+        if customer is not None and not self._live:
+            self.open_portal.emit(customer)
+
+    def _enable_customer_buttons(self) -> None:
+        chosen = self._chosen_customer() is not None
+        self.open_button.setEnabled(chosen)
+        # The portal as a customer is for test mode only (the core refuses it in live mode).
+        self.portal_button.setEnabled(chosen and not self._live)
 
     # --- export --------------------------------------------------------------------------------
 
