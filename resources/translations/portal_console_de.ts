@@ -1071,12 +1071,12 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
         <translation>Aktion</translation>
     </message>
     <message>
-        <source>Allowed, or why not</source>
-        <translation>Erlaubt, oder warum nicht</translation>
-    </message>
-    <message>
         <source>Subscriptions</source>
         <translation>Abonnements</translation>
+    </message>
+    <message>
+        <source>Allowed or reason</source>
+        <translation>Erlaubt / Grund</translation>
     </message>
     <message>
         <source>Click a bar or a row to list its subscriptions.</source>

@@ -107,7 +107,7 @@ class CoverageView(View):
         self.filter.setClearButtonEnabled(True)
         self.counts_model = QStandardItemModel(0, 3, self)
         self.counts_model.setHorizontalHeaderLabels(
-            [self.tr("Action"), self.tr("Allowed, or why not"), self.tr("Subscriptions")]
+            [self.tr("Action"), self.tr("Allowed or reason"), self.tr("Subscriptions")]
         )
         self.counts = QTableView()
         self.counts.setModel(self.counts_model)
