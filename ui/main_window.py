@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
         self.coverage.open_customer.connect(self.open_customer)
         self.coverage.open_portal.connect(self.open_portal_for)
         self.configurations.impact_source = self.coverage.impact_of_edit
+        self.configurations.subscriptions_behind = self.coverage.subscriptions_of_shapes
         # From a customer to their portal in one keystroke; the preview follows the editor.
         self.customers.open_portal.connect(self.open_portal_for)
         self.customers.open_portal_flow.connect(self.open_portal_flow_for)

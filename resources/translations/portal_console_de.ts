@@ -1553,6 +1553,37 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     </message>
 </context>
 <context>
+    <name>ImpactList</name>
+    <message>
+        <source>Reading the subscriptions…</source>
+        <translation>Abonnements werden gelesen …</translation>
+    </message>
+    <message>
+        <source>Subscription</source>
+        <translation>Abonnement</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Kunde</translation>
+    </message>
+    <message>
+        <source>With the change</source>
+        <translation>Mit der Änderung</translation>
+    </message>
+    <message>
+        <source>gains it</source>
+        <translation>erhält sie</translation>
+    </message>
+    <message>
+        <source>loses it</source>
+        <translation>verliert sie</translation>
+    </message>
+    <message>
+        <source>{gained} gain it, {lost} lose it (at most {most} of each listed).</source>
+        <translation>{gained} erhalten sie, {lost} verlieren sie (von jedem höchstens {most} aufgeführt).</translation>
+    </message>
+</context>
+<context>
     <name>KeyringNotice</name>
     <message>
         <source>Portal Console needs the system keyring</source>
@@ -2309,6 +2340,14 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
     <message>
         <source>Save</source>
         <translation>Speichern</translation>
+    </message>
+    <message>
+        <source>List…</source>
+        <translation>Auflisten …</translation>
+    </message>
+    <message>
+        <source>The subscriptions behind these numbers</source>
+        <translation>Die Abonnements hinter diesen Zahlen</translation>
     </message>
     <message>
         <source>on</source>

@@ -10,11 +10,13 @@ from typing import Any
 
 import stripe
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from console.coverage.counts import ALLOWED
 from console.sandbox_launcher import EmbeddedSandbox
 from tests.ui.conftest import demo_customer, save_screenshot
 from ui.configurations.fields import CheckBinding
+from ui.configurations.impact import ImpactList
 from ui.configurations.view import ConfigurationsView
 from ui.context import AccountContext
 from ui.coverage.view import CoverageView
@@ -155,6 +157,8 @@ def test_the_save_summary_says_what_a_change_does_to_the_subscriptions(
     coverage = CoverageView()
     qtbot.addWidget(coverage, before_close_func=lambda v: v.shutdown())
     configurations.impact_source = coverage.impact_of_edit
+    configurations.subscriptions_behind = coverage.subscriptions_of_shapes
+    listed: list[list[tuple[str, ...]]] = []
 
     def summary_after_turning_plan_switching_off() -> list[str]:
         switching = configurations.editor.binding("features[subscription_update][enabled]")
@@ -166,6 +170,13 @@ def test_the_save_summary_says_what_a_change_does_to_the_subscriptions(
         qtbot.waitUntil(lambda: IMPACT_TITLE in dialog.section_titles(), timeout=15_000)
         said = dialog.lines()
         save_screenshot(dialog, "save-summary-impact")
+        buttons = [b for b in dialog.findChildren(QPushButton) if b.text() == "List…"]
+        if buttons:
+            buttons[0].click()
+            shown = next(d for d in dialog.findChildren(ImpactList) if d.isVisible())
+            qtbot.waitUntil(lambda: shown.table.rowCount() > 0, timeout=10_000)
+            listed.append(shown.rows())
+            shown.reject()
         dialog.reject()
         switching.check.setChecked(not switching.check.isChecked())
         return said
@@ -184,3 +195,9 @@ def test_the_save_summary_says_what_a_change_does_to_the_subscriptions(
     said = summary_after_turning_plan_switching_off()
     # Every subscription that could switch plans no longer can (the line has a minus sign).
     assert any(line.startswith(f"Switch plan: \u2212{allowed} subscription") for line in said), said
+    # The first line's List… shows the subscriptions that lose plan switching, with customers.
+    assert len(listed) == 1 and len(listed[0]) == allowed
+    assert all(
+        sub.startswith("sub_") and customer.startswith("cus_") for sub, customer, _ in listed[0]
+    )
+    assert {change for _, _, change in listed[0]} == {"loses it"}

@@ -6,7 +6,7 @@ They are window-modal and opened with ``open()`` (never ``exec()``): the view go
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -138,8 +138,13 @@ class SaveSummaryDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
-    def add_section(self, section: SummarySection) -> None:
-        """Shows one more titled list of sentences below the others."""
+    def add_section(
+        self,
+        section: SummarySection,
+        lists: Sequence[Callable[[], None] | None] = (),
+    ) -> None:
+        """Shows one more titled list of sentences below the others; ``lists`` gives a sentence
+        a *List…* button (the subscriptions behind its numbers) by its position."""
         self._sections.append(section)
         title = QLabel(section.title)
         font = title.font()
@@ -158,6 +163,12 @@ class SaveSummaryDialog(QDialog):
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             grid.addWidget(QLabel("•"), row, 0, Qt.AlignmentFlag.AlignTop)
             grid.addWidget(text, row, 1)
+            show_list = lists[row] if row < len(lists) else None
+            if show_list is not None:
+                button = QPushButton(self.tr("List…"))
+                button.setToolTip(self.tr("The subscriptions behind these numbers"))
+                button.clicked.connect(show_list)
+                grid.addWidget(button, row, 2, Qt.AlignmentFlag.AlignTop)
         position = self._section_layout.count() - 1  # above the stretch
         self._section_layout.insertWidget(position, title)
         self._section_layout.insertWidget(position + 1, lines)

@@ -54,7 +54,7 @@ from ui.configurations.copying import ConfigurationCopy
 from ui.configurations.dialogs import CopyDialog, ReportDialog, SaveSummaryDialog
 from ui.configurations.editor import ConfigurationEditor
 from ui.configurations.files import ConfigurationFiles
-from ui.configurations.impact import ImpactSource, add_impact_section
+from ui.configurations.impact import ImpactSource, SubscriptionsBehind, add_impact_section
 from ui.context import AccountContext
 from ui.error_bar import FieldsNeedAttentionError
 from ui.flow_layout import FlowLayout
@@ -90,6 +90,7 @@ class ConfigurationsView(View):
         self.copy_dialog: CopyDialog | None = None
         # What a save does to the account's subscriptions (the Portal coverage view's index).
         self.impact_source: ImpactSource | None = None
+        self.subscriptions_behind: SubscriptionsBehind | None = None
 
         self.list = ConfigurationList()
         self.editor = ConfigurationEditor()
@@ -505,7 +506,12 @@ class ConfigurationsView(View):
         dialog.open()
         if self.impact_source is not None and self._original is not None:
             added = add_impact_section(
-                dialog, self.impact_source, self._original, current, self._catalogue
+                dialog,
+                self.impact_source,
+                self.subscriptions_behind,
+                self._original,
+                current,
+                self._catalogue,
             )
             self._tasks.run("impact", added)
 

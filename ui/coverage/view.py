@@ -317,6 +317,15 @@ class CoverageView(View):
             return None
         return await configuration_impact(store, saved, edited, catalogue, saved.id)
 
+    async def subscriptions_of_shapes(
+        self, shapes: tuple[int, ...], limit: int
+    ) -> tuple[tuple[str, str], ...]:
+        """(subscription, customer) of up to ``limit`` indexed subscriptions of these shapes."""
+        store = self._store
+        if store is None:
+            return ()
+        return await subscriptions_behind(store, shapes, limit)
+
     def _progress(self, done: int, total: int | None) -> None:
         self.sync_bar.setRange(0, total or 0)
         self.sync_bar.setValue(done)
