@@ -345,10 +345,6 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
         <translation>Kündigungsbericht exportieren</translation>
     </message>
     <message>
-        <source>The CSV file could not be written to {path}: {reason}</source>
-        <translation>Die CSV-Datei konnte nicht nach {path} geschrieben werden: {reason}</translation>
-    </message>
-    <message>
         <source>Saved {path}</source>
         <translation>{path} gespeichert</translation>
     </message>
@@ -1175,12 +1171,15 @@ Kein Abonnement wurde gekündigt oder zum Ende vorgemerkt, und es wurde kein Hal
         <translation>Portalabdeckung exportieren</translation>
     </message>
     <message>
-        <source>The CSV file could not be written to {path}: {reason}</source>
-        <translation>Die CSV-Datei konnte nicht nach {path} geschrieben werden: {reason}</translation>
-    </message>
-    <message>
         <source>Saved {path}</source>
         <translation>{path} gespeichert</translation>
+    </message>
+</context>
+<context>
+    <name>CsvFile</name>
+    <message>
+        <source>The CSV file could not be written to {path}: {reason}</source>
+        <translation>Die CSV-Datei konnte nicht nach {path} geschrieben werden: {reason}</translation>
     </message>
 </context>
 <context>

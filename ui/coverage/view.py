@@ -45,7 +45,6 @@ from console.coverage.export import coverage_csv, subscriptions_csv
 from console.coverage.impact import Impact
 from console.coverage.reasons import reason_label
 from console.customers.support_card import ACTION_WORDS, PORTAL_ACTIONS, PortalAction
-from console.errors import ConsoleError
 from console.gateway.client import Gateway
 from console.gateway.models import PortalConfigurationRecord
 from console.i18n import _ as core_words
@@ -55,6 +54,7 @@ from console.index.subscriptions_store import SubscriptionStore
 from ui.configuration_names import configuration_label, picker_order
 from ui.context import AccountContext
 from ui.coverage.bars import ALLOWED_COLOUR, CoverageBars
+from ui.csv_file import write_csv
 from ui.flow_layout import FlowLayout
 from ui.tasks import NamedTasks
 from ui.view import View
@@ -522,15 +522,6 @@ class CoverageView(View):
         await self._write(path, subscriptions_csv(rows))
 
     async def _write(self, path: Path, text: str) -> None:
-        try:
-            await asyncio.to_thread(path.write_text, text, encoding="utf-8", newline="")
-        except OSError as error:
-            raise ConsoleError(
-                self.tr("The CSV file could not be written to {path}: {reason}").format(
-                    path=str(path), reason=error.strerror or str(error)
-                ),
-                code="file_not_written",
-                param="path",
-            ) from error
+        await write_csv(path, text)
         self.sync_label.setText(self.tr("Saved {path}").format(path=str(path)))
         self.exported.emit(str(path))

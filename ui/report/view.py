@@ -55,6 +55,7 @@ from console.report.period import (
     suggested_grouping,
 )
 from ui.context import AccountContext
+from ui.csv_file import write_csv
 from ui.flow_layout import FlowLayout, one_line
 from ui.report import tables
 from ui.report.chart import ReasonsChart, bucket_label
@@ -497,16 +498,7 @@ class CancellationReportView(View):
         self._run("export", self._write(path, text))
 
     async def _write(self, path: Path, text: str) -> None:
-        try:
-            await asyncio.to_thread(path.write_text, text, encoding="utf-8", newline="")
-        except OSError as error:
-            raise ConsoleError(
-                self.tr("The CSV file could not be written to {path}: {reason}").format(
-                    path=str(path), reason=error.strerror or str(error)
-                ),
-                code="file_not_written",
-                param="path",
-            ) from error
+        await write_csv(path, text)
         self.status.setText(self.tr("Saved {path}").format(path=str(path)))
         self.exported.emit(str(path))
 
