@@ -23,6 +23,10 @@ class SqliteFile:
         self.path = path
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
+        # Connections a thread is using now (how many uses deep), and those close() found in
+        # use: closing a connection while another thread runs a query on it crashes the process.
+        self._in_use: dict[sqlite3.Connection, int] = {}
+        self._close_after_use: set[sqlite3.Connection] = set()
         self._lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connection() as db:
@@ -46,24 +50,45 @@ class SqliteFile:
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
-        yield self._connect()
+        with self._using() as db:
+            yield db
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._using() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+    @contextmanager
+    def _using(self) -> Iterator[sqlite3.Connection]:
         db = self._connect()
-        db.execute("BEGIN IMMEDIATE")
+        with self._lock:
+            self._in_use[db] = self._in_use.get(db, 0) + 1
         try:
             yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+        finally:
+            with self._lock:
+                left = self._in_use.pop(db) - 1
+                if left:
+                    self._in_use[db] = left
+                elif db in self._close_after_use:
+                    self._close_after_use.discard(db)
+                    db.close()
 
     def close(self) -> None:
-        """Closes every thread's connection (call when no worker uses the store any more)."""
+        """Closes every thread's connection: now if idle, else when its thread is done with it
+        (a window closing while a worker still reads must not pull the file from under it)."""
         with self._lock:
             for db in self._all:
-                db.close()
+                if db in self._in_use:
+                    self._close_after_use.add(db)
+                else:
+                    db.close()
             self._all.clear()
         self._local = threading.local()
 
