@@ -409,13 +409,7 @@ class Gateway(CatalogueCalls):
             params["starting_after"] = starting_after
         if email:
             params["email"] = email
-        created = {
-            bound: value
-            for bound, value in (("gte", created_gte), ("lt", created_lt))
-            if value is not None
-        }
-        if created:
-            params["created"] = created
+        params.update(_created_filter(created_gte, created_lt))
         listed = await self._list_json("/v1/customers", params)
         return await asyncio.to_thread(_customer_page, listed)
 
@@ -437,14 +431,18 @@ class Gateway(CatalogueCalls):
 
     async def estimate_customer_count(self) -> int | None:
         """How many customers there are, from search's ``total_count`` (None if unavailable)."""
+        return await self._estimate_count(
+            lambda params, o: self._stripe.v1.customers.search_async(params=params, options=o),
+            "GET /v1/customers/search",
+        )
+
+    async def _estimate_count(
+        self, search: Callable[[Any, Options], Awaitable[_HasToDict]], endpoint: str
+    ) -> int | None:
+        """Search's ``total_count`` over everything (``created>0``); None if unavailable."""
         params: dict[str, Any] = {"query": "created>0", "limit": 1, "expand": ["total_count"]}
         try:
-            found = await self._send(
-                lambda o: self._stripe.v1.customers.search_async(
-                    params=_untyped(params), options=o
-                ),
-                endpoint="GET /v1/customers/search",
-            )
+            found = await self._send(lambda o: search(_untyped(params), o), endpoint=endpoint)
         except StripeApiError:
             return None  # search is not offered everywhere (e.g. some regions, restricted keys)
         total = _json(found).get("total_count")
@@ -503,30 +501,16 @@ class Gateway(CatalogueCalls):
         }
         if starting_after:
             params["starting_after"] = starting_after
-        created = {
-            bound: value
-            for bound, value in (("gte", created_gte), ("lt", created_lt))
-            if value is not None
-        }
-        if created:
-            params["created"] = created
+        params.update(_created_filter(created_gte, created_lt))
         listed = await self._list_json("/v1/subscriptions", params)
         return await asyncio.to_thread(_subscription_page, listed)
 
     async def estimate_subscription_count(self) -> int | None:
         """How many subscriptions there are (search's ``total_count``; None if unavailable)."""
-        params: dict[str, Any] = {"query": "created>0", "limit": 1, "expand": ["total_count"]}
-        try:
-            found = await self._send(
-                lambda o: self._stripe.v1.subscriptions.search_async(
-                    params=_untyped(params), options=o
-                ),
-                endpoint="GET /v1/subscriptions/search",
-            )
-        except StripeApiError:
-            return None
-        total = _json(found).get("total_count")
-        return int(total) if total is not None else None
+        return await self._estimate_count(
+            lambda params, o: self._stripe.v1.subscriptions.search_async(params=params, options=o),
+            "GET /v1/subscriptions/search",
+        )
 
     async def list_invoices(
         self, customer_id: str, *, limit: int = 100, starting_after: str | None = None
@@ -671,6 +655,16 @@ class Gateway(CatalogueCalls):
             params["ending_before"] = ending_before
         listed = await self._list_json("/v1/events", params)
         return await asyncio.to_thread(_event_page, listed)
+
+
+def _created_filter(created_gte: int | None, created_lt: int | None) -> dict[str, Any]:
+    """A list's ``created`` range parameter, or nothing when neither bound is given."""
+    created = {
+        bound: value
+        for bound, value in (("gte", created_gte), ("lt", created_lt))
+        if value is not None
+    }
+    return {"created": created} if created else {}
 
 
 def _customer_page(listed: Mapping[str, Any]) -> Page[Customer]:
