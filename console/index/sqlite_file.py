@@ -17,7 +17,10 @@ from pathlib import Path
 
 
 class SqliteFile:
-    """The file at ``path``, made with ``schema`` (which must create ``sync_state``)."""
+    """The file at ``path``, made with ``schema`` (which must create ``sync_state``, the
+    ``rebuild_seen`` ids of a rebuild in place, and the ``ROWS`` table they are ids of)."""
+
+    ROWS = ""  # the table a rebuild in place refills (customers, subscriptions)
 
     def __init__(self, path: Path, schema: str) -> None:
         self.path = path
@@ -104,6 +107,23 @@ class SqliteFile:
             "INSERT OR REPLACE INTO sync_state VALUES (?, ?)",
             [(key, value) for key, value in changes if value is not None],
         )
+
+    def begin_rebuild(self, state: Mapping[str, str]) -> None:
+        """A rebuild in place starts: nothing seen yet; the rows stay searchable meanwhile."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM rebuild_seen")
+            db.executemany("INSERT OR REPLACE INTO sync_state VALUES (?, ?)", state.items())
+
+    def finish_rebuild(self, state: Mapping[str, str | None]) -> int:
+        """Removes the rows the rebuild did not see and writes ``state``, in one transaction;
+        returns how many rows were removed."""
+        with self._transaction() as db:
+            gone = db.execute(
+                f"DELETE FROM {self.ROWS} WHERE id NOT IN (SELECT id FROM rebuild_seen)"
+            ).rowcount
+            db.execute("DELETE FROM rebuild_seen")
+            self._write_state(db, state)
+        return int(gone)
 
     def set_state(self, state: Mapping[str, str | None]) -> None:
         """Sets the sync state's keys in a transaction of their own; None removes a key."""

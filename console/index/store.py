@@ -143,6 +143,8 @@ def match_expression(query: str) -> str | None:
 class IndexStore(SqliteFile):
     """The index file of one account and mode."""
 
+    ROWS = "customers"
+
     def __init__(self, path: Path) -> None:
         super().__init__(path, SCHEMA)
 
@@ -225,23 +227,6 @@ class IndexStore(SqliteFile):
             db.execute("DELETE FROM customers")
             db.execute("DELETE FROM sync_state")
             db.execute("DELETE FROM rebuild_seen")
-
-    def begin_rebuild(self, state: Mapping[str, str]) -> None:
-        """A rebuild in place starts: nothing seen yet; the customers stay searchable."""
-        with self._transaction() as db:
-            db.execute("DELETE FROM rebuild_seen")
-            db.executemany("INSERT OR REPLACE INTO sync_state VALUES (?, ?)", state.items())
-
-    def finish_rebuild(self, state: Mapping[str, str | None]) -> int:
-        """Removes the customers the rebuild did not see and writes ``state``, in one
-        transaction; returns how many customers were removed."""
-        with self._transaction() as db:
-            gone = db.execute(
-                "DELETE FROM customers WHERE id NOT IN (SELECT id FROM rebuild_seen)"
-            ).rowcount
-            db.execute("DELETE FROM rebuild_seen")
-            self._write_state(db, state)
-        return int(gone)
 
     # --- reading -----------------------------------------------------------------------------
 

@@ -235,6 +235,8 @@ def _missing_price(price_id: str) -> Price:
 class SubscriptionStore(SqliteFile):
     """The subscriptions index file of one account and mode."""
 
+    ROWS = "subscriptions"
+
     def __init__(self, path: Path) -> None:
         super().__init__(path, SCHEMA)
 
@@ -329,21 +331,6 @@ class SubscriptionStore(SqliteFile):
         with self._transaction() as db:
             for table in ("subscriptions", "shapes", "prices", "sync_state", "rebuild_seen"):
                 db.execute(f"DELETE FROM {table}")
-
-    def begin_rebuild(self, state: Mapping[str, str]) -> None:
-        with self._transaction() as db:
-            db.execute("DELETE FROM rebuild_seen")
-            db.executemany("INSERT OR REPLACE INTO sync_state VALUES (?, ?)", state.items())
-
-    def finish_rebuild(self, state: Mapping[str, str | None]) -> int:
-        """Removes the subscriptions the rebuild did not see; returns how many."""
-        with self._transaction() as db:
-            gone = db.execute(
-                "DELETE FROM subscriptions WHERE id NOT IN (SELECT id FROM rebuild_seen)"
-            ).rowcount
-            db.execute("DELETE FROM rebuild_seen")
-            self._write_state(db, state)
-        return int(gone)
 
     # --- reading -----------------------------------------------------------------------------
 
