@@ -70,9 +70,14 @@ async def _if_permitted(
         raise
 
 
-async def load_catalogue(gateway: CatalogueGateway) -> Catalogue:
+async def load_catalogue(gateway: CatalogueGateway, *, offers: bool = True) -> Catalogue:
     """Every price (archived ones too, so rules can say "archived" rather than "unknown"),
-    product, coupon and custom cancellation reason, the four lists fetched side by side."""
+    product, coupon and custom cancellation reason, the four lists fetched side by side.
+
+    ``offers=False`` leaves out the coupons and custom reasons (None: not read): what the portal
+    allows a subscription depends on prices and products only, and at Stripe's latency and
+    rate limits a support card or a coverage count should not page through every coupon.
+    """
     try:
         async with asyncio.TaskGroup() as group:
             prices = group.create_task(
@@ -83,9 +88,13 @@ async def load_catalogue(gateway: CatalogueGateway) -> Catalogue:
             )
             coupons = group.create_task(
                 _if_permitted(lambda c: gateway.list_coupons(starting_after=c))
+                if offers
+                else _not_read()
             )
             options = group.create_task(
                 _if_permitted(lambda c: gateway.list_feedback_options(starting_after=c))
+                if offers
+                else _not_read()
             )
     except ExceptionGroup as failed:
         raise failed.exceptions[0] from None
@@ -95,3 +104,7 @@ async def load_catalogue(gateway: CatalogueGateway) -> Catalogue:
         coupons=None if listed_coupons is None else {c.id: c for c in listed_coupons},
         feedback_options=None if listed_options is None else {o.id: o for o in listed_options},
     )
+
+
+async def _not_read() -> None:
+    return None

@@ -60,7 +60,11 @@ async def load_customer_view(
                 if configuration_id
                 else default_configuration(gateway)
             )
-            prices = None if catalogue is not None else group.create_task(load_catalogue(gateway))
+            prices = (
+                None
+                if catalogue is not None
+                else group.create_task(load_catalogue(gateway, offers=False))
+            )
     except ExceptionGroup as failed:
         # One clear error for the view (a missing customer fails its requests alike).
         raise failed.exceptions[0] from None

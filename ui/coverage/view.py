@@ -354,7 +354,7 @@ class CoverageView(View):
 
     async def _coverage(self, store: SubscriptionStore, record: PortalConfigurationRecord) -> None:
         if self._catalogue is None and self._gateway is not None:
-            self._catalogue = await load_catalogue(self._gateway)
+            self._catalogue = await load_catalogue(self._gateway, offers=False)
         coverage = await configuration_coverage(store, record, self._catalogue or Catalogue())
         self._show(coverage)
         self.computed.emit()
